@@ -1,0 +1,106 @@
+"""The document model every tool is normalised into.
+
+One small shape for three very different tools, so that diff, history, the agent and the
+review queue never need to know where a text came from:
+
+- Notion: one `Block` per block (its id is stable); table rows become one `cell` block per
+  cell (`<row id>/<column>`); the page title is a `title` block.
+- Google Docs: paragraphs have no ids, so a block id is the paragraph's ordinal (`p12`) and
+  the connector re-resolves it against the text at apply time; table cells are `cell` blocks.
+- Webflow: CMS fields are `field` blocks (`field:<slug>`, rich-text fields split into
+  `field:<slug>/<n>` per HTML element); static pages give DOM text nodes by `nodeId`.
+
+The native payload is kept in `raw` (per block and per document) so nothing is lost, but
+volatile bookkeeping (edit timestamps, request ids) is left out by the connector so that
+unchanged content serialises to the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SOURCES = ("notion", "gdocs", "webflow")
+
+
+class Mention(BaseModel):
+    """A reference embedded in text: a page, a user or a date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    target: str = ""
+
+
+class Span(BaseModel):
+    """A run of text sharing one set of marks; concatenated spans give the block's text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    strikethrough: bool = False
+    underline: bool = False
+    code: bool = False
+    color: str | None = None
+    href: str | None = None
+    mention: Mention | None = None
+
+
+class Block(BaseModel):
+    """The unit that is diffed, proposed on and written back.
+
+    `editable` is false where the tool's API cannot write the text or where copy changes must
+    never land (code, synced blocks, images, embeds). Such blocks are still kept and shown.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: str
+    text: str = ""
+    spans: tuple[Span, ...] = ()
+    editable: bool = True
+    depth: int = 0
+    attrs: dict[str, Any] = Field(default_factory=dict)
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
+class DocumentRef(BaseModel):
+    """Where a document lives and which version of it the tool last reported.
+
+    `parent` is the remote id of the containing page, folder or collection; the store turns
+    parents into breadcrumbs, so a connector never spends requests walking up a tree.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    remote_id: str
+    kind: str
+    title: str = ""
+    url: str = ""
+    parent: str = ""
+    remote_version: str = ""
+    updated_at: datetime | None = None
+    archived: bool = False
+
+
+class Document(BaseModel):
+    """A ref plus its ordered blocks and the native page-level payload."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: DocumentRef
+    blocks: tuple[Block, ...] = ()
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+    def block(self, block_id: str) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)

@@ -1,0 +1,61 @@
+"""The one exception hierarchy of copydesk.
+
+    CopydeskError            anything copydesk reports to a person (CLI: one red line, exit 1)
+    ├── ConfigError          missing or bad settings, missing token, bad input file
+    ├── NotFound             no document/revision/source matches what was asked for
+    │   └── Ambiguous        more than one matches; the message lists them
+    ├── RemoteError          a tool's API failed; `retryable` says whether trying again may help
+    │   └── AuthError        the tool rejected the token
+    └── Conflict             the remote no longer reads what copydesk expected
+
+Errors from SDKs and HTTP libraries are translated into these in exactly one place per
+connector (its `map_errors`), with `raise ... from exc` so the cause is kept for debugging.
+Messages never contain tokens.
+"""
+
+from __future__ import annotations
+
+
+class CopydeskError(Exception):
+    """Base of everything copydesk raises on purpose; the message tells the user what to do."""
+
+
+class ConfigError(CopydeskError):
+    """Settings or input are missing or wrong; fixing them locally resolves it."""
+
+
+class NotFound(CopydeskError):
+    """Nothing matches the id, prefix or title that was asked for."""
+
+
+class Ambiguous(NotFound):
+    """A prefix or title matches several things; the message lists the candidates."""
+
+
+class RemoteError(CopydeskError):
+    """A remote tool failed. `retryable` is true for rate limits, 5xx, timeouts and outages."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "",
+        status: int | None = None,
+        code: str = "",
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.source = source
+        self.status = status
+        self.code = code
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class AuthError(RemoteError):
+    """The tool rejected the credentials (401/403)."""
+
+
+class Conflict(CopydeskError):
+    """The remote content changed since copydesk read it; nothing was written."""

@@ -1,0 +1,201 @@
+"""The Notion connector: the official `notion-client` SDK behind copydesk's protocol.
+
+Listing is incremental: search sorted by `last_edited_time` descending, stopping once past
+the cursor minus a safety margin (Notion's edit times have minute precision, so an edit in
+the cursor's own minute must not be missed). The store then decides from versions and
+content hashes what really changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any, Callable, Generator, Iterator
+
+import httpx
+from notion_client import Client
+from notion_client.errors import APIResponseError, HTTPResponseError, RequestTimeoutError
+from notion_client.helpers import iterate_paginated_api
+
+from connectors.document import Document, DocumentRef
+from connectors.errors import AuthError, ConfigError, RemoteError
+from connectors.notion.normalise import document_from_payload, page_ref
+from connectors.pacing import Pacer, RetryPolicy
+from connectors.protocol import Cursor, Listing
+
+NOTION_API = "https://api.notion.com"
+NOTION_RATE = 3.0  # requests per second, https://developers.notion.com/reference/request-limits
+_RETRYABLE_STATUS = {409, 429, 500, 502, 503, 504, 529}
+# Children of these are separate documents (or not copy), so the tree walk stops there.
+_NO_DESCENT = {"child_page", "child_database"}
+
+
+class NotionConnector:
+    """Lists, fetches and counts requests against one Notion workspace (or the sandbox)."""
+
+    source = "notion"
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = NOTION_API,
+        rate: float | None = NOTION_RATE,
+        page_size: int = 100,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        margin: timedelta = timedelta(minutes=2),
+    ) -> None:
+        if not token:
+            raise ConfigError("No Notion token was given: set the environment variable named by token_env.")
+        if not 1 <= page_size <= 100:
+            raise ConfigError(f"page_size must be between 1 and 100 (Notion's limit), not {page_size}.")
+        self.base_url = base_url.rstrip("/")
+        self.page_size = page_size
+        self.margin = margin
+        self._retry = retry or RetryPolicy()
+        self._pacer = Pacer(rate)
+        http = httpx.Client(event_hooks={"request": [self._pacer.on_request]})
+        self._client = Client(
+            auth=token,
+            base_url=self.base_url,
+            timeout_ms=int(timeout * 1000),
+            retry=False,
+            client=http,
+            logger=logging.getLogger("copydesk.notion"),
+            log_level=logging.ERROR,
+        )
+
+    @property
+    def requests_made(self) -> int:
+        return self._pacer.requests
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- protocol -------------------------------------------------------------------------
+
+    def list_changed(self, since: Cursor | None) -> Listing:
+        return Listing(self._iter_changed(since))
+
+    def fetch(self, ref: DocumentRef) -> Document:
+        page = self._call(lambda: self._client.pages.retrieve(page_id=ref.remote_id))
+        return document_from_payload(page, list(self._iter_tree(ref.remote_id, 0)))
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _iter_changed(self, since: Cursor | None) -> Generator[DocumentRef, None, Cursor | None]:
+        stop_before = _parse(since) - self.margin if since else None
+        newest = since
+        for page in iterate_paginated_api(self._search_page, page_size=self.page_size):
+            if page.get("object") != "page":
+                continue
+            edited = page.get("last_edited_time", "")
+            if stop_before is not None and _parse(edited) < stop_before:
+                break
+            if newest is None or edited > newest:
+                newest = edited
+            yield page_ref(page)
+        return newest
+
+    def _search_page(self, **kwargs: Any) -> dict[str, Any]:
+        body = {
+            "filter": {"property": "object", "value": "page"},
+            "sort": {"direction": "descending", "timestamp": "last_edited_time"},
+            **{k: v for k, v in kwargs.items() if v is not None},
+        }
+        return self._call(lambda: self._client.search(**body))
+
+    def _iter_tree(self, parent_id: str, depth: int) -> Iterator[tuple[int, dict[str, Any]]]:
+        def children_page(**kwargs: Any) -> dict[str, Any]:
+            query = {k: v for k, v in kwargs.items() if v is not None}
+            return self._call(lambda: self._client.blocks.children.list(block_id=parent_id, **query))
+
+        for block in iterate_paginated_api(children_page, page_size=self.page_size):
+            yield depth, block
+            if block.get("has_children") and block.get("type") not in _NO_DESCENT:
+                yield from self._iter_tree(block["id"], depth + 1)
+
+    def _call(self, request: Callable[[], Any]) -> Any:
+        def attempt() -> Any:
+            with map_errors(self.base_url):
+                return request()
+
+        return self._retry.call(attempt)
+
+
+@contextmanager
+def map_errors(base_url: str) -> Iterator[None]:
+    """Translate notion-client and httpx errors into copydesk errors (the only place)."""
+    try:
+        yield
+    except APIResponseError as error:
+        raise _from_response(error) from error
+    except HTTPResponseError as error:
+        raise RemoteError(
+            f"Notion answered HTTP {error.status} with a body copydesk cannot read; try again later.",
+            source="notion",
+            status=error.status,
+            retryable=error.status >= 500 or error.status == 429,
+            retry_after=_retry_after(error.headers),
+        ) from error
+    except RequestTimeoutError as error:
+        raise RemoteError(
+            f"Notion at {base_url} did not answer in time; copydesk will retry, or try again later.",
+            source="notion",
+            code="timeout",
+            retryable=True,
+        ) from error
+    except httpx.ConnectError as error:
+        raise RemoteError(
+            f"Cannot reach Notion at {base_url}. Check the network and base_url, or start the sandbox with "
+            "`copydesk sandbox` if this source points at it.",
+            source="notion",
+            code="unreachable",
+        ) from error
+    except httpx.TransportError as error:
+        raise RemoteError(
+            f"The connection to Notion at {base_url} failed ({type(error).__name__}); try again later.",
+            source="notion",
+            code="transport",
+            retryable=True,
+        ) from error
+
+
+def _from_response(error: APIResponseError) -> RemoteError:
+    status, code = error.status, str(getattr(error.code, "value", error.code))
+    detail = f"Notion said {status} {code}: {str(error).rstrip('.')}"
+    if status == 401:
+        return AuthError(
+            f"{detail}. The Notion token is wrong or revoked: put a valid integration token in the "
+            "environment variable named by token_env in copydesk.toml.",
+            source="notion", status=status, code=code,
+        )
+    if status == 403:
+        return AuthError(
+            f"{detail}. Share the page with the copydesk integration in Notion (••• → Connections).",
+            source="notion", status=status, code=code,
+        )
+    if status == 404:
+        return RemoteError(f"{detail}.", source="notion", status=status, code=code)
+    return RemoteError(
+        f"{detail}." + (" copydesk retried and gave up; try again later." if status in _RETRYABLE_STATUS else ""),
+        source="notion",
+        status=status,
+        code=code,
+        retryable=status in _RETRYABLE_STATUS,
+        retry_after=_retry_after(error.headers),
+    )
+
+
+def _retry_after(headers: httpx.Headers | None) -> float | None:
+    value = headers.get("retry-after") if headers is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))

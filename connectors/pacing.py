@@ -1,0 +1,74 @@
+"""Client-side pacing shared by the connectors: a rate limit, a request counter and retries.
+
+The limiter and the counter sit in one httpx request hook, so every HTTP request an SDK
+sends (retries included) is paced and counted, whatever SDK method sent it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable, TypeVar
+
+import httpx
+from pyrate_limiter import Limiter, Rate
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from connectors.errors import RemoteError
+
+T = TypeVar("T")
+
+
+class Pacer:
+    """Blocks each outgoing request until the documented rate allows it, and counts it.
+
+    `rate` is requests per second on average; None disables the limit (tests on a sandbox
+    with its limit off). A sliding one-second window never exceeds the vendor's average.
+    """
+
+    def __init__(self, rate: float | None) -> None:
+        self.rate = rate
+        self._limiter = _limiter(rate) if rate else None
+        self._lock = threading.Lock()
+        self.requests = 0
+
+    def on_request(self, request: httpx.Request) -> None:
+        if self._limiter is not None:
+            self._limiter.try_acquire("requests")
+        with self._lock:
+            self.requests += 1
+
+
+def _limiter(rate: float) -> Limiter:
+    per_window = max(1, round(rate))
+    window_ms = round(1000 * per_window / rate)
+    return Limiter(Rate(per_window, window_ms), buffer_ms=5)
+
+
+class RetryPolicy:
+    """Retry what `RemoteError.retryable` marks as transient: honour Retry-After when the
+    server sent one, otherwise back off exponentially with jitter."""
+
+    def __init__(self, attempts: int = 6, backoff: float = 1.0, max_wait: float = 60.0,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        self.attempts = attempts
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self._sleep = sleep
+        self._exponential = wait_exponential_jitter(initial=backoff, max=max_wait, jitter=backoff)
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, RemoteError) and error.retry_after is not None:
+            return min(error.retry_after, self.max_wait)
+        return self._exponential(state)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        kwargs = {"sleep": self._sleep} if self._sleep else {}
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, RemoteError) and e.retryable),
+            reraise=True,
+            **kwargs,
+        )
+        return retrying(fn)

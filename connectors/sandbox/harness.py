@@ -1,0 +1,127 @@
+"""What every tool's sandbox shares: request counting, rate limiting and fault injection.
+
+The harness wraps an API app. Admin routes (`/_sandbox/...`) pass through uncounted and
+unlimited, so a test or benchmark can watch an API without disturbing it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
+from werkzeug.wrappers import Request, Response
+
+ErrorResponder = Callable[[int, str, str], Response]
+
+
+@dataclass
+class Fault:
+    """The next `count` API requests fail with `status` (or hang for `hang` seconds first)."""
+
+    status: int = 500
+    count: int = 1
+    hang: float = 0.0
+    retry_after: int | None = None
+    code: str = ""  # empty: the tool's usual code for `status`
+
+
+class RateLimit:
+    """Server-side limit like the vendor's: an average rate over a window, so bursts pass.
+
+    Uses pyrate-limiter's sliding window without blocking: a request over the limit is
+    answered 429 at once, as the real APIs do.
+    """
+
+    def __init__(self, rate: float, window_seconds: int = 10, retry_after: int = 1) -> None:
+        self.rate = rate
+        self.window_seconds = window_seconds
+        self.retry_after = retry_after
+        allowed = max(1, round(rate * window_seconds))
+        bucket = InMemoryBucket([Rate(allowed, Duration.SECOND * window_seconds)])
+        self._limiter = Limiter(bucket)
+
+    def admit(self) -> bool:
+        return bool(self._limiter.try_acquire("api", blocking=False))
+
+
+class Harness:
+    """Counts, limits and breaks requests on their way into one tool's API."""
+
+    def __init__(self, error: ErrorResponder, rate_limit: RateLimit | None = None) -> None:
+        self._error = error
+        self._lock = threading.Lock()
+        self.routes: Counter[str] = Counter()
+        self.rate_limited = 0
+        self.faults_served = 0
+        self.rate_limit = rate_limit
+        self._faults: list[Fault] = []
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            self.routes.clear()
+            self.rate_limited = 0
+            self.faults_served = 0
+
+    def stats(self) -> dict:
+        with self._lock:
+            return {
+                "total": sum(self.routes.values()),
+                "routes": dict(sorted(self.routes.items())),
+                "rate_limited": self.rate_limited,
+                "faults_served": self.faults_served,
+                "rate_limit": (
+                    {"rate": self.rate_limit.rate, "window_seconds": self.rate_limit.window_seconds}
+                    if self.rate_limit
+                    else None
+                ),
+            }
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def set_rate_limit(self, rate_limit: RateLimit | None) -> None:
+        with self._lock:
+            self.rate_limit = rate_limit
+
+    def screen(self, request: Request, route: str) -> Response | None:
+        """Count the request; return an error response if a fault or the rate limit says so."""
+        with self._lock:
+            self.routes[f"{request.method} {route}"] += 1
+            fault = self._take_fault()
+            limit = self.rate_limit
+        if fault is not None:
+            if fault.hang:
+                time.sleep(fault.hang)
+            response = self._error(fault.status, fault.code, "Injected fault.")
+            if fault.retry_after is not None:
+                response.headers["Retry-After"] = str(fault.retry_after)
+            return response
+        if limit is not None and not limit.admit():
+            with self._lock:
+                self.rate_limited += 1
+            response = self._error(
+                429, "rate_limited", "This request exceeds the number of requests allowed. Slow down and try again."
+            )
+            response.headers["Retry-After"] = str(limit.retry_after)
+            return response
+        return None
+
+    def _take_fault(self) -> Fault | None:
+        if not self._faults:
+            return None
+        fault = self._faults[0]
+        fault.count -= 1
+        if fault.count <= 0:
+            self._faults.pop(0)
+        self.faults_served += 1
+        return fault
+

@@ -1,0 +1,388 @@
+"""A local Notion API: the subset copydesk uses, with Notion's paths, shapes and errors.
+
+API (bearer auth, `Notion-Version` required, cursor pagination with `page_size` ≤ 100):
+    POST  /v1/search                     pages, sorted by last_edited_time
+    GET   /v1/pages/{id}                 PATCH: title, in_trash
+    GET   /v1/blocks/{id}                PATCH: rich text (and table row cells, to-do checked)
+    GET   /v1/blocks/{id}/children
+
+Admin (uncounted, no auth) under `/_sandbox/`:
+    GET  stats        {"total": N, "routes": {"POST /v1/search": n, ...}, ...}
+    POST reset        reload the seed workspace, clear stats, faults and rate-limit changes
+    POST edit         {"id", "find", "replace"}: edit the first block under id containing find
+    POST faults       {"status", "count", "hang", "retry_after", "code"} or {"clear": true}
+    POST rate_limit   {"enabled", "rate", "window_seconds", "retry_after"}
+    POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from connectors.sandbox.harness import Fault, Harness, RateLimit
+from connectors.sandbox.notion_workspace import (
+    BOT_USER_ID,
+    NotionWorkspace,
+    SandboxValidationError,
+    complete_rich_text,
+    normalise_id,
+)
+
+SANDBOX_TOKEN = "ntn_sandbox_copydesk_local_only"
+NOTION_RATE = 3.0
+_MAX_PAGE_SIZE = 100
+_DEFAULT_CODES = {
+    400: "validation_error",
+    401: "unauthorized",
+    403: "restricted_resource",
+    404: "object_not_found",
+    409: "conflict_error",
+    429: "rate_limited",
+    500: "internal_server_error",
+    502: "internal_server_error",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+    529: "service_overload",
+}
+_WRITABLE_TEXT_TYPES = {
+    "paragraph", "heading_1", "heading_2", "heading_3", "bulleted_list_item", "numbered_list_item",
+    "to_do", "toggle", "quote", "callout", "code",
+}
+
+
+def notion_error(status: int, code: str, message: str) -> Response:
+    body = {
+        "object": "error",
+        "status": status,
+        "code": code or _DEFAULT_CODES.get(status, "internal_server_error"),
+        "message": message,
+        "request_id": str(uuid.uuid4()),
+    }
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _json(payload: dict[str, Any], status: int = 200) -> Response:
+    return Response(json.dumps({**payload, "request_id": str(uuid.uuid4())}), status=status, mimetype="application/json")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.response = notion_error(status, code, message)
+
+
+def _not_found(kind: str, object_id: str) -> ApiError:
+    return ApiError(
+        404,
+        "object_not_found",
+        f"Could not find {kind} with ID: {object_id}. Make sure the relevant pages and databases are shared "
+        'with your integration "copydesk sandbox".',
+    )
+
+
+class NotionSandbox:
+    """The WSGI app. `workspace_factory` rebuilds the seed state on reset."""
+
+    def __init__(
+        self,
+        workspace_factory: Callable[[], NotionWorkspace],
+        *,
+        token: str = SANDBOX_TOKEN,
+        rate_limit: RateLimit | None = None,
+    ) -> None:
+        self._factory = workspace_factory
+        self._initial_rate_limit = rate_limit
+        self.token = token
+        self.workspace = workspace_factory()
+        self.harness = Harness(notion_error, rate_limit)
+        self._api = Map(
+            [
+                Rule("/v1/search", methods=["POST"], endpoint="search"),
+                Rule("/v1/pages/<page_id>", methods=["GET"], endpoint="retrieve_page"),
+                Rule("/v1/pages/<page_id>", methods=["PATCH"], endpoint="update_page"),
+                Rule("/v1/blocks/<block_id>", methods=["GET"], endpoint="retrieve_block"),
+                Rule("/v1/blocks/<block_id>", methods=["PATCH"], endpoint="update_block"),
+                Rule("/v1/blocks/<block_id>/children", methods=["GET"], endpoint="list_children"),
+            ]
+        )
+        self._admin = Map(
+            [
+                Rule("/_sandbox/stats", methods=["GET"], endpoint="stats"),
+                Rule("/_sandbox/reset", methods=["POST"], endpoint="reset"),
+                Rule("/_sandbox/edit", methods=["POST"], endpoint="edit"),
+                Rule("/_sandbox/faults", methods=["POST"], endpoint="faults"),
+                Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
+                Rule("/_sandbox/generate", methods=["POST"], endpoint="generate"),
+            ]
+        )
+
+    @classmethod
+    def from_seed_dir(cls, folder: Path, **kwargs: Any) -> "NotionSandbox":
+        return cls(lambda: NotionWorkspace.from_seed_dir(folder), **kwargs)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        request = Request(environ)
+        return self.dispatch(request)(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        if request.path.startswith("/_sandbox/"):
+            return self._dispatch_admin(request)
+        try:
+            endpoint, args = self._api.bind_to_environ(request.environ).match()
+            route = self._api_route(endpoint)
+        except HTTPException:
+            endpoint, args, route = None, {}, "invalid"
+        blocked = self.harness.screen(request, route)
+        if blocked is not None:
+            return blocked
+        try:
+            self._check_headers(request)
+            if endpoint is None:
+                raise ApiError(400, "invalid_request_url", "Invalid request URL.")
+            return getattr(self, f"_api_{endpoint}")(request, **args)
+        except ApiError as error:
+            return error.response
+        except SandboxValidationError as error:
+            return notion_error(400, "validation_error", str(error))
+
+    @staticmethod
+    def _api_route(endpoint: str) -> str:
+        return {
+            "search": "/v1/search",
+            "retrieve_page": "/v1/pages/{id}",
+            "update_page": "/v1/pages/{id}",
+            "retrieve_block": "/v1/blocks/{id}",
+            "update_block": "/v1/blocks/{id}",
+            "list_children": "/v1/blocks/{id}/children",
+        }[endpoint]
+
+    def _check_headers(self, request: Request) -> None:
+        if request.headers.get("Authorization", "") != f"Bearer {self.token}":
+            raise ApiError(401, "unauthorized", "API token is invalid.")
+        if not request.headers.get("Notion-Version"):
+            raise ApiError(
+                400,
+                "missing_version",
+                "Notion-Version header failed validation: Notion-Version header should be defined, instead was "
+                "`undefined`.",
+            )
+
+    # -- API ------------------------------------------------------------------------------
+
+    def _api_search(self, request: Request) -> Response:
+        body = _body(request)
+        page_size = _page_size(body.get("page_size"))
+        only = (body.get("filter") or {}).get("value")
+        sort = body.get("sort") or {}
+        ascending = sort.get("direction") == "ascending"
+        results = self.workspace.search(body.get("query", ""), only=only, ascending=ascending)
+        return _json(
+            {**_paginate(results, body.get("start_cursor"), page_size), "type": "page_or_data_source",
+             "page_or_data_source": {}}
+        )
+
+    def _api_retrieve_page(self, request: Request, page_id: str) -> Response:
+        return _json(self._page(page_id))
+
+    def _api_update_page(self, request: Request, page_id: str) -> Response:
+        page = self._page(page_id)
+        body = _body(request)
+        with self.workspace.lock:
+            title = (body.get("properties") or {}).get("title")
+            if title is not None:
+                items = title.get("title") if isinstance(title, dict) else None
+                if not isinstance(items, list):
+                    raise SandboxValidationError("body failed validation: body.properties.title.title should be an array.")
+                page["properties"]["title"]["title"] = [complete_rich_text(i, self.workspace.titles()) for i in items]
+            if "in_trash" in body or "archived" in body:
+                trashed = bool(body.get("in_trash", body.get("archived")))
+                page["in_trash"] = page["archived"] = page["is_archived"] = trashed
+            self.workspace.touch(None, page["id"], BOT_USER_ID)
+        return _json(page)
+
+    def _api_retrieve_block(self, request: Request, block_id: str) -> Response:
+        return _json(self._block(block_id))
+
+    def _api_update_block(self, request: Request, block_id: str) -> Response:
+        block = self._block(block_id)
+        body = _body(request)
+        kind = block["type"]
+        update = body.get(kind)
+        if not isinstance(update, dict):
+            raise SandboxValidationError(f"body failed validation: body.{kind} should be defined, instead was `undefined`.")
+        with self.workspace.lock:
+            titles = self.workspace.titles()
+            target = block[kind]
+            if "rich_text" in update:
+                if kind not in _WRITABLE_TEXT_TYPES:
+                    raise SandboxValidationError(f"body failed validation: body.{kind}.rich_text is not writable.")
+                target["rich_text"] = [complete_rich_text(i, titles) for i in update["rich_text"]]
+            if "cells" in update and kind == "table_row":
+                target["cells"] = [[complete_rich_text(i, titles) for i in cell] for cell in update["cells"]]
+            if "checked" in update and kind == "to_do":
+                target["checked"] = bool(update["checked"])
+            self.workspace.touch(block_id, self.workspace.page_of(block_id), BOT_USER_ID)
+        return _json(block)
+
+    def _api_list_children(self, request: Request, block_id: str) -> Response:
+        parent = normalise_id(block_id)
+        if parent is None:
+            raise _invalid_id("block_id", block_id)
+        if parent not in self.workspace.blocks and parent not in self.workspace.pages:
+            raise _not_found("block", parent)
+        page_size = _page_size(request.args.get("page_size"))
+        with self.workspace.lock:
+            children = [self.workspace.blocks[c] for c in self.workspace.children.get(parent, [])]
+        return _json({**_paginate(children, request.args.get("start_cursor"), page_size), "type": "block", "block": {}})
+
+    def _page(self, raw_id: str) -> dict[str, Any]:
+        page_id = normalise_id(raw_id)
+        if page_id is None:
+            raise _invalid_id("page_id", raw_id)
+        page = self.workspace.pages.get(page_id)
+        if page is None:
+            raise _not_found("page", page_id)
+        return page
+
+    def _block(self, raw_id: str) -> dict[str, Any]:
+        block_id = normalise_id(raw_id)
+        if block_id is None:
+            raise _invalid_id("block_id", raw_id)
+        block = self.workspace.blocks.get(block_id)
+        if block is None:
+            raise _not_found("block", block_id)
+        return block
+
+    # -- admin ----------------------------------------------------------------------------
+
+    def _dispatch_admin(self, request: Request) -> Response:
+        try:
+            endpoint, _ = self._admin.bind_to_environ(request.environ).match()
+        except NotFound:
+            return _admin_json({"error": f"unknown admin route {request.path}"}, 404)
+        except HTTPException as error:
+            return _admin_json({"error": str(error)}, error.code or 400)
+        try:
+            return getattr(self, f"_admin_{endpoint}")(request)
+        except (KeyError, TypeError, ValueError) as error:
+            return _admin_json({"error": f"bad admin request: {error}"}, 400)
+
+    def _admin_stats(self, request: Request) -> Response:
+        return _admin_json(self.harness.stats())
+
+    def _admin_reset(self, request: Request) -> Response:
+        self.workspace = self._factory()
+        self.harness.reset_stats()
+        self.harness.clear_faults()
+        self.harness.set_rate_limit(self._initial_rate_limit)
+        return _admin_json({"reset": True, "pages": len(self.workspace.pages)})
+
+    def _admin_edit(self, request: Request) -> Response:
+        body = _body(request)
+        target = normalise_id(str(body["id"]))
+        if target is None or (target not in self.workspace.pages and target not in self.workspace.blocks):
+            return _admin_json({"error": f"no page or block with id {body['id']}"}, 404)
+        block = self.workspace.edit_text(target, str(body["find"]), str(body["replace"]))
+        if block is None:
+            return _admin_json({"error": f"no block under {target} contains {body['find']!r}"}, 404)
+        return _admin_json({"block_id": block["id"], "page_id": self.workspace.page_of(block["id"]),
+                            "last_edited_time": block["last_edited_time"]})
+
+    def _admin_faults(self, request: Request) -> Response:
+        body = _body(request)
+        if body.get("clear"):
+            self.harness.clear_faults()
+            return _admin_json({"cleared": True})
+        fault = Fault(
+            status=int(body.get("status", 500)),
+            count=int(body.get("count", 1)),
+            hang=float(body.get("hang", 0)),
+            retry_after=int(body["retry_after"]) if body.get("retry_after") is not None else None,
+            code=str(body.get("code", "")),
+        )
+        self.harness.add_fault(fault)
+        return _admin_json({"queued": asdict(fault)})
+
+    def _admin_rate_limit(self, request: Request) -> Response:
+        body = _body(request)
+        if not body.get("enabled", True):
+            self.harness.set_rate_limit(None)
+        else:
+            self.harness.set_rate_limit(
+                RateLimit(
+                    float(body.get("rate", NOTION_RATE)),
+                    int(body.get("window_seconds", 10)),
+                    int(body.get("retry_after", 1)),
+                )
+            )
+        return _admin_json({"rate_limit": self.harness.stats()["rate_limit"]})
+
+    def _admin_generate(self, request: Request) -> Response:
+        body = _body(request)
+        self.workspace = NotionWorkspace.synthetic(int(body.get("pages", 1000)), int(body.get("seed", 7)))
+        self.harness.reset_stats()
+        return _admin_json({"pages": len(self.workspace.pages)})
+
+
+def _admin_json(payload: dict[str, Any], status: int = 200) -> Response:
+    return Response(json.dumps(payload), status=status, mimetype="application/json")
+
+
+def _body(request: Request) -> dict[str, Any]:
+    data = request.get_data()
+    if not data:
+        return {}
+    try:
+        body = json.loads(data)
+    except ValueError as error:
+        raise ApiError(400, "invalid_json", "Error parsing JSON body.") from error
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "Error parsing JSON body.")
+    return body
+
+
+def _page_size(raw: Any) -> int:
+    if raw is None:
+        return _MAX_PAGE_SIZE
+    try:
+        size = int(raw)
+    except (TypeError, ValueError) as error:
+        raise SandboxValidationError(f"body failed validation: page_size should be a number, instead was `{raw}`.") from error
+    if not 1 <= size <= _MAX_PAGE_SIZE:
+        raise SandboxValidationError(
+            f"body failed validation: body.page_size should be ≤ `{_MAX_PAGE_SIZE}`, instead was `{size}`."
+        )
+    return size
+
+
+def _paginate(items: list[dict[str, Any]], start_cursor: str | None, page_size: int) -> dict[str, Any]:
+    """Notion-style cursors: the id of the first item of the next page."""
+    start = 0
+    if start_cursor:
+        ids = [item["id"] for item in items]
+        cursor = normalise_id(start_cursor)
+        if cursor not in ids:
+            raise SandboxValidationError(f"body failed validation: start_cursor `{start_cursor}` is not valid.")
+        start = ids.index(cursor)
+    page = items[start : start + page_size]
+    more = start + page_size < len(items)
+    return {
+        "object": "list",
+        "results": page,
+        "next_cursor": items[start + page_size]["id"] if more else None,
+        "has_more": more,
+    }
+
+
+def _invalid_id(field: str, value: str) -> ApiError:
+    return ApiError(
+        400, "validation_error", f'path failed validation: path.{field} should be a valid uuid, instead was `"{value}"`.'
+    )

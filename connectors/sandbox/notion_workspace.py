@@ -1,0 +1,392 @@
+"""The state behind the Notion sandbox: pages, blocks and users, as the real API returns them.
+
+Seeds are written in Notion's own request shapes (a create-page body whose `children` are
+append-block-children bodies); `NotionWorkspace` completes them into full API objects the way
+Notion does (ids, timestamps, `plain_text`, default annotations, `has_children`, child_page
+blocks), so fixtures stay short and the served JSON stays real.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import re
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+BOT_USER_ID = "6f3c8e0a-1d2b-4c5d-8e9f-0a1b2c3d4e5f"
+OUTSIDE_EDITOR_ID = "0b7d5c4e-3f2a-4b1c-9d8e-7f6a5b4c3d2e"
+_ID_NAMESPACE = uuid.UUID("2b9f6f0e-5a3c-4e1d-9c7b-8a6d5e4f3a2b")
+_DEFAULT_ANNOTATIONS = {
+    "bold": False,
+    "italic": False,
+    "strikethrough": False,
+    "underline": False,
+    "code": False,
+    "color": "default",
+}
+_RICH_TEXT_LIMIT = 2000
+
+
+class SandboxValidationError(ValueError):
+    """A request body Notion would refuse with 400 validation_error."""
+
+
+def notion_time(moment: datetime) -> str:
+    """Notion reports edit times to the minute: `2026-11-22T18:40:00.000Z`."""
+    moment = moment.astimezone(timezone.utc).replace(second=0, microsecond=0)
+    return moment.strftime("%Y-%m-%dT%H:%M:00.000Z")
+
+
+def normalise_id(raw: str) -> str | None:
+    """Notion accepts ids with or without dashes; None if it is not a UUID."""
+    try:
+        return str(uuid.UUID(raw))
+    except (ValueError, AttributeError):
+        return None
+
+
+def complete_rich_text(item: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
+    """Fill a request-shaped rich text item into the response shape."""
+    kind = item.get("type", "text")
+    annotations = {**_DEFAULT_ANNOTATIONS, **item.get("annotations", {})}
+    if kind == "text":
+        text = item.get("text") or {}
+        content = text.get("content", "")
+        if not isinstance(content, str):
+            raise SandboxValidationError("body failed validation: rich_text.text.content should be a string.")
+        if len(content) > _RICH_TEXT_LIMIT:
+            raise SandboxValidationError(
+                f"body failed validation: body.children[0].paragraph.rich_text[0].text.content.length should be "
+                f"≤ `{_RICH_TEXT_LIMIT}`, instead was `{len(content)}`."
+            )
+        link = text.get("link")
+        return {
+            "type": "text",
+            "text": {"content": content, "link": {"url": link["url"]} if link else None},
+            "annotations": annotations,
+            "plain_text": content,
+            "href": link["url"] if link else None,
+        }
+    if kind == "mention":
+        mention = copy.deepcopy(item["mention"])
+        plain = item.get("plain_text", "")
+        href = item.get("href")
+        if mention["type"] == "page":
+            page_id = mention["page"]["id"]
+            plain = plain or titles.get(page_id, "Untitled")
+            href = href or f"https://www.notion.so/{page_id.replace('-', '')}"
+        elif mention["type"] == "date":
+            mention["date"] = {"start": mention["date"]["start"], "end": mention["date"].get("end"), "time_zone": None}
+            plain = plain or mention["date"]["start"]
+        elif mention["type"] == "user":
+            mention["user"] = {"object": "user", "id": mention["user"]["id"]}
+        return {"type": "mention", "mention": mention, "annotations": annotations, "plain_text": plain, "href": href}
+    if kind == "equation":
+        expression = item["equation"]["expression"]
+        return {
+            "type": "equation",
+            "equation": {"expression": expression},
+            "annotations": annotations,
+            "plain_text": expression,
+            "href": None,
+        }
+    raise SandboxValidationError(f"body failed validation: rich_text type `{kind}` is not supported.")
+
+
+def plain_text(rich_text: list[dict[str, Any]]) -> str:
+    return "".join(item.get("plain_text", "") for item in rich_text)
+
+
+def replace_in_rich_text(rich_text: list[dict[str, Any]], find: str, replace: str) -> list[dict[str, Any]] | None:
+    """Replace the first `find` in a rich text array as a person typing would: the new words
+    take the marks of the run where the match starts; runs after it keep theirs.
+    Returns None when `find` is absent or crosses a mention/equation."""
+    text = plain_text(rich_text)
+    start = text.find(find)
+    if start < 0 or not find:
+        return None
+    end = start + len(find)
+    result: list[dict[str, Any]] = []
+    offset = 0
+    for item in rich_text:
+        item_start, item_end = offset, offset + len(item["plain_text"])
+        offset = item_end
+        if item_end <= start or item_start >= end or (item_start == item_end):
+            result.append(item)
+            continue
+        if item["type"] != "text":
+            return None
+        content = item["plain_text"]
+        keep_before = content[: max(0, start - item_start)]
+        keep_after = content[max(0, end - item_start) :] if end <= item_end else ""
+        inserted = replace if item_start <= start < item_end else ""
+        new_content = keep_before + inserted + keep_after
+        if new_content:
+            updated = copy.deepcopy(item)
+            updated["text"]["content"] = new_content
+            updated["plain_text"] = new_content
+            result.append(updated)
+    return result
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-") or "Untitled"
+
+
+class NotionWorkspace:
+    """Pages, blocks and users, with the mutations the sandbox API and admin API need.
+
+    All access goes through one lock: the server is threaded.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.pages: dict[str, dict[str, Any]] = {}
+        self.blocks: dict[str, dict[str, Any]] = {}
+        self.children: dict[str, list[str]] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+
+    # -- building -------------------------------------------------------------------------
+
+    @classmethod
+    def from_seed_dir(cls, folder: Path) -> "NotionWorkspace":
+        users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
+        seeds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "pages").glob("*.json"))]
+        return cls.from_seeds(seeds, users)
+
+    @classmethod
+    def from_seeds(cls, seeds: list[dict[str, Any]], users: list[dict[str, Any]]) -> "NotionWorkspace":
+        workspace = cls()
+        workspace.users = {u["id"]: {"object": "user", **u} for u in users}
+        workspace.users.setdefault(
+            BOT_USER_ID, {"object": "user", "id": BOT_USER_ID, "name": "copydesk", "type": "bot", "bot": {}}
+        )
+        titles = {s["id"]: plain_text_of_title(s) for s in seeds}
+        for seed in seeds:
+            workspace._add_page(seed, titles)
+        for seed in seeds:
+            parent = seed.get("parent", {})
+            if parent.get("type") == "page_id" and not seed.get("in_trash"):
+                workspace._add_child_page_block(seed["id"], parent["page_id"])
+        return workspace
+
+    @classmethod
+    def synthetic(cls, pages: int, seed: int = 7) -> "NotionWorkspace":
+        """A large believable workspace for benchmarks: a tree of `pages` pages of prose."""
+        return cls.from_seeds(*_synthetic_seeds(pages, seed))
+
+    def _add_page(self, seed: dict[str, Any], titles: dict[str, str]) -> None:
+        page_id = seed["id"]
+        title_items = [complete_rich_text(i, titles) for i in seed["properties"]["title"]["title"]]
+        title = plain_text(title_items)
+        parent = seed.get("parent") or {"type": "workspace", "workspace": True}
+        trashed = bool(seed.get("in_trash"))
+        self.pages[page_id] = {
+            "object": "page",
+            "id": page_id,
+            "created_time": seed["created_time"],
+            "last_edited_time": seed["last_edited_time"],
+            "created_by": {"object": "user", "id": seed.get("created_by", BOT_USER_ID)},
+            "last_edited_by": {"object": "user", "id": seed.get("last_edited_by", BOT_USER_ID)},
+            "cover": None,
+            "icon": seed.get("icon"),
+            "parent": parent,
+            "in_trash": trashed,
+            "is_archived": trashed,
+            "is_locked": False,
+            "properties": {"title": {"id": "title", "type": "title", "title": title_items}},
+            "url": f"https://www.notion.so/{_slug(title)}-{page_id.replace('-', '')}",
+            "public_url": None,
+            "archived": trashed,
+        }
+        self.children[page_id] = []
+        for position, child in enumerate(seed.get("children", [])):
+            self._add_block(child, page_id, "page_id", f"{page_id}/{position}", seed, titles)
+
+    def _add_block(
+        self,
+        spec: dict[str, Any],
+        parent_id: str,
+        parent_type: str,
+        anchor: str,
+        page_seed: dict[str, Any],
+        titles: dict[str, str],
+    ) -> str:
+        kind = spec["type"]
+        body = copy.deepcopy(spec.get(kind, {}))
+        nested = body.pop("children", None) or spec.get("children") or []
+        if "rich_text" in body:
+            body["rich_text"] = [complete_rich_text(i, titles) for i in body["rich_text"]]
+        if "caption" in body:
+            body["caption"] = [complete_rich_text(i, titles) for i in body["caption"]]
+        if kind == "table_row":
+            body["cells"] = [[complete_rich_text(i, titles) for i in cell] for cell in body.get("cells", [])]
+        if kind in {"paragraph", "bulleted_list_item", "numbered_list_item", "toggle", "quote", "to_do"}:
+            body.setdefault("color", "default")
+        if kind.startswith("heading_"):
+            body.setdefault("color", "default")
+            body.setdefault("is_toggleable", False)
+        block_id = spec.get("id") or str(uuid.uuid5(_ID_NAMESPACE, anchor))
+        author = page_seed.get("last_edited_by", BOT_USER_ID)
+        self.blocks[block_id] = {
+            "object": "block",
+            "id": block_id,
+            "parent": {"type": parent_type, parent_type: parent_id},
+            "created_time": page_seed["created_time"],
+            "last_edited_time": page_seed["last_edited_time"],
+            "created_by": {"object": "user", "id": page_seed.get("created_by", BOT_USER_ID)},
+            "last_edited_by": {"object": "user", "id": author},
+            "has_children": bool(nested),
+            "in_trash": False,
+            "type": kind,
+            kind: body,
+            "archived": False,
+        }
+        self.children.setdefault(parent_id, []).append(block_id)
+        self.children.setdefault(block_id, [])
+        for position, child in enumerate(nested):
+            self._add_block(child, block_id, "block_id", f"{anchor}/{position}", page_seed, titles)
+        return block_id
+
+    def _add_child_page_block(self, page_id: str, parent_id: str) -> None:
+        page = self.pages[page_id]
+        self.blocks[page_id] = {
+            "object": "block",
+            "id": page_id,
+            "parent": {"type": "page_id", "page_id": parent_id},
+            "created_time": page["created_time"],
+            "last_edited_time": page["created_time"],
+            "created_by": page["created_by"],
+            "last_edited_by": page["created_by"],
+            "has_children": True,
+            "in_trash": False,
+            "type": "child_page",
+            "child_page": {"title": plain_text(page["properties"]["title"]["title"])},
+            "archived": False,
+        }
+        self.children.setdefault(parent_id, []).append(page_id)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def titles(self) -> dict[str, str]:
+        return {pid: plain_text(p["properties"]["title"]["title"]) for pid, p in self.pages.items()}
+
+    def search(self, query: str = "", only: str | None = "page", ascending: bool = False) -> list[dict[str, Any]]:
+        with self.lock:
+            found = [
+                p
+                for p in self.pages.values()
+                if not p["in_trash"]
+                and (only in (None, "page"))
+                and query.lower() in plain_text(p["properties"]["title"]["title"]).lower()
+            ]
+        found.sort(key=lambda p: (p["last_edited_time"], p["id"]), reverse=not ascending)
+        return found
+
+    def page_of(self, block_id: str) -> str | None:
+        """The page a block belongs to, walking up the parents."""
+        current = block_id
+        while current in self.blocks:
+            parent = self.blocks[current]["parent"]
+            current = parent.get("page_id") or parent.get("block_id")
+            if parent["type"] == "page_id":
+                return current
+        return current if current in self.pages else None
+
+    def iter_descendants(self, root_id: str) -> Iterator[dict[str, Any]]:
+        for child_id in self.children.get(root_id, []):
+            block = self.blocks[child_id]
+            yield block
+            if block["type"] != "child_page":
+                yield from self.iter_descendants(child_id)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def touch(self, block_id: str | None, page_id: str, editor: str, when: datetime | None = None) -> None:
+        stamp = notion_time(when or datetime.now(timezone.utc))
+        who = {"object": "user", "id": editor}
+        if block_id:
+            self.blocks[block_id]["last_edited_time"] = stamp
+            self.blocks[block_id]["last_edited_by"] = who
+        self.pages[page_id]["last_edited_time"] = stamp
+        self.pages[page_id]["last_edited_by"] = who
+
+    def edit_text(self, root_id: str, find: str, replace: str) -> dict[str, Any] | None:
+        """Change the first block under `root_id` whose text contains `find`, as an outside
+        user would (the admin API's `edit`). Returns the changed block or None."""
+        with self.lock:
+            candidates = [self.blocks[root_id]] if root_id in self.blocks else []
+            candidates += list(self.iter_descendants(root_id))
+            for block in candidates:
+                body = block[block["type"]]
+                if "rich_text" in body:
+                    updated = replace_in_rich_text(body["rich_text"], find, replace)
+                    if updated is not None:
+                        body["rich_text"] = updated
+                        self.touch(block["id"], self.page_of(block["id"]), OUTSIDE_EDITOR_ID)
+                        return block
+                for index, cell in enumerate(body.get("cells", [])):
+                    updated = replace_in_rich_text(cell, find, replace)
+                    if updated is not None:
+                        body["cells"][index] = updated
+                        self.touch(block["id"], self.page_of(block["id"]), OUTSIDE_EDITOR_ID)
+                        return block
+        return None
+
+
+def plain_text_of_title(seed: dict[str, Any]) -> str:
+    return "".join(i.get("text", {}).get("content", "") for i in seed["properties"]["title"]["title"])
+
+
+_SYNTHETIC_SENTENCES = [
+    "HelpHive is the chatbot for your docs, with answers from your docs in seconds.",
+    "Setup in 5 minutes: connect your help center and HelpHive starts answering.",
+    "Our customers see support tickets cut by 40% within the first quarter.",
+    "HelpHive works with Zendesk and Intercom out of the box.",
+    "We promise 99.9% uptime on every plan, including HelpHive Pro.",
+    "The onboarding team reviews every new workspace within one business day.",
+    "Quarterly planning starts with the roadmap review and the hiring plan.",
+    "Every incident gets a written postmortem within five working days.",
+    "Sales engineers own the technical evaluation from first call to signature.",
+    "Keep the glossary up to date when a new feature ships.",
+]
+
+
+def _synthetic_seeds(count: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rng = random.Random(seed)
+    users = [{"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "name": f"User {n}", "type": "person"}
+             for n in range(5)]
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    seeds: list[dict[str, Any]] = []
+    for n in range(count):
+        page_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        parent = (
+            {"type": "page_id", "page_id": seeds[rng.randrange(len(seeds))]["id"]}
+            if seeds and rng.random() < 0.7
+            else {"type": "workspace", "workspace": True}
+        )
+        edited = notion_time(start + timedelta(minutes=rng.randrange(0, 300 * 24 * 60)))
+        children = []
+        for b in range(rng.randint(8, 20)):
+            kind = rng.choice(["paragraph", "paragraph", "bulleted_list_item", "heading_2", "quote"])
+            text = " ".join(rng.sample(_SYNTHETIC_SENTENCES, rng.randint(1, 3)))
+            children.append({"type": kind, kind: {"rich_text": [{"type": "text", "text": {"content": text}}]}})
+        author = rng.choice(users)["id"]
+        seeds.append({
+            "id": page_id,
+            "parent": parent,
+            "icon": None,
+            "properties": {"title": {"title": [{"type": "text", "text": {"content": f"Synthetic page {n + 1:04d}"}}]}},
+            "created_time": "2025-12-01T09:00:00.000Z",
+            "last_edited_time": edited,
+            "created_by": author,
+            "last_edited_by": author,
+            "in_trash": False,
+            "children": children,
+        })
+    return seeds, users

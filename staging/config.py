@@ -1,0 +1,147 @@
+"""Settings: `copydesk.toml` plus `COPYDESK_*` environment variables (which win).
+
+Tokens are never stored in the file: a source names the environment variable that holds
+its token (`token_env`). A sandbox source falls back to the sandbox's public token, so the
+demo runs with no keys.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from connectors.errors import ConfigError
+from connectors.notion import NOTION_API, NOTION_RATE, NotionConnector
+from connectors.protocol import Connector
+from connectors.sandbox.notion import SANDBOX_TOKEN
+from connectors.sandbox.server import DEFAULT_PORT
+
+CONFIG_NAME = "copydesk.toml"
+STATE_DIR = ".copydesk"
+
+
+class SourceSettings(BaseModel):
+    """One tool to track. `base_url` empty means the vendor's real API."""
+
+    type: Literal["notion"] = "notion"
+    base_url: str = ""
+    token_env: str = "NOTION_TOKEN"
+    sandbox: bool = False
+    rate: float | None = Field(default=NOTION_RATE, gt=0)
+    page_size: int = Field(default=100, ge=1, le=100)
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid")
+
+    database_url: str = ""
+    actor: str = ""
+    sources: dict[str, SourceSettings] = Field(default_factory=dict)
+
+    home: Path = Field(default=Path("."), exclude=True)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home / STATE_DIR
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.state_dir / 'copydesk.db').as_posix()}"
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor or os.environ.get("USER") or getpass.getuser()
+
+    def source(self, name: str) -> SourceSettings:
+        if name not in self.sources:
+            known = ", ".join(sorted(self.sources)) or "none"
+            raise ConfigError(f"No source named {name!r} in {CONFIG_NAME} (configured: {known}).")
+        return self.sources[name]
+
+    def token(self, name: str) -> str:
+        source = self.source(name)
+        token = os.environ.get(source.token_env, "")
+        if token:
+            return token
+        if source.sandbox:
+            return SANDBOX_TOKEN
+        raise ConfigError(
+            f"Source {name!r} needs a token: export {source.token_env}=<your {source.type} integration token> "
+            f"(copydesk reads it from the environment and never stores it)."
+        )
+
+    def connector(self, name: str) -> Connector:
+        source = self.source(name)
+        return NotionConnector(
+            self.token(name),
+            base_url=source.base_url or NOTION_API,
+            rate=source.rate,
+            page_size=source.page_size,
+            timeout=source.timeout,
+        )
+
+
+def find_config(explicit: Path | None = None) -> Path:
+    """The config to use: --config, then $COPYDESK_CONFIG, then ./copydesk.toml."""
+    path = explicit or (Path(os.environ["COPYDESK_CONFIG"]) if os.environ.get("COPYDESK_CONFIG") else None)
+    path = path or Path.cwd() / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(
+            f"No {CONFIG_NAME} at {path}. Run `copydesk init --sandbox` to try copydesk on the local sandbox, "
+            "or `copydesk init` to configure your own workspace."
+        )
+    return path
+
+
+def load_settings(path: Path) -> Settings:
+    class _FromFile(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=path)
+
+    try:
+        settings = _FromFile(home=path.resolve().parent)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ConfigError(f"{path} is not valid: {problems}. Fix it or recreate it with `copydesk init`.") from error
+    except ValueError as error:
+        raise ConfigError(f"{path} is not valid TOML ({error}). Fix it or recreate it with `copydesk init`.") from error
+    return settings
+
+
+def config_text(*, sandbox: bool, port: int = DEFAULT_PORT) -> str:
+    """The copydesk.toml that `copydesk init` writes."""
+    if sandbox:
+        return f'''# copydesk settings. Environment variables COPYDESK_* override these.
+# database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
+# actor = "your name"                                  # recorded on every action
+
+[sources.notion]
+type = "notion"
+base_url = "http://127.0.0.1:{port}/notion"   # the local sandbox: run `copydesk sandbox`
+sandbox = true                               # uses the sandbox's public token
+token_env = "NOTION_TOKEN"
+rate = 3.0                                   # requests per second (Notion's documented average)
+'''
+    return '''# copydesk settings. Environment variables COPYDESK_* override these.
+# database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
+# actor = "your name"                                  # recorded on every action
+
+[sources.notion]
+type = "notion"
+token_env = "NOTION_TOKEN"   # export NOTION_TOKEN=<internal integration secret>
+rate = 3.0                   # requests per second (Notion's documented average)
+'''

@@ -1,0 +1,88 @@
+"""The store's tables. No secrets in any of them, ever.
+
+Content lives in `Blob` (content-addressed, like git objects); everything else points at
+blobs. `Event` is append-only: nothing updates or deletes its rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Blob(SQLModel, table=True):
+    """A normalised document, canonically serialised and zlib-compressed, keyed by sha256."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class TrackedDocument(SQLModel, table=True):
+    """One remote document and its current head (the newest revision copydesk has)."""
+
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("source", "remote_id"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    source: str = Field(index=True)
+    remote_id: str
+    kind: str
+    title: str = ""
+    url: str = ""
+    parent_remote_id: str = ""
+    status: str = "live"  # live | archived | deleted
+    remote_version: str = ""
+    fetched_at: Optional[datetime] = None
+    head_revision_id: Optional[str] = Field(default=None, max_length=32)
+    first_seen_at: datetime = Field(default_factory=utcnow)
+
+
+class Revision(SQLModel, table=True):
+    """What a document looked like at one moment, and how copydesk came to see it."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    document_id: str = Field(foreign_key="document.id", index=True, max_length=32)
+    blob_sha256: str = Field(foreign_key="blob.sha256", max_length=64)
+    remote_version: str = ""
+    observed_at: datetime = Field(default_factory=utcnow)
+    origin: str = "pull"  # pull | apply | revert | restore
+    parent_id: Optional[str] = Field(default=None, max_length=32)
+    pull_id: Optional[int] = Field(default=None, foreign_key="pull.id")
+
+
+class Pull(SQLModel, table=True):
+    """One pull of one source; `cursor` is where the next incremental pull resumes."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source: str = Field(index=True)
+    full: bool = False
+    status: str = "running"  # running | ok | failed
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: Optional[datetime] = None
+    requests: int = 0
+    listed: int = 0
+    fetched: int = 0
+    changed: int = 0
+    new: int = 0
+    deleted: int = 0
+    cursor: Optional[str] = None
+    error: str = ""
+
+
+class Event(SQLModel, table=True):
+    """The audit log: who did what to which subject, when."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str
+    action: str
+    subject: str = ""
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

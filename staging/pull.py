@@ -1,0 +1,133 @@
+"""Pull: bring the store up to date with one source.
+
+Incremental by default: the connector lists what may have changed since the stored cursor,
+the store skips refs whose version it already holds, and only the rest are fetched. A full
+pull lists everything and marks stored documents that are gone as deleted. A failed pull
+keeps what it stored and does not move the cursor, so the next pull picks up from the same
+place.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from connectors.errors import RemoteError
+from connectors.protocol import Connector
+from staging.store import Store
+
+
+@dataclass
+class PullReport:
+    source: str
+    full: bool
+    requests: int = 0
+    listed: int = 0
+    fetched: int = 0
+    changed: int = 0
+    new: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    pull_id: int | None = None
+    changed_titles: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Progress = Callable[[PullReport], None]
+
+
+def pull(
+    store: Store,
+    connector: Connector,
+    *,
+    full: bool = False,
+    actor: str = "copydesk",
+    progress: Progress | None = None,
+) -> PullReport:
+    source = connector.source
+    previous = store.last_pull(source)
+    cursor = None if full or previous is None else previous.cursor
+    full = full or cursor is None
+    record = store.start_pull(source, full=full)
+    report = PullReport(source=source, full=full, pull_id=record.id)
+    started, requests_before = time.monotonic(), connector.requests_made
+    try:
+        listing = connector.list_changed(cursor)
+        seen: set[str] = set()
+        for ref in listing:
+            report.listed += 1
+            seen.add(ref.remote_id)
+            if not store.is_current(ref):
+                _fetch_and_record(store, connector, ref, record.id, report)
+            _tick(report, connector, requests_before, started, progress)
+        if full:
+            gone = [d.id for d in store.documents(source) if d.status != "deleted" and d.remote_id not in seen]
+            store.set_status(gone, "deleted")
+            report.deleted = len(gone)
+        _tick(report, connector, requests_before, started, progress)
+    except BaseException as error:
+        store.finish_pull(record, status="failed", error=str(error)[:500], **_counts(report))
+        raise
+    store.finish_pull(record, status="ok", cursor=listing.cursor, **_counts(report))
+    store.log_event(actor, "pull", source, _counts(report) | {"pull_id": record.id, "full": full})
+    return report
+
+
+def _fetch_and_record(store: Store, connector: Connector, ref, pull_id: int, report: PullReport) -> None:
+    try:
+        doc = connector.fetch(ref)
+    except RemoteError as error:
+        if error.status == 404:
+            stored = store.document_by_remote(ref.source, ref.remote_id)
+            if stored is not None:
+                store.set_status([stored.id], "deleted")
+                report.deleted += 1
+            return
+        raise
+    report.fetched += 1
+    recorded = store.record(doc, origin="pull", pull_id=pull_id)
+    if recorded.revision is not None:
+        report.new += recorded.is_new
+        report.changed += not recorded.is_new
+        if not recorded.is_new:
+            report.changed_titles.append(doc.ref.title)
+
+
+def _tick(report: PullReport, connector: Connector, before: int, started: float, progress: Progress | None) -> None:
+    report.requests = connector.requests_made - before
+    report.seconds = round(time.monotonic() - started, 3)
+    if progress is not None:
+        progress(report)
+
+
+def _counts(report: PullReport) -> dict:
+    return {k: getattr(report, k) for k in ("requests", "listed", "fetched", "changed", "new", "deleted")}
+
+
+def remote_status(store: Store, connector: Connector, *, full: bool = False) -> dict:
+    """What changed remotely since the last pull, from listings alone: writes nothing."""
+    previous = store.last_pull(connector.source)
+    cursor = None if full or previous is None else previous.cursor
+    new, changed, seen = [], [], set()
+    for ref in connector.list_changed(cursor):
+        seen.add(ref.remote_id)
+        stored = store.document_by_remote(ref.source, ref.remote_id)
+        if stored is None:
+            new.append(ref.title)
+        elif stored.remote_version != ref.remote_version:
+            changed.append(ref.title)
+    deleted = []
+    if cursor is None and previous is not None:
+        deleted = [d.title for d in store.documents(connector.source) if d.status == "live" and d.remote_id not in seen]
+    return {
+        "source": connector.source,
+        "last_pull": previous.finished_at.isoformat() if previous and previous.finished_at else None,
+        "new": new,
+        "changed": changed,
+        "deleted": deleted,
+        "requests": connector.requests_made,
+        "note": "never pulled: run `copydesk pull`" if previous is None else "",
+    }

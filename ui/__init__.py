@@ -1,0 +1,1 @@
+"""The two faces of copydesk: the `copydesk` command line (cli.py) and, later, the Streamlit review app."""

@@ -1,0 +1,344 @@
+"""The `copydesk` command line: the terminal face of copydesk, beside the Streamlit app.
+
+Each command is a thin function over `staging`; its docstring is its `--help`. Every
+command that reports something takes `--json` for scripting. A `CopydeskError` becomes one
+red line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from connectors.errors import ConfigError, CopydeskError
+from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
+from staging.config import CONFIG_NAME, STATE_DIR, Settings, config_text, find_config, load_settings
+from staging.diff import BlockDiff, diff_documents, summary
+from staging.models import Revision, TrackedDocument
+from staging.pull import PullReport, pull, remote_status
+from staging.render import to_markdown
+from staging.resolve import resolve_document, resolve_revision
+from staging.store import Store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _ReportingGroup(TyperGroup):
+    """Turns a CopydeskError from any command into one red line and exit code 1."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CopydeskError as error:
+            err.print(Text(f"error: {error}", style="bold red"))
+            raise typer.Exit(1) from error
+        except KeyboardInterrupt:
+            err.print(Text("interrupted: nothing half-written; what was stored before is kept.", style="yellow"))
+            raise typer.Exit(130)
+
+
+app = typer.Typer(
+    cls=_ReportingGroup,
+    help="copydesk: git-like history, diffs and review for Notion, Google Docs and Webflow copy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
+
+
+class _Context:
+    """Settings and store, opened on first use so `--help` and `init` need neither."""
+
+    def __init__(self, config: Optional[Path]) -> None:
+        self._config = config
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(find_config(self._config))
+        return self._settings
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings.store_url)
+        return self._store
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    config: Optional[Path] = typer.Option(
+        None, "--config", "-c", help=f"Path to {CONFIG_NAME} (default: $COPYDESK_CONFIG, then ./{CONFIG_NAME})."
+    ),
+) -> None:
+    ctx.obj = _Context(config)
+
+
+def _ctx(ctx: typer.Context) -> _Context:
+    return ctx.obj
+
+
+def _emit_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def init(
+    sandbox: bool = typer.Option(False, "--sandbox", help="Point every source at the local sandbox (no accounts)."),
+    port: int = typer.Option(DEFAULT_PORT, "--port", help="The sandbox port the config should use."),
+    directory: Path = typer.Option(Path("."), "--dir", help="Where to create copydesk.toml and .copydesk/."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing copydesk.toml."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Create copydesk.toml and the .copydesk/ store in a directory.
+
+    Example: copydesk init --sandbox   (then: copydesk sandbox, and in another terminal: copydesk pull)
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / CONFIG_NAME
+    if config.exists() and not force:
+        raise ConfigError(f"{config} already exists; use --force to overwrite it.")
+    config.write_text(config_text(sandbox=sandbox, port=port), encoding="utf-8")
+    settings = load_settings(config)
+    Store(settings.store_url).close()
+    result = {"config": str(config), "store": settings.store_url, "sandbox": sandbox,
+              "sources": sorted(settings.sources)}
+    if as_json:
+        _emit_json(result)
+        return
+    out.print(f"Wrote {config} and {directory / STATE_DIR}/")
+    if sandbox:
+        out.print(f"Next: `copydesk sandbox --port {port}` in one terminal, `copydesk pull` in another.")
+    else:
+        out.print("Next: export NOTION_TOKEN=<your integration secret>, then `copydesk pull`.")
+
+
+@app.command()
+def sandbox(
+    port: int = typer.Option(DEFAULT_PORT, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    no_rate_limit: bool = typer.Option(False, "--no-rate-limit", help="Serve without the vendors' rate limits."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Serve local sandboxes of the tools' APIs on 127.0.0.1 until Ctrl-C.
+
+    Each tool is mounted under its own base URL; `<base>/_sandbox/stats`, `/reset`, `/edit`,
+    `/faults`, `/rate_limit` and `/generate` are the admin API for demos and tests.
+    Example: copydesk sandbox --port 8700
+    """
+    try:
+        server = SandboxServer(port, rate_limited=not no_rate_limit)
+    except OSError as error:
+        raise ConfigError(f"Cannot listen on 127.0.0.1:{port} ({error.strerror}); pick another --port.") from error
+    endpoints = [{"tool": e.tool, "base_url": e.base_url, "token": e.token} for e in server.endpoints()]
+    if as_json:
+        _emit_json({"endpoints": endpoints})
+    else:
+        for e in endpoints:
+            out.print(f"{e['tool']:8} {e['base_url']}   token: {e['token']}")
+        out.print("Rate limits " + ("off" if no_rate_limit else "on (like the vendors')") + ". Ctrl-C stops.")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@app.command("pull")
+def pull_command(
+    ctx: typer.Context,
+    source: Optional[str] = typer.Option(None, "--source", "-s", help="Pull only this source (default: all)."),
+    full: bool = typer.Option(False, "--full", help="Re-list everything and detect deleted pages."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Snapshot the sources into the store: only what changed since the last pull.
+
+    Reports per source: requests made, documents listed, fetched, changed, new and deleted.
+    Example: copydesk pull --source notion --full
+    """
+    c = _ctx(ctx)
+    names = [source] if source else sorted(c.settings.sources)
+    if not names:
+        raise ConfigError(f"No sources in {CONFIG_NAME}; add one or run `copydesk init --sandbox`.")
+    reports: list[PullReport] = []
+    for name in names:
+        connector = c.settings.connector(name)
+        with _progress(enabled=not as_json) as bar:
+            task = bar.add_task(f"pulling {name}", total=None)
+
+            def show(report: PullReport, task: Any = task, bar: Progress = bar, name: str = name) -> None:
+                bar.update(task, description=f"pulling {name}: listed {report.listed}, fetched {report.fetched}, "
+                                             f"{report.requests} requests")
+
+            reports.append(pull(c.store, connector, full=full, actor=c.settings.actor_name, progress=show))
+    if as_json:
+        _emit_json([r.as_dict() for r in reports])
+        return
+    table = Table("source", "requests", "listed", "fetched", "changed", "new", "deleted", "seconds")
+    for r in reports:
+        table.add_row(r.source, *(str(v) for v in (r.requests, r.listed, r.fetched, r.changed, r.new, r.deleted)),
+                      f"{r.seconds:.1f}")
+    out.print(table)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    source: Optional[str] = typer.Option(None, "--source", "-s", help="Check only this source."),
+    full: bool = typer.Option(False, "--full", help="List everything, so deletions show too."),
+    as_json: bool = JsonOption,
+) -> None:
+    """What changed remotely since the last pull, from listings only. Writes nothing.
+
+    Example: copydesk status
+    """
+    c = _ctx(ctx)
+    results = [remote_status(c.store, c.settings.connector(n), full=full)
+               for n in ([source] if source else sorted(c.settings.sources))]
+    if as_json:
+        _emit_json(results)
+        return
+    for r in results:
+        when = r["last_pull"] or "never"
+        out.print(f"[bold]{r['source']}[/bold] (last pull: {when})")
+        if r["note"]:
+            out.print(f"  {r['note']}")
+        for label, style in (("new", "green"), ("changed", "yellow"), ("deleted", "red")):
+            for title in r[label]:
+                out.print(f"  [{style}]{label:8}[/{style}] {title}")
+        if not (r["new"] or r["changed"] or r["deleted"]):
+            out.print("  up to date")
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    document: Optional[str] = typer.Argument(None, help="Id prefix, remote id or title (default: all documents)."),
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many revisions."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Revision history, newest first, like `git log`.
+
+    Example: copydesk log "Pricing"
+    """
+    c = _ctx(ctx)
+    store = c.store
+    docs = {d.id: d for d in store.documents()}
+    if document:
+        target = resolve_document(store, document)
+        revisions = store.revisions(target.id, limit=limit)
+    else:
+        revisions = store.revisions(limit=limit)
+    if as_json:
+        _emit_json([_revision_json(r, docs[r.document_id]) for r in revisions])
+        return
+    if not revisions:
+        out.print("No revisions yet: run `copydesk pull`.")
+        return
+    for r in revisions:
+        doc = docs[r.document_id]
+        flag = "" if doc.status == "live" else f" [red]({doc.status})[/red]"
+        out.print(f"[yellow]{r.id[:12]}[/yellow]  {r.observed_at:%Y-%m-%d %H:%M:%S}  {r.origin:7} "
+                  f"[cyan]{doc.id[:8]}[/cyan]  {doc.title}{flag}")
+
+
+def _revision_json(r: Revision, doc: TrackedDocument) -> dict[str, Any]:
+    return {"revision": r.id, "document": doc.id, "title": doc.title, "source": doc.source, "origin": r.origin,
+            "observed_at": r.observed_at.isoformat(), "remote_version": r.remote_version, "parent": r.parent_id,
+            "status": doc.status}
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., metavar="DOC[@REV]", help="A document, optionally @ a revision (id prefix or HEAD~N)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Print a document as readable Markdown, at its newest or any older revision.
+
+    Example: copydesk show "Pricing@HEAD~1"
+    """
+    c = _ctx(ctx)
+    doc_query, _, rev_query = target.rpartition("@") if "@" in target else (target, "", "HEAD")
+    tracked = resolve_document(c.store, doc_query)
+    revision = resolve_revision(c.store, tracked, rev_query or "HEAD")
+    doc = c.store.load(revision)
+    if as_json:
+        _emit_json({"document": tracked.id, "revision": revision.id, "observed_at": revision.observed_at.isoformat(),
+                    "content": doc.model_dump(mode="json")})
+        return
+    trail = " / ".join([*c.store.breadcrumb(tracked), tracked.title])
+    err.print(f"[dim]{trail} · {tracked.url}\nrevision {revision.id[:12]} · {revision.origin} · "
+              f"{revision.observed_at:%Y-%m-%d %H:%M:%S} UTC[/dim]")
+    out.print(to_markdown(doc), markup=False)
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Id prefix, remote id or title."),
+    rev_a: Optional[str] = typer.Argument(None, help="Older revision (default: HEAD~1)."),
+    rev_b: Optional[str] = typer.Argument(None, help="Newer revision (default: HEAD)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Word-level diff between two revisions of a document (default: the last two).
+
+    In a terminal, deleted words are red and struck through, inserted words green; when
+    piped, they read [-deleted-] and {+inserted+} like `git diff --word-diff`.
+    Example: copydesk diff "Pricing" HEAD~2
+    """
+    c = _ctx(ctx)
+    tracked = resolve_document(c.store, document)
+    if rev_a is None and len(c.store.revisions(tracked.id, limit=2)) < 2:
+        raise ConfigError(f"{tracked.title!r} has one revision so far: nothing to compare until it changes and is pulled again.")
+    old_rev = resolve_revision(c.store, tracked, rev_a or "HEAD~1")
+    new_rev = resolve_revision(c.store, tracked, rev_b or "HEAD")
+    blocks = diff_documents(c.store.load(old_rev), c.store.load(new_rev))
+    changed = [b for b in blocks if b.status != "equal"]
+    if as_json:
+        _emit_json({"document": tracked.id, "title": tracked.title, "from": old_rev.id, "to": new_rev.id,
+                    "summary": summary(blocks), "blocks": [b.as_dict() for b in changed]})
+        return
+    out.print(f"[bold]{tracked.title}[/bold]  {old_rev.id[:12]} → {new_rev.id[:12]}")
+    if not changed:
+        out.print("No differences.")
+        return
+    for block in changed:
+        out.print(Text(f"@@ {block.status} {block.kind} {block.block_id[:13]}", style="cyan"))
+        out.print(_word_diff_text(block, color=out.is_terminal and not out.no_color))
+    counts = summary(blocks)
+    out.print(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed blocks; "
+              f"+{counts['words_inserted']} −{counts['words_deleted']} words")
+
+
+def _word_diff_text(block: BlockDiff, *, color: bool) -> Text:
+    text = Text()
+    for op in block.ops:
+        if op.kind == "equal":
+            text.append(op.text)
+        elif color:
+            text.append(op.text, style="bold green" if op.kind == "insert" else "red strike")
+        else:
+            text.append(f"{{+{op.text}+}}" if op.kind == "insert" else f"[-{op.text}-]")
+    return text
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                    disable=not enabled, transient=True)
