@@ -18,6 +18,7 @@ Admin (uncounted, no auth) under `/_sandbox/`:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 import uuid
 from pathlib import Path
@@ -136,8 +137,8 @@ class NotionSandbox:
         if request.path.startswith("/_sandbox/"):
             return self._dispatch_admin(request)
         try:
-            endpoint, args = self._api.bind_to_environ(request.environ).match()
-            route = self._api_route(endpoint)
+            rule, args = self._api.bind_to_environ(request.environ).match(return_rule=True)
+            endpoint, route = rule.endpoint, re.sub(r"<\w+>", "{id}", rule.rule)
         except HTTPException:
             endpoint, args, route = None, {}, "invalid"
         blocked = self.harness.screen(request, route)
@@ -152,17 +153,6 @@ class NotionSandbox:
             return error.response
         except SandboxValidationError as error:
             return notion_error(400, "validation_error", str(error))
-
-    @staticmethod
-    def _api_route(endpoint: str) -> str:
-        return {
-            "search": "/v1/search",
-            "retrieve_page": "/v1/pages/{id}",
-            "update_page": "/v1/pages/{id}",
-            "retrieve_block": "/v1/blocks/{id}",
-            "update_block": "/v1/blocks/{id}",
-            "list_children": "/v1/blocks/{id}/children",
-        }[endpoint]
 
     def _check_headers(self, request: Request) -> None:
         if request.headers.get("Authorization", "") != f"Bearer {self.token}":

@@ -1,0 +1,24 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+demo: $(BIN)/.installed  ## start the sandbox, snapshot it, edit behind copydesk's back, show log and diff
+	$(BIN)/python scripts/demo.py
+
+test: $(BIN)/.installed  ## the whole suite (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/.installed  ## pull benchmark on a 1,000-page synthetic workspace
+	$(BIN)/python bench/pull.py
+
+clean:
+	rm -rf $(VENV) .demo

@@ -1,0 +1,99 @@
+"""Shared fixtures: a real sandbox over loopback HTTP, and the store on SQLite and PostgreSQL.
+
+The PostgreSQL half runs when COPYDESK_TEST_POSTGRES_URL names a server (.ci/run starts one);
+under CI=true a missing server is an error, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from connectors.notion import NotionConnector
+from connectors.pacing import RetryPolicy
+from connectors.sandbox.server import SandboxServer
+from staging.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("COPYDESK_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may depend on a token or setting from the developer's shell."""
+    for name in list(os.environ):
+        if name.startswith("COPYDESK_") or name in {"NOTION_TOKEN"}:
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    with SandboxServer(0, rate_limited=False) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(sandbox_server: SandboxServer) -> Iterator["SandboxAdmin"]:
+    """The sandbox, reset to the seed workspace with no rate limit and no faults."""
+    admin = SandboxAdmin(sandbox_server.endpoints()[0].base_url, sandbox_server.endpoints()[0].token)
+    admin.post("reset")
+    admin.post("rate_limit", {"enabled": False})
+    yield admin
+    admin.post("faults", {"clear": True})
+
+
+class SandboxAdmin:
+    """Drives the Notion sandbox's admin API over HTTP, as a test or a demo would."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.token = token
+
+    def post(self, route: str, body: dict | None = None) -> dict:
+        response = httpx.post(f"{self.base_url}/_sandbox/{route}", json=body or {}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def stats(self) -> dict:
+        return httpx.get(f"{self.base_url}/_sandbox/stats", timeout=10).json()
+
+    def connector(self, **overrides) -> NotionConnector:
+        options = {"base_url": self.base_url, "rate": None, "page_size": 100,
+                   "retry": RetryPolicy(attempts=4, backoff=0.01, max_wait=0.5)} | overrides
+        return NotionConnector(self.token, **options)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        store = Store(f"sqlite:///{tmp_path / 'copydesk.db'}")
+        yield store
+        store.close()
+        return
+    yield from _postgres_store()
+
+
+def _postgres_store() -> Iterator[Store]:
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but COPYDESK_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL.")
+        pytest.skip("COPYDESK_TEST_POSTGRES_URL not set (run .ci/run for the PostgreSQL half)")
+    database = f"copydesk_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}"
+    store = Store(url)
+    try:
+        yield store
+    finally:
+        store.close()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from connectors.document import Block, Document
+from staging.diff import Op, diff_documents, diff_words, summary, tokenize
+from tests.builders import make_document
+
+
+def _replay(ops: tuple[Op, ...]) -> tuple[str, str]:
+    before = "".join(op.text for op in ops if op.kind != "insert")
+    after = "".join(op.text for op in ops if op.kind != "delete")
+    return before, after
+
+
+def test_tokenize_splits_words_spaces_and_punctuation():
+    assert tokenize("It's 5 minutes, really!") == ["It's", " ", "5", " ", "minutes", ",", " ", "really", "!"]
+    assert "".join(tokenize("  a\tb\n")) == "  a\tb\n"
+
+
+def test_word_diff_replays_to_both_texts():
+    cases = [
+        ("HelpHive is the chatbot for your docs.", "HelpHive is an AI support engineer."),
+        ("", "new text"),
+        ("old text", ""),
+        ("same", "same"),
+        ("Setup in 5 minutes.", "Setup in minutes."),
+    ]
+    for before, after in cases:
+        assert _replay(diff_words(before, after)) == (before, after)
+
+
+def test_changes_separated_only_by_spaces_read_as_one_replacement():
+    ops = diff_words("HelpHive is the chatbot for your docs.", "HelpHive is an AI support engineer.")
+    assert ops == (
+        Op("equal", "HelpHive is "),
+        Op("delete", "the chatbot for your docs"),
+        Op("insert", "an AI support engineer"),
+        Op("equal", "."),
+    )
+
+
+def test_unchanged_words_between_changes_stay_equal():
+    ops = diff_words("the quick brown fox", "the slow brown dog")
+    assert Op("equal", " brown ") in ops
+    assert [op.kind for op in ops] == ["equal", "delete", "insert", "equal", "delete", "insert"]
+
+
+def test_common_words_still_anchor_the_match():
+    before = " ".join(["the"] * 300 + ["end"])
+    after = " ".join(["the"] * 300 + ["finish"])
+    ops = diff_words(before, after)
+    assert ops[-2:] == (Op("delete", "end"), Op("insert", "finish"))
+
+
+def test_document_diff_by_id_reports_changed_added_and_removed():
+    old = make_document("one", "two", "three")
+    new = Document(ref=old.ref, blocks=(old.blocks[0], old.blocks[1],
+                                        old.blocks[2].model_copy(update={"text": "two and a half"}),
+                                        Block(id="b9", kind="paragraph", text="four")))
+    diffs = diff_documents(old, new)
+    assert [(d.block_id, d.status) for d in diffs] == [
+        ("title", "equal"), ("b1", "equal"), ("b2", "changed"), ("b3", "removed"), ("b9", "added")]
+    assert summary(diffs) == {"changed": 1, "added": 1, "removed": 1, "words_inserted": 4, "words_deleted": 1}
+
+
+def test_document_diff_by_text_pairs_blocks_without_stable_ids():
+    old = make_document("Intro.", "Setup in 5 minutes.", "Outro.")
+    shifted = make_document("New first paragraph.", "Intro.", "Setup in one afternoon.", "Outro.")
+    renumbered = shifted.model_copy(update={"blocks": tuple(
+        b.model_copy(update={"id": f"p{n}"}) for n, b in enumerate(shifted.blocks))})
+    diffs = [d for d in diff_documents(old, renumbered, by="text") if d.status != "equal"]
+    assert [(d.status, d.before, d.after) for d in diffs] == [
+        ("added", "", "New first paragraph."),
+        ("changed", "Setup in 5 minutes.", "Setup in one afternoon."),
+    ]

@@ -1,0 +1,116 @@
+"""The command line, driven through Typer's runner against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from staging.config import config_text
+from ui.cli import app
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path, sandbox, monkeypatch):
+    """A directory initialised for the sandbox, with the client rate limit lifted for speed."""
+    port = int(sandbox.base_url.rsplit(":", 1)[1].split("/")[0])
+    (tmp_path / "copydesk.toml").write_text(config_text(sandbox=True, port=port).replace("rate = 3.0", "rate = 1000.0"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def cli(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def _page_id(sandbox, title: str) -> str:
+    found = httpx.post(f"{sandbox.base_url}/v1/search", json={"query": title},
+                       headers={"Authorization": f"Bearer {sandbox.token}", "Notion-Version": "2025-09-03"})
+    return found.json()["results"][0]["id"]
+
+
+def test_every_command_has_help_and_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = sorted(app.registered_commands, key=lambda c: c.name or c.callback.__name__)
+    assert len(commands) >= 7
+    for command in commands:
+        name = command.name or command.callback.__name__
+        result = cli(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example: copydesk" in result.stdout, f"{name} --help has no example"
+        assert f"copydesk {name}" in readme, f"README does not mention `copydesk {name}`"
+
+
+def test_init_writes_config_and_store_and_refuses_to_overwrite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("init", "--sandbox", "--port", "8799", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["sources"] == ["notion"]
+    assert "127.0.0.1:8799/notion" in (tmp_path / "copydesk.toml").read_text()
+    assert (tmp_path / ".copydesk" / "copydesk.db").is_file()
+    again = cli("init", "--sandbox")
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_pull_log_show_diff_after_an_outside_edit(workdir, sandbox):
+    first = cli("pull", "--json")
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)[0]
+    assert report["new"] > 20 and report["requests"] >= report["new"]
+
+    log = json.loads(cli("log", "--json", "--limit", "500").stdout)
+    assert len(log) == report["new"] and {e["origin"] for e in log} == {"pull"}
+
+    shown = cli("show", "Product overview")
+    assert shown.exit_code == 0 and shown.stdout.startswith("# Product overview")
+    assert "Setup in 5 minutes" in shown.stdout
+
+    sandbox.post("edit", {"id": _page_id(sandbox, "Product overview"), "find": "Setup in 5 minutes",
+                          "replace": "Setup in one afternoon"})
+    status = json.loads(cli("status", "--json").stdout)[0]
+    assert status["changed"] == ["Product overview"]
+    second = json.loads(cli("pull", "--json").stdout)[0]
+    assert (second["changed"], second["fetched"]) == (1, 1)
+
+    diff = cli("diff", "Product overview")
+    assert diff.exit_code == 0
+    assert re.search(r"\[-[^\]]*5[^\]]*-\]\{\+[^}]*one afternoon[^}]*\+\}", diff.stdout), diff.stdout
+    as_json = json.loads(cli("diff", "Product overview", "--json").stdout)
+    assert as_json["summary"]["changed"] == 1
+    assert "Setup in one afternoon" in as_json["blocks"][0]["after"]
+
+    older = cli("show", "Product overview@HEAD~1")
+    assert "Setup in 5 minutes" in older.stdout
+    history = json.loads(cli("log", "Product overview", "--json").stdout)
+    assert len(history) == 2 and history[0]["parent"] == history[1]["revision"]
+
+
+def test_errors_are_one_red_line_and_exit_code_1(workdir, sandbox, tmp_path):
+    cli("pull")
+    for args, expected in [
+        (("show", "no such page"), "No document matches"),
+        (("diff", "Product overview"), "one revision so far"),
+        (("show", "Product overview@HEAD~5"), "goes back too far"),
+    ]:
+        result = cli(*args)
+        assert result.exit_code == 1, args
+        assert expected in result.stderr and "Traceback" not in result.stderr
+        assert result.stderr.strip().startswith("error:")
+
+
+def test_remote_down_and_missing_config_explain_the_next_step(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    missing = cli("log")
+    assert missing.exit_code == 1 and "copydesk init --sandbox" in missing.stderr
+    (tmp_path / "copydesk.toml").write_text(config_text(sandbox=True, port=9))
+    down = cli("pull")
+    assert down.exit_code == 1 and "copydesk sandbox" in down.stderr
+    assert cli("log", "--json").stdout.strip() == "[]"
