@@ -191,7 +191,7 @@ class NotionSandbox:
                 items = title.get("title") if isinstance(title, dict) else None
                 if not isinstance(items, list):
                     raise SandboxValidationError("body failed validation: body.properties.title.title should be an array.")
-                page["properties"]["title"]["title"] = [complete_rich_text(i, self.workspace.titles()) for i in items]
+                self.workspace.rename(page["id"], items)
             if "in_trash" in body or "archived" in body:
                 trashed = bool(body.get("in_trash", body.get("archived")))
                 page["in_trash"] = page["archived"] = page["is_archived"] = trashed

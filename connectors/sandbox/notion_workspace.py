@@ -228,6 +228,8 @@ class NotionWorkspace:
             body["cells"] = [[complete_rich_text(i, titles) for i in cell] for cell in body.get("cells", [])]
         if kind in {"paragraph", "bulleted_list_item", "numbered_list_item", "toggle", "quote", "to_do"}:
             body.setdefault("color", "default")
+        if kind == "paragraph":
+            body.setdefault("icon", None)  # present, null, in every 2025-09-03 paragraph Notion returns
         if kind.startswith("heading_"):
             body.setdefault("color", "default")
             body.setdefault("is_toggleable", False)
@@ -315,6 +317,13 @@ class NotionWorkspace:
             self.blocks[block_id]["last_edited_by"] = who
         self.pages[page_id]["last_edited_time"] = stamp
         self.pages[page_id]["last_edited_by"] = who
+
+    def rename(self, page_id: str, title: list[dict[str, Any]]) -> None:
+        """Set a page's title; its child_page block in the parent shows the same title, as in Notion."""
+        page = self.pages[page_id]
+        page["properties"]["title"]["title"] = [complete_rich_text(i, self.titles()) for i in title]
+        if page_id in self.blocks:
+            self.blocks[page_id]["child_page"]["title"] = plain_text(page["properties"]["title"]["title"])
 
     def edit_text(self, root_id: str, find: str, replace: str) -> dict[str, Any] | None:
         """Change the first block under `root_id` whose text contains `find`, as an outside
