@@ -14,7 +14,8 @@ if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
 fi
 
 pg_dir=$(mktemp -d /tmp/copydesk-pg.XXXXXX)
-pg_port=${COPYDESK_PG_PORT:-55432}
+# A free loopback port, so a server already running here (another checkout, a previous run) is no obstacle.
+pg_port=${COPYDESK_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 run_as=()
 if [ "$(id -u)" = "0" ]; then
   chown postgres:postgres "$pg_dir"
