@@ -20,13 +20,21 @@ ErrorResponder = Callable[[int, str, str], Response]
 
 @dataclass
 class Fault:
-    """The next `count` API requests fail with `status` (or hang for `hang` seconds first)."""
+    """The next `count` matching API requests hang for `hang` seconds, then fail with `status`
+    (status 0: then go through normally, a slow answer).
+
+    `match` limits the fault to requests whose "METHOD route" starts with it (e.g.
+    "PATCH /v1/blocks"), and the first `skip` matching requests pass untouched, so a test can
+    break exactly the k-th write of an apply.
+    """
 
     status: int = 500
     count: int = 1
     hang: float = 0.0
     retry_after: int | None = None
     code: str = ""  # empty: the tool's usual code for `status`
+    match: str = ""
+    skip: int = 0
 
 
 class RateLimit:
@@ -94,13 +102,16 @@ class Harness:
 
     def screen(self, request: Request, route: str) -> Response | None:
         """Count the request; return an error response if a fault or the rate limit says so."""
+        label = f"{request.method} {route}"
         with self._lock:
-            self.routes[f"{request.method} {route}"] += 1
-            fault = self._take_fault()
+            self.routes[label] += 1
+            fault = self._take_fault(label)
             limit = self.rate_limit
         if fault is not None:
             if fault.hang:
                 time.sleep(fault.hang)
+            if not fault.status:
+                return None
             response = self._error(fault.status, fault.code, "Injected fault.")
             if fault.retry_after is not None:
                 response.headers["Retry-After"] = str(fault.retry_after)
@@ -115,13 +126,16 @@ class Harness:
             return response
         return None
 
-    def _take_fault(self) -> Fault | None:
-        if not self._faults:
+    def _take_fault(self, label: str) -> Fault | None:
+        fault = next((f for f in self._faults if label.startswith(f.match)), None)
+        if fault is None:
             return None
-        fault = self._faults[0]
+        if fault.skip > 0:
+            fault.skip -= 1
+            return None
         fault.count -= 1
         if fault.count <= 0:
-            self._faults.pop(0)
+            self._faults.remove(fault)
         self.faults_served += 1
         return fault
 

@@ -10,7 +10,7 @@ Admin (uncounted, no auth) under `/_sandbox/`:
     GET  stats        {"total": N, "routes": {"POST /v1/search": n, ...}, ...}
     POST reset        reload the seed workspace, clear stats, faults and rate-limit changes
     POST edit         {"id", "find", "replace"}: edit the first block under id containing find
-    POST faults       {"status", "count", "hang", "retry_after", "code"} or {"clear": true}
+    POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "rate", "window_seconds", "retry_after"}
     POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one
 """
@@ -297,6 +297,8 @@ class NotionSandbox:
             hang=float(body.get("hang", 0)),
             retry_after=int(body["retry_after"]) if body.get("retry_after") is not None else None,
             code=str(body.get("code", "")),
+            match=str(body.get("match", "")),
+            skip=int(body.get("skip", 0)),
         )
         self.harness.add_fault(fault)
         return _admin_json({"queued": asdict(fault)})

@@ -501,6 +501,25 @@ def test_a_hanging_fault_answers_late(sandbox):
     assert time.monotonic() - started < 0.4
 
 
+def test_a_matching_fault_skips_other_routes_and_the_first_matches(sandbox):
+    block = _sandbox_paragraph(sandbox)
+    patch = {"paragraph": {"rich_text": [{"text": {"content": "Changed."}}]}}
+    sandbox.post("faults", {"status": 502, "match": "PATCH /v1/blocks", "skip": 1})
+    ok(call(sandbox, "GET", f"/v1/blocks/{block['id']}"))
+    ok(call(sandbox, "PATCH", f"/v1/blocks/{block['id']}", body=patch))
+    assert_notion_error(call(sandbox, "PATCH", f"/v1/blocks/{block['id']}", body=patch), 502, "internal_server_error")
+    ok(call(sandbox, "PATCH", f"/v1/blocks/{block['id']}", body=patch))
+    assert sandbox.stats()["faults_served"] == 1
+
+
+def test_a_fault_with_status_0_only_slows_the_request(sandbox):
+    sandbox.post("faults", {"status": 0, "hang": 0.3})
+    started = time.monotonic()
+    page = ok(call(sandbox, "GET", f"/v1/pages/{PRODUCT['id']}"))
+    assert time.monotonic() - started >= 0.25
+    assert page["id"] == PRODUCT["id"]
+
+
 def test_faults_clear(sandbox):
     sandbox.post("faults", {"status": 500, "count": 5})
     assert sandbox.post("faults", {"clear": True}) == {"cleared": True}
