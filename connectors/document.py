@@ -104,3 +104,21 @@ class Document(BaseModel):
     @property
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
+
+
+class Edit(BaseModel):
+    """One block's new text, as staging hands it to a connector's `apply`.
+
+    `before` is what the block must still read (compared normalised): the conflict check.
+    `target`, when set, is the exact block to write back, taken from a stored revision (revert,
+    restore, roll-back), so its formatting returns run for run; otherwise the formatting is
+    carried over from the block's current runs word by word (`connectors.text.rewrite`).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    block_id: str
+    before: str
+    after: str
+    target: Block | None = None
+    allow_lossy: bool = False

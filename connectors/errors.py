@@ -6,7 +6,8 @@
     │   └── Ambiguous        more than one matches; the message lists them
     ├── RemoteError          a tool's API failed; `retryable` says whether trying again may help
     │   └── AuthError        the tool rejected the token
-    └── Conflict             the remote no longer reads what copydesk expected
+    ├── Conflict             the remote no longer reads what copydesk expected
+    └── LossyEdit            an edit would lose formatting (mixed runs, a mention) and was not allowed to
 
 Errors from SDKs and HTTP libraries are translated into these in exactly one place per
 connector (its `map_errors`), with `raise ... from exc` so the cause is kept for debugging.
@@ -58,4 +59,21 @@ class AuthError(RemoteError):
 
 
 class Conflict(CopydeskError):
-    """The remote content changed since copydesk read it; nothing was written."""
+    """The remote content changed since copydesk read it; nothing was written.
+
+    `remote` maps each mismatched block id to its text on the remote now (None: the block is
+    gone), so a reviewer can compare base, proposed and remote side by side."""
+
+    def __init__(self, message: str, *, remote: dict[str, str | None] | None = None) -> None:
+        super().__init__(message)
+        self.remote = remote or {}
+
+
+class LossyEdit(CopydeskError):
+    """Writing these edits would not keep the blocks' formatting exactly; nothing was written.
+
+    `losses` maps block ids to what would be lost."""
+
+    def __init__(self, message: str, *, losses: dict[str, list[str]]) -> None:
+        super().__init__(message)
+        self.losses = losses

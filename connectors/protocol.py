@@ -1,6 +1,6 @@
 """The connector protocol: what staging may ask of any tool.
 
-Like a git remote, a connector only lists, fetches and (with changesets) applies. It never
+Like a git remote, a connector only lists, fetches and applies. It never
 stores anything: staging owns the store and the incremental cursor, and hands the cursor
 back on the next listing. A cursor is opaque to staging (Notion: an edit time; Drive: a
 changes page token).
@@ -8,9 +8,9 @@ changes page token).
 
 from __future__ import annotations
 
-from typing import Generator, Iterator, Protocol
+from typing import Any, Generator, Iterator, Protocol, Sequence
 
-from connectors.document import Document, DocumentRef
+from connectors.document import Block, Document, DocumentRef, Edit
 
 Cursor = str
 
@@ -39,6 +39,18 @@ class Listing(Iterator[DocumentRef]):
             raise
 
 
+class WriteJournal(Protocol):
+    """Where `apply` records each remote write before and after making it, so that a crash
+    in between can be found and reconciled (staging's journal; a list for dry runs)."""
+
+    def intent(self, block_ids: Sequence[str], request: dict[str, Any], previous: Sequence[Block]) -> None:
+        """About to send `request` (the tool's own write, no credentials) for these blocks,
+        which read `previous` just before."""
+
+    def done(self, block_ids: Sequence[str]) -> None:
+        """The tool confirmed the write."""
+
+
 class Connector(Protocol):
     """One tool behind the smallest interface staging needs."""
 
@@ -56,3 +68,12 @@ class Connector(Protocol):
 
     def fetch(self, ref: DocumentRef) -> Document:
         """The whole document as the tool has it now."""
+
+    def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
+              dry_run: bool = False) -> Document:
+        """Write `edits` to the remote document and return it as fetched afterwards.
+
+        Checks first that every edited block still reads `edit.before`; if any does not, raises
+        `Conflict` and writes nothing. Raises `LossyEdit` (writing nothing) when an edit cannot
+        keep its block's formatting and does not allow it. With `dry_run`, every write is
+        journalled as an intent and none is sent; the current document is returned."""

@@ -1,0 +1,165 @@
+"""Word tokens, and carrying a block's formatting across a text edit.
+
+Shared by staging (to show diffs and to warn of lossy edits before apply) and by every
+connector (to build the tool's rich text on apply), so both always agree on what an edit
+does to a block's runs.
+
+A new text is aligned with the old one word by word. Untouched words keep their run (and
+so their marks, links and mentions); a replaced word takes the formatting of the text it
+replaces; an inserted word takes the formatting of the run before it (or after it, at the
+start). An edit is lossy when that cannot reproduce the author's formatting exactly: the
+replaced text mixed formats, or a mention or equation was cut into or turned into text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Sequence
+
+from connectors.document import Span
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|\s+|[^\w\s]", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Words, whitespace runs and single punctuation marks; joined, they give `text` back."""
+    return _TOKEN.findall(text)
+
+
+def normalise(text: str) -> str:
+    """Text as compared for conflicts: Unicode NFC, whitespace runs as one space, trimmed.
+
+    Tools re-encode whitespace and composed characters on their own (non-breaking spaces,
+    trailing newlines), which is not a change anyone made."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def char_opcodes(before: str, after: str) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes over word tokens, with offsets in characters instead of tokens."""
+    a, b = tokenize(before), tokenize(after)
+    a_at, b_at = _offsets(a), _offsets(b)
+    return [
+        (tag, a_at[i1], a_at[i2], b_at[j1], b_at[j2])
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ]
+
+
+def _offsets(tokens: list[str]) -> list[int]:
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token))
+    return offsets
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the new text. `origin` is the index of the old run it continues (same marks,
+    same native run in the tool), or None for a run that is new."""
+
+    span: Span
+    origin: int | None
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    pieces: tuple[Piece, ...]
+    lossy: tuple[str, ...]
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        return tuple(p.span for p in self.pieces)
+
+
+def rewrite(spans: Sequence[Span], after: str) -> Rewrite:
+    """The runs of `after`, formatted from `spans` (the block's runs now)."""
+    before = "".join(s.text for s in spans)
+    owner = [index for index, span in enumerate(spans) for _ in span.text]
+    starts = _offsets([s.text for s in spans])
+    pieces: list[Piece] = []
+    lossy: list[str] = []
+    for tag, i1, i2, j1, j2 in char_opcodes(before, after):
+        if tag == "equal":
+            pieces.extend(_kept(spans, owner, starts, i1, i2))
+            continue
+        covered = sorted(set(owner[i1:i2]))
+        lossy.extend(_losses(spans, starts, covered, i1, i2, replacing=j2 > j1))
+        if j2 > j1:
+            source = covered[0] if covered else _neighbour(owner, i1)
+            pieces.append(_new_piece(spans, source, after[j1:j2]))
+    return Rewrite(tuple(_merge(pieces)), tuple(lossy))
+
+
+def _kept(spans: Sequence[Span], owner: list[int], starts: list[int], start: int, end: int) -> list[Piece]:
+    """Unchanged text, cut along the old runs. A mention cut in two is text from then on."""
+    pieces = []
+    while start < end:
+        index = owner[start]
+        span = spans[index]
+        stop = min(end, starts[index] + len(span.text))
+        text = span.text[start - starts[index]:stop - starts[index]]
+        if span.mention is not None and text != span.text:
+            pieces.append(Piece(span.model_copy(update={"text": text, "mention": None}), None))
+        else:
+            pieces.append(Piece(span.model_copy(update={"text": text}), index))
+        start = stop
+    return pieces
+
+
+def _neighbour(owner: list[int], at: int) -> int | None:
+    if at > 0:
+        return owner[at - 1]
+    return owner[0] if owner else None
+
+
+def _new_piece(spans: Sequence[Span], source: int | None, text: str) -> Piece:
+    if source is None:
+        return Piece(Span(text=text), None)
+    span = spans[source]
+    if span.mention is not None:
+        return Piece(span.model_copy(update={"text": text, "mention": None}), None)
+    return Piece(span.model_copy(update={"text": text}), source)
+
+
+def _losses(spans: Sequence[Span], starts: list[int], covered: list[int], start: int, end: int,
+            *, replacing: bool) -> list[str]:
+    losses = []
+    if replacing and len({_marks(spans[i]) for i in covered}) > 1:
+        losses.append(f"{spans[covered[0]].text.strip()[:40]!r}: the replaced text mixed formats; "
+                      "the new text takes the first one's")
+    for index in covered:
+        span = spans[index]
+        if span.mention is None:
+            continue
+        whole = starts[index] >= start and starts[index] + len(span.text) <= end
+        if not whole:
+            losses.append(f"part of the {span.mention.type} mention {span.text!r} changed; it would become plain text")
+        elif replacing:
+            losses.append(f"the {span.mention.type} mention {span.text!r} would be replaced by plain text")
+    return losses
+
+
+def _marks(span: Span) -> tuple:
+    return (span.bold, span.italic, span.strikethrough, span.underline, span.code, span.color, span.href, span.mention)
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    merged: list[Piece] = []
+    for piece in pieces:
+        previous = merged[-1] if merged else None
+        if previous is not None and _joinable(previous, piece):
+            merged[-1] = Piece(previous.span.model_copy(update={"text": previous.span.text + piece.span.text}),
+                               previous.origin if previous.origin is not None else piece.origin)
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _joinable(left: Piece, right: Piece) -> bool:
+    if left.span.mention is not None or right.span.mention is not None:
+        return False
+    same_origin = left.origin == right.origin or None in (left.origin, right.origin)
+    return same_origin and _marks(left.span) == _marks(right.span)
