@@ -11,18 +11,20 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, Callable, Generator, Iterator
+from typing import Any, Callable, Generator, Iterator, Sequence
 
 import httpx
 from notion_client import Client
 from notion_client.errors import APIResponseError, HTTPResponseError, RequestTimeoutError
 from notion_client.helpers import iterate_paginated_api
 
-from connectors.document import Document, DocumentRef
+from connectors.document import Document, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, RemoteError
 from connectors.notion.normalise import document_from_payload, page_ref
+from connectors.notion.write import Write, plan_writes
 from connectors.pacing import Pacer, RetryPolicy
-from connectors.protocol import Cursor, Listing
+from connectors.preflight import preflight
+from connectors.protocol import Cursor, Listing, WriteJournal
 
 NOTION_API = "https://api.notion.com"
 NOTION_RATE = 3.0  # requests per second, https://developers.notion.com/reference/request-limits
@@ -32,7 +34,7 @@ _NO_DESCENT = {"child_page", "child_database"}
 
 
 class NotionConnector:
-    """Lists, fetches and counts requests against one Notion workspace (or the sandbox)."""
+    """Lists, fetches, writes and counts requests against one Notion workspace (or the sandbox)."""
 
     source = "notion"
 
@@ -83,7 +85,27 @@ class NotionConnector:
         page = self._call(lambda: self._client.pages.retrieve(page_id=ref.remote_id))
         return document_from_payload(page, list(self._iter_tree(ref.remote_id, 0)))
 
+    def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
+              dry_run: bool = False) -> Document:
+        """Notion has no conditional writes, so the check reads the page just before writing;
+        an edit landing between that read and the write is not detected (a window of the
+        few requests the write takes)."""
+        current = self.fetch(ref)
+        writes = plan_writes(current, preflight(current, edits))
+        for write in writes:
+            journal.intent(write.block_ids, write.as_request(), [current.block(i) for i in write.block_ids])
+            if dry_run:
+                continue
+            self._call(lambda write=write: self._send(write))
+            journal.done(write.block_ids)
+        return current if dry_run else self.fetch(ref)
+
     # -- internals ------------------------------------------------------------------------
+
+    def _send(self, write: Write) -> Any:
+        if write.endpoint == "pages":
+            return self._client.pages.update(page_id=write.remote_id, **write.body)
+        return self._client.blocks.update(block_id=write.remote_id, **write.body)
 
     def _iter_changed(self, since: Cursor | None) -> Generator[DocumentRef, None, Cursor | None]:
         stop_before = _parse(since) - self.margin if since else None

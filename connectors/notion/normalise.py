@@ -2,7 +2,8 @@
 
 A page becomes a `title` block followed by its block tree in reading order (depth kept);
 a table row becomes one `cell` block per cell (`<row id>/<column>`), since a cell is what a
-copy edit touches. Volatile bookkeeping (edit times and editors, request ids) is dropped
+copy edit touches. Title and cell blocks keep their native rich text in `raw["rich_text"]`,
+the others their whole native block, so a write can reuse untouched runs as they were. Volatile bookkeeping (edit times and editors, request ids) is dropped
 from `raw`, so an unchanged page always serialises to the same bytes.
 """
 
@@ -96,11 +97,13 @@ def spans_from_rich_text(rich_text: Iterable[dict[str, Any]]) -> tuple[Span, ...
 
 def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, Any]]]) -> Document:
     """`tree` is the page's blocks in reading order as (depth, block) pairs."""
-    title_items = next(
-        (p.get("title", []) for p in page.get("properties", {}).values() if p.get("type") == "title"), []
+    name, title_items = next(
+        ((name, p.get("title", [])) for name, p in page.get("properties", {}).items() if p.get("type") == "title"),
+        ("title", []),
     )
     blocks = [
-        Block(id="title", kind="title", text=page_title(page), spans=spans_from_rich_text(title_items))
+        Block(id="title", kind="title", text=page_title(page), spans=spans_from_rich_text(title_items),
+              raw={"property": name, "rich_text": title_items})
     ]
     for depth, native in tree:
         blocks.extend(_blocks_from_native(native, depth))
@@ -120,7 +123,7 @@ def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:
                 spans=spans_from_rich_text(cell),
                 depth=depth,
                 attrs={"row": native["id"], "column": column},
-                raw=raw if column == 0 else {},
+                raw={"rich_text": cell, **({"row": _without_cells(raw)} if column == 0 else {})},
             )
             for column, cell in enumerate(body.get("cells", []))
         ]
@@ -159,6 +162,11 @@ def _attrs(kind: str, body: dict[str, Any]) -> dict[str, Any]:
         source = body.get(body.get("type", ""), {}) if isinstance(body.get("type"), str) else {}
         return {"url": body.get("url") or source.get("url", "")}
     return {}
+
+
+def _without_cells(row: dict[str, Any]) -> dict[str, Any]:
+    """A table row's native payload minus the cells, which its cell blocks carry."""
+    return {**row, "table_row": {k: v for k, v in row.get("table_row", {}).items() if k != "cells"}}
 
 
 def _stable(payload: dict[str, Any]) -> dict[str, Any]:

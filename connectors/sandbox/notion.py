@@ -214,9 +214,10 @@ class NotionSandbox:
             if "rich_text" in update:
                 if kind not in _WRITABLE_TEXT_TYPES:
                     raise SandboxValidationError(f"body failed validation: body.{kind}.rich_text is not writable.")
-                target["rich_text"] = [complete_rich_text(i, titles) for i in update["rich_text"]]
+                target["rich_text"] = [complete_rich_text(i, titles, self.workspace.users) for i in update["rich_text"]]
             if "cells" in update and kind == "table_row":
-                target["cells"] = [[complete_rich_text(i, titles) for i in cell] for cell in update["cells"]]
+                target["cells"] = [[complete_rich_text(i, titles, self.workspace.users) for i in cell]
+                                   for cell in update["cells"]]
             if "checked" in update and kind == "to_do":
                 target["checked"] = bool(update["checked"])
             self.workspace.touch(block_id, self.workspace.page_of(block_id), BOT_USER_ID)

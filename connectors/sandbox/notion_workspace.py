@@ -50,8 +50,10 @@ def normalise_id(raw: str) -> str | None:
         return None
 
 
-def complete_rich_text(item: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
-    """Fill a request-shaped rich text item into the response shape."""
+def complete_rich_text(item: dict[str, Any], titles: dict[str, str],
+                       users: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Fill a request-shaped rich text item into the response shape: page mentions show the
+    page's title, user mentions "@" and the user's name, as Notion resolves them."""
     kind = item.get("type", "text")
     annotations = {**_DEFAULT_ANNOTATIONS, **item.get("annotations", {})}
     if kind == "text":
@@ -85,6 +87,8 @@ def complete_rich_text(item: dict[str, Any], titles: dict[str, str]) -> dict[str
             plain = plain or mention["date"]["start"]
         elif mention["type"] == "user":
             mention["user"] = {"object": "user", "id": mention["user"]["id"]}
+            name = (users or {}).get(mention["user"]["id"], {}).get("name")
+            plain = plain or (f"@{name}" if name else "@Unknown user")
         return {"type": "mention", "mention": mention, "annotations": annotations, "plain_text": plain, "href": href}
     if kind == "equation":
         expression = item["equation"]["expression"]
@@ -321,7 +325,7 @@ class NotionWorkspace:
     def rename(self, page_id: str, title: list[dict[str, Any]]) -> None:
         """Set a page's title; its child_page block in the parent shows the same title, as in Notion."""
         page = self.pages[page_id]
-        page["properties"]["title"]["title"] = [complete_rich_text(i, self.titles()) for i in title]
+        page["properties"]["title"]["title"] = [complete_rich_text(i, self.titles(), self.users) for i in title]
         if page_id in self.blocks:
             self.blocks[page_id]["child_page"]["title"] = plain_text(page["properties"]["title"]["title"])
 

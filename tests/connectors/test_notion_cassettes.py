@@ -372,10 +372,12 @@ def test_fetch_turns_table_rows_into_one_cell_block_per_cell(all_types):
     assert [b.id for b in cells] == [f"{ROW_1}/0", f"{ROW_1}/1", f"{ROW_2}/0", f"{ROW_2}/1"]
     assert [b.spans for b in cells] == [(Span(text=t),) for t in ("Name", "Value", "alpha", "1")]
     # The row's native payload is kept once, on its first cell.
-    assert cells[0].raw["id"] == ROW_1 and cells[0].raw["type"] == "table_row"
-    assert cells[1].raw == {}
-    assert cells[2].raw["id"] == ROW_2 and cells[3].raw == {}
-    assert all("last_edited_time" not in b.raw for b in all_types.blocks)
+    assert cells[0].raw["row"]["id"] == ROW_1 and cells[0].raw["row"]["type"] == "table_row"
+    assert "cells" not in cells[0].raw["row"]["table_row"], "the cell blocks carry the cells"
+    assert [c.raw["rich_text"][0]["plain_text"] for c in cells] == ["Name", "Value", "alpha", "1"]
+    assert cells[2].raw["row"]["id"] == ROW_2 and "row" not in cells[1].raw and "row" not in cells[3].raw
+    assert all("last_edited_time" not in b.raw and "last_edited_time" not in b.raw.get("row", {})
+               for b in all_types.blocks)
 
 
 def test_fetch_keeps_each_native_block_as_raw(all_types):
