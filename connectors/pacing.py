@@ -22,7 +22,7 @@ class Pacer:
     """Blocks each outgoing request until the documented rate allows it, and counts it.
 
     `rate` is requests per second on average; None disables the limit (tests on a sandbox
-    with its limit off). A sliding one-second window never exceeds the vendor's average.
+    with its limit off). Requests are spaced evenly, never in bursts.
     """
 
     def __init__(self, rate: float | None) -> None:
@@ -39,15 +39,14 @@ class Pacer:
 
 
 # A request is stamped when it leaves the pacer but counted when it reaches the server; a
-# slow new connection or a busy host shifts the two apart. Widening the window by this much
-# keeps the server's window under its limit for that much jitter, at about 95% of the rate.
-_JITTER_ALLOWANCE_MS = 50
+# slow new connection or a busy host shifts the two apart. Spacing requests evenly, 5% wider
+# than the rate asks, keeps any server window (one second or ten) under its limit for that
+# much jitter, at 95% of the rate.
+_SPACING_MARGIN = 1.05
 
 
 def _limiter(rate: float) -> Limiter:
-    per_window = max(1, round(rate))
-    window_ms = round(1000 * per_window / rate) + _JITTER_ALLOWANCE_MS
-    return Limiter(Rate(per_window, window_ms), buffer_ms=5)
+    return Limiter(Rate(1, max(1, round(1000 * _SPACING_MARGIN / rate))), buffer_ms=1)
 
 
 class RetryPolicy:
