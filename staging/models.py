@@ -53,9 +53,10 @@ class Revision(SQLModel, table=True):
     blob_sha256: str = Field(foreign_key="blob.sha256", max_length=64)
     remote_version: str = ""
     observed_at: datetime = Field(default_factory=utcnow)
-    origin: str = "pull"  # pull | apply | revert | restore
+    origin: str = "pull"  # pull | apply | revert | rollback
     parent_id: Optional[str] = Field(default=None, max_length=32)
     pull_id: Optional[int] = Field(default=None, foreign_key="pull.id")
+    changeset_id: Optional[int] = Field(default=None, index=True)  # set when origin is not pull
 
 
 class Pull(SQLModel, table=True):
@@ -86,3 +87,69 @@ class Event(SQLModel, table=True):
     action: str
     subject: str = ""
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Changeset(SQLModel, table=True):
+    """The edits to one document against one base revision: copydesk's pull request.
+
+    `status` only ever changes by compare-and-swap (see staging.changesets), and `claim` names
+    the process that holds it while applying or reverting, so a crash can be told from a
+    process still at work."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True, max_length=32)
+    base_revision_id: str = Field(foreign_key="revision.id", max_length=32)
+    source: str = Field(index=True)
+    title: str
+    rationale: str = ""
+    status: str = Field(default="proposed", index=True)
+    proposed_by: str
+    brief_id: Optional[int] = None  # the agent fills these
+    agent_run_id: Optional[int] = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    approved_by: Optional[str] = None
+    approved_at: Optional[datetime] = None
+    allow_lossy: bool = False
+    applied_revision_id: Optional[str] = Field(default=None, max_length=32)
+    reverted_revision_id: Optional[str] = Field(default=None, max_length=32)
+    claim: Optional[str] = None  # "<pid>@<host>" while applying or reverting
+    claimed_at: Optional[datetime] = None
+    conflicts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str = ""
+
+
+class ChangesetEdit(SQLModel, table=True):
+    """One block's proposed text. `proposed_after` keeps what was proposed when a reviewer
+    changed `after`; `target` is an exact block from a stored revision (restore)."""
+
+    __tablename__ = "edit"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    changeset_id: int = Field(foreign_key="changeset.id", index=True)
+    position: int
+    block_id: str
+    block_kind: str
+    before: str
+    after: str
+    proposed_after: str
+    reason: str = ""
+    confidence: Optional[float] = None
+    proposed_by: str
+    target: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class JournalEntry(SQLModel, table=True):
+    """A remote write, recorded before it is sent (`intent`) and after it is confirmed
+    (`done`), with the blocks as they read just before it, for recovery and exact revert."""
+
+    __tablename__ = "journal"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    changeset_id: int = Field(foreign_key="changeset.id", index=True)
+    operation: str  # apply | revert | rollback
+    phase: str  # intent | done
+    block_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    request: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    previous: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow)

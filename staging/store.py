@@ -99,7 +99,8 @@ class Store:
 
     # -- documents and revisions ----------------------------------------------------------
 
-    def record(self, doc: Document, *, origin: str = "pull", pull_id: int | None = None) -> Recorded:
+    def record(self, doc: Document, *, origin: str = "pull", pull_id: int | None = None,
+               changeset_id: int | None = None) -> Recorded:
         """Store `doc` as the new head unless its content equals the current head's."""
         now = utcnow()
         with self.session() as session:
@@ -128,6 +129,7 @@ class Store:
                     origin=origin,
                     parent_id=head.id if head else None,
                     pull_id=pull_id,
+                    changeset_id=changeset_id,
                 )
                 session.add(revision)
                 tracked.head_revision_id = revision.id
@@ -253,9 +255,13 @@ class Store:
             session.commit()
             return entry
 
-    def events(self, limit: int = 50) -> Sequence[Event]:
+    def events(self, limit: int = 50, subject: str | None = None) -> Sequence[Event]:
+        """Newest first."""
+        query = select(Event).order_by(col(Event.id).desc()).limit(limit)
+        if subject:
+            query = query.where(Event.subject == subject)
         with self.session() as session:
-            return list(session.exec(select(Event).order_by(col(Event.id).desc()).limit(limit)))
+            return list(session.exec(query))
 
 
 def _apply_ref(tracked: TrackedDocument, ref: DocumentRef) -> None:

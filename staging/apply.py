@@ -1,0 +1,276 @@
+"""Applying and reverting changesets, with a journal, and recovery after a crash.
+
+Each remote write is journalled before it is sent and after it is confirmed, together with
+the blocks as they read just before it. If the process dies or the remote fails mid-way,
+`reconcile` re-reads the remote and brings the changeset to a true state: finished when
+every block reads the new text, otherwise the written blocks are put back exactly as they
+were and the changeset says which blocks it could not restore. Never silently half-applied.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Callable, Sequence
+
+from sqlmodel import col, select
+
+from connectors.document import Block, DocumentRef, Edit
+from connectors.errors import Conflict, CopydeskError, LossyEdit, RemoteError
+from connectors.protocol import Connector
+from connectors.text import normalise
+from staging import changesets
+from staging.changesets import CAN_APPLY, CAN_REVERT, subject, this_process, transition
+from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, utcnow
+from staging.store import Store
+
+# A claim from another host is only taken over when it is this old (its process cannot be
+# checked from here).
+_FOREIGN_CLAIM_EXPIRY = timedelta(hours=1)
+
+ConnectorFor = Callable[[str], Connector]
+
+
+@dataclass
+class Outcome:
+    changeset: Changeset
+    writes: list[dict[str, Any]] = field(default_factory=list)  # dry run: what would be sent
+    revision_id: str | None = None
+    recovery: dict[str, list[str]] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"changeset": self.changeset.id, "status": self.changeset.status, "writes": self.writes,
+                "revision": self.revision_id, "recovery": self.recovery, "error": self.changeset.error or None}
+
+
+class StoreJournal:
+    """The journal in the store, one row per intent and per confirmation."""
+
+    def __init__(self, store: Store, changeset_id: int, operation: str) -> None:
+        self.store, self.changeset_id, self.operation = store, changeset_id, operation
+
+    def intent(self, block_ids: Sequence[str], request: dict[str, Any], previous: Sequence[Block]) -> None:
+        self._add("intent", block_ids, request, [b.model_dump(mode="json") for b in previous])
+
+    def done(self, block_ids: Sequence[str]) -> None:
+        self._add("done", block_ids, {}, [])
+
+    def _add(self, phase: str, block_ids: Sequence[str], request: dict[str, Any], previous: list[dict]) -> None:
+        with self.store.session() as session:
+            session.add(JournalEntry(changeset_id=self.changeset_id, operation=self.operation, phase=phase,
+                                     block_ids=list(block_ids), request=request, previous=previous))
+            session.commit()
+
+
+class PreviewJournal:
+    """Collects the writes a dry run would send."""
+
+    def __init__(self) -> None:
+        self.writes: list[dict[str, Any]] = []
+
+    def intent(self, block_ids: Sequence[str], request: dict[str, Any], previous: Sequence[Block]) -> None:
+        self.writes.append({"blocks": list(block_ids), **request})
+
+    def done(self, block_ids: Sequence[str]) -> None:
+        """A dry run confirms nothing."""
+
+
+# -- apply and revert -------------------------------------------------------------------------
+
+
+def apply(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False,
+          allow_lossy: bool = False) -> Outcome:
+    changeset = changesets.get(store, changeset_id)
+    rows = changesets.edits(store, changeset_id)
+    lossy_ok = allow_lossy or changeset.allow_lossy
+    edits = [Edit(block_id=r.block_id, before=r.before, after=r.after, target=_target(r), allow_lossy=lossy_ok)
+             for r in rows]
+    return _run(store, connector, changeset, edits, operation="apply", allowed=CAN_APPLY, actor=actor,
+                dry_run=dry_run)
+
+
+def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False) -> Outcome:
+    """Write every block back as it read before the apply, run for run."""
+    changeset = changesets.get(store, changeset_id)
+    rows = changesets.edits(store, changeset_id)
+    before_apply = _previous_blocks(store, changeset_id, "apply")
+    base = store.load(changesets.revision_of(store, changeset.base_revision_id))
+    edits = [Edit(block_id=r.block_id, before=r.after, after=r.before,
+                  target=before_apply.get(r.block_id) or base.block(r.block_id)) for r in rows]
+    return _run(store, connector, changeset, edits, operation="revert", allowed=CAN_REVERT, actor=actor,
+                dry_run=dry_run)
+
+
+_CLAIM = {"apply": "applying", "revert": "reverting"}
+_SUCCESS = {"apply": "applied", "revert": "reverted"}
+_CONFLICT = {"apply": "conflict", "revert": "revert_conflict"}
+
+
+def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[Edit], *, operation: str,
+         allowed: Sequence[str], actor: str, dry_run: bool) -> Outcome:
+    tracked = _document(store, changeset)
+    if dry_run:
+        if changeset.status not in allowed:
+            raise changesets.refusal(changeset, _CLAIM[operation])
+        preview = PreviewJournal()
+        connector.apply(_ref(tracked), edits, preview, dry_run=True)
+        return Outcome(changeset, writes=preview.writes)
+    claimed = transition(store, changeset.id, allowed, _CLAIM[operation], actor=actor,
+                         action=f"changeset.{operation}.started", claim=this_process(), claimed_at=utcnow(),
+                         conflicts={}, error="")
+    try:
+        document = connector.apply(_ref(tracked), edits, StoreJournal(store, changeset.id, operation))
+    except Conflict as conflict:
+        transition(store, changeset.id, (claimed.status,), _CONFLICT[operation], actor=actor,
+                   action=f"changeset.{operation}.conflict", details={"remote": conflict.remote},
+                   conflicts=conflict.remote, claim=None)
+        raise
+    except LossyEdit as lossy:
+        transition(store, changeset.id, (claimed.status,), changeset.status, actor=actor,
+                   action=f"changeset.{operation}.refused", details={"lossy": lossy.losses}, claim=None)
+        raise
+    except CopydeskError as error:
+        raise _settle_after_failure(store, connector, changeset.id, actor, error) from error
+    recorded = store.record(document, origin=operation, changeset_id=changeset.id)
+    revision_id = recorded.document.head_revision_id
+    field_name = "applied_revision_id" if operation == "apply" else "reverted_revision_id"
+    done = transition(store, changeset.id, (claimed.status,), _SUCCESS[operation], actor=actor,
+                      action=f"changeset.{operation}.done", details={"revision": revision_id},
+                      claim=None, **{field_name: revision_id})
+    return Outcome(done, revision_id=revision_id)
+
+
+def _settle_after_failure(store: Store, connector: Connector, changeset_id: int, actor: str,
+                          error: CopydeskError) -> CopydeskError:
+    """Some writes may have landed: reconcile now, or leave the claim for `copydesk recover`."""
+    try:
+        outcome = reconcile(store, connector, changesets.get(store, changeset_id), actor=actor)
+    except CopydeskError as second:
+        return RemoteError(f"{error} The remote could not be checked afterwards ({second}); changeset "
+                           f"{changeset_id} stays claimed until `copydesk recover` can reach it.")
+    return CopydeskError(f"{error} Changeset {changeset_id} is now {outcome.changeset.status}: "
+                         f"{outcome.changeset.error or 'nothing of it remains on the remote.'}")
+
+
+# -- recovery ---------------------------------------------------------------------------------
+
+
+def recover(store: Store, connector_for: ConnectorFor, *, actor: str) -> tuple[list[Outcome], list[Changeset]]:
+    """Reconcile every changeset whose applying or reverting process is gone.
+
+    Returns the outcomes, and the claims left alone because their process may still run."""
+    outcomes, busy = [], []
+    for changeset in changesets.claimed(store):
+        if not _claim_is_dead(changeset):
+            busy.append(changeset)
+            continue
+        outcomes.append(reconcile(store, connector_for(changeset.source), changeset, actor=actor))
+    return outcomes, busy
+
+
+def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor: str) -> Outcome:
+    """Bring a claimed changeset to the state the remote is really in."""
+    operation = "apply" if changeset.status == "applying" else "revert"
+    tracked = _document(store, changeset)
+    rows = changesets.edits(store, changeset.id)
+    wanted = {r.block_id: (r.after if operation == "apply" else r.before) for r in rows}
+    original = {r.block_id: (r.before if operation == "apply" else r.after) for r in rows}
+    current = connector.fetch(_ref(tracked))
+    done, untouched, diverged = [], [], []
+    for block_id in wanted:
+        block = current.block(block_id)
+        text = normalise(block.text) if block is not None else None
+        if text == normalise(wanted[block_id]):
+            done.append(block_id)
+        elif text == normalise(original[block_id]):
+            untouched.append(block_id)
+        else:
+            diverged.append(block_id)
+    if not untouched and not diverged:
+        recorded = store.record(current, origin=operation, changeset_id=changeset.id)
+        revision_id = recorded.document.head_revision_id
+        field_name = "applied_revision_id" if operation == "apply" else "reverted_revision_id"
+        finished = transition(store, changeset.id, (changeset.status,), _SUCCESS[operation], actor=actor,
+                              action="changeset.recovered", details={"finished": done},
+                              claim=None, **{field_name: revision_id})
+        return Outcome(finished, revision_id=revision_id, recovery={"finished": done})
+    rolled_back, diverged = _roll_back(store, connector, changeset, tracked, done, wanted, original, operation,
+                                       diverged)
+    current = connector.fetch(_ref(tracked))
+    recorded = store.record(current, origin="rollback", changeset_id=changeset.id)
+    report = {"rolled_back": rolled_back, "untouched": untouched, "diverged": diverged}
+    if diverged:
+        error = (f"Blocks {', '.join(diverged)} read neither the old nor the new text; check them on "
+                 f"{changeset.source}. " + (f"Blocks {', '.join(rolled_back)} were put back." if rolled_back else ""))
+        to = "failed"
+    else:
+        error = f"Interrupted during {operation}; " + (
+            f"blocks {', '.join(rolled_back)} were put back as they were." if rolled_back else "no block had been written.")
+        to = "failed" if operation == "apply" else "applied"
+    settled = transition(store, changeset.id, (changeset.status,), to, actor=actor, action="changeset.recovered",
+                         details=report, claim=None, error=error.strip())
+    return Outcome(settled, revision_id=recorded.document.head_revision_id, recovery=report)
+
+
+def _roll_back(store: Store, connector: Connector, changeset: Changeset, tracked: TrackedDocument,
+               written: list[str], wanted: dict[str, str], original: dict[str, str], operation: str,
+               diverged: list[str]) -> tuple[list[str], list[str]]:
+    if not written:
+        return [], diverged
+    previous = _previous_blocks(store, changeset.id, operation)
+    edits = [Edit(block_id=b, before=wanted[b], after=original[b], target=previous.get(b)) for b in written]
+    try:
+        connector.apply(_ref(tracked), [e for e in edits if e.target is not None], StoreJournal(store, changeset.id, "rollback"))
+    except Conflict as conflict:
+        return [b for b in written if b not in conflict.remote], diverged + sorted(conflict.remote)
+    missing = [e.block_id for e in edits if e.target is None]
+    return [e.block_id for e in edits if e.target is not None], diverged + missing
+
+
+def _claim_is_dead(changeset: Changeset) -> bool:
+    pid, _, host = (changeset.claim or "").partition("@")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    claimed_at = changeset.claimed_at
+    if claimed_at is not None and claimed_at.tzinfo is None:
+        claimed_at = claimed_at.replace(tzinfo=utcnow().tzinfo)
+    return claimed_at is None or utcnow() - claimed_at > _FOREIGN_CLAIM_EXPIRY
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _previous_blocks(store: Store, changeset_id: int, operation: str) -> dict[str, Block]:
+    """Each block as it read just before the latest journalled write of `operation` to it."""
+    query = select(JournalEntry).where(JournalEntry.changeset_id == changeset_id, JournalEntry.operation == operation,
+                                       JournalEntry.phase == "intent").order_by(col(JournalEntry.id))
+    blocks: dict[str, Block] = {}
+    with store.session() as session:
+        for entry in session.exec(query):
+            for raw in entry.previous:
+                blocks[raw["id"]] = Block.model_validate(raw)
+    return blocks
+
+
+def _target(row: ChangesetEdit) -> Block | None:
+    return Block.model_validate(row.target) if row.target else None
+
+
+def _document(store: Store, changeset: Changeset) -> TrackedDocument:
+    tracked = store.document(changeset.document_id)
+    if tracked is None:
+        raise CopydeskError(f"The store lost document {changeset.document_id} of changeset {changeset.id}.")
+    return tracked
+
+
+def _ref(tracked: TrackedDocument) -> DocumentRef:
+    return DocumentRef(source=tracked.source, remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title,
+                       url=tracked.url, parent=tracked.parent_remote_id)

@@ -1,0 +1,277 @@
+"""Changesets: staging, review and the status machine.
+
+    proposed ──approve──▶ approved ──apply──▶ applying ──▶ applied ──revert──▶ reverting ──▶ reverted
+       │                     │                   │                                  │
+       └─reject─▶ rejected   └─reject            ├─▶ conflict                       ├─▶ revert_conflict
+                                                 └─▶ failed (may be applied again)  └─▶ applied (revert rolled back)
+
+`applying` and `reverting` are claims: the status moves there by compare-and-swap
+(`UPDATE … WHERE id = … AND status IN (…)`), so of two processes only one ever writes, and
+the claim names its process so recovery can tell a crash from work in progress. Every
+transition writes an `Event`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from connectors.document import Block, Document
+from connectors.errors import ConfigError, CopydeskError, NotFound
+from connectors.text import rewrite
+from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
+from staging.store import Store
+
+STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "conflict", "failed",
+            "reverting", "reverted", "revert_conflict")
+CAN_APPLY = ("approved", "failed")
+CAN_REVERT = ("applied", "revert_conflict")
+
+
+@dataclass(frozen=True)
+class ProposedEdit:
+    """What a person or the agent proposes for one block."""
+
+    block_id: str
+    after: str
+    reason: str = ""
+    confidence: float | None = None
+    target: Block | None = None  # exact block to write back (restore)
+
+
+def subject(changeset_id: int) -> str:
+    return f"changeset/{changeset_id}"
+
+
+def this_process() -> str:
+    return f"{os.getpid()}@{socket.gethostname()}"
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def get(store: Store, changeset_id: int) -> Changeset:
+    with store.session() as session:
+        changeset = session.get(Changeset, changeset_id)
+    if changeset is None:
+        raise NotFound(f"No changeset {changeset_id}. List them with `copydesk changesets`.")
+    return changeset
+
+
+def edits(store: Store, changeset_id: int) -> list[ChangesetEdit]:
+    with store.session() as session:
+        query = select(ChangesetEdit).where(ChangesetEdit.changeset_id == changeset_id).order_by(ChangesetEdit.position)
+        return list(session.exec(query))
+
+
+def listing(store: Store, *, status: str | None = None, source: str | None = None) -> list[Changeset]:
+    if status and status not in STATUSES:
+        raise ConfigError(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
+    query = select(Changeset).order_by(col(Changeset.id).desc())
+    if status:
+        query = query.where(Changeset.status == status)
+    if source:
+        query = query.where(Changeset.source == source)
+    with store.session() as session:
+        return list(session.exec(query))
+
+
+def claimed(store: Store) -> list[Changeset]:
+    """Changesets some process was applying or reverting (maybe this one, maybe a dead one)."""
+    with store.session() as session:
+        return list(session.exec(select(Changeset).where(col(Changeset.status).in_(("applying", "reverting")))))
+
+
+def lossy_report(base: Document, rows: Sequence[ChangesetEdit]) -> dict[str, list[str]]:
+    """Formatting each edit would lose, judged on the base revision's runs (apply judges again
+    on the remote's)."""
+    report: dict[str, list[str]] = {}
+    for row in rows:
+        block = base.block(row.block_id)
+        if block is not None and row.target is None:
+            losses = rewrite(block.spans, row.after).lossy
+            if losses:
+                report[row.block_id] = list(losses)
+    return report
+
+
+# -- staging ----------------------------------------------------------------------------------
+
+
+def stage(store: Store, tracked: TrackedDocument, proposals: Sequence[ProposedEdit], *, actor: str,
+          title: str = "", rationale: str = "", brief_id: int | None = None,
+          agent_run_id: int | None = None) -> Changeset:
+    """A new proposed changeset against the document's head revision."""
+    if not proposals:
+        raise ConfigError("A changeset needs at least one edit.")
+    if tracked.head_revision_id is None:
+        raise NotFound(f"{tracked.title!r} has no revision yet; run `copydesk pull` first.")
+    head = store.revision(tracked.head_revision_id)
+    assert head is not None
+    base = store.load(head)
+    seen: set[str] = set()
+    rows: list[ChangesetEdit] = []
+    for position, proposal in enumerate(proposals):
+        block = _editable_block(base, tracked, proposal.block_id)
+        if block.id in seen:
+            raise ConfigError(f"Block {block.id} is edited twice; give one text per block.")
+        seen.add(block.id)
+        if proposal.target is None and proposal.after == block.text:
+            raise ConfigError(f"The new text of block {block.id} is the same as the current text; nothing to change.")
+        rows.append(ChangesetEdit(
+            changeset_id=0, position=position, block_id=block.id, block_kind=block.kind, before=block.text,
+            after=proposal.after, proposed_after=proposal.after, reason=proposal.reason,
+            confidence=proposal.confidence, proposed_by=actor,
+            target=proposal.target.model_dump(mode="json") if proposal.target else None,
+        ))
+    with store.session() as session:
+        changeset = Changeset(
+            document_id=tracked.id, base_revision_id=head.id, source=tracked.source,
+            title=title or f"Edit {tracked.title}", rationale=rationale, proposed_by=actor,
+            brief_id=brief_id, agent_run_id=agent_run_id,
+        )
+        session.add(changeset)
+        session.flush()
+        for row in rows:
+            row.changeset_id = changeset.id
+            session.add(row)
+        session.commit()
+    store.log_event(actor, "changeset.staged", subject(changeset.id), {
+        "document": tracked.id, "base_revision": head.id, "blocks": [r.block_id for r in rows]})
+    return changeset
+
+
+def stage_restore(store: Store, tracked: TrackedDocument, revision: Revision, *, actor: str) -> Changeset:
+    """A changeset that brings the document back to `revision`, reviewed like any other."""
+    head = revision_of(store, tracked.head_revision_id or "")
+    if head.id == revision.id:
+        raise ConfigError(f"{tracked.title!r} is already at revision {revision.id[:12]}; nothing to restore.")
+    proposals, skipped = restore_proposals(store.load(head), store.load(revision))
+    if not proposals:
+        raise ConfigError(f"The text of {tracked.title!r} already matches revision {revision.id[:12]}"
+                          + (f"; only blocks added or removed since differ ({', '.join(skipped)}), which "
+                             "copydesk cannot restore by editing text." if skipped else "."))
+    rationale = f"Restore to revision {revision.id[:12]} ({revision.observed_at:%Y-%m-%d %H:%M})."
+    if skipped:
+        rationale += (f" Blocks added or removed since cannot be restored in place and are left as they are: "
+                      f"{', '.join(skipped)}.")
+    return stage(store, tracked, proposals, actor=actor, title=f"Restore {tracked.title} to {revision.id[:12]}",
+                 rationale=rationale)
+
+
+def restore_proposals(current: Document, past: Document) -> tuple[list[ProposedEdit], list[str]]:
+    """Edits that bring `current` back to `past`, block by block, with the past formatting.
+
+    Blocks added or removed since cannot be restored by editing text in place; their ids are
+    returned so the changeset can say so."""
+    proposals, skipped = [], []
+    for old in past.blocks:
+        now = current.block(old.id)
+        if now is None:
+            skipped.append(old.id)
+            continue
+        if now.editable and (now.text != old.text or now.spans != old.spans):
+            proposals.append(ProposedEdit(old.id, old.text, reason="restore", target=old))
+    skipped.extend(b.id for b in current.blocks if past.block(b.id) is None and b.editable)
+    return proposals, skipped
+
+
+def _editable_block(base: Document, tracked: TrackedDocument, block_id: str) -> Block:
+    matches = [b for b in base.blocks if b.id == block_id] or [b for b in base.blocks if b.id.startswith(block_id)]
+    if not matches:
+        raise NotFound(f"{tracked.title!r} has no block {block_id!r}; `copydesk show {tracked.id[:8]} --json` "
+                       "lists the block ids.")
+    if len(matches) > 1:
+        raise NotFound(f"Block prefix {block_id!r} matches {len(matches)} blocks of {tracked.title!r}; give more of the id.")
+    if not matches[0].editable:
+        raise ConfigError(f"Block {matches[0].id} is a {matches[0].kind}, which copydesk does not edit.")
+    return matches[0]
+
+
+# -- review -----------------------------------------------------------------------------------
+
+
+def approve(store: Store, changeset_id: int, *, actor: str, changes: dict[str, str] | None = None,
+            allow_lossy: bool = False) -> Changeset:
+    """Approve, optionally rewriting some edits' text first (block id or prefix → new text)."""
+    if not actor:
+        raise ConfigError("Approval needs a name: pass --as NAME or set actor in copydesk.toml.")
+    rows = edits(store, changeset_id)
+    revised = _revise(rows, changes or {})
+    changeset = transition(store, changeset_id, ("proposed",), "approved", actor=actor, action="changeset.approved",
+                           details={"edited": revised} if revised else {},
+                           approved_by=actor, approved_at=utcnow(), allow_lossy=allow_lossy)
+    if revised:
+        with store.session() as session:
+            for row in rows:
+                if row.block_id in revised:
+                    row.after = revised[row.block_id]["approved"]
+                    row.target = None
+                    session.add(row)
+            session.commit()
+    return changeset
+
+
+def _revise(rows: Sequence[ChangesetEdit], changes: dict[str, str]) -> dict[str, dict[str, str]]:
+    revised: dict[str, dict[str, str]] = {}
+    for key, text in changes.items():
+        found = [r for r in rows if r.block_id == key] or [r for r in rows if r.block_id.startswith(key)]
+        if len(found) != 1:
+            raise NotFound(f"The changeset has {'no' if not found else 'several'} edits for block {key!r}; "
+                           f"its blocks are {', '.join(r.block_id for r in rows)}.")
+        revised[found[0].block_id] = {"proposed": found[0].proposed_after, "approved": text}
+    return revised
+
+
+def reject(store: Store, changeset_id: int, *, actor: str, reason: str = "") -> Changeset:
+    return transition(store, changeset_id, ("proposed", "approved"), "rejected", actor=actor,
+                      action="changeset.rejected", details={"reason": reason} if reason else {})
+
+
+# -- the status machine -----------------------------------------------------------------------
+
+
+def transition(store: Store, changeset_id: int, allowed: Iterable[str], to: str, *, actor: str, action: str,
+               details: dict[str, Any] | None = None, **fields: Any) -> Changeset:
+    """Move a changeset from one of `allowed` to `to`, atomically, or explain why not."""
+    allowed = tuple(allowed)
+    values = {"status": to, "updated_at": utcnow(), **fields}
+    with store.session() as session:
+        result = session.exec(  # type: ignore[call-overload]
+            update(Changeset)
+            .where(col(Changeset.id) == changeset_id, col(Changeset.status).in_(allowed))
+            .values(**values)
+        )
+        session.commit()
+    if result.rowcount != 1:
+        raise refusal(get(store, changeset_id), to)
+    store.log_event(actor, action, subject(changeset_id), {"from": list(allowed), "to": to, **(details or {})})
+    return get(store, changeset_id)
+
+
+_VERBS = {"approved": "approved", "rejected": "rejected", "applying": "applied", "reverting": "reverted"}
+_WHEN = {"approved": "a proposed", "rejected": "a proposed or approved", "applying": "an approved (or failed)",
+         "reverting": "an applied (or revert_conflict)"}
+
+
+def refusal(changeset: Changeset, to: str) -> CopydeskError:
+    if changeset.status in ("applying", "reverting"):
+        return CopydeskError(f"Changeset {changeset.id} is being {changeset.status[:-3]}ed right now by "
+                             f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.")
+    verb, when = _VERBS.get(to, to), _WHEN.get(to, "another")
+    hint = {"proposed": " Approve it first with `copydesk approve`.",
+            "conflict": " The remote changed: pull and stage it again.",
+            "applied": " Revert it with `copydesk revert` instead." if to == "applying" else ""}.get(changeset.status, "")
+    return CopydeskError(f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}.{hint}")
+
+
+def revision_of(store: Store, revision_id: str) -> Revision:
+    revision = store.revision(revision_id)
+    if revision is None:
+        raise CopydeskError(f"The store is missing revision {revision_id[:12]}; restore it from a backup.")
+    return revision
