@@ -3,12 +3,14 @@
 1. `copydesk init --sandbox` in .demo/, 2. `copydesk sandbox` in the background,
 3. `copydesk pull` (snapshot) and `copydesk log`, 4. someone edits a page in "Notion"
 behind copydesk's back (the sandbox admin API), 5. `copydesk status`, `copydesk pull` again
-and `copydesk diff` of the page. The sandbox is stopped at the end; .demo/ is kept so you
-can go on with `cd .demo && ../.venv/bin/copydesk log`.
+and `copydesk diff` of the page, 6. a changeset: staged by hand, reviewed, approved, applied
+(a dry run first), then reverted, with the audit log. The sandbox is stopped at the end;
+.demo/ is kept so you can go on with `cd .demo && ../.venv/bin/copydesk log`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -26,6 +28,7 @@ DEMO = ROOT / ".demo"
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 PAGE = "Product overview"
 FIND, REPLACE = "Setup in 5 minutes", "Setup in one afternoon"
+STAGED = "Setup in under an hour"
 
 
 def free_port(preferred: int = 8700) -> int:
@@ -59,6 +62,14 @@ def wait_until_up(base_url: str, server: subprocess.Popen) -> None:
         except httpx.HTTPError:
             time.sleep(0.2)
     raise SystemExit("the sandbox did not come up within 20 s")
+
+
+def block_reading(text: str) -> tuple[str, str]:
+    """The id and full text of the page's first block containing `text`, via `show --json`."""
+    shown = subprocess.run([COPYDESK, "show", PAGE, "--json"], cwd=DEMO, check=True, capture_output=True, text=True)
+    blocks = json.loads(shown.stdout)["content"]["blocks"]
+    block = next(b for b in blocks if text in b.get("text", "") and b.get("kind") == "paragraph")
+    return block["id"], block["text"]
 
 
 def edit_behind_copydesks_back(base_url: str, token: str) -> None:
@@ -98,6 +109,21 @@ def main() -> None:
         run("pull")
         step("7. Word-level diff of the page's last two revisions")
         run("diff", PAGE)
+        run("log", PAGE)
+        step("8. Stage a change as a changeset, like a pull request")
+        block_id, text = block_reading(REPLACE)
+        run("stage", PAGE, "--block", block_id[:8], "--text", text.replace(REPLACE, STAGED),
+            "--reason", "the brief promises an hour, not an afternoon")
+        run("changeset", "show", "1")
+        step("9. Review and approve, then apply (a dry run first prints exactly what would be sent)")
+        run("approve", "1", "--as", "demo-reviewer")
+        run("apply", "1", "--dry-run")
+        run("apply", "1")
+        run("diff", PAGE)
+        step("10. Revert it with one command: the block comes back exactly as it was")
+        run("revert", "1")
+        run("changesets")
+        run("events", "--changeset", "1")
         run("log", PAGE)
     finally:
         server.terminate()

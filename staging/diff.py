@@ -1,21 +1,21 @@
 """Word-level diff: one engine for `copydesk diff`, changesets and the review app.
 
-Text is split into words, whitespace runs and single punctuation marks, and the standard
-library's `difflib.SequenceMatcher` (with autojunk off, so frequent words like "the" still
+Text is split into words, whitespace runs and single punctuation marks (the tokeniser the
+connectors use to carry formatting across an edit, so a diff and an apply always agree), and
+the standard library's `difflib.SequenceMatcher` (with autojunk off, so frequent words like "the" still
 anchor the match) aligns the tokens. Documents are aligned block by block first: by block id
 when the tool's ids are stable (Notion, Webflow), by text otherwise (Google Docs paragraphs).
 """
 
 from __future__ import annotations
 
-import re
+import html
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Literal, Sequence
 
 from connectors.document import Block, Document
-
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*|\s+|[^\w\s]", re.UNICODE)
+from connectors.text import tokenize
 
 OpKind = Literal["equal", "insert", "delete"]
 
@@ -39,10 +39,6 @@ class BlockDiff:
         return asdict(self)
 
 
-def tokenize(text: str) -> list[str]:
-    return _TOKEN.findall(text)
-
-
 def diff_words(before: str, after: str) -> tuple[Op, ...]:
     """Equal/delete/insert runs that turn `before` into `after` (joined, they give both).
 
@@ -64,6 +60,17 @@ def diff_words(before: str, after: str) -> tuple[Op, ...]:
         inserted += "".join(b[j1:j2])
     _flush(ops, deleted, inserted)
     return tuple(ops)
+
+
+def ops_to_html(ops: Sequence[Op]) -> str:
+    """Escaped HTML with deletions in <del> and insertions in <ins>, for the review app."""
+    tags = {"delete": "del", "insert": "ins"}
+    return "".join(html.escape(op.text) if op.kind == "equal" else f"<{tags[op.kind]}>{html.escape(op.text)}</{tags[op.kind]}>"
+                   for op in ops)
+
+
+def ops_to_json(ops: Sequence[Op]) -> list[dict[str, str]]:
+    return [{"op": op.kind, "text": op.text} for op in ops]
 
 
 def _flush(ops: list[Op], deleted: str, inserted: str) -> None:

@@ -13,25 +13,22 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
 from connectors.errors import ConfigError, CopydeskError
 from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
-from staging.config import CONFIG_NAME, STATE_DIR, Settings, config_text, find_config, load_settings
-from staging.diff import BlockDiff, diff_documents, summary
+from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
+from staging.diff import diff_documents, summary
 from staging.models import Revision, TrackedDocument
 from staging.pull import PullReport, pull, remote_status
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
+from ui import changeset_commands
+from ui.terminal import JSON_OPTION, Context, context, emit_json, err, out, progress, use_color, word_diff_text
 
 class _ReportingGroup(TyperGroup):
     """Turns a CopydeskError from any command into one red line and exit code 1."""
@@ -55,30 +52,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
-
-
-class _Context:
-    """Settings and store, opened on first use so `--help` and `init` need neither."""
-
-    def __init__(self, config: Optional[Path]) -> None:
-        self._config = config
-        self._settings: Settings | None = None
-        self._store: Store | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(find_config(self._config))
-        return self._settings
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store(self.settings.store_url)
-        return self._store
-
-
 @app.callback()
 def _main(
     ctx: typer.Context,
@@ -86,15 +59,7 @@ def _main(
         None, "--config", "-c", help=f"Path to {CONFIG_NAME} (default: $COPYDESK_CONFIG, then ./{CONFIG_NAME})."
     ),
 ) -> None:
-    ctx.obj = _Context(config)
-
-
-def _ctx(ctx: typer.Context) -> _Context:
-    return ctx.obj
-
-
-def _emit_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+    ctx.obj = Context(config)
 
 
 @app.command()
@@ -103,7 +68,7 @@ def init(
     port: int = typer.Option(DEFAULT_PORT, "--port", help="The sandbox port the config should use."),
     directory: Path = typer.Option(Path("."), "--dir", help="Where to create copydesk.toml and .copydesk/."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing copydesk.toml."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Create copydesk.toml and the .copydesk/ store in a directory.
 
@@ -119,7 +84,7 @@ def init(
     result = {"config": str(config), "store": settings.store_url, "sandbox": sandbox,
               "sources": sorted(settings.sources)}
     if as_json:
-        _emit_json(result)
+        emit_json(result)
         return
     out.print(f"Wrote {config} and {directory / STATE_DIR}/")
     if sandbox:
@@ -132,7 +97,7 @@ def init(
 def sandbox(
     port: int = typer.Option(DEFAULT_PORT, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
     no_rate_limit: bool = typer.Option(False, "--no-rate-limit", help="Serve without the vendors' rate limits."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Serve local sandboxes of the tools' APIs on 127.0.0.1 until Ctrl-C.
 
@@ -146,7 +111,7 @@ def sandbox(
         raise ConfigError(f"Cannot listen on 127.0.0.1:{port} ({error.strerror}); pick another --port.") from error
     endpoints = [{"tool": e.tool, "base_url": e.base_url, "token": e.token} for e in server.endpoints()]
     if as_json:
-        _emit_json({"endpoints": endpoints})
+        emit_json({"endpoints": endpoints})
     else:
         for e in endpoints:
             out.print(f"{e['tool']:8} {e['base_url']}   token: {e['token']}")
@@ -165,21 +130,21 @@ def pull_command(
     ctx: typer.Context,
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Pull only this source (default: all)."),
     full: bool = typer.Option(False, "--full", help="Re-list everything and detect deleted pages."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Snapshot the sources into the store: only what changed since the last pull.
 
     Reports per source: requests made, documents listed, fetched, changed, new and deleted.
     Example: copydesk pull --source notion --full
     """
-    c = _ctx(ctx)
+    c = context(ctx)
     names = [source] if source else sorted(c.settings.sources)
     if not names:
         raise ConfigError(f"No sources in {CONFIG_NAME}; add one or run `copydesk init --sandbox`.")
     reports: list[PullReport] = []
     for name in names:
         connector = c.settings.connector(name)
-        with _progress(enabled=not as_json) as bar:
+        with progress(enabled=not as_json) as bar:
             task = bar.add_task(f"pulling {name}", total=None)
 
             def show(report: PullReport, task: Any = task, bar: Progress = bar, name: str = name) -> None:
@@ -188,7 +153,7 @@ def pull_command(
 
             reports.append(pull(c.store, connector, full=full, actor=c.settings.actor_name, progress=show))
     if as_json:
-        _emit_json([r.as_dict() for r in reports])
+        emit_json([r.as_dict() for r in reports])
         return
     table = Table("source", "requests", "listed", "fetched", "changed", "new", "deleted", "seconds")
     for r in reports:
@@ -202,17 +167,17 @@ def status(
     ctx: typer.Context,
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Check only this source."),
     full: bool = typer.Option(False, "--full", help="List everything, so deletions show too."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """What changed remotely since the last pull, from listings only. Writes nothing.
 
     Example: copydesk status
     """
-    c = _ctx(ctx)
+    c = context(ctx)
     results = [remote_status(c.store, c.settings.connector(n), full=full)
                for n in ([source] if source else sorted(c.settings.sources))]
     if as_json:
-        _emit_json(results)
+        emit_json(results)
         return
     for r in results:
         when = r["last_pull"] or "never"
@@ -231,13 +196,13 @@ def log(
     ctx: typer.Context,
     document: Optional[str] = typer.Argument(None, help="Id prefix, remote id or title (default: all documents)."),
     limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many revisions."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Revision history, newest first, like `git log`.
 
     Example: copydesk log "Pricing"
     """
-    c = _ctx(ctx)
+    c = context(ctx)
     store = c.store
     docs = {d.id: d for d in store.documents()}
     if document:
@@ -246,7 +211,7 @@ def log(
     else:
         revisions = store.revisions(limit=limit)
     if as_json:
-        _emit_json([_revision_json(r, docs[r.document_id]) for r in revisions])
+        emit_json([_revision_json(r, docs[r.document_id]) for r in revisions])
         return
     if not revisions:
         out.print("No revisions yet: run `copydesk pull`.")
@@ -268,20 +233,26 @@ def _revision_json(r: Revision, doc: TrackedDocument) -> dict[str, Any]:
 def show(
     ctx: typer.Context,
     target: str = typer.Argument(..., metavar="DOC[@REV]", help="A document, optionally @ a revision (id prefix or HEAD~N)."),
-    as_json: bool = JsonOption,
+    blocks: bool = typer.Option(False, "--blocks", help="List block ids, kinds and texts (for `copydesk stage`)."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Print a document as readable Markdown, at its newest or any older revision.
 
     Example: copydesk show "Pricing@HEAD~1"
     """
-    c = _ctx(ctx)
+    c = context(ctx)
     doc_query, _, rev_query = target.rpartition("@") if "@" in target else (target, "", "HEAD")
     tracked = resolve_document(c.store, doc_query)
     revision = resolve_revision(c.store, tracked, rev_query or "HEAD")
     doc = c.store.load(revision)
     if as_json:
-        _emit_json({"document": tracked.id, "revision": revision.id, "observed_at": revision.observed_at.isoformat(),
+        emit_json({"document": tracked.id, "revision": revision.id, "observed_at": revision.observed_at.isoformat(),
                     "content": doc.model_dump(mode="json")})
+        return
+    if blocks:
+        for block in doc.blocks:
+            mark = "" if block.editable else " [dim](read-only)[/dim]"
+            out.print(f"[cyan]{block.id}[/cyan]  {block.kind}{mark}  {block.text[:80]}")
         return
     trail = " / ".join([*c.store.breadcrumb(tracked), tracked.title])
     err.print(f"[dim]{trail} · {tracked.url}\nrevision {revision.id[:12]} · {revision.origin} · "
@@ -295,7 +266,7 @@ def diff(
     document: str = typer.Argument(..., help="Id prefix, remote id or title."),
     rev_a: Optional[str] = typer.Argument(None, help="Older revision (default: HEAD~1)."),
     rev_b: Optional[str] = typer.Argument(None, help="Newer revision (default: HEAD)."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Word-level diff between two revisions of a document (default: the last two).
 
@@ -303,7 +274,7 @@ def diff(
     piped, they read [-deleted-] and {+inserted+} like `git diff --word-diff`.
     Example: copydesk diff "Pricing" HEAD~2
     """
-    c = _ctx(ctx)
+    c = context(ctx)
     tracked = resolve_document(c.store, document)
     if rev_a is None and len(c.store.revisions(tracked.id, limit=2)) < 2:
         raise ConfigError(f"{tracked.title!r} has one revision so far: nothing to compare until it changes and is pulled again.")
@@ -312,7 +283,7 @@ def diff(
     blocks = diff_documents(c.store.load(old_rev), c.store.load(new_rev))
     changed = [b for b in blocks if b.status != "equal"]
     if as_json:
-        _emit_json({"document": tracked.id, "title": tracked.title, "from": old_rev.id, "to": new_rev.id,
+        emit_json({"document": tracked.id, "title": tracked.title, "from": old_rev.id, "to": new_rev.id,
                     "summary": summary(blocks), "blocks": [b.as_dict() for b in changed]})
         return
     out.print(f"[bold]{tracked.title}[/bold]  {old_rev.id[:12]} → {new_rev.id[:12]}")
@@ -321,24 +292,10 @@ def diff(
         return
     for block in changed:
         out.print(Text(f"@@ {block.status} {block.kind} {block.block_id[:13]}", style="cyan"))
-        out.print(_word_diff_text(block, color=out.is_terminal and not out.no_color))
+        out.print(word_diff_text(block.ops, color=use_color()))
     counts = summary(blocks)
     out.print(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed blocks; "
               f"+{counts['words_inserted']} −{counts['words_deleted']} words")
 
 
-def _word_diff_text(block: BlockDiff, *, color: bool) -> Text:
-    text = Text()
-    for op in block.ops:
-        if op.kind == "equal":
-            text.append(op.text)
-        elif color:
-            text.append(op.text, style="bold green" if op.kind == "insert" else "red strike")
-        else:
-            text.append(f"{{+{op.text}+}}" if op.kind == "insert" else f"[-{op.text}-]")
-    return text
-
-
-def _progress(enabled: bool) -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                    disable=not enabled, transient=True)
+changeset_commands.register(app)

@@ -8,26 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from typer.testing import CliRunner
 
 from staging.config import config_text
+from tests.ui.conftest import cli
 from ui.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
-runner = CliRunner()
-
-
-@pytest.fixture
-def workdir(tmp_path, sandbox, monkeypatch):
-    """A directory initialised for the sandbox, with the client rate limit lifted for speed."""
-    port = int(sandbox.base_url.rsplit(":", 1)[1].split("/")[0])
-    (tmp_path / "copydesk.toml").write_text(config_text(sandbox=True, port=port).replace("rate = 3.0", "rate = 1000.0"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def cli(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def _page_id(sandbox, title: str) -> str:

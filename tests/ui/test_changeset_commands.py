@@ -1,0 +1,128 @@
+"""The changeset commands end to end: stage → approve → apply → revert → restore, on the
+sandbox over HTTP, through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from tests.ui.conftest import cli
+
+PAGE = "Product overview"
+FIND = "Setup in 5 minutes"
+
+
+def _blocks() -> list[dict]:
+    return json.loads(cli("show", PAGE, "--json").stdout)["content"]["blocks"]
+
+
+def _paragraph(text: str) -> dict:
+    return next(b for b in _blocks() if text in b["text"] and b["kind"] == "paragraph")
+
+
+def _remote_text(sandbox, block_id: str) -> str:
+    block = httpx.get(f"{sandbox.base_url}/v1/blocks/{block_id}",
+                      headers={"Authorization": f"Bearer {sandbox.token}", "Notion-Version": "2025-09-03"}).json()
+    return "".join(item["plain_text"] for item in block["paragraph"]["rich_text"])
+
+
+def _patches(sandbox) -> int:
+    return sum(n for route, n in sandbox.stats()["routes"].items() if route.startswith("PATCH"))
+
+
+@pytest.fixture
+def staged(workdir, sandbox):
+    assert cli("pull").exit_code == 0
+    block = _paragraph(FIND)
+    new_text = block["text"].replace(FIND, "Setup in under an hour")
+    result = cli("stage", PAGE, "--block", block["id"][:8], "--text", new_text, "--reason", "brief v2", "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["id"], block, new_text
+
+
+def test_stage_approve_apply_revert_restore_end_to_end(staged, sandbox):
+    changeset, block, new_text = staged
+    shown = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)
+    assert shown["status"] == "proposed" and shown["edits"][0]["after"] == new_text
+    assert {"op": "insert", "text": "under an hour"} in shown["edits"][0]["diff"]
+
+    assert cli("approve", str(changeset), "--as", "priya").exit_code == 0
+    dry = json.loads(cli("apply", str(changeset), "--dry-run", "--json").stdout)
+    assert dry["dry_run"] and dry["writes"][0]["path"] == f"/v1/blocks/{block['id']}"
+    assert _patches(sandbox) == 0 and dry["status"] == "approved"
+
+    applied = json.loads(cli("apply", str(changeset), "--json").stdout)
+    assert applied["status"] == "applied" and _remote_text(sandbox, block["id"]) == new_text
+    assert json.loads(cli("log", PAGE, "--json").stdout)[0]["origin"] == "apply"
+
+    reverted = json.loads(cli("revert", str(changeset), "--json").stdout)
+    assert reverted["status"] == "reverted" and _remote_text(sandbox, block["id"]) == block["text"]
+
+    restore = cli("restore", PAGE, "HEAD~1", "--json")
+    assert restore.exit_code == 0, restore.stderr
+    restored = json.loads(restore.stdout)["id"]
+    assert cli("approve", str(restored), "--as", "priya").exit_code == 0
+    assert json.loads(cli("apply", str(restored), "--json").stdout)["status"] == "applied"
+    assert _remote_text(sandbox, block["id"]) == new_text, "HEAD~1 was the applied revision"
+
+    actions = [e["action"] for e in json.loads(cli("events", "--changeset", str(changeset), "--json").stdout)]
+    assert actions[::-1] == ["changeset.staged", "changeset.approved", "changeset.apply.started",
+                             "changeset.apply.done", "changeset.revert.started", "changeset.revert.done"]
+    listed = json.loads(cli("changesets", "--json").stdout)
+    assert [(c["id"], c["status"]) for c in listed] == [(restored, "applied"), (changeset, "reverted")]
+
+
+def test_approve_with_a_reviewer_edit_keeps_both_texts(staged, sandbox):
+    changeset, block, new_text = staged
+    result = cli("approve", str(changeset), "--as", "priya", "--edit", f"{block['id'][:8]}=Reviewed text.")
+    assert result.exit_code == 0, result.stderr
+    edit = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)["edits"][0]
+    assert (edit["after"], edit["proposed_after"]) == ("Reviewed text.", new_text)
+    approved = json.loads(cli("events", "--changeset", str(changeset), "--json").stdout)[0]
+    assert approved["actor"] == "priya"
+    assert approved["details"]["edited"][block["id"]] == {"proposed": new_text, "approved": "Reviewed text."}
+
+
+def test_an_outside_edit_before_apply_is_a_conflict_with_the_remote_text(staged, sandbox):
+    changeset, block, _ = staged
+    sandbox.post("edit", {"id": block["id"], "find": "chatbot", "replace": "assistant"})
+    cli("approve", str(changeset), "--as", "priya")
+    result = cli("apply", str(changeset))
+    assert result.exit_code == 1 and "no longer read" in result.stderr
+    shown = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)
+    assert shown["status"] == "conflict"
+    assert "assistant" in shown["edits"][0]["remote_now"]
+    assert _patches(sandbox) == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (("approve", "999", "--as", "priya"), "No changeset 999"),
+    (("apply", "1"), "only an approved"),
+    (("approve", "1"), "Approval needs a name"),
+    (("stage", PAGE, "--block", "nosuchblock", "--text", "x"), "has no block"),
+    (("stage", PAGE, "--block", "title"), "Give one --text per --block"),
+    (("approve", "1", "--as", "priya", "--edit", "no-equals-sign"), "BLOCK=TEXT"),
+])
+def test_bad_input_is_one_clear_line_and_writes_nothing(staged, sandbox, args, message):
+    result = cli(*args)
+    assert result.exit_code != 0
+    assert message in result.stderr or message in result.stdout
+    assert "Traceback" not in result.stderr
+    assert _patches(sandbox) == 0
+
+
+def test_rejected_changesets_cannot_be_approved_or_applied(staged, sandbox):
+    changeset = str(staged[0])
+    assert cli("reject", changeset, "--reason", "off-brand").exit_code == 0
+    for args in (("approve", changeset, "--as", "priya"), ("apply", changeset), ("revert", changeset)):
+        result = cli(*args)
+        assert result.exit_code == 1 and "is rejected" in result.stderr
+    assert _patches(sandbox) == 0
+
+
+def test_recover_with_nothing_interrupted(workdir):
+    result = cli("recover", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"recovered": [], "in_progress": []}

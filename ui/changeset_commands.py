@@ -1,0 +1,318 @@
+"""The changeset commands: stage, review, apply, revert, restore, recover and the audit log.
+
+Like the rest of the command line, each is a thin layer over `staging`; the status machine,
+the journal and every check live there.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from connectors.errors import ConfigError
+from staging import apply as applying
+from staging import changesets
+from staging.changesets import ProposedEdit
+from staging.diff import diff_words, ops_to_json
+from staging.models import Changeset, ChangesetEdit
+from staging.resolve import resolve_document, resolve_revision
+from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress, use_color, word_diff_text
+
+_STATUS_STYLE = {"proposed": "cyan", "approved": "blue", "applied": "green", "reverted": "magenta",
+                 "rejected": "dim", "conflict": "red", "revert_conflict": "red", "failed": "red",
+                 "applying": "yellow", "reverting": "yellow"}
+
+DRY_RUN = typer.Option(False, "--dry-run", help="Print exactly what would be written; touch nothing.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("changesets")(list_changesets)
+    changeset_app = typer.Typer(help="Look at one changeset.", no_args_is_help=True)
+    changeset_app.command("show")(show_changeset)
+    app.add_typer(changeset_app, name="changeset")
+    for command in (stage, approve, reject, apply, revert, restore, recover, events):
+        app.command()(command)
+
+
+def list_changesets(
+    ctx: typer.Context,
+    status: Optional[str] = typer.Option(None, "--status", help=f"Only this status ({', '.join(changesets.STATUSES)})."),
+    source: Optional[str] = typer.Option(None, "--source", "-s", help="Only this source."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The review queue: changesets, newest first.
+
+    Example: copydesk changesets --status proposed
+    """
+    store = context(ctx).store
+    rows = changesets.listing(store, status=status, source=source)
+    titles = {d.id: d.title for d in store.documents()}
+    if as_json:
+        emit_json([_changeset_json(c, titles.get(c.document_id, "")) for c in rows])
+        return
+    if not rows:
+        out.print("No changesets" + (f" with status {status}" if status else "") + ". Stage one with `copydesk stage`.")
+        return
+    table = Table("id", "status", "document", "title", "by", "updated")
+    for c in rows:
+        style = _STATUS_STYLE.get(c.status, "")
+        table.add_row(str(c.id), f"[{style}]{c.status}[/{style}]", titles.get(c.document_id, c.document_id[:8]),
+                      c.title, c.proposed_by, f"{c.updated_at:%Y-%m-%d %H:%M}")
+    out.print(table)
+
+
+def show_changeset(
+    ctx: typer.Context,
+    changeset_id: int = typer.Argument(..., metavar="ID"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """One changeset: its edits as word diffs, with lossy-formatting warnings and conflicts.
+
+    On conflict, each edited block shows the three texts: base, proposed and remote now.
+
+    Example: copydesk changeset show 3
+    """
+    store = context(ctx).store
+    changeset = changesets.get(store, changeset_id)
+    rows = changesets.edits(store, changeset_id)
+    tracked = store.document(changeset.document_id)
+    title = tracked.title if tracked else ""
+    base = store.load(changesets.revision_of(store, changeset.base_revision_id))
+    lossy = changesets.lossy_report(base, rows)
+    if as_json:
+        emit_json({**_changeset_json(changeset, title), "rationale": changeset.rationale,
+                   "edits": [_edit_json(r, changeset, lossy) for r in rows]})
+        return
+    style = _STATUS_STYLE.get(changeset.status, "")
+    out.print(f"[bold]Changeset {changeset.id}[/bold]  [{style}]{changeset.status}[/{style}]  {changeset.title}")
+    out.print(f"[dim]{title} · base {changeset.base_revision_id[:12]} · proposed by {changeset.proposed_by}"
+              + (f" · approved by {changeset.approved_by}" if changeset.approved_by else "") + "[/dim]")
+    if changeset.rationale:
+        out.print(changeset.rationale)
+    if changeset.error:
+        out.print(f"[red]{changeset.error}[/red]")
+    for row in rows:
+        out.print(Text(f"@@ {row.block_kind} {row.block_id}" + (f" · {row.reason}" if row.reason else "")
+                       + (f" · confidence {row.confidence:.2f}" if row.confidence is not None else ""), style="cyan"))
+        out.print(word_diff_text(diff_words(row.before, row.after), color=use_color()))
+        if row.after != row.proposed_after:
+            out.print(f"[dim]proposed: {row.proposed_after}[/dim]")
+        for loss in lossy.get(row.block_id, []):
+            out.print(f"[yellow]lossy: {loss}[/yellow]")
+        if row.block_id in changeset.conflicts:
+            remote = changeset.conflicts[row.block_id]
+            out.print("[red]remote now:[/red] " + ("(block deleted)" if remote is None else ""), end="")
+            if remote is not None:
+                out.print(word_diff_text(diff_words(row.before, remote), color=use_color()))
+
+
+def stage(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Id prefix, remote id or title."),
+    blocks: List[str] = typer.Option([], "--block", "-b", help="Block id (or prefix) to edit; repeat with --text."),
+    texts: List[str] = typer.Option([], "--text", "-t", help="The block's new text, one per --block."),
+    reason: str = typer.Option("", "--reason", help="Why the text changes (shown to the reviewer)."),
+    title: str = typer.Option("", "--title", help="Changeset title (default: Edit <document>)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Stage a hand-made changeset against the document's newest revision.
+
+    Block ids are listed by `copydesk show DOC --blocks`.
+    Example: copydesk stage "Product overview" --block 0a45c777 --text "Setup in one afternoon."
+    """
+    if not blocks or len(blocks) != len(texts):
+        raise ConfigError(f"Give one --text per --block (got {len(blocks)} blocks and {len(texts)} texts).")
+    c = context(ctx)
+    tracked = resolve_document(c.store, document)
+    changeset = changesets.stage(c.store, tracked, [ProposedEdit(b, t, reason=reason) for b, t in zip(blocks, texts)],
+                                 actor=c.settings.actor_name, title=title)
+    _report(changeset, as_json, f"Staged changeset {changeset.id}; review it with `copydesk changeset show {changeset.id}`.")
+
+
+def approve(
+    ctx: typer.Context,
+    changeset_id: int = typer.Argument(..., metavar="ID"),
+    actor: Optional[str] = typer.Option(None, "--as", help="Reviewer name (default: actor in copydesk.toml)."),
+    changes: List[str] = typer.Option([], "--edit", help="BLOCK=TEXT: approve with this text instead; repeatable."),
+    allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Accept edits that cannot keep formatting exactly."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Approve a proposed changeset, optionally rewriting some edits first.
+
+    The audit log keeps both the proposed and the approved text. Nothing is written to the
+    tool until `copydesk apply`.
+
+    Example: copydesk approve 3 --as priya --edit 0a45c777="Setup in one afternoon."
+    """
+    c = context(ctx)
+    revised = {}
+    for change in changes:
+        block, sep, text = change.partition("=")
+        if not sep or not block:
+            raise ConfigError(f"--edit takes BLOCK=TEXT, not {change!r}.")
+        revised[block] = text
+    changeset = changesets.approve(c.store, changeset_id, actor=actor or c.settings.actor, changes=revised,
+                                   allow_lossy=allow_lossy)
+    _report(changeset, as_json, f"Approved changeset {changeset.id}; write it with `copydesk apply {changeset.id}`.")
+
+
+def reject(
+    ctx: typer.Context,
+    changeset_id: int = typer.Argument(..., metavar="ID"),
+    reason: str = typer.Option("", "--reason", help="Why (kept in the audit log)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Reject a proposed or approved changeset; it is kept, but can never be applied.
+
+    Example: copydesk reject 3 --reason "off-brand"
+    """
+    c = context(ctx)
+    changeset = changesets.reject(c.store, changeset_id, actor=c.settings.actor_name, reason=reason)
+    _report(changeset, as_json, f"Rejected changeset {changeset.id}.")
+
+
+def apply(
+    ctx: typer.Context,
+    changeset_id: int = typer.Argument(..., metavar="ID"),
+    dry_run: bool = DRY_RUN,
+    allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Write an approved changeset to the tool.
+
+    Every edited block must still read the text it was staged against; if one does not, the
+    changeset becomes `conflict` and nothing is written.
+
+    Example: copydesk apply 3 --dry-run
+    """
+    c = context(ctx)
+    changeset = changesets.get(c.store, changeset_id)
+    with progress(enabled=not as_json) as bar:
+        bar.add_task(f"applying changeset {changeset_id} to {changeset.source}", total=None)
+        outcome = applying.apply(c.store, c.settings.connector(changeset.source), changeset_id,
+                                 actor=c.settings.actor_name, dry_run=dry_run, allow_lossy=allow_lossy)
+    _report_outcome(outcome, as_json, dry_run, "Applied")
+
+
+def revert(
+    ctx: typer.Context,
+    changeset_id: int = typer.Argument(..., metavar="ID"),
+    dry_run: bool = DRY_RUN,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Undo an applied changeset: every block goes back exactly as it was.
+
+    Formatting included. Each block must still read what the changeset wrote; if one does
+    not, the changeset becomes `revert_conflict` and nothing is written.
+
+    Example: copydesk revert 3
+    """
+    c = context(ctx)
+    changeset = changesets.get(c.store, changeset_id)
+    with progress(enabled=not as_json) as bar:
+        bar.add_task(f"reverting changeset {changeset_id} on {changeset.source}", total=None)
+        outcome = applying.revert(c.store, c.settings.connector(changeset.source), changeset_id,
+                                  actor=c.settings.actor_name, dry_run=dry_run)
+    _report_outcome(outcome, as_json, dry_run, "Reverted")
+
+
+def restore(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Id prefix, remote id or title."),
+    revision: str = typer.Argument(..., help="Revision id prefix or HEAD~N."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Stage a changeset that brings a document back to an older revision.
+
+    Review, approve and apply it like any other. Pull first so it is staged against the
+    newest text.
+
+    Example: copydesk restore "Pricing" HEAD~2
+    """
+    c = context(ctx)
+    tracked = resolve_document(c.store, document)
+    changeset = changesets.stage_restore(c.store, tracked, resolve_revision(c.store, tracked, revision),
+                                         actor=c.settings.actor_name)
+    _report(changeset, as_json, f"Staged changeset {changeset.id} ({changeset.title}); review it with "
+                                f"`copydesk changeset show {changeset.id}`.")
+
+
+def recover(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """Finish or roll back changesets whose apply or revert was interrupted.
+
+    A crash, a kill or a lost connection can interrupt a write; every command recovers
+    first, and this one says what it did.
+
+    Example: copydesk recover
+    """
+    c = context(ctx)
+    outcomes, busy = applying.recover(c.store, c.settings.connector, actor=c.settings.actor_name)
+    if as_json:
+        emit_json({"recovered": [o.as_dict() for o in outcomes],
+                   "in_progress": [{"changeset": b.id, "status": b.status, "claim": b.claim} for b in busy]})
+        return
+    for o in outcomes:
+        out.print(f"changeset {o.changeset.id}: now {o.changeset.status}. {o.changeset.error}")
+    for b in busy:
+        out.print(f"changeset {b.id}: still {b.status} by {b.claim}, left alone.")
+    if not outcomes and not busy:
+        out.print("Nothing to recover.")
+
+
+def events(
+    ctx: typer.Context,
+    changeset_id: Optional[int] = typer.Option(None, "--changeset", help="Only this changeset's events."),
+    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many events."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The audit log, newest first: who did what, when.
+
+    Example: copydesk events --changeset 3
+    """
+    store = context(ctx).store
+    rows = store.events(limit, subject=changesets.subject(changeset_id) if changeset_id is not None else None)
+    if as_json:
+        emit_json([{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
+                    "details": e.details} for e in rows])
+        return
+    for e in rows:
+        out.print(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:12} {e.action:28} {e.subject}")
+
+
+def _report(changeset: Changeset, as_json: bool, message: str) -> None:
+    if as_json:
+        emit_json(_changeset_json(changeset, ""))
+    else:
+        out.print(message)
+
+
+def _report_outcome(outcome: applying.Outcome, as_json: bool, dry_run: bool, verb: str) -> None:
+    if as_json:
+        emit_json({**outcome.as_dict(), "dry_run": dry_run})
+        return
+    if dry_run:
+        err.print(f"[dim]Dry run: {len(outcome.writes)} request(s) would be sent; nothing was written.[/dim]")
+        for write in outcome.writes:
+            out.print(f"{write['method']} {write['path']}  (blocks {', '.join(write['blocks'])})")
+            out.print_json(data=write["body"])
+        return
+    out.print(f"{verb} changeset {outcome.changeset.id}: now {outcome.changeset.status}"
+              + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
+
+
+def _changeset_json(c: Changeset, title: str) -> dict[str, Any]:
+    return {"id": c.id, "status": c.status, "document": c.document_id, "document_title": title, "source": c.source,
+            "title": c.title, "base_revision": c.base_revision_id, "proposed_by": c.proposed_by,
+            "approved_by": c.approved_by, "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat(),
+            "applied_revision": c.applied_revision_id, "reverted_revision": c.reverted_revision_id,
+            "conflicts": c.conflicts, "error": c.error or None}
+
+
+def _edit_json(row: ChangesetEdit, changeset: Changeset, lossy: dict[str, list[str]]) -> dict[str, Any]:
+    return {"block": row.block_id, "kind": row.block_kind, "before": row.before, "after": row.after,
+            "proposed_after": row.proposed_after, "reason": row.reason, "confidence": row.confidence,
+            "diff": ops_to_json(diff_words(row.before, row.after)), "lossy": lossy.get(row.block_id, []),
+            "remote_now": changeset.conflicts.get(row.block_id, None) if row.block_id in changeset.conflicts else None}

@@ -1,0 +1,93 @@
+"""What every command-line module shares: consoles, the lazily opened settings and store,
+JSON output, progress display and the terminal rendering of word diffs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from connectors.errors import CopydeskError
+from staging.apply import recover
+from staging.config import Settings, find_config, load_settings
+from staging.diff import Op
+from staging.store import Store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
+
+
+class Context:
+    """Settings and store, opened on first use so `--help` and `init` need neither.
+
+    Opening the store first finishes or rolls back any changeset whose applying process died
+    (the same as `copydesk recover`), so no command ever works on a half-applied document."""
+
+    def __init__(self, config: Optional[Path]) -> None:
+        self._config = config
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(find_config(self._config))
+        return self._settings
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings.store_url)
+            self._recover_interrupted()
+        return self._store
+
+    def _recover_interrupted(self) -> None:
+        assert self._store is not None
+        try:
+            outcomes, _ = recover(self._store, self.settings.connector, actor=self.settings.actor_name)
+        except CopydeskError as error:
+            err.print(f"[yellow]warning: an interrupted changeset could not be recovered yet ({error}); "
+                      "run `copydesk recover` once the remote is reachable.[/yellow]")
+            return
+        for outcome in outcomes:
+            err.print(f"[yellow]recovered changeset {outcome.changeset.id}: now {outcome.changeset.status}. "
+                      f"{outcome.changeset.error}[/yellow]")
+
+
+def context(ctx: typer.Context) -> Context:
+    return ctx.obj
+
+
+def emit_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def progress(enabled: bool) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                    disable=not enabled, transient=True)
+
+
+def word_diff_text(ops: Sequence[Op], *, color: bool) -> Text:
+    """Deleted words red and struck through, inserted green; when piped (no colour), they
+    read [-deleted-] and {+inserted+} like `git diff --word-diff`."""
+    text = Text()
+    for op in ops:
+        if op.kind == "equal":
+            text.append(op.text)
+        elif color:
+            text.append(op.text, style="bold green" if op.kind == "insert" else "red strike")
+        else:
+            text.append(f"{{+{op.text}+}}" if op.kind == "insert" else f"[-{op.text}-]")
+    return text
+
+
+def use_color() -> bool:
+    return out.is_terminal and not out.no_color
