@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 from sqlmodel import col, select
 
-from connectors.document import Block, DocumentRef, Edit
+from connectors.document import Block, Document, DocumentRef, Edit
 from connectors.errors import Conflict, CopydeskError, LossyEdit, RemoteError
 from connectors.protocol import Connector
 from connectors.text import normalise
@@ -133,13 +133,17 @@ def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[E
         raise
     except CopydeskError as error:
         raise _settle_after_failure(store, connector, changeset.id, actor, error) from error
-    recorded = store.record(document, origin=operation, changeset_id=changeset.id)
-    revision_id = recorded.document.head_revision_id
+    return _finish(store, claimed, document, operation, actor=actor, action=f"changeset.{operation}.done")
+
+
+def _finish(store: Store, changeset: Changeset, document: Document, operation: str, *, actor: str, action: str,
+            recovery: dict[str, list[str]] | None = None) -> Outcome:
+    """Store the document as written and mark the claimed changeset applied or reverted."""
+    revision_id = store.record(document, origin=operation, changeset_id=changeset.id).document.head_revision_id
     field_name = "applied_revision_id" if operation == "apply" else "reverted_revision_id"
-    done = transition(store, changeset.id, (claimed.status,), _SUCCESS[operation], actor=actor,
-                      action=f"changeset.{operation}.done", details={"revision": revision_id},
-                      claim=None, **{field_name: revision_id})
-    return Outcome(done, revision_id=revision_id)
+    done = transition(store, changeset.id, (changeset.status,), _SUCCESS[operation], actor=actor, action=action,
+                      details={"revision": revision_id, **(recovery or {})}, claim=None, **{field_name: revision_id})
+    return Outcome(done, revision_id=revision_id, recovery=recovery)
 
 
 def _settle_after_failure(store: Store, connector: Connector, changeset_id: int, actor: str,
@@ -189,13 +193,8 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
         else:
             diverged.append(block_id)
     if not untouched and not diverged:
-        recorded = store.record(current, origin=operation, changeset_id=changeset.id)
-        revision_id = recorded.document.head_revision_id
-        field_name = "applied_revision_id" if operation == "apply" else "reverted_revision_id"
-        finished = transition(store, changeset.id, (changeset.status,), _SUCCESS[operation], actor=actor,
-                              action="changeset.recovered", details={"finished": done},
-                              claim=None, **{field_name: revision_id})
-        return Outcome(finished, revision_id=revision_id, recovery={"finished": done})
+        return _finish(store, changeset, current, operation, actor=actor, action="changeset.recovered",
+                       recovery={"finished": done})
     rolled_back, diverged = _roll_back(store, connector, changeset, tracked, done, wanted, original, operation,
                                        diverged)
     current = connector.fetch(_ref(tracked))
