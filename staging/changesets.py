@@ -261,7 +261,8 @@ _WHEN = {"approved": "a proposed", "rejected": "a proposed or approved", "applyi
 
 def refusal(changeset: Changeset, to: str) -> CopydeskError:
     if changeset.status in ("applying", "reverting"):
-        return CopydeskError(f"Changeset {changeset.id} is being {changeset.status[:-3]}ed right now by "
+        doing = {"applying": "applied", "reverting": "reverted"}[changeset.status]
+        return CopydeskError(f"Changeset {changeset.id} is being {doing} right now by "
                              f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.")
     verb, when = _VERBS.get(to, to), _WHEN.get(to, "another")
     hint = {"proposed": " Approve it first with `copydesk approve`.",

@@ -1,0 +1,167 @@
+"""Crash safety and exclusivity of apply, with real processes against the sandbox over HTTP.
+
+A worker process applies a changeset; the sandbox holds one of its requests (a hanging fault)
+and the test SIGKILLs the worker right then. Recovery must bring the changeset to a true
+state: applied when every block was written, otherwise failed with the written blocks put
+back exactly. Two workers applying the same changeset at once: exactly one writes.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from connectors.document import DocumentRef
+from staging import changesets
+from staging.apply import apply, recover, revert
+from staging.changesets import ProposedEdit
+from staging.pull import pull
+from tests.conftest import REPO
+
+WORKER = """
+import sys
+from connectors.errors import CopydeskError
+from connectors.notion import NotionConnector
+from staging.apply import apply
+from staging.store import Store
+
+url, token, base_url, changeset = sys.argv[1:5]
+try:
+    apply(Store(url), NotionConnector(token, base_url=base_url, rate=None), int(changeset), actor="worker")
+except CopydeskError as error:
+    print(error, file=sys.stderr)
+    sys.exit(1)
+"""
+
+EDITS = 3
+
+
+def _worker(store, sandbox, changeset_id: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", WORKER, store.url, sandbox.token, sandbox.base_url, str(changeset_id)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _patches(sandbox) -> int:
+    return sum(n for route, n in sandbox.stats()["routes"].items() if route.startswith("PATCH"))
+
+
+def _page_reads(sandbox) -> int:
+    return sandbox.stats()["routes"].get("GET /v1/pages/{id}", 0)
+
+
+def _wait_for(condition, what: str, worker: subprocess.Popen, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited before {what}: {worker.stderr.read()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def approved(store, sandbox):
+    """An approved changeset of three paragraph edits on "Product overview", and the page
+    as the remote had it before."""
+    connector = sandbox.connector()
+    pull(store, connector)
+    tracked = store.find_documents(title="Product overview")[0]
+    ref = DocumentRef(source="notion", remote_id=tracked.remote_id, kind="page", title=tracked.title)
+    original = connector.fetch(ref)
+    paragraphs = [b for b in original.blocks if b.kind == "paragraph" and len(b.text) > 20][:EDITS]
+    assert len(paragraphs) == EDITS
+    proposals = [ProposedEdit(b.id, b.text + f" Revised {n}.") for n, b in enumerate(paragraphs)]
+    changeset = changesets.stage(store, tracked, proposals, actor="test")
+    changesets.approve(store, changeset.id, actor="reviewer")
+    return changeset.id, ref, original, paragraphs, connector
+
+
+def _reads_as(connector, ref, blocks) -> list[bool]:
+    now = connector.fetch(ref)
+    return [now.block(b.id) == b for b in blocks]
+
+
+@pytest.mark.parametrize("written", [0, 1, EDITS - 1])
+def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store, sandbox, approved, written):
+    changeset_id, ref, original, paragraphs, connector = approved
+    patches_before = _patches(sandbox)
+    sandbox.post("faults", {"status": 503, "hang": 30, "match": "PATCH /v1/blocks", "skip": written})
+    worker = _worker(store, sandbox, changeset_id)
+    _wait_for(lambda: _patches(sandbox) - patches_before == written + 1, f"write {written + 1}", worker)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    sandbox.post("faults", {"clear": True})
+    assert changesets.get(store, changeset_id).status == "applying", "the kill left the claim behind"
+    now = connector.fetch(ref)
+    assert sum(now.block(b.id).text != b.text for b in paragraphs) == written, "k writes had landed"
+
+    outcomes, busy = recover(store, lambda source: connector, actor="test")
+
+    assert busy == [] and [o.changeset.id for o in outcomes] == [changeset_id]
+    settled = changesets.get(store, changeset_id)
+    assert settled.status == "failed" and settled.claim is None
+    assert outcomes[0].recovery["rolled_back"] == [b.id for b in paragraphs[:written]]
+    assert _reads_as(connector, ref, paragraphs) == [True] * EDITS, "every block reads exactly as before"
+    actions = [e.action for e in store.events(subject=changesets.subject(changeset_id))]
+    assert actions[0] == "changeset.recovered"
+
+    retried = apply(store, connector, changeset_id, actor="test")
+    assert retried.changeset.status == "applied", "a failed changeset can be applied again"
+    assert revert(store, connector, changeset_id, actor="test").changeset.status == "reverted"
+    assert connector.fetch(ref).blocks == original.blocks
+
+
+def test_killed_after_every_write_recovers_to_applied_and_reverts(store, sandbox, approved):
+    changeset_id, ref, original, paragraphs, connector = approved
+    reads_before = _page_reads(sandbox)
+    # the worker reads the page once to check, writes, then reads it again: hold that re-read
+    sandbox.post("faults", {"status": 503, "hang": 30, "match": "GET /v1/pages", "skip": 1})
+    worker = _worker(store, sandbox, changeset_id)
+    _wait_for(lambda: _page_reads(sandbox) - reads_before == 2, "the re-read after the writes", worker)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    sandbox.post("faults", {"clear": True})
+    assert _patches(sandbox) == EDITS
+
+    outcomes, _ = recover(store, lambda source: connector, actor="test")
+
+    assert outcomes[0].changeset.status == "applied"
+    assert outcomes[0].recovery == {"finished": [b.id for b in paragraphs]}
+    assert store.revision(outcomes[0].revision_id).origin == "apply"
+    assert revert(store, connector, changeset_id, actor="test").changeset.status == "reverted"
+    assert connector.fetch(ref).blocks == original.blocks
+
+
+def test_a_live_claim_is_left_alone(store, sandbox, approved):
+    changeset_id, _, _, _, connector = approved
+    sandbox.post("faults", {"status": 503, "hang": 30, "match": "PATCH /v1/blocks"})
+    worker = _worker(store, sandbox, changeset_id)
+    try:
+        _wait_for(lambda: _patches(sandbox) == 1, "the first write", worker)
+        outcomes, busy = recover(store, lambda source: connector, actor="test")
+        assert outcomes == [] and [b.id for b in busy] == [changeset_id]
+        assert changesets.get(store, changeset_id).status == "applying"
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+
+
+def test_two_processes_applying_at_once_write_exactly_once(store, sandbox, approved):
+    changeset_id, ref, _, paragraphs, connector = approved
+    # slow writes, so the first worker still holds the changeset when the second one starts
+    sandbox.post("faults", {"status": 0, "hang": 0.3, "match": "PATCH /v1/blocks", "count": EDITS})
+    workers = [_worker(store, sandbox, changeset_id) for _ in range(2)]
+    results = [(w.wait(timeout=60), w.stderr.read()) for w in workers]
+
+    assert sorted(code for code, _ in results) == [0, 1]
+    refused = next(message for code, message in results if code == 1)
+    assert "being applied" in refused or "is applied" in refused
+    assert _patches(sandbox) == EDITS
+    assert changesets.get(store, changeset_id).status == "applied"
+    started = [e for e in store.events(subject=changesets.subject(changeset_id)) if e.action == "changeset.apply.started"]
+    assert len(started) == 1
+    assert all(connector.fetch(ref).block(b.id).text.endswith(f"Revised {n}.") for n, b in enumerate(paragraphs))
