@@ -46,7 +46,7 @@ def diff_words(before: str, after: str) -> tuple[Op, ...]:
     rewritten phrase reads as one replacement rather than word-by-word confetti.
     """
     a, b = tokenize(before), tokenize(after)
-    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    opcodes = _opcodes(a, b)
     ops: list[Op] = []
     deleted, inserted = "", ""
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
@@ -60,6 +60,40 @@ def diff_words(before: str, after: str) -> tuple[Op, ...]:
         inserted += "".join(b[j1:j2])
     _flush(ops, deleted, inserted)
     return tuple(ops)
+
+
+# Above this many tokens, sentences are aligned first and words only within changed
+# sentences: SequenceMatcher is quadratic on long inputs with repetitive words.
+_LONG_TEXT = 2000
+_SENTENCE_END = {".", "!", "?"}
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    if len(a) + len(b) <= _LONG_TEXT:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    cuts_a, cuts_b = _sentence_cuts(a), _sentence_cuts(b)
+    keys_a = ["".join(a[s:e]) for s, e in zip(cuts_a, cuts_a[1:])]
+    keys_b = ["".join(b[s:e]) for s, e in zip(cuts_b, cuts_b[1:])]
+    opcodes = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes():
+        a1, a2, b1, b2 = cuts_a[i1], cuts_a[i2], cuts_b[j1], cuts_b[j2]
+        if tag == "equal":
+            opcodes.append(("equal", a1, a2, b1, b2))
+            continue
+        for sub, k1, k2, m1, m2 in SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False).get_opcodes():
+            opcodes.append((sub, a1 + k1, a1 + k2, b1 + m1, b1 + m2))
+    return opcodes
+
+
+def _sentence_cuts(tokens: list[str]) -> list[int]:
+    """Token offsets where sentences start, plus the end."""
+    cuts = [0]
+    for index, token in enumerate(tokens[:-1]):
+        if token in _SENTENCE_END or "\n" in token:
+            cuts.append(index + 1)
+    if cuts[-1] != len(tokens):
+        cuts.append(len(tokens))
+    return cuts
 
 
 def ops_to_html(ops: Sequence[Op]) -> str:

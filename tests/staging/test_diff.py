@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 from connectors.document import Block, Document
 from staging.diff import Op, diff_documents, diff_words, summary, tokenize
 from tests.builders import make_document
@@ -72,3 +74,20 @@ def test_document_diff_by_text_pairs_blocks_without_stable_ids():
         ("added", "", "New first paragraph."),
         ("changed", "Setup in 5 minutes.", "Setup in one afternoon."),
     ]
+
+
+def test_long_texts_are_aligned_by_sentence_then_word_and_still_round_trip():
+    rng = random.Random(5)
+    sentences = [" ".join(rng.choice(["help", "docs", "answers", "team", "fast", "the"]) for _ in range(12)) + "."
+                 for _ in range(300)]
+    before = " ".join(sentences)
+    changed = list(sentences)
+    changed[10] = changed[10].replace("docs", "guides", 1)
+    del changed[200]
+    after = " ".join(changed)
+    ops = diff_words(before, after)
+    assert "".join(op.text for op in ops if op.kind != "insert") == before
+    assert "".join(op.text for op in ops if op.kind != "delete") == after
+    changes = [(op.kind, op.text.strip()) for op in ops if op.kind != "equal"]
+    assert changes == [("delete", "docs"), ("insert", "guides"), ("delete", sentences[200])], \
+        "an unchanged sentence is never part of a change"
