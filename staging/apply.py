@@ -152,6 +152,7 @@ def _settle_after_failure(store: Store, connector: Connector, changeset_id: int,
     try:
         outcome = reconcile(store, connector, changesets.get(store, changeset_id), actor=actor)
     except CopydeskError as second:
+        changesets.release(store, changeset_id)
         return RemoteError(f"{error} The remote could not be checked afterwards ({second}); changeset "
                            f"{changeset_id} stays claimed until `copydesk recover` can reach it.")
     return CopydeskError(f"{error} Changeset {changeset_id} is now {outcome.changeset.status}: "
@@ -229,6 +230,8 @@ def _roll_back(store: Store, connector: Connector, changeset: Changeset, tracked
 
 
 def _claim_is_dead(changeset: Changeset) -> bool:
+    if not changeset.claim:
+        return True  # released by a process that gave up on it
     pid, _, host = (changeset.claim or "").partition("@")
     if host == socket.gethostname() and pid.isdigit():
         try:

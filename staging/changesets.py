@@ -271,6 +271,15 @@ def refusal(changeset: Changeset, to: str) -> CopydeskError:
     return CopydeskError(f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}.{hint}")
 
 
+def release(store: Store, changeset_id: int) -> None:
+    """Give up a claim without settling it (the remote could not be checked), so that
+    `copydesk recover` from any process may settle it later."""
+    with store.session() as session:
+        session.exec(update(Changeset).where(col(Changeset.id) == changeset_id)  # type: ignore[call-overload]
+                     .values(claim=None, updated_at=utcnow()))
+        session.commit()
+
+
 def revision_of(store: Store, revision_id: str) -> Revision:
     revision = store.revision(revision_id)
     if revision is None:
