@@ -3,7 +3,7 @@ from __future__ import annotations
 import random
 
 from connectors.document import Block, Document
-from staging.diff import Op, diff_documents, diff_words, summary, tokenize
+from staging.diff import Op, diff_documents, diff_words, ops_to_html, ops_to_json, summary
 from tests.builders import make_document
 
 
@@ -11,11 +11,6 @@ def _replay(ops: tuple[Op, ...]) -> tuple[str, str]:
     before = "".join(op.text for op in ops if op.kind != "insert")
     after = "".join(op.text for op in ops if op.kind != "delete")
     return before, after
-
-
-def test_tokenize_splits_words_spaces_and_punctuation():
-    assert tokenize("It's 5 minutes, really!") == ["It's", " ", "5", " ", "minutes", ",", " ", "really", "!"]
-    assert "".join(tokenize("  a\tb\n")) == "  a\tb\n"
 
 
 def test_word_diff_replays_to_both_texts():
@@ -91,3 +86,19 @@ def test_long_texts_are_aligned_by_sentence_then_word_and_still_round_trip():
     changes = [(op.kind, op.text.strip()) for op in ops if op.kind != "equal"]
     assert changes == [("delete", "docs"), ("insert", "guides"), ("delete", sentences[200])], \
         "an unchanged sentence is never part of a change"
+
+
+def test_html_marks_deletions_and_insertions_and_escapes_everything():
+    ops = diff_words('Use <script> & "quotes"', "Use <style> & 'quotes'")
+    rendered = ops_to_html(ops)
+    assert "<script" not in rendered and "<style" not in rendered
+    assert rendered.startswith("Use &lt;<del>script</del><ins>style</ins>&gt; &amp; ")
+    assert rendered.count("<del>") == sum(op.kind == "delete" for op in ops) > 0
+    assert rendered.count("<ins>") == sum(op.kind == "insert" for op in ops) > 0
+
+
+def test_json_ops_give_both_texts_back():
+    before, after = "Setup in 5 minutes.", "Setup in one afternoon."
+    ops = ops_to_json(diff_words(before, after))
+    assert "".join(o["text"] for o in ops if o["op"] != "insert") == before
+    assert "".join(o["text"] for o in ops if o["op"] != "delete") == after
