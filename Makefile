@@ -17,7 +17,8 @@ demo: $(BIN)/.installed  ## start the sandbox, snapshot it, edit behind copydesk
 test: $(BIN)/.installed  ## the whole suite (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m pytest -q
 
-bench: $(BIN)/.installed  ## pull benchmark on a 1,000-page synthetic workspace
+bench: $(BIN)/.installed  ## diff benchmark, then the pull benchmark on a 1,000-page synthetic workspace
+	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/pull.py
 
 clean:
