@@ -103,6 +103,13 @@ def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str,
                 dry_run=dry_run)
 
 
+def preview(connector: Connector, tracked: TrackedDocument, edits: Sequence[Edit]) -> list[dict[str, Any]]:
+    """The requests writing `edits` would send (e.g. a restore not staged yet), sending none."""
+    journal = PreviewJournal()
+    connector.apply(_ref(tracked), edits, journal, dry_run=True)
+    return journal.writes
+
+
 _CLAIM = {"apply": "applying", "revert": "reverting"}
 _SUCCESS = {"apply": "applied", "revert": "reverted"}
 _CONFLICT = {"apply": "conflict", "revert": "revert_conflict"}
@@ -114,9 +121,7 @@ def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[E
     if dry_run:
         if changeset.status not in allowed:
             raise changesets.refusal(changeset, _CLAIM[operation])
-        preview = PreviewJournal()
-        connector.apply(_ref(tracked), edits, preview, dry_run=True)
-        return Outcome(changeset, writes=preview.writes)
+        return Outcome(changeset, writes=preview(connector, tracked, edits))
     claimed = transition(store, changeset.id, allowed, _CLAIM[operation], actor=actor,
                          action=f"changeset.{operation}.started", claim=this_process(), claimed_at=utcnow(),
                          conflicts={}, error="")

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from connectors.document import Block, Document
+from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, CopydeskError, NotFound
 from connectors.text import rewrite
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
@@ -146,16 +146,26 @@ def stage(store: Store, tracked: TrackedDocument, proposals: Sequence[ProposedEd
     return changeset
 
 
-def stage_restore(store: Store, tracked: TrackedDocument, revision: Revision, *, actor: str) -> Changeset:
-    """A changeset that brings the document back to `revision`, reviewed like any other."""
+def restore_plan(store: Store, tracked: TrackedDocument, revision: Revision) -> tuple[list[Edit], list[str]]:
+    """The edits that bring the head back to `revision`, and the blocks that cannot be."""
     head = revision_of(store, tracked.head_revision_id or "")
     if head.id == revision.id:
         raise ConfigError(f"{tracked.title!r} is already at revision {revision.id[:12]}; nothing to restore.")
-    proposals, skipped = restore_proposals(store.load(head), store.load(revision))
+    current = store.load(head)
+    proposals, skipped = restore_proposals(current, store.load(revision))
     if not proposals:
         raise ConfigError(f"The text of {tracked.title!r} already matches revision {revision.id[:12]}"
                           + (f"; only blocks added or removed since differ ({', '.join(skipped)}), which "
                              "copydesk cannot restore by editing text." if skipped else "."))
+    edits = [Edit(block_id=p.block_id, before=current.block(p.block_id).text, after=p.after, target=p.target)
+             for p in proposals]
+    return edits, skipped
+
+
+def stage_restore(store: Store, tracked: TrackedDocument, revision: Revision, *, actor: str) -> Changeset:
+    """A changeset that brings the document back to `revision`, reviewed like any other."""
+    edits, skipped = restore_plan(store, tracked, revision)
+    proposals = [ProposedEdit(e.block_id, e.after, reason="restore", target=e.target) for e in edits]
     rationale = f"Restore to revision {revision.id[:12]} ({revision.observed_at:%Y-%m-%d %H:%M})."
     if skipped:
         rationale += (f" Blocks added or removed since cannot be restored in place and are left as they are: "

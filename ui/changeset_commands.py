@@ -223,6 +223,7 @@ def restore(
     ctx: typer.Context,
     document: str = typer.Argument(..., help="Id prefix, remote id or title."),
     revision: str = typer.Argument(..., help="Revision id prefix or HEAD~N."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the requests applying it would send; stage nothing."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Stage a changeset that brings a document back to an older revision.
@@ -234,8 +235,16 @@ def restore(
     """
     c = context(ctx)
     tracked = resolve_document(c.store, document)
-    changeset = changesets.stage_restore(c.store, tracked, resolve_revision(c.store, tracked, revision),
-                                         actor=c.settings.actor_name)
+    target = resolve_revision(c.store, tracked, revision)
+    if dry_run:
+        edits, skipped = changesets.restore_plan(c.store, tracked, target)
+        writes = applying.preview(c.settings.connector(tracked.source), tracked, edits)
+        if as_json:
+            emit_json({"dry_run": True, "writes": writes, "not_restorable": skipped})
+        else:
+            _print_writes(writes)
+        return
+    changeset = changesets.stage_restore(c.store, tracked, target, actor=c.settings.actor_name)
     _report(changeset, as_json, f"Staged changeset {changeset.id} ({changeset.title}); review it with "
                                 f"`copydesk changeset show {changeset.id}`.")
 
@@ -294,13 +303,17 @@ def _report_outcome(outcome: applying.Outcome, as_json: bool, dry_run: bool, ver
         emit_json({**outcome.as_dict(), "dry_run": dry_run})
         return
     if dry_run:
-        err.print(f"[dim]Dry run: {len(outcome.writes)} request(s) would be sent; nothing was written.[/dim]")
-        for write in outcome.writes:
-            out.print(f"{write['method']} {write['path']}  (blocks {', '.join(write['blocks'])})")
-            out.print_json(data=write["body"])
+        _print_writes(outcome.writes)
         return
     out.print(f"{verb} changeset {outcome.changeset.id}: now {outcome.changeset.status}"
               + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
+
+
+def _print_writes(writes: list[dict[str, Any]]) -> None:
+    err.print(f"[dim]Dry run: {len(writes)} request(s) would be sent; nothing was written.[/dim]")
+    for write in writes:
+        out.print(f"{write['method']} {write['path']}  (blocks {', '.join(write['blocks'])})")
+        out.print_json(data=write["body"])
 
 
 def _changeset_json(c: Changeset, title: str) -> dict[str, Any]:

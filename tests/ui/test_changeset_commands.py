@@ -60,6 +60,10 @@ def test_stage_approve_apply_revert_restore_end_to_end(staged, sandbox):
     reverted = json.loads(cli("revert", str(changeset), "--json").stdout)
     assert reverted["status"] == "reverted" and _remote_text(sandbox, block["id"]) == block["text"]
 
+    patches = _patches(sandbox)
+    dry = json.loads(cli("restore", PAGE, "HEAD~1", "--dry-run", "--json").stdout)
+    assert [w["path"] for w in dry["writes"]] == [f"/v1/blocks/{block['id']}"] and _patches(sandbox) == patches
+    assert json.loads(cli("changesets", "--json").stdout)[0]["id"] == changeset, "a dry run stages nothing"
     restore = cli("restore", PAGE, "HEAD~1", "--json")
     assert restore.exit_code == 0, restore.stderr
     restored = json.loads(restore.stdout)["id"]
