@@ -2,6 +2,7 @@
 
     CopydeskError            anything copydesk reports to a person (CLI: one red line, exit 1)
     ├── ConfigError          missing or bad settings, missing token, bad input file
+    │   └── BriefError       a positioning brief that cannot be read or understood
     ├── NotFound             no document/revision/source matches what was asked for
     │   └── Ambiguous        more than one matches; the message lists them
     ├── RemoteError          a tool's API failed; `retryable` says whether trying again may help
@@ -23,6 +24,10 @@ class CopydeskError(Exception):
 
 class ConfigError(CopydeskError):
     """Settings or input are missing or wrong; fixing them locally resolves it."""
+
+
+class BriefError(ConfigError):
+    """A brief file is empty, unreadable, of an unsupported type or too large; nothing was stored."""
 
 
 class NotFound(CopydeskError):

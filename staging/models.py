@@ -153,3 +153,17 @@ class JournalEntry(SQLModel, table=True):
     request: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     previous: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(default_factory=utcnow)
+
+
+class Brief(SQLModel, table=True):
+    """A positioning brief as added, with its compiled form; one is active at a time."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str
+    source: str  # the file name, or "notion:<document id>" for a tracked page
+    text: str
+    sha256: str = Field(index=True, max_length=64)
+    compiled: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    active: bool = False
+    added_by: str
+    added_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,1 @@
+"""The agent: positioning briefs in, staged changesets out."""

@@ -1,0 +1,68 @@
+"""The briefs kept in the store: adding (once per distinct text), listing, activating."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from connectors.errors import NotFound
+from staging.agent.brief import CompiledBrief, compile_markdown
+from staging.models import Brief
+from staging.store import Store
+
+
+def add(store: Store, text: str, *, source: str, actor: str, activate: bool = False) -> tuple[Brief, bool]:
+    """Store a brief and its compiled form; returns it and whether it is new. The same text
+    added twice is the same brief. The first brief becomes active by itself."""
+    compiled = compile_markdown(text)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with store.session() as session:
+        existing = session.exec(select(Brief).where(Brief.sha256 == digest)).first()
+        if existing is not None:
+            brief, is_new = existing, False
+        else:
+            first = session.exec(select(Brief)).first() is None
+            brief = Brief(title=compiled.title or source, source=source, text=text, sha256=digest,
+                          compiled=compiled.model_dump(mode="json"), active=first, added_by=actor)
+            session.add(brief)
+            session.commit()
+            is_new = True
+    store.log_event(actor, "brief.added" if is_new else "brief.readded", f"brief/{brief.id}", {"source": source})
+    if activate and not brief.active:
+        brief = set_active(store, brief.id, actor=actor)
+    return brief, is_new
+
+
+def set_active(store: Store, brief_id: int, *, actor: str) -> Brief:
+    get(store, brief_id)
+    with store.session() as session:
+        session.exec(update(Brief).values(active=False))  # type: ignore[call-overload]
+        session.exec(update(Brief).where(col(Brief.id) == brief_id).values(active=True))  # type: ignore[call-overload]
+        session.commit()
+    store.log_event(actor, "brief.activated", f"brief/{brief_id}")
+    return get(store, brief_id)
+
+
+def get(store: Store, brief_id: int | None = None) -> Brief:
+    """One brief by id, or the active one."""
+    with store.session() as session:
+        if brief_id is not None:
+            brief = session.get(Brief, brief_id)
+            if brief is None:
+                raise NotFound(f"No brief {brief_id}. List them with `copydesk brief list`.")
+            return brief
+        active = session.exec(select(Brief).where(Brief.active == True)).first()  # noqa: E712
+    if active is None:
+        raise NotFound("No active brief yet: add one with `copydesk brief add FILE`.")
+    return active
+
+
+def listing(store: Store) -> list[Brief]:
+    with store.session() as session:
+        return list(session.exec(select(Brief).order_by(col(Brief.id).desc())))
+
+
+def compiled(brief: Brief) -> CompiledBrief:
+    return CompiledBrief.model_validate(brief.compiled)

@@ -1,0 +1,40 @@
+"""`copydesk brief add|list|show` through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import REPO
+from tests.ui.conftest import cli
+
+SAMPLE = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
+
+
+def test_add_list_and_show_the_compiled_brief(workdir):
+    added = json.loads(cli("brief", "add", str(SAMPLE), "--json").stdout)
+    assert added["new"] and added["active"]
+    shown = json.loads(cli("brief", "show", "--json").stdout)
+    assert shown["id"] == added["id"]
+    assert shown["compiled"]["retired_claims"] == ["Setup in 5 minutes", "cuts support tickets by 40%"]
+    human = cli("brief", "show")
+    assert "the chatbot for your docs → the AI support engineer for your team" in human.stdout
+    assert "Legal:*" in human.stdout
+    assert [b["id"] for b in json.loads(cli("brief", "list", "--json").stdout)] == [added["id"]]
+
+
+def test_a_tracked_page_can_be_a_brief_and_prose_gets_a_warning(workdir):
+    assert cli("pull").exit_code == 0
+    result = cli("brief", "add", "--document", "Elevator pitch")
+    assert result.exit_code == 0 and "Added brief 1" in result.stdout
+    assert "No Terms or Retired claims" in result.stderr
+    assert json.loads(cli("brief", "list", "--json").stdout)[0]["source"].startswith("notion:")
+
+
+def test_bad_brief_input_is_one_line_and_stores_nothing(workdir):
+    (workdir / "junk.md").write_bytes(b"\x00\x01\x02 binary")
+    for args, message in ((("brief", "add", "junk.md"), "binary"),
+                          (("brief", "add"), "Give a brief FILE or --document"),
+                          (("brief", "show", "7"), "No brief 7")):
+        result = cli(*args)
+        assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(cli("brief", "list", "--json").stdout) == []
