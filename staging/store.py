@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from connectors.document import Document, DocumentRef
 from connectors.errors import ConfigError, CopydeskError
+from staging import search
 from staging.models import Blob, Event, Pull, Revision, TrackedDocument, utcnow
 
 # A remote edit time has minute precision; anything we fetched later than this after the
@@ -58,6 +59,8 @@ class Store:
         self.engine = _engine(url)
         try:
             SQLModel.metadata.create_all(self.engine)
+            with self.engine.begin() as connection:
+                search.create(connection)
         except OperationalError as error:
             raise ConfigError(
                 f"Cannot open the store at {_redact(url)}: {error.orig}. Check database_url in copydesk.toml."
@@ -133,6 +136,7 @@ class Store:
                 )
                 session.add(revision)
                 tracked.head_revision_id = revision.id
+                search.reindex(session.connection(), tracked.id, doc)
             _apply_ref(tracked, doc.ref)
             tracked.fetched_at = now
             session.add(tracked)
@@ -201,6 +205,15 @@ class Store:
             query = query.where(func.lower(TrackedDocument.title).contains(title.lower()))
         with self.session() as session:
             return list(session.exec(query.order_by(TrackedDocument.title).limit(50)))
+
+    def search_blocks(self, phrases: Iterable[str]) -> set[tuple[str, str]]:
+        """(document id, block id) of current blocks containing any phrase (see staging.search)."""
+        with self.engine.connect() as connection:
+            return search.search(connection, phrases)
+
+    def indexed_blocks(self) -> int:
+        with self.engine.connect() as connection:
+            return search.count(connection)
 
     def breadcrumb(self, tracked: TrackedDocument) -> list[str]:
         """Titles of the stored ancestors, outermost first."""
