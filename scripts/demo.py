@@ -4,7 +4,8 @@
 3. `copydesk pull` (snapshot) and `copydesk log`, 4. someone edits a page in "Notion"
 behind copydesk's back (the sandbox admin API), 5. `copydesk status`, `copydesk pull` again
 and `copydesk diff` of the page, 6. a changeset: staged by hand, reviewed, approved, applied
-(a dry run first), then reverted, with the audit log. The sandbox is stopped at the end;
+(a dry run first), then reverted, with the audit log, 7. a positioning brief added and
+turned into proposed changesets by the offline rules engine. The sandbox is stopped at the end;
 .demo/ is kept so you can go on with `cd .demo && ../.venv/bin/copydesk log`.
 """
 
@@ -125,6 +126,11 @@ def main() -> None:
         run("changesets")
         run("events", "--changeset", "1")
         run("log", PAGE)
+        step("11. A positioning brief becomes changesets (offline rules engine: no model, no API key)")
+        run("brief", "add", str(ROOT / "fixtures" / "briefs" / "ai-support-engineer.md"))
+        run("brief", "show")
+        run("propose")
+        run("changesets", "--status", "proposed")
     finally:
         server.terminate()
         server.wait(timeout=10)

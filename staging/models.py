@@ -167,3 +167,29 @@ class Brief(SQLModel, table=True):
     active: bool = False
     added_by: str
     added_at: datetime = Field(default_factory=utcnow)
+
+
+class AgentRun(SQLModel, table=True):
+    """One `copydesk propose`: what was searched, what was (or would be) sent to a model,
+    what it cost, and what came out (staged, rejected with reasons, flagged)."""
+
+    __tablename__ = "agent_run"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    brief_id: int = Field(foreign_key="brief.id", index=True)
+    engine: str
+    model: str = ""
+    dry_run: bool = False
+    started_at: datetime = Field(default_factory=utcnow)
+    seconds: float = 0.0
+    corpus_blocks: int = 0
+    candidate_blocks: int = 0
+    corpus_tokens: int = 0
+    candidate_tokens: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    staged: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    flagged: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    skipped: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

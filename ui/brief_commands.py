@@ -1,4 +1,4 @@
-"""`copydesk brief …`: add positioning briefs, list them, and check their compiled form."""
+"""`copydesk brief …` and `copydesk propose`: positioning briefs in, staged changesets out."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import typer
 from rich.table import Table
 
 from connectors.errors import ConfigError
+from staging import changesets
 from staging.agent import briefs
+from staging.agent.propose import propose
 from staging.agent.brief import read_brief_file
 from staging.models import Brief
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
-from ui.terminal import JSON_OPTION, context, emit_json, err, out
+from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
 
 brief_app = typer.Typer(help="Positioning briefs: add, list and check them before proposing changes.",
                         no_args_is_help=True)
@@ -22,6 +24,7 @@ brief_app = typer.Typer(help="Positioning briefs: add, list and check them befor
 
 def register(app: typer.Typer) -> None:
     app.add_typer(brief_app, name="brief")
+    app.command("propose")(propose_command)
 
 
 @brief_app.command("add")
@@ -119,3 +122,65 @@ def show(
 def _brief_json(b: Brief) -> dict[str, Any]:
     return {"id": b.id, "title": b.title, "source": b.source, "active": b.active, "sha256": b.sha256,
             "added_by": b.added_by, "added_at": b.added_at.isoformat()}
+
+
+def propose_command(
+    ctx: typer.Context,
+    brief_id: Optional[int] = typer.Option(None, "--brief", help="Brief id (default: the active brief)."),
+    engine: str = typer.Option("rules", "--engine", help="rules: offline, deterministic, no key needed."),
+    source: Optional[str] = typer.Option(None, "--source", "-s", help="Only documents of this source."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be staged; stage and record nothing."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Turn the brief into staged changesets, one per document, for review.
+
+    Only blocks the full-text index finds for the brief's terms and claims are considered;
+    out-of-scope pages are skipped, every edit is validated, rejections are recorded.
+    Example: copydesk propose --dry-run
+    """
+    c = context(ctx)
+    brief = briefs.get(c.store, brief_id)
+    if engine == "rules" and not as_json:
+        err.print("[dim]Engine: rules (offline and deterministic; no model is called, no API key needed). "
+                  "Retired claims are flagged for a person, not rewritten.[/dim]")
+    with progress(enabled=not as_json) as bar:
+        task = bar.add_task("proposing", total=None)
+
+        def show(done: int, total: int, title: str) -> None:
+            bar.update(task, total=total, completed=done, description=f"proposing: {title}")
+
+        run = propose(c.store, brief, actor=c.settings.actor_name, engine=engine, source=source, dry_run=dry_run,
+                      progress=show)
+    summary = {"run": run.id, "brief": brief.id, "engine": run.engine, "dry_run": dry_run, "staged": run.staged,
+               "rejected": run.rejected, "flagged": run.flagged, "skipped": run.skipped,
+               "corpus_blocks": run.corpus_blocks, "candidate_blocks": run.candidate_blocks,
+               "corpus_tokens": run.corpus_tokens, "candidate_tokens": run.candidate_tokens,
+               "tokens_in": run.tokens_in, "tokens_out": run.tokens_out, "cost_usd": run.cost_usd,
+               "seconds": run.seconds}
+    if as_json:
+        emit_json(summary)
+        return
+    counts: dict[str, dict[str, int]] = {}
+    titles: dict[str, str] = {}
+    for key, rows in (("rejected", run.rejected), ("flagged", run.flagged)):
+        for row in rows:
+            titles[row["document"]] = row["title"]
+            counts.setdefault(row["document"], {}).setdefault(key, 0)
+            counts[row["document"]][key] += 1
+    staged = {changesets.get(c.store, i).document_id: i for i in run.staged}
+    table = Table("document", "staged", "rejected", "flagged")
+    for document_id in sorted(set(staged) | set(counts), key=lambda d: titles.get(d) or c.store.document(d).title):
+        changeset_id = staged.get(document_id)
+        found = counts.get(document_id, {})
+        table.add_row(titles.get(document_id) or c.store.document(document_id).title,
+                      f"#{changeset_id} ({len(changesets.edits(c.store, changeset_id))} edits)" if changeset_id else "",
+                      str(found.get("rejected", 0)), str(found.get("flagged", 0)))
+    out.print(table)
+    for row in run.skipped:
+        out.print(f"[dim]skipped {row['title']}: {row['reason']}[/dim]")
+    share = run.candidate_tokens / run.corpus_tokens if run.corpus_tokens else 0.0
+    out.print(f"{len(run.staged)} changeset(s) staged; {run.candidate_blocks} of {run.corpus_blocks} blocks were "
+              f"candidates (≈{run.candidate_tokens:,} of {run.corpus_tokens:,} tokens, {share:.1%}); model tokens "
+              f"sent {run.tokens_in:,} / received {run.tokens_out:,}, cost ${run.cost_usd:.2f}, {run.seconds:.1f} s.")
+    if run.staged:
+        out.print("Review them with `copydesk changesets --status proposed`.")

@@ -38,3 +38,16 @@ def test_bad_brief_input_is_one_line_and_stores_nothing(workdir):
         result = cli(*args)
         assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
     assert json.loads(cli("brief", "list", "--json").stdout) == []
+
+
+def test_propose_prints_per_document_counts_and_tokens(workdir):
+    assert cli("pull").exit_code == 0
+    cli("brief", "add", str(SAMPLE))
+    dry = json.loads(cli("propose", "--dry-run", "--json").stdout)
+    assert dry["dry_run"] and dry["staged"] == [] and dry["run"] is None
+    result = cli("propose")
+    assert result.exit_code == 0, result.stderr
+    assert "Engine: rules" in result.stderr and "no API key needed" in result.stderr
+    assert "changeset(s) staged" in result.stdout and "skipped Changelog" in result.stdout
+    proposed = json.loads(cli("changesets", "--status", "proposed", "--json").stdout)
+    assert proposed and all(c["title"].startswith("Positioning brief") for c in proposed)

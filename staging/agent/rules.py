@@ -1,0 +1,137 @@
+"""The offline `rules` engine: deterministic term replacement, and retired claims flagged.
+
+A term is replaced where it stands as whole words, in any case (`Chatbot`, `chatbot`,
+`CHATBOT` keep their case pattern), with simple plurals and possessives, and with "a"/"an"
+before it corrected. It never touches text inside URLs, inline code, mentions or (when the
+brief says so) quotations. Retired claims are only flagged for a person: rules do not
+invent a rewrite.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from connectors.document import Block, Document
+from staging.agent.brief import CompiledBrief, Scope, TermChange
+from staging.models import TrackedDocument
+
+_URL = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?", re.UNICODE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_ARTICLE = re.compile(r"\b(an?)(\s+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    block_id: str
+    after: str
+    reason: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Flag:
+    block_id: str
+    claim: str
+
+
+def out_of_scope(tracked: TrackedDocument, scope: Scope, now: datetime | None = None) -> str | None:
+    """Why a document must not be touched, or None."""
+    if tracked.status != "live" and scope.skip_archived:
+        return f"{tracked.status} page"
+    for pattern in scope.skip_titles:
+        if fnmatch.fnmatch(tracked.title.lower(), pattern.lower()):
+            return f"title matches {pattern!r}"
+    if scope.not_edited_years is not None and tracked.remote_version:
+        edited = datetime.fromisoformat(tracked.remote_version.replace("Z", "+00:00"))
+        if (now or datetime.now(timezone.utc)) - edited > timedelta(days=365.25 * scope.not_edited_years):
+            return f"not edited in {scope.not_edited_years:g} years"
+    return None
+
+
+def propose(doc: Document, brief: CompiledBrief, candidates: set[str]) -> tuple[list[Proposal], list[Flag]]:
+    """Edits and flags for the candidate blocks of one in-scope document."""
+    proposals, flags = [], []
+    for block in doc.blocks:
+        if block.id not in candidates or not block.editable:
+            continue
+        if brief.scope.skip_quotes and block.kind == "quote":
+            continue
+        protected = _protected(block, brief.scope)
+        after, changed = _replace_terms(block.text, brief.terms, protected)
+        if changed:
+            proposals.append(Proposal(block.id, after, "brief terms: " + "; ".join(changed)))
+        flags.extend(Flag(block.id, claim) for claim in brief.retired_claims
+                     if _claim_pattern(claim).search(block.text))
+    return proposals, flags
+
+
+def _protected(block: Block, scope: Scope) -> list[tuple[int, int]]:
+    ranges = [m.span() for m in _URL.finditer(block.text)]
+    if scope.skip_quotes:
+        ranges += [m.span() for m in _QUOTED.finditer(block.text)]
+    at = 0
+    for span in block.spans:
+        if span.mention is not None or span.code:
+            ranges.append((at, at + len(span.text)))
+        at += len(span.text)
+    return ranges
+
+
+def _term_pattern(retire: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in retire.split()]
+    return re.compile(r"(?<![\w-])(?P<term>" + r"\s+".join(words) + r")(?P<suffix>['’]s|es|s)?(?![\w-])", re.IGNORECASE)
+
+
+def _claim_pattern(claim: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in claim.split()) + r"(?!\w)", re.IGNORECASE)
+
+
+def _replace_terms(text: str, terms: list[TermChange], protected: list[tuple[int, int]]) -> tuple[str, list[str]]:
+    """Every match of every term, longest terms first, non-overlapping, then rewritten at once."""
+    taken: list[tuple[int, int, str]] = []
+    changed: list[str] = []
+    for term in sorted(terms, key=lambda t: -len(t.retire)):
+        for match in _term_pattern(term.retire).finditer(text):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in protected) or any(start < b and a < end for a, b, _ in taken):
+                continue
+            taken.append((start, end, _cased(match.group("term"), term) + _suffix(match.group("suffix"), term.use)))
+            if f"{term.retire} → {term.use}" not in changed:
+                changed.append(f"{term.retire} → {term.use}")
+    if not taken:
+        return text, []
+    result, at = "", 0
+    for start, end, replacement in sorted(taken):
+        result = _fix_article(result + text[at:start], replacement) + replacement
+        at = end
+    return result + text[at:], changed
+
+
+def _cased(matched: str, term: TermChange) -> str:
+    if matched.isupper() and len(matched) > 1 and not term.retire.isupper():
+        return term.use.upper()
+    if matched[0].isupper() and not term.retire[0].isupper() and term.use[:1].islower():
+        return term.use[0].upper() + term.use[1:]
+    return term.use
+
+
+def _suffix(suffix: str | None, use: str) -> str:
+    if not suffix:
+        return ""
+    if suffix.lower() in ("'s", "’s"):
+        return suffix
+    return "es" if use.endswith(("s", "x", "ch", "sh")) else "s"
+
+
+def _fix_article(before: str, replacement: str) -> str:
+    """`before` (the text so far) with a trailing "a"/"an" agreeing with `replacement`."""
+    match = _ARTICLE.search(before)
+    if not match:
+        return before
+    article = "an" if replacement[:1].lower() in "aeiou" else "a"
+    if match.group(1)[0].isupper():
+        article = article.capitalize()
+    return before[:match.start()] + article + match.group(2)

@@ -1,0 +1,113 @@
+"""The offline rules engine and the validation every proposal passes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from connectors.document import Block, Document, DocumentRef, Mention, Span
+from staging.agent.brief import CompiledBrief, Scope, TermChange
+from staging.agent.rules import out_of_scope, propose
+from staging.agent.validate import rejection
+from staging.models import TrackedDocument
+
+BRIEF = CompiledBrief(
+    terms=[TermChange(retire="the chatbot for your docs", use="the AI support engineer for your team"),
+           TermChange(retire="chatbot", use="AI support engineer")],
+    retired_claims=["Setup in 5 minutes"],
+    scope=Scope(skip_archived=True, skip_titles=["Changelog", "Legal:*"], skip_quotes=True, not_edited_years=2),
+)
+
+
+def _doc(*blocks: Block) -> Document:
+    return Document(ref=DocumentRef(source="notion", remote_id="p", kind="page", title="Page"), blocks=blocks)
+
+
+def _block(text: str, block_id: str = "b1", kind: str = "paragraph", spans=None, editable: bool = True) -> Block:
+    return Block(id=block_id, kind=kind, text=text, spans=tuple(spans or (Span(text=text),)), editable=editable)
+
+
+def _after(text: str, **kwargs) -> str | None:
+    block = _block(text, **kwargs)
+    proposals, _ = propose(_doc(block), BRIEF, {block.id})
+    return proposals[0].after if proposals else None
+
+
+@pytest.mark.parametrize("before, after", [
+    ("HelpHive, the chatbot for your docs.", "HelpHive, the AI support engineer for your team."),
+    ("The chatbot for your docs.", "The AI support engineer for your team."),
+    ("THE CHATBOT FOR YOUR DOCS", "THE AI SUPPORT ENGINEER FOR YOUR TEAM"),
+    ("Nobody buys a chatbot.", "Nobody buys an AI support engineer."),
+    ("A chatbot; chatbots; the chatbot’s answer.", "An AI support engineer; AI support engineers; the AI support engineer’s answer."),
+    ("Chatbot, assistant or agent?", "AI support engineer, assistant or agent?"),
+])
+def test_terms_are_replaced_with_case_plurals_possessives_and_articles(before, after):
+    assert _after(before) == after
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("Open https://chatbot.example/docs now", None),
+    ("Host chatbot.example.com is ours", None),
+    ("chatbots-as-a-service is a different word", None),
+    ("We said “the chatbot for your docs” in 2023", None),
+    ("Ask @chatbot bot", (Span(text="Ask "), Span(text="@chatbot", mention=Mention(type="user", target="u")),
+                          Span(text=" bot"))),
+    ("Run chatbot --help", (Span(text="Run "), Span(text="chatbot", code=True), Span(text=" --help"))),
+])
+def test_urls_quotes_mentions_and_inline_code_are_never_touched(text, spans):
+    assert _after(text, spans=spans) is None
+
+
+def test_code_blocks_quote_blocks_and_non_candidates_are_left_alone():
+    code = _block("chatbot = Chatbot()", "c", kind="code", editable=False)
+    quote = _block("“The chatbot for your docs changed everything.” — Acme Corp", "q", kind="quote")
+    other = _block("a chatbot", "o")
+    proposals, _ = propose(_doc(code, quote, other), BRIEF, {"c", "q"})
+    assert proposals == []
+
+
+def test_retired_claims_are_flagged_not_rewritten():
+    block = _block("Setup in 5 minutes, no code.")
+    proposals, flags = propose(_doc(block), BRIEF, {block.id})
+    assert proposals == [] and [(f.block_id, f.claim) for f in flags] == [("b1", "Setup in 5 minutes")]
+
+
+def _tracked(title: str = "Product overview", status: str = "live", edited: str = "2026-10-01T10:00:00.000Z"):
+    return TrackedDocument(id="d", source="notion", remote_id="p", kind="page", title=title, status=status,
+                           remote_version=edited)
+
+
+@pytest.mark.parametrize("tracked, reason", [
+    (_tracked(status="archived"), "archived page"),
+    (_tracked(title="Changelog"), "title matches 'Changelog'"),
+    (_tracked(title="Legal: Terms of Service"), "title matches 'Legal:*'"),
+    (_tracked(edited="2022-01-01T00:00:00.000Z"), "not edited in 2 years"),
+    (_tracked(), None),
+])
+def test_scope_rules(tracked, reason):
+    assert out_of_scope(tracked, BRIEF.scope, now=datetime(2026, 11, 22, tzinfo=timezone.utc)) == reason
+
+
+@pytest.mark.parametrize("after, reason", [
+    ("Cuts tickets.", "the link"),
+    ("See https://fernhill.example/pricing for 99.9%. Ask @Priya Raman.", None),
+    ("See https://fernhill.example/pricing for 99%.", "the number '99.9%'"),
+    ("See https://fernhill.example/pricing for 99.9%. Ask someone.", "the mention"),
+    ("See https://fernhill.example/pricing for 99.9%. Ask @Priya Raman. " * 3, "the length"),
+    ("See see https://fernhill.example/pricing for 99.9%. Ask @Priya Raman.", "repeats itself"),
+])
+def test_validation_keeps_links_numbers_mentions_and_length(after, reason):
+    text = "See https://fernhill.example/pricing for 99.9% uptime. Ask @Priya Raman."
+    spans = (Span(text="See https://fernhill.example/pricing for 99.9% uptime. Ask "),
+             Span(text="@Priya Raman", mention=Mention(type="user", target="u")), Span(text="."))
+    doc = _doc(_block(text, spans=spans))
+    found = rejection(doc, "b1", after, BRIEF)
+    assert (found is None) if reason is None else (reason in found)
+
+
+def test_validation_refuses_unknown_read_only_and_unchanged_blocks():
+    doc = _doc(_block("chatbot"), _block("x = 1", "c", kind="code", editable=False))
+    assert "no block" in rejection(doc, "zz", "x", BRIEF)
+    assert "does not edit" in rejection(doc, "c", "x = 2", BRIEF)
+    assert "does not change" in rejection(doc, "b1", "chatbot", BRIEF)
