@@ -1,7 +1,8 @@
 """From the active brief to staged changesets: retrieve, propose, validate, stage.
 
 Retrieval first: the full-text index picks the blocks that mention a brief's terms or
-claims, so an engine only ever sees candidates (and a model is only ever sent those). Each
+claims, so an engine only ever sees candidates (and a model is only ever sent those: the
+editable candidates of in-scope documents, counted as `candidate_tokens`). Each
 run is recorded as an `AgentRun`, including what would have been sent to a model. A brief
 re-run does not file a duplicate of a changeset that is still open.
 """
@@ -40,13 +41,12 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: str = "rules", so
                           "(the claude engine is not built yet).")
     started = time.monotonic()
     compiled = briefs.compiled(brief)
-    phrases = [t.retire for t in compiled.terms] + compiled.retired_claims
     hits: dict[str, set[str]] = defaultdict(set)
-    for document_id, block_id in store.search_blocks(phrases):
+    for document_id, block_id in store.search_blocks(rules.retrieval_phrases(compiled)):
         hits[document_id].add(block_id)
     run = AgentRun(brief_id=brief.id, engine=engine, dry_run=dry_run, corpus_blocks=store.indexed_blocks(),
                    candidate_blocks=sum(len(b) for b in hits.values()))
-    run.corpus_tokens, run.candidate_tokens = _token_counts(store, hits)
+    run.corpus_tokens = _corpus_tokens(store)
     if not dry_run:
         run = _save(store, run)
     open_for = _open_changesets(store, brief.id)
@@ -61,6 +61,8 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: str = "rules", so
             run.skipped.append({"document": tracked.id, "title": tracked.title, "reason": reason})
             continue
         doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
+        run.candidate_tokens += sum(estimate_tokens(b.text) for b in doc.blocks
+                                    if b.id in hits[document_id] and b.editable)
         proposals, flags = rules.propose(doc, compiled, hits[document_id])
         run.flagged.extend({"document": tracked.id, "title": tracked.title, "block": f.block_id, "claim": f.claim}
                            for f in flags)
@@ -100,18 +102,14 @@ def _rationale(summary: str, flagged: list[str]) -> str:
     return text.strip()
 
 
-def _token_counts(store: Store, hits: dict[str, set[str]]) -> tuple[int, int]:
-    corpus = candidates = 0
-    for tracked in store.documents():
-        if tracked.head_revision_id is None or tracked.status != "live":
-            continue
-        doc = store.load(changesets.revision_of(store, tracked.head_revision_id))
-        for block in doc.blocks:
-            tokens = estimate_tokens(block.text)
-            corpus += tokens
-            if block.id in hits.get(tracked.id, ()):
-                candidates += tokens
-    return corpus, candidates
+def _corpus_tokens(store: Store) -> int:
+    """Estimated tokens of every live document's text: what sending everything would cost."""
+    total = 0
+    for tracked in store.documents(status="live"):
+        if tracked.head_revision_id is not None:
+            doc = store.load(changesets.revision_of(store, tracked.head_revision_id))
+            total += sum(estimate_tokens(b.text) for b in doc.blocks)
+    return total
 
 
 def _open_changesets(store: Store, brief_id: int | None) -> dict[str, int]:
@@ -128,9 +126,10 @@ def _save(store: Store, run: AgentRun) -> AgentRun:
             session.add(run)
             session.commit()
             return run
-        stored.seconds = run.seconds
+        for field in ("seconds", "candidate_tokens", "tokens_in", "tokens_out", "cost_usd"):
+            setattr(stored, field, getattr(run, field))
         for field in ("staged", "rejected", "flagged", "skipped"):
-            setattr(stored, field, list(getattr(run, field)))
+            setattr(stored, field, list(getattr(run, field)))  # new lists, so the JSON columns are written
         session.add(stored)
         session.commit()
         return stored

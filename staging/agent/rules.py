@@ -2,8 +2,10 @@
 
 A term is replaced where it stands as whole words, in any case (`Chatbot`, `chatbot`,
 `CHATBOT` keep their case pattern), with simple plurals and possessives, and with "a"/"an"
-before it corrected. It never touches text inside URLs, inline code, mentions or (when the
-brief says so) quotations. Retired claims are only flagged for a person: rules do not
+before it corrected. It never touches code blocks, text inside URLs or dotted identifiers
+(`helphive.chatbot`, `chatbot_id` is one word anyway), mentions or (when the brief says so)
+quotations. Inline code is copy like any other (a page title shown as `code`), since
+identifiers are already protected by the word and URL rules. Retired claims are only flagged for a person: rules do not
 invent a rewrite.
 """
 
@@ -35,6 +37,12 @@ class Proposal:
 class Flag:
     block_id: str
     claim: str
+
+
+def retrieval_phrases(brief: CompiledBrief) -> list[str]:
+    """What to look up in the full-text index: every way a term can appear, and the claims."""
+    phrases = [t.retire.split(None, 1)[1] if _shared_article(t) else t.retire for t in brief.terms]
+    return phrases + brief.retired_claims
 
 
 def out_of_scope(tracked: TrackedDocument, scope: Scope, now: datetime | None = None) -> str | None:
@@ -74,15 +82,26 @@ def _protected(block: Block, scope: Scope) -> list[tuple[int, int]]:
         ranges += [m.span() for m in _QUOTED.finditer(block.text)]
     at = 0
     for span in block.spans:
-        if span.mention is not None or span.code:
+        if span.mention is not None:
             ranges.append((at, at + len(span.text)))
         at += len(span.text)
     return ranges
 
 
-def _term_pattern(retire: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in retire.split()]
-    return re.compile(r"(?<![\w-])(?P<term>" + r"\s+".join(words) + r")(?P<suffix>['’]s|es|s)?(?![\w-])", re.IGNORECASE)
+def _term_pattern(term: TermChange) -> re.Pattern[str]:
+    """Whole words; a leading "the" shared by both sides is optional ("Chatbot for your docs"
+    is the same tagline as "the chatbot for your docs")."""
+    words = [re.escape(w) for w in term.retire.split()]
+    article = ""
+    if _shared_article(term):
+        article, words = rf"(?:{words[0]}\s+)?", words[1:]
+    return re.compile(r"(?<![\w-])(?P<term>" + article + r"\s+".join(words) + r")(?P<suffix>['’]s|es|s)?(?![\w-])",
+                      re.IGNORECASE)
+
+
+def _shared_article(term: TermChange) -> bool:
+    first_retire, first_use = term.retire.split()[0].lower(), term.use.split()[0].lower()
+    return first_retire == first_use == "the" and len(term.retire.split()) > 1 and len(term.use.split()) > 1
 
 
 def _claim_pattern(claim: str) -> re.Pattern[str]:
@@ -94,7 +113,7 @@ def _replace_terms(text: str, terms: list[TermChange], protected: list[tuple[int
     taken: list[tuple[int, int, str]] = []
     changed: list[str] = []
     for term in sorted(terms, key=lambda t: -len(t.retire)):
-        for match in _term_pattern(term.retire).finditer(text):
+        for match in _term_pattern(term).finditer(text):
             start, end = match.span()
             if any(start < b and a < end for a, b in protected) or any(start < b and a < end for a, b, _ in taken):
                 continue
@@ -111,11 +130,14 @@ def _replace_terms(text: str, terms: list[TermChange], protected: list[tuple[int
 
 
 def _cased(matched: str, term: TermChange) -> str:
+    use = term.use
+    if _shared_article(term) and matched.split()[0].lower() != "the":
+        use = use.split(None, 1)[1]  # the match had no article: neither has its replacement
     if matched.isupper() and len(matched) > 1 and not term.retire.isupper():
-        return term.use.upper()
-    if matched[0].isupper() and not term.retire[0].isupper() and term.use[:1].islower():
-        return term.use[0].upper() + term.use[1:]
-    return term.use
+        return use.upper()
+    if matched[0].isupper() and not term.retire[0].isupper() and use[:1].islower():
+        return use[0].upper() + use[1:]
+    return use
 
 
 def _suffix(suffix: str | None, use: str) -> str:

@@ -41,6 +41,7 @@ def _after(text: str, **kwargs) -> str | None:
     ("Nobody buys a chatbot.", "Nobody buys an AI support engineer."),
     ("A chatbot; chatbots; the chatbot’s answer.", "An AI support engineer; AI support engineers; the AI support engineer’s answer."),
     ("Chatbot, assistant or agent?", "AI support engineer, assistant or agent?"),
+    ("Open Graph title: Chatbot for your docs | HelpHive", "Open Graph title: AI support engineer for your team | HelpHive"),
 ])
 def test_terms_are_replaced_with_case_plurals_possessives_and_articles(before, after):
     assert _after(before) == after
@@ -53,7 +54,7 @@ def test_terms_are_replaced_with_case_plurals_possessives_and_articles(before, a
     ("We said “the chatbot for your docs” in 2023", None),
     ("Ask @chatbot bot", (Span(text="Ask "), Span(text="@chatbot", mention=Mention(type="user", target="u")),
                           Span(text=" bot"))),
-    ("Run chatbot --help", (Span(text="Run "), Span(text="chatbot", code=True), Span(text=" --help"))),
+    ("Call helphive.chatbot(x) or chatbot_id", None),
 ])
 def test_urls_quotes_mentions_and_inline_code_are_never_touched(text, spans):
     assert _after(text, spans=spans) is None
@@ -111,3 +112,9 @@ def test_validation_refuses_unknown_read_only_and_unchanged_blocks():
     assert "no block" in rejection(doc, "zz", "x", BRIEF)
     assert "does not edit" in rejection(doc, "c", "x = 2", BRIEF)
     assert "does not change" in rejection(doc, "b1", "chatbot", BRIEF)
+
+
+def test_inline_code_that_is_copy_is_edited():
+    spans = (Span(text="Title: "), Span(text="HelpHive | The chatbot for your docs", code=True))
+    assert _after("Title: HelpHive | The chatbot for your docs", spans=spans) == \
+        "Title: HelpHive | The AI support engineer for your team"

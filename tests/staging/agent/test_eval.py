@@ -1,0 +1,37 @@
+"""The rules engine on the hand-labelled evaluation set (fixtures/eval/): recall and scope.
+
+bench/agent.py reports the same figures; this test keeps them from regressing."""
+
+from __future__ import annotations
+
+import json
+
+from staging import changesets
+from staging.agent import briefs
+from staging.agent.brief import read_brief_file
+from staging.agent.propose import propose
+from staging.pull import pull
+from tests.conftest import REPO
+
+EVAL = REPO / "fixtures" / "eval"
+
+
+def _block(store, label: dict) -> tuple[str, str]:
+    [tracked] = [d for d in store.documents() if d.title == label["page"]]
+    doc = store.load(store.revision(tracked.head_revision_id))
+    [block] = [b for b in doc.blocks if label["contains"] in b.text and b.kind == label.get("kind", b.kind)]
+    return tracked.id, block.id
+
+
+def test_the_rules_engine_finds_every_labelled_block_and_nothing_out_of_scope(store, sandbox):
+    labels = json.loads((EVAL / "tagline.json").read_text(encoding="utf-8"))
+    pull(store, sandbox.connector())
+    brief, _ = briefs.add(store, read_brief_file(EVAL / labels["brief"]), source="eval", actor="test")
+    run = propose(store, brief, actor="test")
+    edited = {(changesets.get(store, c).document_id, e.block_id) for c in run.staged for e in changesets.edits(store, c)}
+    must = {_block(store, label) for label in labels["must_change"]}
+    must_not = {_block(store, label) for label in labels["must_not_change"]}
+
+    assert len(edited & must) / len(must) >= 0.95
+    assert edited & must_not == set()
+    assert edited <= must, "every edit of this brief is one a person labelled"
