@@ -85,7 +85,7 @@ def rewrite(spans: Sequence[Span], after: str) -> Rewrite:
         if tag == "equal":
             pieces.extend(_kept(spans, owner, starts, i1, i2))
             continue
-        covered = sorted(set(owner[i1:i2]))
+        covered = sorted(set(owner[i1:i2])) or _cut(owner, i1)
         lossy.extend(_losses(spans, starts, covered, i1, i2, replacing=j2 > j1))
         if j2 > j1:
             source = covered[0] if covered else _neighbour(owner, i1)
@@ -102,11 +102,16 @@ def _kept(spans: Sequence[Span], owner: list[int], starts: list[int], start: int
         stop = min(end, starts[index] + len(span.text))
         text = span.text[start - starts[index]:stop - starts[index]]
         if span.mention is not None and text != span.text:
-            pieces.append(Piece(span.model_copy(update={"text": text, "mention": None}), None))
+            pieces.append(Piece(_as_text(span, text), None))
         else:
             pieces.append(Piece(span.model_copy(update={"text": text}), index))
         start = stop
     return pieces
+
+
+def _cut(owner: list[int], at: int) -> list[int]:
+    """The run an insertion falls inside, not at an edge of: an insertion cuts it in two."""
+    return [owner[at]] if 0 < at < len(owner) and owner[at - 1] == owner[at] else []
 
 
 def _neighbour(owner: list[int], at: int) -> int | None:
@@ -120,8 +125,14 @@ def _new_piece(spans: Sequence[Span], source: int | None, text: str) -> Piece:
         return Piece(Span(text=text), None)
     span = spans[source]
     if span.mention is not None:
-        return Piece(span.model_copy(update={"text": text, "mention": None}), None)
+        return Piece(_as_text(span, text), None)
     return Piece(span.model_copy(update={"text": text}), source)
+
+
+def _as_text(span: Span, text: str) -> Span:
+    """A mention's marks on plain text. Its link goes with it: a tool sets a mention's link
+    to the thing mentioned (Notion: the page's URL), so kept, it would turn words into a link."""
+    return span.model_copy(update={"text": text, "mention": None, "href": None})
 
 
 def _losses(spans: Sequence[Span], starts: list[int], covered: list[int], start: int, end: int,
