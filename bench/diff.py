@@ -98,6 +98,8 @@ def main() -> None:
     print(f"  by block id      {results['by_id_ms']:8.1f} ms   (target < 100 ms)")
     print(f"  by text          {results['by_text_ms']:8.1f} ms")
     print(f"  as one block     {results['one_block_ms']:8.1f} ms")
+    print(f"(median of {args.runs} runs, {max(1, args.runs // 2)} as one block; "
+          f"Python {results['python']}, {platform.machine()}, {results['cpus']} CPUs)")
 
 
 if __name__ == "__main__":

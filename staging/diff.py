@@ -86,13 +86,18 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
 
 
 def _sentence_cuts(tokens: list[str]) -> list[int]:
-    """Token offsets where sentences start, plus the end."""
+    """Token offsets where sentences start, plus the end.
+
+    A sentence keeps the whitespace after it: cut off, each space or line break would be a
+    "sentence" of its own, the same key a thousand times over, and SequenceMatcher is
+    quadratic in repeated keys.
+    """
     cuts = [0]
-    for index, token in enumerate(tokens[:-1]):
-        if token in _SENTENCE_END or "\n" in token:
-            cuts.append(index + 1)
-    if cuts[-1] != len(tokens):
-        cuts.append(len(tokens))
+    for index in range(1, len(tokens)):
+        previous = tokens[index - 1]
+        if "\n" in previous or (previous.isspace() and index > 1 and tokens[index - 2] in _SENTENCE_END):
+            cuts.append(index)
+    cuts.append(len(tokens))
     return cuts
 
 

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import html
+import json
 import random
+import re
 
 from connectors.document import Block, Document
+from connectors.text import tokenize
 from staging.diff import Op, diff_documents, diff_words, ops_to_html, ops_to_json, summary
 from tests.builders import make_document
 
@@ -20,6 +24,7 @@ def test_word_diff_replays_to_both_texts():
         ("old text", ""),
         ("same", "same"),
         ("Setup in 5 minutes.", "Setup in minutes."),
+        ("Use <b> & \"quotes\"\n\tnext line", "Use <i> & 'quotes'\n\tnext  line"),
     ]
     for before, after in cases:
         assert _replay(diff_words(before, after)) == (before, after)
@@ -102,3 +107,62 @@ def test_json_ops_give_both_texts_back():
     ops = ops_to_json(diff_words(before, after))
     assert "".join(o["text"] for o in ops if o["op"] != "insert") == before
     assert "".join(o["text"] for o in ops if o["op"] != "delete") == after
+
+
+def test_long_texts_cut_at_line_breaks_and_sentence_ends_still_round_trip():
+    rng = random.Random(9)
+    vocabulary = ["help", "docs", "answers", "team", "3.5", "e.g.", "the", "“fast”", "don’t"]
+    for _ in range(5):
+        lines = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 12))) + rng.choice([".", "!", "?", ":", ""])
+                 + rng.choice([" ", "\n", "\n\n", " \n", ""]) for _ in range(400)]
+        before = "".join(lines)
+        for _ in range(rng.randint(1, 20)):
+            at = rng.randrange(len(lines))
+            lines[at] = rng.choice(["", "new words. ", lines[at].replace(" ", "\n", 1), lines[at].upper()])
+        after = "".join(lines)
+        assert len(tokenize(before)) + len(tokenize(after)) > 2000, "the long-text path is the one under test"
+        assert _replay(diff_words(before, after)) == (before, after)
+
+
+def test_an_unchanged_line_is_never_part_of_a_change_in_a_long_text():
+    rng = random.Random(13)
+    lines = [f"Line {n}: " + " ".join(rng.choice(["help", "docs", "team", "the"]) for _ in range(10)) + "."
+             for n in range(300)]
+    changed = list(lines)
+    changed[40] = changed[40].replace(":", " now:", 1)
+    del changed[120]
+    ops = diff_words("\n".join(lines), "\n".join(changed))
+    edits = [op.text for op in ops if op.kind != "equal"]
+    assert [line for line in lines if any(line in text for text in edits)] == [lines[120]]
+
+
+def test_html_escapes_angle_brackets_ampersands_and_both_quotes():
+    ops = (Op("equal", 'Say "hi" '), Op("delete", "<b>Tom</b>"), Op("insert", "Tom & 'Jerry'"), Op("equal", " >"))
+    assert ops_to_html(ops) == ('Say &quot;hi&quot; <del>&lt;b&gt;Tom&lt;/b&gt;</del>'
+                                '<ins>Tom &amp; &#x27;Jerry&#x27;</ins> &gt;')
+
+
+def test_html_keeps_newlines_as_they_are():
+    rendered = ops_to_html(diff_words("one\ntwo\n\nthree", "one\n2\n\nthree"))
+    assert rendered == "one\n<del>two</del><ins>2</ins>\n\nthree"
+
+
+def test_html_gives_both_texts_back():
+    cases = [
+        ('Use <script> & "quotes"', "Use <style> & 'quotes'"),
+        ("a < b && c > d", "a <= b & c > d\nnew line"),
+        ("", "<p>fresh</p>"),
+        ("&amp; stays literal", ""),
+    ]
+    for before, after in cases:
+        rendered = ops_to_html(diff_words(before, after))
+        assert html.unescape(re.sub(r"<ins>.*?</ins>|</?del>", "", rendered, flags=re.S)) == before
+        assert html.unescape(re.sub(r"<del>.*?</del>|</?ins>", "", rendered, flags=re.S)) == after
+
+
+def test_json_ops_are_plain_data_in_diff_order():
+    ops = diff_words("Setup in 5 minutes.", "Setup in one afternoon.")
+    rendered = ops_to_json(ops)
+    assert json.loads(json.dumps(rendered)) == rendered
+    assert [(o["op"], o["text"]) for o in rendered] == [(op.kind, op.text) for op in ops]
+    assert {o["op"] for o in rendered} == {"equal", "delete", "insert"}
