@@ -83,7 +83,7 @@ class PreviewJournal:
 def apply(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False,
           allow_lossy: bool = False) -> Outcome:
     changeset = changesets.get(store, changeset_id)
-    rows = changesets.edits(store, changeset_id)
+    rows = changesets.to_write(store, changeset_id)
     lossy_ok = allow_lossy or changeset.allow_lossy
     edits = [Edit(block_id=r.block_id, before=r.before, after=r.after, target=_target(r), allow_lossy=lossy_ok)
              for r in rows]
@@ -94,7 +94,7 @@ def apply(store: Store, connector: Connector, changeset_id: int, *, actor: str, 
 def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False) -> Outcome:
     """Write every block back as it read before the apply, run for run."""
     changeset = changesets.get(store, changeset_id)
-    rows = changesets.edits(store, changeset_id)
+    rows = changesets.to_write(store, changeset_id)
     before_apply = _previous_blocks(store, changeset_id, "apply")
     base = store.load(changesets.revision_of(store, changeset.base_revision_id))
     edits = [Edit(block_id=r.block_id, before=r.after, after=r.before,
@@ -184,7 +184,7 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
     """Bring a claimed changeset to the state the remote is really in."""
     operation = "apply" if changeset.status == "applying" else "revert"
     tracked = _document(store, changeset)
-    rows = changesets.edits(store, changeset.id)
+    rows = changesets.to_write(store, changeset.id)
     wanted = {r.block_id: (r.after if operation == "apply" else r.before) for r in rows}
     original = {r.block_id: (r.before if operation == "apply" else r.after) for r in rows}
     current = connector.fetch(_ref(tracked))

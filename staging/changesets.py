@@ -42,6 +42,7 @@ class ProposedEdit:
     reason: str = ""
     confidence: float | None = None
     target: Block | None = None  # exact block to write back (restore)
+    flag: str = ""  # a retired claim left for a person: `after` may equal the current text
 
 
 def subject(changeset_id: int) -> str:
@@ -67,6 +68,15 @@ def edits(store: Store, changeset_id: int) -> list[ChangesetEdit]:
     with store.session() as session:
         query = select(ChangesetEdit).where(ChangesetEdit.changeset_id == changeset_id).order_by(ChangesetEdit.position)
         return list(session.exec(query))
+
+
+def to_write(store: Store, changeset_id: int) -> list[ChangesetEdit]:
+    """The edits that change text: a flagged claim nobody has rewritten yet is left out."""
+    return [r for r in edits(store, changeset_id) if not unresolved(r)]
+
+
+def unresolved(row: ChangesetEdit) -> bool:
+    return bool(row.flag) and row.after == row.before and row.target is None
 
 
 def listing(store: Store, *, status: str | None = None, source: str | None = None) -> list[Changeset]:
@@ -121,12 +131,12 @@ def stage(store: Store, tracked: TrackedDocument, proposals: Sequence[ProposedEd
         if block.id in seen:
             raise ConfigError(f"Block {block.id} is edited twice; give one text per block.")
         seen.add(block.id)
-        if proposal.target is None and proposal.after == block.text:
+        if proposal.target is None and proposal.after == block.text and not proposal.flag:
             raise ConfigError(f"The new text of block {block.id} is the same as the current text; nothing to change.")
         rows.append(ChangesetEdit(
             changeset_id=0, position=position, block_id=block.id, block_kind=block.kind, before=block.text,
             after=proposal.after, proposed_after=proposal.after, reason=proposal.reason,
-            confidence=proposal.confidence, proposed_by=actor,
+            confidence=proposal.confidence, flag=proposal.flag, proposed_by=actor,
             target=proposal.target.model_dump(mode="json") if proposal.target else None,
         ))
     with store.session() as session:
@@ -213,6 +223,10 @@ def approve(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
         raise ConfigError("Approval needs a name: pass --as NAME or set actor in copydesk.toml.")
     rows = edits(store, changeset_id)
     revised = _revise(rows, changes or {})
+    pending = [r.block_id for r in rows if unresolved(r) and r.block_id not in revised]
+    if len(pending) == len(rows):
+        raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: give the "
+                          f"new text with --edit {pending[0]}=TEXT (one per flagged block), or reject it.")
     changeset = transition(store, changeset_id, ("proposed",), "approved", actor=actor, action="changeset.approved",
                            details={"edited": revised} if revised else {},
                            approved_by=actor, approved_at=utcnow(), allow_lossy=allow_lossy)

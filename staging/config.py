@@ -20,6 +20,7 @@ from connectors.notion import NOTION_API, NOTION_RATE, NotionConnector
 from connectors.protocol import Connector
 from connectors.sandbox.notion import SANDBOX_TOKEN
 from connectors.sandbox.server import DEFAULT_PORT
+from staging.agent.engine import Engine
 
 CONFIG_NAME = "copydesk.toml"
 STATE_DIR = ".copydesk"
@@ -37,12 +38,29 @@ class SourceSettings(BaseModel):
     timeout: float = Field(default=30.0, gt=0)
 
 
+class AgentSettings(BaseModel):
+    """The proposal engines. The Anthropic key comes from the environment (`key_env`) only."""
+
+    engine: Literal["rules", "claude"] = "rules"
+    model: str = "claude-sonnet-5-5"
+    key_env: str = "ANTHROPIC_API_KEY"
+    base_url: str = ""  # empty: Anthropic's API
+    concurrency: int = Field(default=4, ge=1, le=32)
+    token_budget: int = Field(default=300_000, ge=1)  # model tokens (in + out) per propose run
+    max_tokens: int = Field(default=4096, ge=256)  # per call: the longest answer for one document
+    max_retries: int = Field(default=4, ge=0, le=10)  # the SDK retries 429, 529 and 5xx
+    timeout: float = Field(default=120.0, gt=0)
+    price_input: float = Field(default=3.0, ge=0)  # USD per million input tokens: set your contract's prices
+    price_output: float = Field(default=15.0, ge=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid")
 
     database_url: str = ""
     actor: str = ""
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
+    agent: AgentSettings = Field(default_factory=AgentSettings)
 
     home: Path = Field(default=Path("."), exclude=True)
 
@@ -85,6 +103,28 @@ class Settings(BaseSettings):
             page_size=source.page_size,
             timeout=source.timeout,
         )
+
+
+    def engine(self, name: str | None = None) -> Engine:
+        """The proposal engine to run: `name`, else agent.engine from the settings."""
+        from staging.agent.claude import ClaudeEngine  # the SDK loads only when a model is used
+        from staging.agent.rules import RulesEngine
+
+        agent = self.agent
+        name = name or agent.engine
+        if name == "rules":
+            return RulesEngine()
+        if name != "claude":
+            raise ConfigError(f"Unknown engine {name!r}: use rules (offline, no key) or claude.")
+        key = os.environ.get(agent.key_env, "")
+        if not key:
+            raise ConfigError(f"The claude engine needs an Anthropic API key: export {agent.key_env}=<your key> "
+                              "(copydesk reads it from the environment and never stores it), "
+                              "or use --engine rules, which needs none.")
+        return ClaudeEngine(api_key=key, model=agent.model, base_url=agent.base_url, concurrency=agent.concurrency,
+                            token_budget=agent.token_budget, max_tokens=agent.max_tokens,
+                            max_retries=agent.max_retries, timeout=agent.timeout, price_input=agent.price_input,
+                            price_output=agent.price_output, key_env=agent.key_env)
 
 
 def find_config(explicit: Path | None = None) -> Path:

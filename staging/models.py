@@ -135,6 +135,7 @@ class ChangesetEdit(SQLModel, table=True):
     proposed_after: str
     reason: str = ""
     confidence: Optional[float] = None
+    flag: str = ""  # a retired claim in this block that a person must rewrite (rules never invent one)
     proposed_by: str
     target: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
@@ -189,6 +190,7 @@ class AgentRun(SQLModel, table=True):
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
+    stopped: str = ""  # why the run ended early (token budget, refused key), empty when it ran through
     staged: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     flagged: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -33,6 +33,8 @@ def add(
     file: Optional[Path] = typer.Argument(None, help="A .md, .txt, .docx or .pdf file."),
     document: Optional[str] = typer.Option(None, "--document", "-d", help="Use a tracked page instead of a file."),
     activate: bool = typer.Option(False, "--activate", help="Make it the active brief (the first one always is)."),
+    compile_with: str = typer.Option("markdown", "--compile", help="markdown: read the sections the README shows; "
+                                     "claude: let Claude read a brief written as free prose ($ANTHROPIC_API_KEY)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Add a positioning brief from a file or a tracked page, and compile it.
@@ -40,6 +42,8 @@ def add(
     The Markdown sections the offline rules engine reads are in the README.
     Example: copydesk brief add fixtures/briefs/ai-support-engineer.md --activate
     """
+    if compile_with not in ("markdown", "claude"):
+        raise ConfigError(f"--compile is markdown or claude, not {compile_with!r}.")
     if (file is None) == (document is None):
         raise ConfigError("Give a brief FILE or --document DOC (a tracked page), not both.")
     c = context(ctx)
@@ -48,16 +52,15 @@ def add(
     else:
         tracked = resolve_document(c.store, document or "")
         text, source = to_markdown(c.store.load(resolve_revision(c.store, tracked, "HEAD"))), f"{tracked.source}:{tracked.id}"
-    brief, is_new = briefs.add(c.store, text, source=source, actor=c.settings.actor_name, activate=activate)
+    compiler = c.settings.engine("claude") if compile_with == "claude" else None
+    brief, is_new = briefs.add(c.store, text, source=source, actor=c.settings.actor_name, activate=activate,
+                               compiler=compiler)
     compiled = briefs.compiled(brief)
     if as_json:
         emit_json({**_brief_json(brief), "new": is_new})
         return
     out.print(f"{'Added' if is_new else 'Already had'} brief {brief.id} ({brief.title})"
               + (", active." if brief.active else f"; activate it with `copydesk brief add {file or ''} --activate`."))
-    if not compiled.terms and not compiled.retired_claims:
-        err.print("[yellow]No Terms or Retired claims sections were found: the rules engine will propose nothing "
-                  "(the claude engine reads free prose). Check with `copydesk brief show`.[/yellow]")
 
 
 @brief_app.command("list")
@@ -127,7 +130,9 @@ def _brief_json(b: Brief) -> dict[str, Any]:
 def propose_command(
     ctx: typer.Context,
     brief_id: Optional[int] = typer.Option(None, "--brief", help="Brief id (default: the active brief)."),
-    engine: str = typer.Option("rules", "--engine", help="rules: offline, deterministic, no key needed."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="rules: offline, deterministic, no key needed; "
+                                         "claude: Anthropic's API ($ANTHROPIC_API_KEY). Default: agent.engine "
+                                         "in copydesk.toml (rules)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only documents of this source."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be staged; stage and record nothing."),
     as_json: bool = JSON_OPTION,
@@ -140,18 +145,22 @@ def propose_command(
     """
     c = context(ctx)
     brief = briefs.get(c.store, brief_id)
-    if engine == "rules" and not as_json:
+    chosen = c.settings.engine(engine)
+    if not as_json:
         err.print("[dim]Engine: rules (offline and deterministic; no model is called, no API key needed). "
-                  "Retired claims are flagged for a person, not rewritten.[/dim]")
+                  "Retired claims are flagged for a person, not rewritten.[/dim]" if chosen.name == "rules" else
+                  f"[dim]Engine: claude ({chosen.model}), at most {chosen.concurrency} calls at once, "
+                  f"token budget {chosen.token_budget:,}.[/dim]")
     with progress(enabled=not as_json) as bar:
         task = bar.add_task("proposing", total=None)
 
         def show(done: int, total: int, title: str) -> None:
             bar.update(task, total=total, completed=done, description=f"proposing: {title}")
 
-        run = propose(c.store, brief, actor=c.settings.actor_name, engine=engine, source=source, dry_run=dry_run,
+        run = propose(c.store, brief, actor=c.settings.actor_name, engine=chosen, source=source, dry_run=dry_run,
                       progress=show)
-    summary = {"run": run.id, "brief": brief.id, "engine": run.engine, "dry_run": dry_run, "staged": run.staged,
+    summary = {"run": run.id, "brief": brief.id, "engine": run.engine, "model": run.model, "dry_run": dry_run,
+               "stopped": run.stopped, "staged": run.staged,
                "rejected": run.rejected, "flagged": run.flagged, "skipped": run.skipped,
                "corpus_blocks": run.corpus_blocks, "candidate_blocks": run.candidate_blocks,
                "corpus_tokens": run.corpus_tokens, "candidate_tokens": run.candidate_tokens,
@@ -182,5 +191,7 @@ def propose_command(
     out.print(f"{len(run.staged)} changeset(s) staged; {run.candidate_blocks} of {run.corpus_blocks} blocks were "
               f"candidates (≈{run.candidate_tokens:,} of {run.corpus_tokens:,} tokens, {share:.1%}); model tokens "
               f"sent {run.tokens_in:,} / received {run.tokens_out:,}, cost ${run.cost_usd:.2f}, {run.seconds:.1f} s.")
+    if run.stopped:
+        err.print(f"[yellow]{run.stopped}[/yellow]")
     if run.staged:
         out.print("Review them with `copydesk changesets --status proposed`.")

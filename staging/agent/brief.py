@@ -18,11 +18,17 @@ understands; free prose needs the Claude engine.
     ## Key messages
     - Resolves tickets end to end, not just answers.
 
+    ## Names
+    - Zendesk, Intercom, Fernhill Labs
+
     ## Scope
     - skip archived pages
     - skip titles: Changelog, Legal:*
     - skip customer quotes
     - skip pages not edited in 2 years
+
+Names are kept verbatim by every proposal (as are CamelCase names such as HelpHive, and a
+term whose note says "product name" once renamed).
 """
 
 from __future__ import annotations
@@ -64,7 +70,17 @@ class CompiledBrief(BaseModel):
     terms: list[TermChange] = Field(default_factory=list)
     retired_claims: list[str] = Field(default_factory=list)
     key_messages: list[str] = Field(default_factory=list)
+    names: list[str] = Field(default_factory=list)  # product, company and partner names to keep verbatim
     scope: Scope = Field(default_factory=Scope)
+
+    def protected_names(self) -> list[str]:
+        """Names no edit may drop: the brief's own list, and new product names it introduces."""
+        renamed = [t.use for t in self.terms if "name" in t.note.lower()]
+        return sorted(set(self.names) | set(renamed))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.terms or self.retired_claims)
 
 
 def read_brief_file(path: Path) -> str:
@@ -149,6 +165,8 @@ def compile_markdown(text: str) -> CompiledBrief:
             brief.retired_claims.extend(items)
         elif heading.startswith("key"):
             brief.key_messages.extend(items)
+        elif heading.startswith("name") or heading.startswith("protected"):
+            brief.names.extend(n.strip() for item in items for n in item.split(",") if n.strip())
         elif heading.startswith("scope"):
             brief.scope = _scope(items)
         elif not brief.summary and heading.startswith("summary"):

@@ -3,33 +3,50 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from connectors.errors import NotFound
+from connectors.errors import BriefError, NotFound
 from staging.agent.brief import CompiledBrief, compile_markdown
 from staging.models import Brief
 from staging.store import Store
 
 
-def add(store: Store, text: str, *, source: str, actor: str, activate: bool = False) -> tuple[Brief, bool]:
+class Compiler(Protocol):
+    """Reads a brief written as prose (the claude engine)."""
+
+    def compile_brief(self, text: str) -> tuple[CompiledBrief, Any]: ...
+
+
+def add(store: Store, text: str, *, source: str, actor: str, activate: bool = False,
+        compiler: Compiler | None = None) -> tuple[Brief, bool]:
     """Store a brief and its compiled form; returns it and whether it is new. The same text
-    added twice is the same brief. The first brief becomes active by itself."""
-    compiled = compile_markdown(text)
+    added twice is the same brief. The first brief becomes active by itself. Without a
+    `compiler`, the brief's Markdown sections are read; a brief with neither terms nor
+    retired claims is refused, since no engine could act on it."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     with store.session() as session:
-        existing = session.exec(select(Brief).where(Brief.sha256 == digest)).first()
-        if existing is not None:
-            brief, is_new = existing, False
-        else:
+        brief = session.exec(select(Brief).where(Brief.sha256 == digest)).first()
+    is_new, details = brief is None, {"source": source}
+    if brief is None:
+        compiled, usage = compiler.compile_brief(text) if compiler else (compile_markdown(text), None)
+        if compiled.is_empty:
+            raise BriefError("The brief names no term changes and no retired claims"
+                             + (": Claude found none in it either." if compiler else
+                                ": add `## Terms` / `## Retired claims` sections (see the README), or let "
+                                "Claude read the prose with `--compile claude`.") + " Nothing was stored.")
+        if usage is not None:
+            details.update(compiled_by="claude", tokens=usage.total, cost_usd=round(usage.cost_usd, 6))
+        with store.session() as session:
             first = session.exec(select(Brief)).first() is None
             brief = Brief(title=compiled.title or source, source=source, text=text, sha256=digest,
                           compiled=compiled.model_dump(mode="json"), active=first, added_by=actor)
             session.add(brief)
             session.commit()
-            is_new = True
-    store.log_event(actor, "brief.added" if is_new else "brief.readded", f"brief/{brief.id}", {"source": source})
+            session.refresh(brief)
+    store.log_event(actor, "brief.added" if is_new else "brief.readded", f"brief/{brief.id}", details)
     if activate and not brief.active:
         brief = set_active(store, brief.id, actor=actor)
     return brief, is_new

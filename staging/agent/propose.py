@@ -1,29 +1,35 @@
 """From the active brief to staged changesets: retrieve, propose, validate, stage.
 
 Retrieval first: the full-text index picks the blocks that mention a brief's terms or
-claims, so an engine only ever sees candidates (and a model is only ever sent those: the
-editable candidates of in-scope documents, counted as `candidate_tokens`). Each
-run is recorded as an `AgentRun`, including what would have been sent to a model. A brief
-re-run does not file a duplicate of a changeset that is still open.
+claims, and of those only the matching sentences (staging.agent.passages) go to an
+engine, one in-scope document per call; `candidate_tokens` counts them. Model calls run
+concurrently, after a first call alone that writes the prompt cache, and stop cleanly at
+the engine's token budget. Validation and staging happen here, in one thread, for every
+engine alike. Each run is an `AgentRun`; a re-run does not duplicate an open changeset.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Callable
 
 from sqlmodel import select
 
-from connectors.errors import ConfigError
+from connectors.document import Document
+from connectors.errors import AuthError, CopydeskError
 from staging import changesets
 from staging.agent import briefs, rules
+from staging.agent.brief import CompiledBrief
+from staging.agent.engine import Answer, Engine, Proposal, Usage
+from staging.agent.passages import Passage, passages
 from staging.agent.validate import rejection
 from staging.changesets import ProposedEdit
-from staging.models import AgentRun, Brief, Changeset
+from staging.models import AgentRun, Brief, Changeset, TrackedDocument
 from staging.store import Store
 
-ENGINES = ("rules",)
 _OPEN = ("proposed", "approved")
 
 Progress = Callable[[int, int, str], None]
@@ -34,72 +40,173 @@ def estimate_tokens(text: str) -> int:
     return (len(text) + 3) // 4
 
 
-def propose(store: Store, brief: Brief, *, actor: str, engine: str = "rules", source: str | None = None,
+@dataclass
+class _Work:
+    tracked: TrackedDocument
+    doc: Document
+    passages: list[Passage]
+
+
+def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = None, source: str | None = None,
             dry_run: bool = False, progress: Progress | None = None) -> AgentRun:
-    if engine not in ENGINES:
-        raise ConfigError(f"Unknown engine {engine!r}; this build has: {', '.join(ENGINES)} "
-                          "(the claude engine is not built yet).")
+    engine = engine or rules.RulesEngine()
     started = time.monotonic()
     compiled = briefs.compiled(brief)
+    phrases = rules.retrieval_phrases(compiled)
     hits: dict[str, set[str]] = defaultdict(set)
-    for document_id, block_id in store.search_blocks(rules.retrieval_phrases(compiled)):
+    for document_id, block_id in store.search_blocks(phrases):
         hits[document_id].add(block_id)
-    run = AgentRun(brief_id=brief.id, engine=engine, dry_run=dry_run, corpus_blocks=store.indexed_blocks(),
-                   candidate_blocks=sum(len(b) for b in hits.values()))
+    run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, dry_run=dry_run,
+                   corpus_blocks=store.indexed_blocks(), candidate_blocks=sum(len(b) for b in hits.values()))
     run.corpus_tokens = _corpus_tokens(store)
     if not dry_run:
         run = _save(store, run)
+    work = _in_scope(store, run, hits, compiled, phrases, source)
+    run.candidate_tokens = sum(estimate_tokens(p.text) for w in work for p in w.passages)
+    if dry_run and engine.name != "rules":
+        run.skipped.extend(_skip(w.tracked, f"dry run: {len(w.passages)} passage(s) would be sent to {engine.model}")
+                           for w in work)
+        run.seconds = round(time.monotonic() - started, 3)
+        return run
+    usage = Usage()
+    try:
+        answers = _answers(engine, work, compiled, run, usage, progress)
+    finally:
+        run.tokens_in = usage.input + usage.cache_write + usage.cache_read
+        run.tokens_out, run.cost_usd = usage.output, round(usage.cost_usd, 6)
+        run.seconds = round(time.monotonic() - started, 3)
+        if run.stopped and not dry_run:
+            run = _save(store, run)  # a run cut short by a refused key is on record too
     open_for = _open_changesets(store, brief.id)
-    for done, document_id in enumerate(sorted(hits, key=lambda d: store.document(d).title), start=1):
-        tracked = store.document(document_id)
-        if progress:
-            progress(done, len(hits), tracked.title)
-        if source and tracked.source != source:
-            continue
-        reason = rules.out_of_scope(tracked, compiled.scope)
-        if reason:
-            run.skipped.append({"document": tracked.id, "title": tracked.title, "reason": reason})
-            continue
-        doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
-        run.candidate_tokens += sum(estimate_tokens(b.text) for b in doc.blocks
-                                    if b.id in hits[document_id] and b.editable)
-        proposals, flags = rules.propose(doc, compiled, hits[document_id])
-        run.flagged.extend({"document": tracked.id, "title": tracked.title, "block": f.block_id, "claim": f.claim}
-                           for f in flags)
-        accepted = []
-        for proposal in proposals:
-            why = rejection(doc, proposal.block_id, proposal.after, compiled)
-            if why:
-                run.rejected.append({"document": tracked.id, "title": tracked.title, "block": proposal.block_id,
-                                     "after": proposal.after, "reason": why})
-            else:
-                accepted.append(proposal)
-        if not accepted:
-            continue
-        if dry_run:
-            run.skipped.append({"document": tracked.id, "title": tracked.title,
-                                "reason": f"dry run: {len(accepted)} edit(s) would be staged"})
-            continue
-        if tracked.id in open_for:
-            run.skipped.append({"document": tracked.id, "title": tracked.title,
-                                "reason": f"changeset {open_for[tracked.id]} from this brief is still open"})
-            continue
-        flagged_here = [f.claim for f in flags]
-        changeset = changesets.stage(
-            store, tracked, [ProposedEdit(p.block_id, p.after, reason=p.reason, confidence=p.confidence) for p in accepted],
-            actor=f"agent:{engine}", title=f"{brief.title}: {tracked.title}",
-            rationale=_rationale(compiled.summary, flagged_here), brief_id=brief.id, agent_run_id=run.id)
-        run.staged.append(changeset.id)
+    for item in work:
+        answer = answers.get(item.tracked.id)
+        if answer is not None:
+            _stage(store, run, brief, compiled, engine, item, answer, open_for, dry_run)
     run.seconds = round(time.monotonic() - started, 3)
     return run if dry_run else _save(store, run)
 
 
-def _rationale(summary: str, flagged: list[str]) -> str:
-    text = summary
-    if flagged:
-        text += (" This page also makes retired claims that rules do not rewrite; a person should: "
-                 + "; ".join(sorted(set(flagged))) + ".")
+def _in_scope(store: Store, run: AgentRun, hits: dict[str, set[str]], compiled: CompiledBrief,
+              phrases: list[str], source: str | None) -> list[_Work]:
+    work = []
+    for document_id in sorted(hits, key=lambda d: store.document(d).title):
+        tracked = store.document(document_id)
+        if source and tracked.source != source:
+            continue
+        reason = rules.out_of_scope(tracked, compiled.scope)
+        if reason:
+            run.skipped.append(_skip(tracked, reason))
+            continue
+        doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
+        found = passages(doc, hits[document_id], phrases)
+        if found:
+            work.append(_Work(tracked, doc, found))
+    return work
+
+
+def _answers(engine: Engine, work: list[_Work], compiled: CompiledBrief, run: AgentRun, usage: Usage,
+             progress: Progress | None) -> dict[str, Answer]:
+    """Each document's answer, at most `concurrency` calls at once, within the token budget."""
+    answers: dict[str, Answer] = {}
+    queue = deque(work)
+    running: dict[Future[Answer], tuple[_Work, int]] = {}
+    reserved, settled = 0, 0
+    with ThreadPoolExecutor(max_workers=engine.concurrency) as pool:
+        while queue or running:
+            limit = engine.concurrency if settled else 1  # the first call alone writes the prompt cache
+            while queue and len(running) < limit and not run.stopped:
+                need = engine.estimate(queue[0].doc, queue[0].passages, compiled)
+                if engine.token_budget is not None and usage.total + reserved + need > engine.token_budget:
+                    run.stopped = (f"Token budget of {engine.token_budget:,} reached after {len(answers) + len(running)} "
+                                   f"of {len(work)} documents; the other {len(queue)} were not sent. Raise "
+                                   "agent.token_budget in copydesk.toml, or narrow the run with --source.")
+                    run.skipped.extend(_skip(w.tracked, "token budget reached: not sent") for w in queue)
+                    queue.clear()
+                    break
+                item = queue.popleft()
+                running[pool.submit(engine.answer, item.doc, item.passages, compiled)] = (item, need)
+                reserved += need
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                item, need = running.pop(future)
+                reserved -= need
+                settled += 1
+                try:
+                    answer = future.result()
+                except AuthError as error:
+                    run.stopped = str(error)
+                    for pending in running:
+                        pending.cancel()
+                    raise
+                except CopydeskError as error:
+                    run.skipped.append(_skip(item.tracked, f"{engine.name} failed: {error}"))
+                    continue
+                usage.add(answer.usage)
+                answers[item.tracked.id] = answer
+                if progress:
+                    progress(settled, len(work), item.tracked.title)
+    return answers
+
+
+def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, engine: Engine, item: _Work,
+           answer: Answer, open_for: dict[str, int], dry_run: bool) -> None:
+    tracked, doc = item.tracked, item.doc
+    shown = {p.block_id for p in item.passages}
+    for problem in answer.malformed:
+        run.rejected.append({"document": tracked.id, "title": tracked.title, "block": "", "after": "", "reason": problem})
+    accepted = {}
+    for proposal in answer.proposals:
+        why = rejection(doc, proposal.block_id, proposal.after, compiled, shown)
+        if why is None and proposal.block_id in accepted:
+            why = "a second edit for the same block"
+        if why:
+            run.rejected.append({"document": tracked.id, "title": tracked.title, "block": proposal.block_id,
+                                 "after": proposal.after, "reason": why})
+        else:
+            accepted[proposal.block_id] = proposal
+    flags: dict[str, list[str]] = defaultdict(list)
+    for flag in answer.flags:
+        flags[flag.block_id].append(flag.claim)
+        run.flagged.append({"document": tracked.id, "title": tracked.title, "block": flag.block_id, "claim": flag.claim})
+    edits = [_edit(doc, block_id, accepted.get(block_id), flags.get(block_id, []))
+             for block_id in [b.id for b in doc.blocks] if block_id in accepted or block_id in flags]
+    if not edits:
+        return
+    if dry_run:
+        run.skipped.append(_skip(tracked, f"dry run: {len(accepted)} edit(s) and {len(flags)} flag(s) would be staged"))
+        return
+    if tracked.id in open_for:
+        run.skipped.append(_skip(tracked, f"changeset {open_for[tracked.id]} from this brief is still open"))
+        return
+    changeset = changesets.stage(store, tracked, edits, actor=f"agent:{engine.name}",
+                                 title=f"{brief.title}: {tracked.title}", rationale=_rationale(compiled, flags),
+                                 brief_id=brief.id, agent_run_id=run.id)
+    run.staged.append(changeset.id)
+
+
+def _edit(doc: Document, block_id: str, proposal: Proposal | None, claims: list[str]) -> ProposedEdit:
+    """A proposed rewrite, a retired claim for a person to rewrite (the text unchanged), or both."""
+    flag = "; ".join(claims)
+    if proposal is None:
+        block = doc.block(block_id)
+        assert block is not None
+        return ProposedEdit(block_id, block.text, reason=f"retired claim: {flag} (needs a person's rewrite)",
+                            confidence=None, flag=flag)
+    reason = proposal.reason + (f"; still makes the retired claim: {flag}" if flag else "")
+    return ProposedEdit(block_id, proposal.after, reason=reason, confidence=proposal.confidence, flag=flag)
+
+
+def _rationale(compiled: CompiledBrief, flags: dict[str, list[str]]) -> str:
+    text = compiled.summary
+    claims = sorted({c for found in flags.values() for c in found})
+    if claims:
+        text += (" Retired claims on this page are flagged for a person to rewrite (approve --edit BLOCK=TEXT): "
+                 + "; ".join(claims) + ".")
     return text.strip()
+
+
+def _skip(tracked: TrackedDocument, reason: str) -> dict[str, str]:
+    return {"document": tracked.id, "title": tracked.title, "reason": reason}
 
 
 def _corpus_tokens(store: Store) -> int:
@@ -126,7 +233,7 @@ def _save(store: Store, run: AgentRun) -> AgentRun:
             session.add(run)
             session.commit()
             return run
-        for field in ("seconds", "candidate_tokens", "tokens_in", "tokens_out", "cost_usd"):
+        for field in ("seconds", "candidate_tokens", "tokens_in", "tokens_out", "cost_usd", "stopped"):
             setattr(stored, field, getattr(run, field))
         for field in ("staged", "rejected", "flagged", "skipped"):
             setattr(stored, field, list(getattr(run, field)))  # new lists, so the JSON columns are written

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from connectors.document import Block, Document
 from staging.agent.brief import CompiledBrief, Scope, TermChange
+from staging.agent.engine import Answer, Flag, Proposal
+from staging.agent.passages import Passage
 from staging.models import TrackedDocument
 
 _URL = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?", re.UNICODE)
@@ -25,18 +26,20 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _ARTICLE = re.compile(r"\b(an?)(\s+)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Proposal:
-    block_id: str
-    after: str
-    reason: str
-    confidence: float = 1.0
+class RulesEngine:
+    """The offline engine: no model, no key, no cost; the same answer every time."""
 
+    name = "rules"
+    model = ""
+    concurrency = 1
+    token_budget = None
 
-@dataclass(frozen=True)
-class Flag:
-    block_id: str
-    claim: str
+    def answer(self, doc: Document, passages: list[Passage], brief: CompiledBrief) -> Answer:
+        proposals, flags = propose(doc, brief, {p.block_id for p in passages})
+        return Answer(proposals=proposals, flags=flags)
+
+    def estimate(self, doc: Document, passages: list[Passage], brief: CompiledBrief) -> int:
+        return 0
 
 
 def retrieval_phrases(brief: CompiledBrief) -> list[str]:

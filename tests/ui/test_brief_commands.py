@@ -22,12 +22,11 @@ def test_add_list_and_show_the_compiled_brief(workdir):
     assert [b["id"] for b in json.loads(cli("brief", "list", "--json").stdout)] == [added["id"]]
 
 
-def test_a_tracked_page_can_be_a_brief_and_prose_gets_a_warning(workdir):
+def test_a_tracked_page_in_prose_needs_claude_to_compile(workdir):
     assert cli("pull").exit_code == 0
     result = cli("brief", "add", "--document", "Elevator pitch")
-    assert result.exit_code == 0 and "Added brief 1" in result.stdout
-    assert "No Terms or Retired claims" in result.stderr
-    assert json.loads(cli("brief", "list", "--json").stdout)[0]["source"].startswith("notion:")
+    assert result.exit_code == 1 and "--compile claude" in result.stderr
+    assert json.loads(cli("brief", "list", "--json").stdout) == []
 
 
 def test_bad_brief_input_is_one_line_and_stores_nothing(workdir):

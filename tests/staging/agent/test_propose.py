@@ -39,9 +39,13 @@ def test_propose_stages_one_changeset_per_in_scope_document_and_records_the_run(
     for changeset in staged:
         assert (changeset.brief_id, changeset.agent_run_id, changeset.status) == (brief.id, run.id, "proposed")
         for edit in changesets.edits(store, changeset.id):
+            if changesets.unresolved(edit):
+                assert edit.reason.startswith("retired claim:") and edit.flag in brief_claims(brief)
+                continue
             unquoted = re.sub(r"“[^”]*”|\"[^\"]*\"", "", edit.after)
             assert edit.after != edit.before and "chatbot for your docs" not in unquoted.lower()
             assert edit.reason.startswith("brief terms:")
+            assert not edit.flag or "still makes the retired claim" in edit.reason
     assert any(f["claim"] == "Setup in 5 minutes" for f in run.flagged)
     assert 0 < run.candidate_blocks < run.corpus_blocks and 0 < run.candidate_tokens < run.corpus_tokens
     assert (run.tokens_in, run.tokens_out, run.cost_usd) == (0, 0, 0.0), "the rules engine calls no model"
@@ -70,7 +74,54 @@ def test_proposed_changesets_apply_like_hand_made_ones(pulled):
     assert apply(store, connector, changeset_id, actor="reviewer").changeset.status == "applied"
 
 
-def test_an_unknown_engine_is_refused(pulled):
-    store, brief, _ = pulled
+def brief_claims(brief) -> set[str]:
+    return set(briefs.compiled(brief).retired_claims)
+
+
+def test_retired_claims_become_flagged_edits_a_person_rewrites(pulled):
+    store, brief, connector = pulled
+    run = propose(store, brief, actor="priya")
+    flagged = {f["document"] for f in run.flagged}
+    staged = {changesets.get(store, i).document_id: i for i in run.staged}
+    assert flagged and flagged & set(staged) == flagged, "every page with a retired claim gets a changeset"
+    only_flags = next(i for i in run.staged if all(changesets.unresolved(e) for e in changesets.edits(store, i)))
+    with pytest.raises(ConfigError, match="only flags retired claims"):
+        changesets.approve(store, only_flags, actor="reviewer")
+    row = changesets.edits(store, only_flags)[0]
+    rewrite = row.before.replace("Setup in 5 minutes", "Live in an afternoon").replace(
+        "setup in 5 minutes", "live in an afternoon")
+    assert rewrite != row.before
+    changesets.approve(store, only_flags, actor="reviewer", changes={row.block_id: rewrite})
+    assert apply(store, connector, only_flags, actor="reviewer").changeset.status == "applied"
+    assert connector.fetch(connector_ref(store, only_flags)).block(row.block_id).text == rewrite
+
+
+def test_unresolved_flags_are_left_out_of_an_apply(pulled):
+    store, brief, connector = pulled
+    run = propose(store, brief, actor="priya")
+    mixed = next(i for i in run.staged if {changesets.unresolved(e) for e in changesets.edits(store, i)} == {True, False})
+    changesets.approve(store, mixed, actor="reviewer")
+    outcome = apply(store, connector, mixed, actor="reviewer")
+    assert outcome.changeset.status == "applied"
+    remote = connector.fetch(connector_ref(store, mixed))
+    for edit in changesets.edits(store, mixed):
+        assert remote.block(edit.block_id).text == edit.after
+
+
+def connector_ref(store, changeset_id):
+    from connectors.document import DocumentRef
+    tracked = store.document(changesets.get(store, changeset_id).document_id)
+    return DocumentRef(source=tracked.source, remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title)
+
+
+def test_an_unknown_engine_is_refused(tmp_path):
+    from staging.config import Settings
     with pytest.raises(ConfigError, match="Unknown engine"):
-        propose(store, brief, actor="priya", engine="gpt")
+        Settings(home=tmp_path).engine("gpt")
+
+
+def test_the_claude_engine_needs_a_key_from_the_environment(tmp_path, monkeypatch):
+    from staging.config import Settings
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    with pytest.raises(ConfigError, match="export ANTHROPIC_API_KEY"):
+        Settings(home=tmp_path).engine("claude")

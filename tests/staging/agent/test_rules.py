@@ -1,4 +1,4 @@
-"""The offline rules engine and the validation every proposal passes."""
+"""The offline rules engine: term replacement, scope, retired claims."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from connectors.document import Block, Document, DocumentRef, Mention, Span
 from staging.agent.brief import CompiledBrief, Scope, TermChange
 from staging.agent.rules import out_of_scope, propose
-from staging.agent.validate import rejection
 from staging.models import TrackedDocument
 
 BRIEF = CompiledBrief(
@@ -88,30 +87,6 @@ def _tracked(title: str = "Product overview", status: str = "live", edited: str 
 ])
 def test_scope_rules(tracked, reason):
     assert out_of_scope(tracked, BRIEF.scope, now=datetime(2026, 11, 22, tzinfo=timezone.utc)) == reason
-
-
-@pytest.mark.parametrize("after, reason", [
-    ("Cuts tickets.", "the link"),
-    ("See https://fernhill.example/pricing for 99.9%. Ask @Priya Raman.", None),
-    ("See https://fernhill.example/pricing for 99%.", "the number '99.9%'"),
-    ("See https://fernhill.example/pricing for 99.9%. Ask someone.", "the mention"),
-    ("See https://fernhill.example/pricing for 99.9%. Ask @Priya Raman. " * 3, "the length"),
-    ("See see https://fernhill.example/pricing for 99.9%. Ask @Priya Raman.", "repeats itself"),
-])
-def test_validation_keeps_links_numbers_mentions_and_length(after, reason):
-    text = "See https://fernhill.example/pricing for 99.9% uptime. Ask @Priya Raman."
-    spans = (Span(text="See https://fernhill.example/pricing for 99.9% uptime. Ask "),
-             Span(text="@Priya Raman", mention=Mention(type="user", target="u")), Span(text="."))
-    doc = _doc(_block(text, spans=spans))
-    found = rejection(doc, "b1", after, BRIEF)
-    assert (found is None) if reason is None else (reason in found)
-
-
-def test_validation_refuses_unknown_read_only_and_unchanged_blocks():
-    doc = _doc(_block("chatbot"), _block("x = 1", "c", kind="code", editable=False))
-    assert "no block" in rejection(doc, "zz", "x", BRIEF)
-    assert "does not edit" in rejection(doc, "c", "x = 2", BRIEF)
-    assert "does not change" in rejection(doc, "b1", "chatbot", BRIEF)
 
 
 def test_inline_code_that_is_copy_is_edited():

@@ -1,0 +1,61 @@
+"""What of a candidate block is shown to a model: the sentences that matched, not the block.
+
+A paragraph that mentions a retired term once in five sentences only needs that sentence
+rewritten. Sending the stretch from the first to the last matching sentence (the whole
+block when no single sentence matches) keeps the tokens sent small, and the model's new
+text for the passage is spliced back between the untouched text around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from connectors.document import Block, Document
+
+# A sentence runs to its end mark and the spaces after it, or to a line break.
+_SENTENCE = re.compile(r"[^\n]*?(?:[.!?]+[\"”’)\]]*\s+|\n+|$)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    block_id: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    whole: bool  # the passage is the whole block
+
+    def splice(self, block_text: str, new_text: str) -> str:
+        """The block's text with this passage replaced by `new_text`."""
+        if self.whole:
+            return new_text
+        tail = block_text[self.start:self.end]
+        trailing = tail[len(tail.rstrip()):]  # a model drops the space that separated the next sentence
+        return block_text[:self.start] + new_text.rstrip() + trailing + block_text[self.end:]
+
+
+def passages(doc: Document, candidates: Iterable[str], phrases: list[str]) -> list[Passage]:
+    """One passage per editable candidate block of `doc`, in document order."""
+    wanted = set(candidates)
+    matchers = [_matcher(p) for p in phrases if _WORD.search(p)]
+    return [_passage(block, matchers) for block in doc.blocks if block.id in wanted and block.editable]
+
+
+def _passage(block: Block, matchers: list[re.Pattern[str]]) -> Passage:
+    sentences = [m.span() for m in _SENTENCE.finditer(block.text) if m.end() > m.start()]
+    hits = [(s, e) for s, e in sentences if any(m.search(block.text[s:e]) for m in matchers)]
+    if len(sentences) <= 1 or not hits:
+        return Passage(block.id, block.kind, 0, len(block.text), block.text, whole=True)
+    start, end = hits[0][0], hits[-1][1]
+    return Passage(block.id, block.kind, start, end, block.text[start:end].rstrip(),
+                   whole=(start, end) == (0, len(block.text)))
+
+
+def _matcher(phrase: str) -> re.Pattern[str]:
+    """All of the phrase's words in any order, the last also as a prefix: the index's rule."""
+    words = _WORD.findall(phrase.lower())
+    lookaheads = "".join(rf"(?=.*\b{re.escape(w)}\b)" for w in words[:-1])
+    return re.compile(lookaheads + rf"(?=.*\b{re.escape(words[-1])})", re.IGNORECASE | re.DOTALL)
