@@ -69,7 +69,7 @@ def test_a_link_on_words_survives_a_rewrite_that_keeps_them_and_not_one_that_dro
     doc = _doc(_block("".join(s.text for s in spans), spans=spans))
     kept = "Fernhill Desk works with both help desks, the AI support engineer for your team."
     assert rejection(doc, "b1", kept, BRIEF, {"b1"}) is None
-    assert "the link on 'both help desks'" in rejection(doc, "b1", "Fernhill Desk works with every tool.",
+    assert "the link on 'both help desks'" in rejection(doc, "b1", "Fernhill Desk works, the AI support engineer for your team.",
                                                             BRIEF, {"b1"})
 
 
