@@ -23,6 +23,7 @@ from staging.agent.passages import Passage
 
 EDIT_TOOL = "propose_edits"
 BRIEF_TOOL = "record_brief"
+TOOL_USE_OVERHEAD = 400  # the system prompt the API adds for tool use, a few hundred tokens by Anthropic's table
 CACHE_WRITE_PRICE, CACHE_READ_PRICE = 1.25, 0.10  # multiples of the input price (5-minute cache)
 
 INSTRUCTIONS = """You are copydesk's copy editor. A company changed its positioning; the brief \
@@ -95,12 +96,12 @@ class ClaudeEngine:
     def __init__(self, *, api_key: str, model: str, base_url: str = "", concurrency: int = 4,
                  token_budget: int | None = None, max_tokens: int = 4096, max_retries: int = 4,
                  timeout: float = 120.0, price_input: float = 3.0, price_output: float = 15.0,
-                 key_env: str = "ANTHROPIC_API_KEY") -> None:
+                 key_env: str = "ANTHROPIC_API_KEY", http_client: Any = None) -> None:
         self.model, self.concurrency, self.token_budget = model, concurrency, token_budget
         self.max_tokens, self.key_env = max_tokens, key_env
         self.price_input, self.price_output = price_input, price_output
         self.client = anthropic.Anthropic(api_key=api_key, base_url=base_url or None, max_retries=max_retries,
-                                          timeout=timeout)
+                                          timeout=timeout, http_client=http_client)
 
     # -- proposals --------------------------------------------------------------------------
 
@@ -125,7 +126,8 @@ class ClaudeEngine:
         return answer
 
     def estimate(self, doc: Document, passages: list[Passage], brief: CompiledBrief) -> int:
-        sent = _tokens(INSTRUCTIONS) + _tokens(brief_prefix(brief)) + _tokens(document_payload(doc, passages))
+        sent = (_tokens(INSTRUCTIONS) + _tokens(brief_prefix(brief)) + _tokens(document_payload(doc, passages))
+                + _tokens(json.dumps(EDIT_SCHEMA)) + TOOL_USE_OVERHEAD)
         return sent + sum(_tokens(p.text) for p in passages) * 2 + 100  # room for the rewrite and reasons
 
     # -- compiling a brief written as prose -------------------------------------------------
