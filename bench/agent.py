@@ -57,7 +57,7 @@ def main() -> None:
         brief, _ = briefs.add(store, read_brief_file(EVAL / labels["brief"]), source=labels["brief"], actor="bench")
         run = propose(store, brief, actor="bench")
         edited = {(changesets.get(store, c).document_id, e.block_id)
-                  for c in run.staged for e in changesets.edits(store, c)}
+                  for c in run.staged for e in changesets.to_write(store, c)}
         must_by_label = {label["contains"]: resolve(store, label) for label in labels["must_change"]}
         must, must_not = set(must_by_label.values()), {resolve(store, label) for label in labels["must_not_change"]}
         store.close()

@@ -224,7 +224,7 @@ def approve(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
     rows = edits(store, changeset_id)
     revised = _revise(rows, changes or {})
     pending = [r.block_id for r in rows if unresolved(r) and r.block_id not in revised]
-    if len(pending) == len(rows):
+    if rows and len(pending) == len(rows):
         raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: give the "
                           f"new text with --edit {pending[0]}=TEXT (one per flagged block), or reject it.")
     changeset = transition(store, changeset_id, ("proposed",), "approved", actor=actor, action="changeset.approved",

@@ -112,6 +112,9 @@ def show(
         out.print("[bold]Key messages[/bold]")
         for message in compiled.key_messages:
             out.print(f"  • {message}")
+    if compiled.protected_names():
+        out.print("[bold]Names kept verbatim[/bold] (and CamelCase names such as HelpHive)")
+        out.print("  " + ", ".join(compiled.protected_names()))
     scope = compiled.scope
     out.print("[bold]Never touched[/bold]")
     out.print(f"  archived pages: {'skipped' if scope.skip_archived else 'included'}")

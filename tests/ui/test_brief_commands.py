@@ -50,3 +50,15 @@ def test_propose_prints_per_document_counts_and_tokens(workdir):
     assert "changeset(s) staged" in result.stdout and "skipped Changelog" in result.stdout
     proposed = json.loads(cli("changesets", "--status", "proposed", "--json").stdout)
     assert proposed and all(c["title"].startswith("Positioning brief") for c in proposed)
+
+
+def test_the_claude_engine_without_a_key_says_what_to_do(workdir, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    assert cli("pull").exit_code == 0
+    assert cli("brief", "add", str(REPO / "fixtures" / "briefs" / "ai-support-engineer.md")).exit_code == 0
+    for args in (("propose", "--engine", "claude"), ("brief", "add", "x.md", "--compile", "claude")):
+        if args[0] == "brief":
+            (workdir / "x.md").write_text("We are an AI support engineer now.\n", encoding="utf-8")
+        result = cli(*args)
+        assert result.exit_code == 1 and "export ANTHROPIC_API_KEY" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(cli("changesets", "--json").stdout) == []

@@ -28,7 +28,7 @@ def test_the_rules_engine_finds_every_labelled_block_and_nothing_out_of_scope(st
     pull(store, sandbox.connector())
     brief, _ = briefs.add(store, read_brief_file(EVAL / labels["brief"]), source="eval", actor="test")
     run = propose(store, brief, actor="test")
-    edited = {(changesets.get(store, c).document_id, e.block_id) for c in run.staged for e in changesets.edits(store, c)}
+    edited = {(changesets.get(store, c).document_id, e.block_id) for c in run.staged for e in changesets.to_write(store, c)}
     must = {_block(store, label) for label in labels["must_change"]}
     must_not = {_block(store, label) for label in labels["must_not_change"]}
 
