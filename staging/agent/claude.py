@@ -191,7 +191,7 @@ def document_payload(doc: Document, passages: list[Passage]) -> str:
     """The document as data: its title and its passages as JSON, so nothing in them is markup."""
     blocks = [{"block_id": p.block_id, "kind": p.kind, "text": p.text, "excerpt": not p.whole} for p in passages]
     return (f"<document title={json.dumps(doc.ref.title, ensure_ascii=False)} id={json.dumps(doc.ref.remote_id)}>\n"
-            + json.dumps(blocks, ensure_ascii=False, indent=0)
+            + json.dumps(blocks, ensure_ascii=False, separators=(",", ":"))
             + "\n</document>\nPassages marked excerpt are part of a longer block; rewrite just the passage.")
 
 
