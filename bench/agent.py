@@ -6,7 +6,8 @@ runs `propose`, and compares the blocks it edited with `fixtures/eval/<set>.json
 - recall: labelled must-change blocks edited (target ≥ 0.95);
 - precision: of the labelled blocks it edited, the share that were must-change;
 - out-of-scope edits: must-not-change blocks edited (target 0);
-- tokens that would go to a model (candidate blocks) against the whole corpus (target ≤ 5 %).
+- tokens that would go to a model (the matching passages of in-scope candidate blocks)
+  against the whole corpus (target ≤ 5 %).
 
     .venv/bin/python bench/agent.py
     .venv/bin/python bench/agent.py --set tagline --json
