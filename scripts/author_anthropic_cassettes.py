@@ -35,8 +35,9 @@ from connectors.sandbox.server import SandboxServer  # noqa: E402
 from staging import changesets  # noqa: E402
 from staging.agent import briefs, rules  # noqa: E402
 from staging.agent.brief import CompiledBrief, read_brief_file  # noqa: E402
-from staging.agent.claude import BRIEF_TOOL, EDIT_TOOL, ClaudeEngine  # noqa: E402
-from staging.agent.propose import propose  # noqa: E402
+from staging.agent.claude import ClaudeEngine  # noqa: E402
+from staging.agent.propose import candidates, propose  # noqa: E402
+from staging.config import AgentSettings  # noqa: E402
 from staging.pull import pull  # noqa: E402
 from staging.store import Store  # noqa: E402
 
@@ -161,9 +162,8 @@ def main() -> None:
         legal = store.load(changesets.revision_of(store, ids["Legal: Terms of Service"].head_revision_id or ""))
 
         def engine(recorder: Recorder, **options: Any) -> ClaudeEngine:
-            return ClaudeEngine(api_key="sk-ant-authoring-not-a-key", model=MODEL, max_retries=2,
-                                http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(recorder)),
-                                **options)
+            return ClaudeEngine(AgentSettings(model=MODEL, max_retries=2, **options), api_key="sk-ant-authoring-not-a-key",
+                                http_client=anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(recorder)))
 
         def careful(body: dict[str, Any], call: int) -> tuple[int, dict[str, Any]]:
             _, sent = blocks_sent(body)
@@ -265,18 +265,10 @@ See SOURCES.md.""")
 
 
 def _first_document(store: Store, brief: Any, engine: ClaudeEngine) -> None:
-    """Only the first document: a budget that fits one call."""
-    from staging.agent.passages import passages
+    """Only the first document's call, as a run with a budget for one call makes it."""
     compiled = briefs.compiled(brief)
-    phrases = rules.retrieval_phrases(compiled)
-    hits: dict[str, set[str]] = {}
-    for document_id, block_id in store.search_blocks(phrases):
-        hits.setdefault(document_id, set()).add(block_id)
-    in_scope = [d for d in hits if not rules.out_of_scope(store.document(d), compiled.scope)]
-    first = sorted(in_scope, key=lambda d: store.document(d).title)[0]
-    tracked = store.document(first)
-    doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
-    engine.answer(doc, passages(doc, hits[first], phrases), compiled)
+    first = candidates(store, compiled).work[0]
+    engine.answer(first.doc, first.passages, compiled)
 
 
 if __name__ == "__main__":

@@ -121,10 +121,7 @@ class Settings(BaseSettings):
             raise ConfigError(f"The claude engine needs an Anthropic API key: export {agent.key_env}=<your key> "
                               "(copydesk reads it from the environment and never stores it), "
                               "or use --engine rules, which needs none.")
-        return ClaudeEngine(api_key=key, model=agent.model, base_url=agent.base_url, concurrency=agent.concurrency,
-                            token_budget=agent.token_budget, max_tokens=agent.max_tokens,
-                            max_retries=agent.max_retries, timeout=agent.timeout, price_input=agent.price_input,
-                            price_output=agent.price_output, key_env=agent.key_env)
+        return ClaudeEngine(agent, api_key=key)
 
 
 def find_config(explicit: Path | None = None) -> Path:

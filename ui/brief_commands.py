@@ -55,7 +55,6 @@ def add(
     compiler = c.settings.engine("claude") if compile_with == "claude" else None
     brief, is_new = briefs.add(c.store, text, source=source, actor=c.settings.actor_name, activate=activate,
                                compiler=compiler)
-    compiled = briefs.compiled(brief)
     if as_json:
         emit_json({**_brief_json(brief), "new": is_new})
         return

@@ -18,8 +18,9 @@ import anthropic
 from connectors.document import Document
 from connectors.errors import AuthError, BriefError, RemoteError
 from staging.agent.brief import CompiledBrief
-from staging.agent.engine import Answer, Proposal, Usage
+from staging.agent.engine import Answer, Proposal, Usage, estimate_tokens
 from staging.agent.passages import Passage
+from staging.config import AgentSettings
 
 EDIT_TOOL = "propose_edits"
 BRIEF_TOOL = "record_brief"
@@ -90,18 +91,21 @@ BRIEF_SCHEMA: dict[str, Any] = {
 }
 
 
+# What every propose call sends besides the brief and the document: instructions, tool schema.
+_FIXED_TOKENS = estimate_tokens(INSTRUCTIONS) + estimate_tokens(json.dumps(EDIT_SCHEMA)) + TOOL_USE_OVERHEAD
+
+
 class ClaudeEngine:
     name = "claude"
+    offline = False
 
-    def __init__(self, *, api_key: str, model: str, base_url: str = "", concurrency: int = 4,
-                 token_budget: int | None = None, max_tokens: int = 4096, max_retries: int = 4,
-                 timeout: float = 120.0, price_input: float = 3.0, price_output: float = 15.0,
-                 key_env: str = "ANTHROPIC_API_KEY", http_client: Any = None) -> None:
-        self.model, self.concurrency, self.token_budget = model, concurrency, token_budget
-        self.max_tokens, self.key_env = max_tokens, key_env
-        self.price_input, self.price_output = price_input, price_output
-        self.client = anthropic.Anthropic(api_key=api_key, base_url=base_url or None, max_retries=max_retries,
-                                          timeout=timeout, http_client=http_client)
+    def __init__(self, settings: AgentSettings, *, api_key: str, http_client: Any = None) -> None:
+        self.settings = settings
+        self.model, self.concurrency = settings.model, settings.concurrency
+        self.token_budget: int | None = settings.token_budget
+        self.client = anthropic.Anthropic(api_key=api_key, base_url=settings.base_url or None,
+                                          max_retries=settings.max_retries, timeout=settings.timeout,
+                                          http_client=http_client)
 
     # -- proposals --------------------------------------------------------------------------
 
@@ -121,14 +125,13 @@ class ClaudeEngine:
             else:
                 answer.proposals.append(proposal)
         if message.stop_reason == "max_tokens":
-            answer.malformed.append(f"the answer was cut off at max_tokens ({self.max_tokens}); "
+            answer.malformed.append(f"the answer was cut off at max_tokens ({self.settings.max_tokens}); "
                                     "some edits may be missing: raise agent.max_tokens")
         return answer
 
     def estimate(self, doc: Document, passages: list[Passage], brief: CompiledBrief) -> int:
-        sent = (_tokens(INSTRUCTIONS) + _tokens(brief_prefix(brief)) + _tokens(document_payload(doc, passages))
-                + _tokens(json.dumps(EDIT_SCHEMA)) + TOOL_USE_OVERHEAD)
-        return sent + sum(_tokens(p.text) for p in passages) * 2 + 100  # room for the rewrite and reasons
+        sent = _FIXED_TOKENS + estimate_tokens(brief_prefix(brief)) + estimate_tokens(document_payload(doc, passages))
+        return sent + sum(estimate_tokens(p.text) for p in passages) * 2 + 100  # room for the rewrite and reasons
 
     # -- compiling a brief written as prose -------------------------------------------------
 
@@ -151,15 +154,15 @@ class ClaudeEngine:
     def _call(self, *, system: list[dict[str, Any]], tool: dict[str, Any], content: str) -> Any:
         try:
             return self.client.messages.create(
-                model=self.model, max_tokens=self.max_tokens, system=system, tools=[tool],  # type: ignore[arg-type]
+                model=self.model, max_tokens=self.settings.max_tokens, system=system, tools=[tool],  # type: ignore[arg-type]
                 tool_choice={"type": "tool", "name": tool["name"]},
                 messages=[{"role": "user", "content": content}],
             )
         except anthropic.AuthenticationError as error:
-            raise AuthError(f"Anthropic refused the API key in ${self.key_env} ({_kind(error)}). "
+            raise AuthError(f"Anthropic refused the API key in ${self.settings.key_env} ({_kind(error)}). "
                             "Check the key, or run with --engine rules (no key needed).", source="anthropic", status=401, code="unauthorized") from error
         except anthropic.PermissionDeniedError as error:
-            raise AuthError(f"The key in ${self.key_env} may not use {self.model} ({_kind(error)}); "
+            raise AuthError(f"The key in ${self.settings.key_env} may not use {self.model} ({_kind(error)}); "
                             "choose another agent.model in copydesk.toml.", source="anthropic", status=403, code="forbidden") from error
         except anthropic.NotFoundError as error:
             raise RemoteError(f"Anthropic does not know the model {self.model!r} ({_kind(error)}); "
@@ -176,10 +179,9 @@ class ClaudeEngine:
         counted = Usage(input=usage.input_tokens, output=usage.output_tokens,
                         cache_write=usage.cache_creation_input_tokens or 0,
                         cache_read=usage.cache_read_input_tokens or 0)
-        counted.cost_usd = (counted.input * self.price_input
-                            + counted.cache_write * self.price_input * CACHE_WRITE_PRICE
-                            + counted.cache_read * self.price_input * CACHE_READ_PRICE
-                            + counted.output * self.price_output) / 1_000_000
+        price_in, price_out = self.settings.price_input, self.settings.price_output
+        counted.cost_usd = (counted.input * price_in + counted.cache_write * price_in * CACHE_WRITE_PRICE
+                            + counted.cache_read * price_in * CACHE_READ_PRICE + counted.output * price_out) / 1_000_000
         return counted
 
 
@@ -219,6 +221,3 @@ def _kind(error: anthropic.APIStatusError) -> str:
     detail = body.get("error", {}) if isinstance(body.get("error"), dict) else {}
     return f"{detail.get('type', error.status_code)}: {detail.get('message', '')}".rstrip(": ")
 
-
-def _tokens(text: str) -> int:
-    return (len(text) + 3) // 4

@@ -15,6 +15,11 @@ from staging.agent.brief import CompiledBrief
 from staging.agent.passages import Passage
 
 
+def estimate_tokens(text: str) -> int:
+    """About four characters a token for English prose: enough to compare budgets."""
+    return (len(text) + 3) // 4
+
+
 @dataclass(frozen=True)
 class Proposal:
     block_id: str
@@ -42,8 +47,12 @@ class Usage:
     cost_usd: float = 0.0
 
     @property
+    def sent(self) -> int:
+        return self.input + self.cache_write + self.cache_read
+
+    @property
     def total(self) -> int:
-        return self.input + self.cache_write + self.cache_read + self.output
+        return self.sent + self.output
 
     def add(self, other: Usage) -> None:
         self.input += other.input
@@ -64,6 +73,7 @@ class Answer:
 class Engine(Protocol):
     name: str
     model: str
+    offline: bool  # answers without a model call: a dry run may ask it
     concurrency: int
     token_budget: int | None
 

@@ -23,7 +23,7 @@ from connectors.errors import AuthError, CopydeskError
 from staging import changesets
 from staging.agent import briefs, rules
 from staging.agent.brief import CompiledBrief
-from staging.agent.engine import Answer, Engine, Proposal, Usage
+from staging.agent.engine import Answer, Engine, Proposal, Usage, estimate_tokens
 from staging.agent.passages import Passage, passages
 from staging.agent.validate import rejection
 from staging.changesets import ProposedEdit
@@ -35,16 +35,42 @@ _OPEN = ("proposed", "approved")
 Progress = Callable[[int, int, str], None]
 
 
-def estimate_tokens(text: str) -> int:
-    """About four characters a token for English prose: enough to compare budgets."""
-    return (len(text) + 3) // 4
-
-
 @dataclass
-class _Work:
+class Work:
+    """One in-scope document and the passages of it an engine is given."""
+
     tracked: TrackedDocument
     doc: Document
     passages: list[Passage]
+
+
+@dataclass
+class Candidates:
+    work: list[Work]
+    skipped: list[dict[str, str]]  # out-of-scope documents, with the reason
+    blocks: int  # candidate blocks found in the index, in scope or not
+
+
+def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = None) -> Candidates:
+    """What the index finds for the brief, by document in title order, scope applied."""
+    phrases = rules.retrieval_phrases(compiled)
+    hits: dict[str, set[str]] = defaultdict(set)
+    for document_id, block_id in store.search_blocks(phrases):
+        hits[document_id].add(block_id)
+    found = Candidates(work=[], skipped=[], blocks=sum(len(b) for b in hits.values()))
+    for document_id in sorted(hits, key=lambda d: store.document(d).title):
+        tracked = store.document(document_id)
+        if source and tracked.source != source:
+            continue
+        reason = rules.out_of_scope(tracked, compiled.scope)
+        if reason:
+            found.skipped.append(_skip(tracked, reason))
+            continue
+        doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
+        sent = passages(doc, hits[document_id], phrases)
+        if sent:
+            found.work.append(Work(tracked, doc, sent))
+    return found
 
 
 def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = None, source: str | None = None,
@@ -52,18 +78,15 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     engine = engine or rules.RulesEngine()
     started = time.monotonic()
     compiled = briefs.compiled(brief)
-    phrases = rules.retrieval_phrases(compiled)
-    hits: dict[str, set[str]] = defaultdict(set)
-    for document_id, block_id in store.search_blocks(phrases):
-        hits[document_id].add(block_id)
+    found = candidates(store, compiled, source=source)
+    work = found.work
     run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, dry_run=dry_run,
-                   corpus_blocks=store.indexed_blocks(), candidate_blocks=sum(len(b) for b in hits.values()))
+                   corpus_blocks=store.indexed_blocks(), candidate_blocks=found.blocks, skipped=found.skipped,
+                   candidate_tokens=sum(estimate_tokens(p.text) for w in work for p in w.passages))
     run.corpus_tokens = _corpus_tokens(store)
     if not dry_run:
         run = _save(store, run)
-    work = _in_scope(store, run, hits, compiled, phrases, source)
-    run.candidate_tokens = sum(estimate_tokens(p.text) for w in work for p in w.passages)
-    if dry_run and engine.name != "rules":
+    if dry_run and not engine.offline:
         run.skipped.extend(_skip(w.tracked, f"dry run: {len(w.passages)} passage(s) would be sent to {engine.model}")
                            for w in work)
         run.seconds = round(time.monotonic() - started, 3)
@@ -72,7 +95,7 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     try:
         answers = _answers(engine, work, compiled, run, usage, progress)
     finally:
-        run.tokens_in = usage.input + usage.cache_write + usage.cache_read
+        run.tokens_in = usage.sent
         run.tokens_out, run.cost_usd = usage.output, round(usage.cost_usd, 6)
         run.seconds = round(time.monotonic() - started, 3)
         if run.stopped and not dry_run:
@@ -86,30 +109,12 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     return run if dry_run else _save(store, run)
 
 
-def _in_scope(store: Store, run: AgentRun, hits: dict[str, set[str]], compiled: CompiledBrief,
-              phrases: list[str], source: str | None) -> list[_Work]:
-    work = []
-    for document_id in sorted(hits, key=lambda d: store.document(d).title):
-        tracked = store.document(document_id)
-        if source and tracked.source != source:
-            continue
-        reason = rules.out_of_scope(tracked, compiled.scope)
-        if reason:
-            run.skipped.append(_skip(tracked, reason))
-            continue
-        doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
-        found = passages(doc, hits[document_id], phrases)
-        if found:
-            work.append(_Work(tracked, doc, found))
-    return work
-
-
-def _answers(engine: Engine, work: list[_Work], compiled: CompiledBrief, run: AgentRun, usage: Usage,
+def _answers(engine: Engine, work: list[Work], compiled: CompiledBrief, run: AgentRun, usage: Usage,
              progress: Progress | None) -> dict[str, Answer]:
     """Each document's answer, at most `concurrency` calls at once, within the token budget."""
     answers: dict[str, Answer] = {}
     queue = deque(work)
-    running: dict[Future[Answer], tuple[_Work, int]] = {}
+    running: dict[Future[Answer], tuple[Work, int]] = {}
     reserved, settled = 0, 0
     with ThreadPoolExecutor(max_workers=engine.concurrency) as pool:
         while queue or running:
@@ -148,7 +153,7 @@ def _answers(engine: Engine, work: list[_Work], compiled: CompiledBrief, run: Ag
     return answers
 
 
-def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, engine: Engine, item: _Work,
+def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, engine: Engine, item: Work,
            answer: Answer, open_for: dict[str, int], dry_run: bool) -> None:
     tracked, doc = item.tracked, item.doc
     shown = {p.block_id for p in item.passages}

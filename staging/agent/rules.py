@@ -31,6 +31,7 @@ class RulesEngine:
 
     name = "rules"
     model = ""
+    offline = True
     concurrency = 1
     token_budget = None
 

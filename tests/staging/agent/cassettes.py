@@ -16,6 +16,7 @@ import re
 import vcr
 
 from staging.agent.claude import EDIT_TOOL, ClaudeEngine
+from staging.config import AgentSettings
 from tests.conftest import REPO
 
 CASSETTES = REPO / "fixtures" / "cassettes" / "anthropic"
@@ -49,4 +50,4 @@ def cassette(name: str):
 
 def engine(**options) -> ClaudeEngine:
     key = os.environ["ANTHROPIC_API_KEY"] if RECORD else FAKE_KEY
-    return ClaudeEngine(api_key=key, model=MODEL, **{"concurrency": 4, "max_retries": 2, **options})
+    return ClaudeEngine(AgentSettings(**{"model": MODEL, "max_retries": 2, **options}), api_key=key)

@@ -14,7 +14,7 @@ from connectors.errors import AuthError
 from staging import changesets
 from staging.agent import briefs
 from staging.agent.brief import read_brief_file
-from staging.agent.propose import propose
+from staging.agent.propose import candidates, propose
 from staging.models import AgentRun
 from staging.pull import pull
 from tests.conftest import REPO
@@ -116,26 +116,16 @@ def test_a_model_that_obeys_the_page_or_invents_edits_is_refused_edit_by_edit(pu
 def test_overloaded_is_retried_and_the_token_budget_stops_the_run_cleanly(pulled):
     store, brief = pulled
     claude = engine(concurrency=1)
-    dry = propose(store, brief, actor="priya", engine=claude, dry_run=True)
-    first = next(s for s in dry.skipped if s["reason"].startswith("dry run"))
-    claude.token_budget = _estimate_for(store, brief, claude, first["document"])
+    compiled = briefs.compiled(brief)
+    first = candidates(store, compiled).work[0]
+    claude.token_budget = claude.estimate(first.doc, first.passages, compiled)
     with cassette("overloaded_then_ok.yaml") as recorded:
         run = propose(store, brief, actor="priya", engine=claude)
         assert [r["status"]["code"] for r in recorded.responses] == [529, 200] and recorded.play_count == 2
     assert "Token budget of" in run.stopped and "--source" in run.stopped
-    assert [changesets.get(store, i).document_id for i in run.staged] == [first["document"]]
+    assert [changesets.get(store, i).document_id for i in run.staged] == [first.tracked.id]
     assert sum(s["reason"] == "token budget reached: not sent" for s in run.skipped) > 5
     assert 0 < run.tokens_in + run.tokens_out <= claude.token_budget
-
-
-def _estimate_for(store, brief, claude, document_id):
-    from staging.agent import rules
-    from staging.agent.passages import passages
-    compiled = briefs.compiled(brief)
-    phrases = rules.retrieval_phrases(compiled)
-    hits = {b for d, b in store.search_blocks(phrases) if d == document_id}
-    doc = store.load(changesets.revision_of(store, store.document(document_id).head_revision_id))
-    return claude.estimate(doc, passages(doc, hits, phrases), compiled)
 
 
 def test_a_refused_key_stops_the_run_with_one_clear_message_and_no_key_in_it(pulled):
