@@ -22,7 +22,7 @@ from connectors.errors import Conflict, CopydeskError, LossyEdit, RemoteError
 from connectors.protocol import Connector
 from connectors.text import normalise
 from staging import changesets
-from staging.changesets import CAN_APPLY, CAN_REVERT, subject, this_process, transition
+from staging.changesets import CAN_APPLY, CAN_REVERT, this_process, transition
 from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, utcnow
 from staging.store import Store
 

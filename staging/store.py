@@ -12,7 +12,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 

@@ -7,7 +7,6 @@ red line on stderr and exit code 1, never a traceback.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Optional

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import httpx
-import pytest
 
 from staging.config import config_text
 from tests.ui.conftest import cli
