@@ -106,7 +106,7 @@ def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str,
 def preview(connector: Connector, tracked: TrackedDocument, edits: Sequence[Edit]) -> list[dict[str, Any]]:
     """The requests writing `edits` would send (e.g. a restore not staged yet), sending none."""
     journal = PreviewJournal()
-    connector.apply(_ref(tracked), edits, journal, dry_run=True)
+    connector.apply(remote_ref(tracked), edits, journal, dry_run=True)
     return journal.writes
 
 
@@ -126,7 +126,7 @@ def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[E
                          action=f"changeset.{operation}.started", claim=this_process(), claimed_at=utcnow(),
                          conflicts={}, error="")
     try:
-        document = connector.apply(_ref(tracked), edits, StoreJournal(store, changeset.id, operation))
+        document = connector.apply(remote_ref(tracked), edits, StoreJournal(store, changeset.id, operation))
     except Conflict as conflict:
         transition(store, changeset.id, (claimed.status,), _CONFLICT[operation], actor=actor,
                    action=f"changeset.{operation}.conflict", details={"remote": conflict.remote},
@@ -187,7 +187,7 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
     rows = changesets.to_write(store, changeset.id)
     wanted = {r.block_id: (r.after if operation == "apply" else r.before) for r in rows}
     original = {r.block_id: (r.before if operation == "apply" else r.after) for r in rows}
-    current = connector.fetch(_ref(tracked))
+    current = connector.fetch(remote_ref(tracked))
     done, untouched, diverged = [], [], []
     for block_id in wanted:
         block = current.block(block_id)
@@ -203,7 +203,7 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
                        recovery={"finished": done})
     rolled_back, diverged = _roll_back(store, connector, changeset, tracked, done, wanted, original, operation,
                                        diverged)
-    current = connector.fetch(_ref(tracked))
+    current = connector.fetch(remote_ref(tracked))
     recorded = store.record(current, origin="rollback", changeset_id=changeset.id)
     report = {"rolled_back": rolled_back, "untouched": untouched, "diverged": diverged}
     if diverged:
@@ -227,7 +227,7 @@ def _roll_back(store: Store, connector: Connector, changeset: Changeset, tracked
     previous = _previous_blocks(store, changeset.id, operation)
     edits = [Edit(block_id=b, before=wanted[b], after=original[b], target=previous.get(b)) for b in written]
     try:
-        connector.apply(_ref(tracked), [e for e in edits if e.target is not None], StoreJournal(store, changeset.id, "rollback"))
+        connector.apply(remote_ref(tracked), [e for e in edits if e.target is not None], StoreJournal(store, changeset.id, "rollback"))
     except Conflict as conflict:
         return [b for b in written if b not in conflict.remote], diverged + sorted(conflict.remote)
     missing = [e.block_id for e in edits if e.target is None]
@@ -278,6 +278,6 @@ def _document(store: Store, changeset: Changeset) -> TrackedDocument:
     return tracked
 
 
-def _ref(tracked: TrackedDocument) -> DocumentRef:
+def remote_ref(tracked: TrackedDocument) -> DocumentRef:
     return DocumentRef(source=tracked.source, remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title,
                        url=tracked.url, parent=tracked.parent_remote_id)

@@ -2,7 +2,7 @@
 
     proposed ──approve──▶ approved ──apply──▶ applying ──▶ applied ──revert──▶ reverting ──▶ reverted
        │                     │                   │                                  │
-       └─reject─▶ rejected   └─reject            ├─▶ conflict                       ├─▶ revert_conflict
+       └─reject─▶ rejected   └─reject            ├─▶ conflict ──re-propose──▶ superseded   ├─▶ revert_conflict
                                                  └─▶ failed (may be applied again)  └─▶ applied (revert rolled back)
 
 `applying` and `reverting` are claims: the status moves there by compare-and-swap
@@ -28,7 +28,7 @@ from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, 
 from staging.store import Store
 
 STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "conflict", "failed",
-            "reverting", "reverted", "revert_conflict")
+            "reverting", "reverted", "revert_conflict", "superseded")
 CAN_APPLY = ("approved", "failed")
 CAN_REVERT = ("applied", "revert_conflict")
 
@@ -71,8 +71,8 @@ def edits(store: Store, changeset_id: int) -> list[ChangesetEdit]:
 
 
 def to_write(store: Store, changeset_id: int) -> list[ChangesetEdit]:
-    """The edits that change text: a flagged claim nobody has rewritten yet is left out."""
-    return [r for r in edits(store, changeset_id) if not unresolved(r)]
+    """The edits that change text: dropped edits and flagged claims nobody rewrote are left out."""
+    return [r for r in edits(store, changeset_id) if not (r.dropped or unresolved(r))]
 
 
 def unresolved(row: ChangesetEdit) -> bool:
@@ -217,26 +217,36 @@ def _editable_block(base: Document, tracked: TrackedDocument, block_id: str) -> 
 
 
 def approve(store: Store, changeset_id: int, *, actor: str, changes: dict[str, str] | None = None,
-            allow_lossy: bool = False) -> Changeset:
-    """Approve, optionally rewriting some edits' text first (block id or prefix → new text)."""
+            dropped: Iterable[str] = (), allow_lossy: bool = False) -> Changeset:
+    """Approve, optionally rewriting some edits' text first (block id or prefix → new text)
+    and leaving some out (`dropped`: block ids or prefixes), as a reviewer does edit by edit."""
     if not actor:
         raise ConfigError("Approval needs a name: pass --as NAME or set actor in copydesk.toml.")
     rows = edits(store, changeset_id)
     revised = _revise(rows, changes or {})
-    pending = [r.block_id for r in rows if unresolved(r) and r.block_id not in revised]
-    if rows and len(pending) == len(rows):
+    left_out = {_row_for(rows, key).block_id for key in dropped}
+    if both := left_out & set(revised):
+        raise ConfigError(f"Block {sorted(both)[0]} is both rewritten and dropped; choose one.")
+    kept = [r for r in rows if r.block_id not in left_out]
+    if rows and not kept:
+        raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
+    pending = [r.block_id for r in kept if unresolved(r) and r.block_id not in revised]
+    if kept and len(pending) == len(kept):
         raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: give the "
                           f"new text with --edit {pending[0]}=TEXT (one per flagged block), or reject it.")
+    details: dict[str, Any] = {"edited": revised} if revised else {}
+    if left_out:
+        details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}
     changeset = transition(store, changeset_id, ("proposed",), "approved", actor=actor, action="changeset.approved",
-                           details={"edited": revised} if revised else {},
-                           approved_by=actor, approved_at=utcnow(), allow_lossy=allow_lossy)
-    if revised:
+                           details=details, approved_by=actor, approved_at=utcnow(), allow_lossy=allow_lossy)
+    if revised or left_out:
         with store.session() as session:
             for row in rows:
                 if row.block_id in revised:
                     row.after = revised[row.block_id]["approved"]
                     row.target = None
-                    session.add(row)
+                row.dropped = row.block_id in left_out
+                session.add(row)
             session.commit()
     return changeset
 
@@ -244,12 +254,17 @@ def approve(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
 def _revise(rows: Sequence[ChangesetEdit], changes: dict[str, str]) -> dict[str, dict[str, str]]:
     revised: dict[str, dict[str, str]] = {}
     for key, text in changes.items():
-        found = [r for r in rows if r.block_id == key] or [r for r in rows if r.block_id.startswith(key)]
-        if len(found) != 1:
-            raise NotFound(f"The changeset has {'no' if not found else 'several'} edits for block {key!r}; "
-                           f"its blocks are {', '.join(r.block_id for r in rows)}.")
-        revised[found[0].block_id] = {"proposed": found[0].proposed_after, "approved": text}
+        row = _row_for(rows, key)
+        revised[row.block_id] = {"proposed": row.proposed_after, "approved": text}
     return revised
+
+
+def _row_for(rows: Sequence[ChangesetEdit], key: str) -> ChangesetEdit:
+    found = [r for r in rows if r.block_id == key] or [r for r in rows if r.block_id.startswith(key)]
+    if len(found) != 1:
+        raise NotFound(f"The changeset has {'no' if not found else 'several'} edits for block {key!r}; "
+                       f"its blocks are {', '.join(r.block_id for r in rows)}.")
+    return found[0]
 
 
 def reject(store: Store, changeset_id: int, *, actor: str, reason: str = "") -> Changeset:

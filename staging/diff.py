@@ -17,7 +17,7 @@ from typing import Literal, Sequence
 from connectors.document import Block, Document
 from connectors.text import tokenize
 
-OpKind = Literal["equal", "insert", "delete"]
+OpKind = Literal["equal", "insert", "delete", "fold"]  # fold: an unchanged stretch shown folded
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,44 @@ def _sentence_cuts(tokens: list[str]) -> list[int]:
     return cuts
 
 
+def fold(ops: Sequence[Op], *, keep: int = 12) -> list[Op]:
+    """Unchanged stretches longer than 2 × `keep` words cut down to the `keep` words on each
+    side of a change; the middle becomes a `fold` op, so a long paragraph with one changed
+    word reads as that word in context. Joined, the ops still give the whole text."""
+    if all(op.kind == "equal" for op in ops):
+        return list(ops)  # nothing changed: there is no change to show in context
+    folded: list[Op] = []
+    for index, op in enumerate(ops):
+        tokens = tokenize(op.text)
+        words = [i for i, t in enumerate(tokens) if t[0].isalnum()]
+        head = keep if index > 0 else 0
+        tail = keep if index < len(ops) - 1 else 0
+        if op.kind != "equal" or len(words) <= head + tail + keep:
+            folded.append(op)
+            continue
+        start = words[head] if head else 0
+        end = words[len(words) - tail] if tail else len(tokens)
+        for kind, part in (("equal", tokens[:start]), ("fold", tokens[start:end]), ("equal", tokens[end:])):
+            if part:
+                folded.append(Op(kind, "".join(part)))  # type: ignore[arg-type]
+    return folded
+
+
 def ops_to_html(ops: Sequence[Op]) -> str:
-    """Escaped HTML with deletions in <del> and insertions in <ins>, for the review app."""
-    tags = {"delete": "del", "insert": "ins"}
-    return "".join(html.escape(op.text) if op.kind == "equal" else f"<{tags[op.kind]}>{html.escape(op.text)}</{tags[op.kind]}>"
-                   for op in ops)
+    """Escaped HTML for the review app: deletions in <del>, insertions in <ins>, folded
+    stretches in a <details> that opens on a click."""
+    parts = []
+    for op in ops:
+        text = html.escape(op.text)
+        if op.kind == "fold":
+            words = sum(1 for t in tokenize(op.text) if t[0].isalnum())
+            parts.append(f'<details class="fold"><summary>… {words} unchanged words …</summary>{text}</details>')
+        elif op.kind == "equal":
+            parts.append(text)
+        else:
+            tag = "del" if op.kind == "delete" else "ins"
+            parts.append(f"<{tag}>{text}</{tag}>")
+    return "".join(parts)
 
 
 def ops_to_json(ops: Sequence[Op]) -> list[dict[str, str]]:

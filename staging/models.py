@@ -121,7 +121,8 @@ class Changeset(SQLModel, table=True):
 
 class ChangesetEdit(SQLModel, table=True):
     """One block's proposed text. `proposed_after` keeps what was proposed when a reviewer
-    changed `after`; `target` is an exact block from a stored revision (restore)."""
+    changed `after`; a `dropped` edit is never written; `target` is an exact block from a
+    stored revision (restore)."""
 
     __tablename__ = "edit"
 
@@ -136,6 +137,7 @@ class ChangesetEdit(SQLModel, table=True):
     reason: str = ""
     confidence: Optional[float] = None
     flag: str = ""  # a retired claim in this block that a person must rewrite (rules never invent one)
+    dropped: bool = False  # the reviewer left this edit out when approving; it is kept for the record
     proposed_by: str
     target: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
 

@@ -7,6 +7,8 @@ red line on stderr and exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -122,6 +124,34 @@ def sandbox(
         pass
     finally:
         server.stop()
+
+
+@app.command("ui")
+def ui_command(
+    ctx: typer.Context,
+    port: int = typer.Option(8501, "--port", help="Port to serve the app on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. Keep 127.0.0.1 unless a reverse proxy "
+                             "with authentication stands in front (see the README)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the app in your browser once it is up."),
+) -> None:
+    """Open the review app: brief, queue, history, activity and sources, in the browser.
+
+    Serves the Streamlit app on http://HOST:PORT until Ctrl-C; the reviewer's name is asked
+    once per browser session and recorded on every approval, apply and revert.
+    Example: copydesk ui --open
+    """
+    c = context(ctx)
+    load_settings(c.config_path)  # a broken config is reported here, in one line, not in the browser
+    command = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).with_name("app.py")),
+               "--server.address", host, "--server.port", str(port), "--server.headless", str(not open_browser).lower(),
+               "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
+               "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none", "--theme.base", "light"]
+    err.print(f"copydesk review app on http://{host}:{port} (Ctrl-C stops it)")
+    try:
+        code = subprocess.call(command, env=os.environ | {"COPYDESK_CONFIG": str(c.config_path)})
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)
 
 
 @app.command("pull")

@@ -37,9 +37,13 @@ class Context:
         self._store: Store | None = None
 
     @property
+    def config_path(self) -> Path:
+        return find_config(self._config).resolve()
+
+    @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = load_settings(find_config(self._config))
+            self._settings = load_settings(self.config_path)
         return self._settings
 
     @property

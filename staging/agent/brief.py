@@ -54,6 +54,10 @@ class TermChange(BaseModel):
     use: str
     note: str = ""
 
+    def as_line(self) -> str:
+        """The form `parse_term` reads back."""
+        return f"{self.retire} -> {self.use}" + (f" ({self.note})" if self.note else "")
+
 
 class Scope(BaseModel):
     """What a proposal must never touch."""
@@ -87,23 +91,28 @@ def read_brief_file(path: Path) -> str:
     """The brief's text, or a BriefError saying exactly what is wrong with the file."""
     if not path.is_file():
         raise BriefError(f"No brief file at {path}.")
-    suffix = path.suffix.lower()
+    if path.stat().st_size > MAX_BYTES:  # refused before reading it into memory
+        return read_brief_bytes(path.name, path.read_bytes()[:MAX_BYTES + 1])
+    return read_brief_bytes(path.name, path.read_bytes())
+
+
+def read_brief_bytes(name: str, data: bytes) -> str:
+    """The text of a brief file's contents (a path's, or an upload's), checked the same way."""
+    suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
-        raise BriefError(f"{path.name}: unsupported type {suffix or '(none)'}; a brief is one of {', '.join(SUPPORTED)}.")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise BriefError(f"{path.name} is {size / 1e6:.1f} MB; a brief is at most {MAX_BYTES // (1024 * 1024)} MB. "
+        raise BriefError(f"{name}: unsupported type {suffix or '(none)'}; a brief is one of {', '.join(SUPPORTED)}.")
+    if len(data) > MAX_BYTES:
+        raise BriefError(f"{name} is {len(data) / 1e6:.1f} MB; a brief is at most {MAX_BYTES // (1024 * 1024)} MB. "
                          "Keep it to the positioning itself.")
-    data = path.read_bytes()
     if suffix in TEXT_SUFFIXES:
-        text = _decode(path.name, data)
+        text = _decode(name, data)
     elif suffix == ".docx":
-        text = _docx_text(path.name, data)
+        text = _docx_text(name, data)
     else:
-        text = _pdf_text(path.name, data)
+        text = _pdf_text(name, data)
     if not text.strip():
-        raise BriefError(f"{path.name} has no text" + (" layer (a scan?): OCR it or export the text first."
-                                                       if suffix == ".pdf" else "."))
+        raise BriefError(f"{name} has no text" + (" layer (a scan?): OCR it or export the text first."
+                                                  if suffix == ".pdf" else "."))
     return text.strip() + "\n"
 
 
@@ -160,7 +169,7 @@ def compile_markdown(text: str) -> CompiledBrief:
     for heading, lines in sections.items():
         items = [_item(line) for line in lines if _item(line)]
         if heading.startswith("term"):
-            brief.terms.extend(_term(item) for item in items)
+            brief.terms.extend(parse_term(item) for item in items)
         elif heading.startswith("retired"):
             brief.retired_claims.extend(items)
         elif heading.startswith("key"):
@@ -195,7 +204,8 @@ def _item(line: str) -> str:
     return re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", line).strip().strip('"“”')
 
 
-def _term(item: str) -> TermChange:
+def parse_term(item: str) -> TermChange:
+    """One `old -> new (note)` line, as in a brief's Terms section or the app's correction form."""
     parts = _ARROW.split(item, maxsplit=1)
     if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
         raise BriefError(f"Term change {item!r} needs the form `old -> new` (optionally followed by (a note)), "

@@ -62,6 +62,23 @@ def set_active(store: Store, brief_id: int, *, actor: str) -> Brief:
     return get(store, brief_id)
 
 
+def correct(store: Store, brief_id: int, compiled: CompiledBrief, *, actor: str) -> Brief:
+    """Replace a brief's compiled form with a person's correction (the text stays as added);
+    the audit log keeps the form before and after."""
+    if compiled.is_empty:
+        raise BriefError("The corrected brief names no term changes and no retired claims; keep at least one.")
+    with store.session() as session:
+        brief = session.get(Brief, brief_id)
+        if brief is None:
+            raise NotFound(f"No brief {brief_id}. List them with `copydesk brief list`.")
+        previous, brief.compiled = brief.compiled, compiled.model_dump(mode="json")
+        session.add(brief)
+        session.commit()
+        session.refresh(brief)
+    store.log_event(actor, "brief.corrected", f"brief/{brief_id}", {"before": previous, "after": brief.compiled})
+    return brief
+
+
 def get(store: Store, brief_id: int | None = None) -> Brief:
     """One brief by id, or the active one."""
     with store.session() as session:

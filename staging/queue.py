@@ -1,0 +1,107 @@
+"""The review queue as the app shows it: filtered, counted per status, one page at a time.
+
+A team's queue can hold thousands of changesets, so every function here asks the database
+for exactly what one screen shows (a page of rows, the counts) and nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from connectors.errors import ConfigError
+from staging.changesets import STATUSES
+from staging.models import Brief, Changeset, ChangesetEdit, TrackedDocument
+from staging.store import Store
+
+
+@dataclass(frozen=True)
+class Filters:
+    source: str | None = None
+    status: str | None = None
+    brief_id: int | None = None
+    document: str = ""  # part of the document's title, any case
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    status: str
+    title: str
+    document_id: str
+    document_title: str
+    source: str
+    edits: int
+    proposed_by: str
+    approved_by: str | None
+    brief_id: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    total: int  # rows matching the filters, on every page
+    offset: int
+    limit: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
+def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: int = 25) -> Page:
+    """One page of the queue, newest first."""
+    if filters.status and filters.status not in STATUSES:
+        raise ConfigError(f"Unknown status {filters.status!r}; use one of: {', '.join(STATUSES)}.")
+    if limit < 1 or offset < 0:
+        raise ConfigError("A queue page needs limit ≥ 1 and offset ≥ 0.")
+    with store.session() as session:
+        total = session.exec(_where(select(func.count()).select_from(Changeset), filters)).one()
+        query = _where(select(Changeset, TrackedDocument.title), filters)
+        found = list(session.exec(query.order_by(col(Changeset.id).desc()).offset(offset).limit(limit)))
+        ids = [c.id for c, _ in found]
+        sizes = dict(session.exec(
+            select(ChangesetEdit.changeset_id, func.count()).where(col(ChangesetEdit.changeset_id).in_(ids))
+            .group_by(ChangesetEdit.changeset_id)).all()) if ids else {}
+    rows = [Row(id=c.id, status=c.status, title=c.title, document_id=c.document_id, document_title=title,
+                source=c.source, edits=sizes.get(c.id, 0), proposed_by=c.proposed_by, approved_by=c.approved_by,
+                brief_id=c.brief_id, updated_at=c.updated_at) for c, title in found]
+    return Page(rows=rows, total=total, offset=offset, limit=limit)
+
+
+def counts(store: Store, filters: Filters = Filters()) -> dict[str, int]:
+    """How many changesets are in each status, under every filter but the status one."""
+    unfiltered_status = Filters(source=filters.source, brief_id=filters.brief_id, document=filters.document)
+    query = _where(select(Changeset.status, func.count()).select_from(Changeset), unfiltered_status)
+    with store.session() as session:
+        found = dict(session.exec(query.group_by(Changeset.status)).all())
+    return {status: found.get(status, 0) for status in STATUSES if found.get(status)}
+
+
+def sources(store: Store) -> list[str]:
+    with store.session() as session:
+        return sorted(session.exec(select(Changeset.source).distinct()))
+
+
+def briefs(store: Store) -> dict[int, str]:
+    """The briefs that changesets came from, id → title."""
+    with store.session() as session:
+        used = select(Changeset.brief_id).where(col(Changeset.brief_id).is_not(None)).distinct()
+        return {b.id: b.title for b in session.exec(select(Brief).where(col(Brief.id).in_(used)))}
+
+
+def _where(query, filters: Filters):  # type: ignore[no-untyped-def]
+    query = query.join(TrackedDocument, col(TrackedDocument.id) == col(Changeset.document_id))
+    if filters.source:
+        query = query.where(Changeset.source == filters.source)
+    if filters.status:
+        query = query.where(Changeset.status == filters.status)
+    if filters.brief_id is not None:
+        query = query.where(Changeset.brief_id == filters.brief_id)
+    if filters.document.strip():
+        query = query.where(func.lower(TrackedDocument.title).contains(filters.document.strip().lower()))
+    return query

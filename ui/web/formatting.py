@@ -1,0 +1,34 @@
+"""Small display helpers the pages share: ages, status badges, money."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+_STATUS_COLOR = {"proposed": "blue", "approved": "violet", "applied": "green", "reverted": "gray",
+                 "rejected": "gray", "superseded": "gray", "conflict": "red", "revert_conflict": "red",
+                 "failed": "red", "applying": "orange", "reverting": "orange"}
+
+
+def badge(status: str) -> str:
+    """Markdown for a coloured status badge."""
+    return f":{_STATUS_COLOR.get(status, 'gray')}-badge[{status}]"
+
+
+def ago(when: datetime | None, now: datetime | None = None) -> str:
+    if when is None:
+        return "never"
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    seconds = max(0, int(((now or datetime.now(timezone.utc)) - when).total_seconds()))
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "—"
+
+
+def usd(amount: float | None) -> str:
+    return "" if amount is None else f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"

@@ -1,0 +1,96 @@
+"""The Sources page: each configured tool's connection, its last pull, a pull button with
+progress, and the scope rules proposals follow."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from connectors.errors import CopydeskError, NotFound
+from staging.agent import briefs
+from staging.pull import PullReport, pull, remote_status
+from ui.web.formatting import ago, when
+from ui.web.session import Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes, workspace
+
+
+def render() -> None:
+    ws = workspace()
+    reviewer_box()
+    show_flashes()
+    st.title("Sources")
+    if not ws.settings.sources:
+        st.info(f"No sources in {ws.config}. Add one, or run `copydesk init --sandbox` to try the local sandbox.")
+    for name in sorted(ws.settings.sources):
+        with st.container(border=True):
+            _source(ws, name)
+    _scope(ws)
+
+
+def _source(ws: Workspace, name: str) -> None:
+    settings = ws.settings.source(name)
+    st.subheader(name)
+    where = settings.base_url or f"{settings.type} (the vendor's API)"
+    token = "sandbox token" if settings.sandbox and not os.environ.get(settings.token_env) else (
+        f"${settings.token_env} set" if os.environ.get(settings.token_env) else f"${settings.token_env} not set")
+    st.caption(f"{settings.type} · {where} · {token}")
+    last = ws.store.last_pull(name, successful=False)
+    if last is None:
+        st.info("Never pulled.")
+    elif last.status == "failed":
+        st.error(f"Last pull failed {ago(last.finished_at or last.started_at)}: {last.error}")
+    else:
+        st.markdown(f"Last pull **{ago(last.finished_at)}** ({when(last.finished_at)}): {last.requests} requests, "
+                    f"{last.listed} listed, {last.fetched} fetched, {last.changed} changed, {last.new} new, "
+                    f"{last.deleted} deleted" + (" · full" if last.full else ""))
+    check, go, full = st.columns([1, 1, 2], vertical_alignment="center")
+    full_pull = full.checkbox("Full (re-list everything, find deleted pages)", key=f"sources.full.{name}")
+    if check.button("Check connection", key=f"sources.check.{name}"):
+        with st.spinner(f"Listing {name}…"):
+            with reported():
+                status = remote_status(ws.store, ws.settings.connector(name))
+                st.success(f"Connected. Since the last pull: {len(status['new'])} new, {len(status['changed'])} "
+                           f"changed, {len(status['deleted'])} deleted." + (f" {status['note']}" if status["note"] else ""))
+        show_flashes()
+    if go.button("Pull now", type="primary", key=f"sources.pull.{name}"):
+        actor = require_reviewer()
+        if actor:
+            _pull(ws, name, actor, full_pull)
+
+
+def _pull(ws: Workspace, name: str, actor: str, full: bool) -> None:
+    bar = st.progress(0.0, text=f"pulling {name}…")
+
+    def show(report: PullReport) -> None:
+        share = report.fetched / report.listed if report.listed else 0.0
+        bar.progress(min(share, 1.0), text=f"pulling {name}: listed {report.listed}, fetched {report.fetched}, "
+                                           f"{report.requests} requests")
+
+    try:
+        report = pull(ws.store, ws.settings.connector(name), full=full, actor=actor, progress=show)
+    except CopydeskError as error:
+        bar.empty()
+        flash("error", f"Pull of {name} failed: {error}")
+    else:
+        flash("success", f"Pulled {name}: {report.requests} requests, {report.fetched} fetched, {report.changed} "
+                         f"changed, {report.new} new, {report.deleted} deleted, {report.seconds:.1f} s.")
+    st.rerun()
+
+
+def _scope(ws: Workspace) -> None:
+    st.subheader("Scope rules in effect")
+    try:
+        brief = briefs.get(ws.store)
+    except NotFound:
+        st.info("No active brief: add one on the Brief page. Until then no proposal is made.")
+        return
+    scope = briefs.compiled(brief).scope
+    st.markdown(f"From the active brief **#{brief.id} {brief.title}**:")
+    st.markdown("\n".join([
+        f"- archived pages: {'skipped' if scope.skip_archived else 'included'}",
+        f"- customer quotes: {'skipped' if scope.skip_quotes else 'included'}",
+        f"- titles matching: {', '.join(scope.skip_titles) if scope.skip_titles else 'none skipped'}",
+        f"- pages not edited in {scope.not_edited_years:g} years: skipped" if scope.not_edited_years is not None
+        else "- pages not edited for years: included",
+        "- always: code, URLs, mentions and read-only blocks are never edited",
+    ]))
