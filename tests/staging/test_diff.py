@@ -7,7 +7,7 @@ import re
 
 from connectors.document import Block, Document
 from connectors.text import tokenize
-from staging.diff import Op, diff_documents, diff_words, ops_to_html, ops_to_json, summary
+from staging.diff import Op, diff_documents, diff_words, fold, ops_to_html, ops_to_json, summary
 from tests.builders import make_document
 
 
@@ -166,3 +166,23 @@ def test_json_ops_are_plain_data_in_diff_order():
     assert json.loads(json.dumps(rendered)) == rendered
     assert [(o["op"], o["text"]) for o in rendered] == [(op.kind, op.text) for op in ops]
     assert {o["op"] for o in rendered} == {"equal", "delete", "insert"}
+
+
+def test_fold_keeps_changes_in_context_and_the_whole_text():
+    words = [f"w{i}" for i in range(200)]
+    before = " ".join(words)
+    after = before.replace("w100", "CHANGED")
+    folded = fold(diff_words(before, after), keep=5)
+    assert [op.kind for op in folded] == ["fold", "equal", "delete", "insert", "equal", "fold"]
+    assert folded[1].text.split() == words[95:100] and folded[4].text.split() == words[101:106]
+    assert "".join(op.text for op in folded if op.kind != "insert") == before
+    assert "".join(op.text for op in folded if op.kind != "delete") == after
+    rendered = ops_to_html(folded)
+    assert rendered.count('<details class="fold">') == 2 and "… 95 unchanged words …" in rendered
+
+
+def test_short_stretches_and_unchanged_texts_are_not_folded():
+    ops = diff_words("a short sentence here", "a long sentence here")
+    assert fold(ops, keep=5) == list(ops)
+    unchanged = diff_words(" ".join(["same"] * 100), " ".join(["same"] * 100))
+    assert fold(unchanged, keep=5) == list(unchanged)

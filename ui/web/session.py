@@ -18,6 +18,9 @@ from staging.store import Store
 
 _FLASH = "copydesk.flash"
 _REVIEWER = "copydesk.reviewer"
+# Streamlit forgets a page's widget state when the reviewer switches pages, so the field has a
+# key of its own and the name is kept under _REVIEWER, which is no widget's key.
+_REVIEWER_FIELD = "copydesk.reviewer_field"
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,13 @@ def reviewer_box() -> None:
         st.sidebar.caption(f"Signed in as **{_signed_in_user()}**")
         return
     st.session_state.setdefault(_REVIEWER, os.environ.get("COPYDESK_ACTOR", ""))
-    st.sidebar.text_input("Your name", key=_REVIEWER, help="Recorded on every approval, apply and revert.",
-                          placeholder="e.g. Priya")
+    st.session_state[_REVIEWER_FIELD] = st.session_state[_REVIEWER]
+    st.sidebar.text_input("Your name", key=_REVIEWER_FIELD, on_change=_remember_reviewer,
+                          help="Recorded on every approval, apply and revert.", placeholder="e.g. Priya")
+
+
+def _remember_reviewer() -> None:
+    st.session_state[_REVIEWER] = st.session_state[_REVIEWER_FIELD]
 
 
 def require_reviewer() -> str:

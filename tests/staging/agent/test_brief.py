@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 
 from connectors.errors import BriefError, NotFound
 from staging.agent import briefs
-from staging.agent.brief import MAX_BYTES, compile_markdown, read_brief_file
+from staging.agent.brief import MAX_BYTES, compile_markdown, parse_term, read_brief_bytes, read_brief_file
 from tests.conftest import REPO
 
 SAMPLE = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
@@ -147,3 +147,27 @@ def test_adding_the_same_brief_twice_keeps_one_and_the_first_is_active(store):
 def test_without_briefs_there_is_no_active_one(store):
     with pytest.raises(NotFound, match="brief add"):
         briefs.get(store)
+
+
+def test_a_correction_replaces_the_compiled_form_and_is_audited(store):
+    brief, _ = briefs.add(store, (REPO / "fixtures/briefs/ai-support-engineer.md").read_text(), source="b.md",
+                          actor="lead")
+    corrected = briefs.compiled(brief).model_copy(update={"terms": [parse_term("widget -> gadget (typo)")]})
+    briefs.correct(store, brief.id, corrected, actor="priya")
+    again = briefs.get(store, brief.id)
+    assert [t.as_line() for t in briefs.compiled(again).terms] == ["widget -> gadget (typo)"]
+    assert again.text == brief.text and again.sha256 == brief.sha256
+    event = store.events(1)[0]
+    assert (event.actor, event.action) == ("priya", "brief.corrected") and event.details["before"] == brief.compiled
+    with pytest.raises(BriefError, match="keep at least one"):
+        briefs.correct(store, brief.id, corrected.model_copy(update={"terms": [], "retired_claims": []}), actor="p")
+    with pytest.raises(NotFound):
+        briefs.correct(store, 999, corrected, actor="priya")
+
+
+def test_an_upload_is_checked_like_a_file():
+    assert read_brief_bytes("b.md", "\ufeff# Brief\n".encode()) == "# Brief\n"
+    with pytest.raises(BriefError, match="unsupported type .exe"):
+        read_brief_bytes("b.exe", b"text")
+    with pytest.raises(BriefError, match="at most 2 MB"):
+        read_brief_bytes("b.txt", b"a" * (MAX_BYTES + 1))

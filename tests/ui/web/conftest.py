@@ -1,0 +1,89 @@
+"""The app's pages driven by Streamlit's AppTest, on a store seeded from the sandbox over
+real HTTP: pulled, the sample brief added and proposed by the rules engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from connectors.document import Document, DocumentRef
+from staging import changesets
+from staging.agent import briefs
+from staging.agent.brief import read_brief_file
+from staging.agent.propose import propose
+from staging.config import Settings, load_settings
+from staging.models import Changeset
+from staging.pull import pull
+from staging.store import Store
+
+REPO = Path(__file__).resolve().parents[3]
+SAMPLE_BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
+REVIEWER = "priya"
+
+
+@dataclass
+class Workspace:
+    """What a test needs around the app: the store it shows, the settings, the sandbox."""
+
+    store: Store
+    settings: Settings
+    sandbox: object
+
+    def changeset_for(self, title: str, status: str = "proposed") -> Changeset:
+        document = self.store.find_documents(title=title)[0]
+        return next(c for c in changesets.listing(self.store, status=status) if c.document_id == document.id)
+
+    def remote(self, changeset: Changeset) -> Document:
+        tracked = self.store.document(changeset.document_id)
+        return self.settings.connector("notion").fetch(
+            DocumentRef(source="notion", remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title))
+
+
+@pytest.fixture
+def workspace(workdir, sandbox, monkeypatch) -> Iterator[Workspace]:
+    """A pulled sandbox workspace with no brief yet; the reviewer's name is preset."""
+    monkeypatch.setenv("COPYDESK_ACTOR", REVIEWER)
+    settings = load_settings(workdir / "copydesk.toml")
+    store = Store(settings.store_url)
+    pull(store, settings.connector("notion"), actor="test")
+    yield Workspace(store, settings, sandbox)
+    store.close()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def proposed(workspace) -> Workspace:
+    """The workspace with the sample brief proposed: about twenty changesets in the queue."""
+    brief, _ = briefs.add(workspace.store, read_brief_file(SAMPLE_BRIEF), source=SAMPLE_BRIEF.name, actor="test")
+    propose(workspace.store, brief, actor="rules")
+    return workspace
+
+
+@pytest.fixture
+def empty(workdir, monkeypatch) -> Iterator[None]:
+    """A configured workspace that has never pulled."""
+    monkeypatch.setenv("COPYDESK_ACTOR", REVIEWER)
+    yield
+    st.cache_resource.clear()
+
+
+def page(name: str, **query: str) -> AppTest:
+    """One page of the app, run once (as a browser opening its URL would)."""
+    app = AppTest.from_string(f"from ui.web import {name}\n{name}.render()", default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def texts(app: AppTest, kind: str) -> list[str]:
+    return [element.value for element in getattr(app, kind)]
+
+
+def no_traceback(app: AppTest) -> AppTest:
+    assert not app.exception, [e.value for e in app.exception]
+    return app

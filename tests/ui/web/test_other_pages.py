@@ -1,0 +1,86 @@
+"""History, Activity and Sources, and the app's navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from staging import changesets
+from staging.apply import apply
+from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
+
+APP = Path(__file__).resolve().parents[3] / "ui" / "app.py"
+
+
+def _applied(workspace, title: str = "Product overview") -> int:
+    changeset = workspace.changeset_for(title)
+    changesets.approve(workspace.store, changeset.id, actor=REVIEWER)
+    apply(workspace.store, workspace.settings.connector("notion"), changeset.id, actor=REVIEWER)
+    return changeset.id
+
+
+def test_history_shows_who_applied_diffs_and_stages_a_restore(proposed):
+    changeset_id = _applied(proposed)
+    document_id = changesets.get(proposed.store, changeset_id).document_id
+    app = page("history_page")
+    app.selectbox(key="history.document").set_value(document_id).run()
+    no_traceback(app)
+    timeline = app.dataframe[0].value
+    assert list(timeline["what"]) == ["apply", "pull"]
+    assert timeline["who"][0] == REVIEWER and timeline["changeset"][0].startswith(f"#{changeset_id}")
+    assert any("changed" in c and "words" in c for c in texts(app, "caption"))
+    assert "<ins>" in "".join(str(e.proto) for e in app.get("html"))
+
+    app.button(key="history.stage_restore").click().run()
+    restore = changesets.listing(proposed.store, status="proposed")[0]
+    assert restore.document_id == document_id and restore.title.startswith("Restore")
+    assert restore.id != changeset_id
+
+
+def test_history_of_a_page_seen_once_has_no_diff(workspace):
+    app = page("history_page")
+    no_traceback(app)
+    assert any("One revision so far" in i for i in texts(app, "info"))
+
+
+def test_activity_lists_who_did_what_and_filters(proposed):
+    changeset_id = _applied(proposed)
+    app = no_traceback(page("activity_page"))
+    rows = app.dataframe[0].value
+    assert rows["who"][0] == REVIEWER and rows["action"][0] == "changeset.apply.done"
+    assert rows["engine"][0] == "rules" and "Positioning brief" in rows["brief"][0]
+    app.selectbox(key="activity.actor").set_value(REVIEWER).run()
+    assert set(app.dataframe[0].value["who"]) == {REVIEWER}
+    app.text_input(key="activity.changeset").set_value(str(changeset_id)).run()
+    assert set(app.dataframe[0].value["subject"]) == {f"changeset/{changeset_id}"}
+    app.text_input(key="activity.changeset").set_value("abc").run()
+    assert texts(app, "error") == ["'abc' is not a changeset number."]
+
+
+def test_sources_pull_with_progress_and_report_a_failure(workspace):
+    app = no_traceback(page("sources_page"))
+    assert any("Last pull" in m for m in texts(app, "markdown"))
+    app.button(key="sources.check.notion").click().run()
+    assert any("Connected" in s for s in texts(app, "success"))
+    app.button(key="sources.pull.notion").click().run()
+    assert any(s.startswith("Pulled notion") for s in texts(app, "success"))
+    workspace.sandbox.post("faults", {"status": 401, "code": "unauthorized", "count": 5})
+    app.button(key="sources.pull.notion").click().run()
+    no_traceback(app)
+    assert any("failed" in e for e in texts(app, "error"))
+
+
+def test_empty_states(empty):
+    assert any("Never pulled" in i for i in texts(no_traceback(page("sources_page")), "info"))
+    assert any("Nothing tracked yet" in i for i in texts(no_traceback(page("history_page")), "info"))
+    assert any("Nothing recorded yet" in i for i in texts(no_traceback(page("activity_page")), "info"))
+    assert any("No brief yet" in i for i in texts(no_traceback(page("brief_page")), "info"))
+
+
+def test_the_app_opens_on_the_queue(proposed):
+    """Clicking through the navigation is the browser test's part (AppTest switches only to
+    file-based pages)."""
+    app = no_traceback(AppTest.from_file(str(APP), default_timeout=60).run())
+    assert app.title[0].value == "Review queue"
+    assert [b for b in app.button if b.label == "Open"]

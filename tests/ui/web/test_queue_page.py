@@ -1,0 +1,161 @@
+"""The review queue through its widgets: the list, and one changeset from proposed to
+reverted, rejected, edited, in conflict, and failing to apply."""
+
+from __future__ import annotations
+
+from staging import changesets
+from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
+
+PAGE = "Product overview"
+
+
+def _html(app) -> str:
+    return "".join(str(element.proto) for element in app.get("html"))
+
+
+def _actors(workspace, changeset_id: int) -> dict[str, str]:
+    return {e.action: e.actor for e in workspace.store.events(50, subject=changesets.subject(changeset_id))}
+
+
+def test_the_queue_counts_per_status_and_filters(proposed):
+    total = len(changesets.listing(proposed.store))
+    app = no_traceback(page("queue_page"))
+    assert any(f"proposed-badge" in t or "proposed]" in t for t in texts(app, "markdown"))
+    assert any(f"**{total}**" in t for t in texts(app, "markdown"))
+    opens = [b for b in app.button if b.label == "Open"]
+    assert len(opens) == min(total, 25)
+    app.selectbox(key="queue.status").set_value("applied").run()
+    assert "No changesets match." in texts(app, "info")
+    app.selectbox(key="queue.status").set_value("All").run()
+    app.text_input(key="queue.document").set_value("product overv").run()
+    assert [b.label for b in app.button if b.label == "Open"] == ["Open"]
+
+
+def test_open_approve_apply_and_revert_through_the_widgets(proposed):
+    changeset = proposed.changeset_for(PAGE)
+    original = proposed.remote(changeset)
+    rows = changesets.edits(proposed.store, changeset.id)
+
+    app = no_traceback(page("queue_page"))
+    app.button(key=f"open-{changeset.id}").click().run()
+    assert app.query_params["changeset"] == [str(changeset.id)] or app.query_params["changeset"] == str(changeset.id)
+    assert f"#{changeset.id}" in app.title[0].value
+    assert "<ins>" in _html(app) and "<del>" in _html(app)
+
+    app.button(key="approve").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "approved"
+    assert any("Approved" in s for s in texts(app, "success"))
+
+    app.button(key="preview").click().run()
+    assert any("Dry run" in c for c in texts(app, "caption"))
+    assert proposed.remote(changeset) == original
+
+    app.button(key="apply").click().run()
+    no_traceback(app)
+    assert changesets.get(proposed.store, changeset.id).status == "applied"
+    applied = {b.id: b.text for b in proposed.remote(changeset).blocks}
+    assert all(applied[row.block_id] == row.after for row in rows)
+
+    app.button(key="revert").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "reverted"
+    assert proposed.remote(changeset).blocks == original.blocks
+    assert {_actors(proposed, changeset.id)[a] for a in
+            ("changeset.approved", "changeset.apply.done", "changeset.revert.done")} == {REVIEWER}
+
+
+def test_reject_records_the_reason(proposed):
+    changeset = proposed.changeset_for(PAGE)
+    app = page("queue_page", changeset=str(changeset.id))
+    app.text_input(key=f"reject-reason-{changeset.id}").set_value("off-brand")
+    app.button(key="reject").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "rejected"
+    event = proposed.store.events(1, subject=changesets.subject(changeset.id))[0]
+    assert (event.action, event.details["reason"], event.actor) == ("changeset.rejected", "off-brand", REVIEWER)
+    assert any("nothing more to do" in i for i in texts(app, "info"))
+
+
+def test_edit_one_edit_and_drop_another_then_approve(proposed):
+    changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
+                     if len(changesets.edits(proposed.store, c.id)) >= 2)
+    first, second = changesets.edits(proposed.store, changeset.id)[:2]
+    app = page("queue_page", changeset=str(changeset.id))
+    app.radio(key=f"choice-{changeset.id}-{first.block_id}").set_value("Edit text").run()
+    app.text_area(key=f"text-{changeset.id}-{first.block_id}").set_value("A reviewer's own sentence.")
+    app.radio(key=f"choice-{changeset.id}-{second.block_id}").set_value("Drop")
+    app.button(key="approve").click().run()
+    no_traceback(app)
+    rows = {r.block_id: r for r in changesets.edits(proposed.store, changeset.id)}
+    assert rows[first.block_id].after == "A reviewer's own sentence."
+    assert rows[first.block_id].proposed_after == first.proposed_after
+    assert rows[second.block_id].dropped
+    assert second.block_id not in {r.block_id for r in changesets.to_write(proposed.store, changeset.id)}
+
+
+def test_an_outside_edit_shows_the_three_way_view_and_re_proposes(proposed):
+    changeset = proposed.changeset_for(PAGE)
+    row = changesets.edits(proposed.store, changeset.id)[0]
+    changesets.approve(proposed.store, changeset.id, actor="someone")
+    last_word = row.before.rstrip(".").split()[-1]
+    proposed.sandbox.post("edit", {"id": row.block_id, "find": last_word, "replace": last_word + " today"})
+
+    app = page("queue_page", changeset=str(changeset.id))
+    app.button(key="apply").click().run()
+    no_traceback(app)
+    assert changesets.get(proposed.store, changeset.id).status == "conflict"
+    assert any("no longer read what the changeset expects" in e for e in texts(app, "error"))
+    shown = _html(app)
+    assert "in the tool now" in shown and "base (when staged)" in shown and "today" in shown
+
+    app.button(key="repropose").click().run()
+    no_traceback(app)
+    assert changesets.get(proposed.store, changeset.id).status == "superseded"
+    fresh = changesets.listing(proposed.store, status="proposed")[0]
+    assert fresh.document_id == changeset.document_id
+    carried = {r.block_id: r.after for r in changesets.edits(proposed.store, fresh.id)}
+    assert "today" in carried[row.block_id] and carried[row.block_id] != row.after
+
+
+def test_a_failing_apply_is_one_readable_error_and_the_changeset_says_failed(proposed):
+    changeset = proposed.changeset_for(PAGE)
+    changesets.approve(proposed.store, changeset.id, actor="someone")
+    proposed.sandbox.post("faults", {"status": 400, "code": "validation_error", "match": "PATCH"})
+    app = page("queue_page", changeset=str(changeset.id))
+    app.button(key="apply").click().run()
+    no_traceback(app)
+    assert changesets.get(proposed.store, changeset.id).status == "failed"
+    assert app.error and all("Traceback" not in e for e in texts(app, "error"))
+    proposed.sandbox.post("faults", {"clear": True})
+    app.button(key="apply").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "applied"
+
+
+def test_bulk_approve_then_apply_the_selected(proposed):
+    chosen = [c.id for c in changesets.listing(proposed.store, status="proposed")
+              if not any(r.flag for r in changesets.edits(proposed.store, c.id))][:3]
+    app = page("queue_page")
+    for changeset_id in chosen:
+        app.checkbox(key=f"pick-{changeset_id}").check()
+    app.run()
+    app.button(key="bulk-approve").click().run()
+    assert {changesets.get(proposed.store, i).status for i in chosen} == {"approved"}
+    assert all(app.checkbox(key=f"pick-{i}").value for i in chosen)  # the selection survives the action
+    app.button(key="bulk-apply").click().run()
+    no_traceback(app)
+    assert {changesets.get(proposed.store, i).status for i in chosen} == {"applied"}
+    assert any("applied" in s for s in texts(app, "success"))
+
+
+def test_without_a_name_nothing_is_approved(proposed, monkeypatch):
+    monkeypatch.delenv("COPYDESK_ACTOR")
+    changeset = proposed.changeset_for(PAGE)
+    app = page("queue_page", changeset=str(changeset.id))
+    assert app.button(key="approve").disabled
+    assert any("Enter your name" in i for i in texts(app, "info"))
+    app.sidebar.text_input[0].set_value("sam").run()
+    app.button(key="approve").click().run()
+    assert changesets.get(proposed.store, changeset.id).approved_by == "sam"
+
+
+def test_empty_queue_and_unknown_changeset(empty):
+    assert any("queue is empty" in i for i in texts(no_traceback(page("queue_page")), "info"))
+    assert any("No changeset 99" in e for e in texts(page("queue_page", changeset="99"), "error"))
