@@ -44,8 +44,48 @@ def char_opcodes(before: str, after: str) -> list[tuple[str, int, int, int, int]
     a_at, b_at = _offsets(a), _offsets(b)
     return [
         (tag, a_at[i1], a_at[i2], b_at[j1], b_at[j2])
-        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        for tag, i1, i2, j1, j2 in token_opcodes(a, b)
     ]
+
+
+# Above this many tokens, sentences are aligned first and words only within changed
+# sentences: SequenceMatcher is quadratic on long inputs with repetitive words.
+_LONG_TEXT = 400
+_SENTENCE_END = {".", "!", "?"}
+
+
+def token_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes aligning two token lists; long texts sentence by sentence first."""
+    if len(a) + len(b) <= _LONG_TEXT:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    cuts_a, cuts_b = _sentence_cuts(a), _sentence_cuts(b)
+    keys_a = ["".join(a[s:e]) for s, e in zip(cuts_a, cuts_a[1:])]
+    keys_b = ["".join(b[s:e]) for s, e in zip(cuts_b, cuts_b[1:])]
+    opcodes = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes():
+        a1, a2, b1, b2 = cuts_a[i1], cuts_a[i2], cuts_b[j1], cuts_b[j2]
+        if tag == "equal":
+            opcodes.append(("equal", a1, a2, b1, b2))
+            continue
+        for sub, k1, k2, m1, m2 in SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False).get_opcodes():
+            opcodes.append((sub, a1 + k1, a1 + k2, b1 + m1, b1 + m2))
+    return opcodes
+
+
+def _sentence_cuts(tokens: list[str]) -> list[int]:
+    """Token offsets where sentences start, plus the end.
+
+    A sentence keeps the whitespace after it: cut off, each space or line break would be a
+    "sentence" of its own, the same key a thousand times over, and SequenceMatcher is
+    quadratic in repeated keys.
+    """
+    cuts = [0]
+    for index in range(1, len(tokens)):
+        previous = tokens[index - 1]
+        if "\n" in previous or (previous.isspace() and index > 1 and tokens[index - 2] in _SENTENCE_END):
+            cuts.append(index)
+    cuts.append(len(tokens))
+    return cuts
 
 
 def _offsets(tokens: list[str]) -> list[int]:

@@ -3,7 +3,8 @@
 Text is split into words, whitespace runs and single punctuation marks (the tokeniser the
 connectors use to carry formatting across an edit, so a diff and an apply always agree), and
 the standard library's `difflib.SequenceMatcher` (with autojunk off, so frequent words like "the" still
-anchor the match) aligns the tokens. Documents are aligned block by block first: by block id
+anchor the match) aligns the tokens (`connectors.text.token_opcodes`, sentence by sentence first in long
+texts). Documents are aligned block by block first: by block id
 when the tool's ids are stable (Notion, Webflow), by text otherwise (Google Docs paragraphs).
 """
 
@@ -15,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Literal, Sequence
 
 from connectors.document import Block, Document
-from connectors.text import tokenize
+from connectors.text import token_opcodes, tokenize
 
 OpKind = Literal["equal", "insert", "delete", "fold"]  # fold: an unchanged stretch shown folded
 
@@ -46,7 +47,7 @@ def diff_words(before: str, after: str) -> tuple[Op, ...]:
     rewritten phrase reads as one replacement rather than word-by-word confetti.
     """
     a, b = tokenize(before), tokenize(after)
-    opcodes = _opcodes(a, b)
+    opcodes = token_opcodes(a, b)
     ops: list[Op] = []
     deleted, inserted = "", ""
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
@@ -60,45 +61,6 @@ def diff_words(before: str, after: str) -> tuple[Op, ...]:
         inserted += "".join(b[j1:j2])
     _flush(ops, deleted, inserted)
     return tuple(ops)
-
-
-# Above this many tokens, sentences are aligned first and words only within changed
-# sentences: SequenceMatcher is quadratic on long inputs with repetitive words.
-_LONG_TEXT = 2000
-_SENTENCE_END = {".", "!", "?"}
-
-
-def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    if len(a) + len(b) <= _LONG_TEXT:
-        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    cuts_a, cuts_b = _sentence_cuts(a), _sentence_cuts(b)
-    keys_a = ["".join(a[s:e]) for s, e in zip(cuts_a, cuts_a[1:])]
-    keys_b = ["".join(b[s:e]) for s, e in zip(cuts_b, cuts_b[1:])]
-    opcodes = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes():
-        a1, a2, b1, b2 = cuts_a[i1], cuts_a[i2], cuts_b[j1], cuts_b[j2]
-        if tag == "equal":
-            opcodes.append(("equal", a1, a2, b1, b2))
-            continue
-        for sub, k1, k2, m1, m2 in SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False).get_opcodes():
-            opcodes.append((sub, a1 + k1, a1 + k2, b1 + m1, b1 + m2))
-    return opcodes
-
-
-def _sentence_cuts(tokens: list[str]) -> list[int]:
-    """Token offsets where sentences start, plus the end.
-
-    A sentence keeps the whitespace after it: cut off, each space or line break would be a
-    "sentence" of its own, the same key a thousand times over, and SequenceMatcher is
-    quadratic in repeated keys.
-    """
-    cuts = [0]
-    for index in range(1, len(tokens)):
-        previous = tokens[index - 1]
-        if "\n" in previous or (previous.isspace() and index > 1 and tokens[index - 2] in _SENTENCE_END):
-            cuts.append(index)
-    cuts.append(len(tokens))
-    return cuts
 
 
 def fold(ops: Sequence[Op], *, keep: int = 12) -> list[Op]:

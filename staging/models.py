@@ -85,7 +85,7 @@ class Event(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str
     action: str
-    subject: str = ""
+    subject: str = Field(default="", index=True)  # the app's audit trail of one changeset filters on it
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 

@@ -59,8 +59,8 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
         raise ConfigError(f"Unknown status {filters.status!r}; use one of: {', '.join(STATUSES)}.")
     if limit < 1 or offset < 0:
         raise ConfigError("A queue page needs limit ≥ 1 and offset ≥ 0.")
+    total = count(store, filters)
     with store.session() as session:
-        total = session.exec(_where(select(func.count()).select_from(Changeset), filters)).one()
         query = _where(select(Changeset, TrackedDocument.title), filters)
         found = list(session.exec(query.order_by(col(Changeset.id).desc()).offset(offset).limit(limit)))
         ids = [c.id for c, _ in found]
@@ -71,6 +71,12 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
                 source=c.source, edits=sizes.get(c.id, 0), proposed_by=c.proposed_by, approved_by=c.approved_by,
                 brief_id=c.brief_id, updated_at=c.updated_at) for c, title in found]
     return Page(rows=rows, total=total, offset=offset, limit=limit)
+
+
+def count(store: Store, filters: Filters = Filters()) -> int:
+    """How many changesets match the filters."""
+    with store.session() as session:
+        return session.exec(_where(select(func.count()).select_from(Changeset), filters)).one()
 
 
 def counts(store: Store, filters: Filters = Filters()) -> dict[str, int]:

@@ -47,7 +47,7 @@ def _queue(ws: Workspace) -> None:
     counts = queue.counts(ws.store, filters)
     if counts:
         st.markdown("  ".join(f"{badge(status)} **{n}**" for status, n in counts.items()))
-    total_pages = queue.page(ws.store, filters, limit=PAGE_SIZE).pages
+    total_pages = max(1, -(-queue.count(ws.store, filters) // PAGE_SIZE))
     page_number = st.number_input("Page", min_value=1, max_value=total_pages, value=1, step=1,
                                   key=f"queue.page.{hash(filters)}", help=f"{total_pages} page(s)")
     shown = queue.page(ws.store, filters, offset=(int(page_number) - 1) * PAGE_SIZE, limit=PAGE_SIZE)
