@@ -20,6 +20,7 @@ test: $(BIN)/.installed  ## the whole suite (PostgreSQL half when COPYDESK_TEST_
 bench: $(BIN)/.installed  ## diff benchmark, then the pull benchmark on a 1,000-page synthetic workspace
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/agent.py
+	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/pull.py
 
 clean:
