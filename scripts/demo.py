@@ -5,12 +5,15 @@
 behind copydesk's back (the sandbox admin API), 5. `copydesk status`, `copydesk pull` again
 and `copydesk diff` of the page, 6. a changeset: staged by hand, reviewed, approved, applied
 (a dry run first), then reverted, with the audit log, 7. a positioning brief added and
-turned into proposed changesets by the offline rules engine. The sandbox is stopped at the end;
+turned into proposed changesets by the offline rules engine, 8. the review app opened on
+that queue (brief → queue → approve → apply → revert → history, no terminal needed) until
+Ctrl-C. `--no-ui` (or no terminal on stdin) skips step 8. The sandbox is stopped at the end;
 .demo/ is kept so you can go on with `cd .demo && ../.venv/bin/copydesk log`.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -86,7 +89,20 @@ def edit_behind_copydesks_back(base_url: str, token: str) -> None:
     print(f"A colleague changed {FIND!r} to {REPLACE!r} on {PAGE!r} directly in Notion.")
 
 
+def review_app(port: int) -> None:
+    """Serve the review app on the demo's store until Ctrl-C, opening the browser if there is one."""
+    print(f"The review app opens at http://127.0.0.1:{port} with the proposed changesets in its queue: open one, "
+          "approve, apply and revert it with a click. Ctrl-C stops the app and the sandbox.", flush=True)
+    try:
+        subprocess.run([COPYDESK, "ui", "--port", str(port), "--open"], cwd=DEMO)
+    except KeyboardInterrupt:
+        pass
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-ui", action="store_true", help="Stop after proposing; do not open the review app.")
+    open_app = not parser.parse_args().no_ui and sys.stdin.isatty()
     shutil.rmtree(DEMO, ignore_errors=True)
     DEMO.mkdir()
     port = free_port()
@@ -131,10 +147,14 @@ def main() -> None:
         run("brief", "show")
         run("propose")
         run("changesets", "--status", "proposed")
+        if open_app:
+            step("12. The review app: the same queue, for people who do not live in a terminal")
+            review_app(free_port(8501))
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"\nDone. The store is in {DEMO / '.copydesk'}; try: cd .demo && ../.venv/bin/copydesk log")
+    print(f"\nDone. The store is in {DEMO / '.copydesk'}; try: cd .demo && ../.venv/bin/copydesk log "
+          f"(and `copydesk sandbox --port {port}` beside `copydesk ui` to apply from the app)")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import webbrowser
 from pathlib import Path
 from typing import Any, Optional
 
+import httpx
 import typer
 from rich.progress import Progress
 from rich.table import Table
@@ -143,15 +146,33 @@ def ui_command(
     c = context(ctx)
     load_settings(c.config_path)  # a broken config is reported here, in one line, not in the browser
     command = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).with_name("app.py")),
-               "--server.address", host, "--server.port", str(port), "--server.headless", str(not open_browser).lower(),
+               "--server.address", host, "--server.port", str(port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
                "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none", "--theme.base", "light"]
-    err.print(f"copydesk review app on http://{host}:{port} (Ctrl-C stops it)")
+    url = f"http://{host}:{port}"
+    err.print(f"copydesk review app on {url} (Ctrl-C stops it)")
+    server = subprocess.Popen(command, env=os.environ | {"COPYDESK_CONFIG": str(c.config_path)})
     try:
-        code = subprocess.call(command, env=os.environ | {"COPYDESK_CONFIG": str(c.config_path)})
+        if open_browser and _serving(url, server):
+            webbrowser.open(url)
+        code = server.wait()
     except KeyboardInterrupt:
+        server.terminate()
+        server.wait(timeout=10)
         code = 0
     raise typer.Exit(code)
+
+
+def _serving(url: str, server: subprocess.Popen) -> bool:
+    """Whether the app answers its health check within 30 s (False if it exited)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return False
 
 
 @app.command("pull")
