@@ -11,8 +11,8 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-demo: $(BIN)/.installed  ## start the sandbox, snapshot it, edit behind copydesk's back, show log and diff
-	$(BIN)/python scripts/demo.py
+demo: $(BIN)/.installed  ## the whole story on the sandbox, ending in the review app (ARGS=--no-ui to skip it)
+	$(BIN)/python scripts/demo.py $(ARGS)
 
 test: $(BIN)/.installed  ## the whole suite (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m pytest -q

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from staging.config import config_text
-from tests.ui.conftest import cli
+from tests.ui.conftest import cli, runner
 from ui.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,3 +99,9 @@ def test_remote_down_and_missing_config_explain_the_next_step(tmp_path, monkeypa
     down = cli("pull")
     assert down.exit_code == 1 and "copydesk sandbox" in down.stderr
     assert cli("log", "--json").stdout.strip() == "[]"
+
+
+def test_ui_without_a_config_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["ui"])
+    assert result.exit_code == 1 and "copydesk init --sandbox" in result.stderr
