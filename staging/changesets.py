@@ -232,8 +232,9 @@ def approve(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
         raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
     pending = [r.block_id for r in kept if unresolved(r) and r.block_id not in revised]
     if kept and len(pending) == len(kept):
-        raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: give the "
-                          f"new text with --edit {pending[0]}=TEXT (one per flagged block), or reject it.")
+        raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: write the "
+                          f"new text of each flagged block (\"Edit text\" in the app, --edit {pending[0][:8]}=TEXT on "
+                          "the command line), or reject it.")
     details: dict[str, Any] = {"edited": revised} if revised else {}
     if left_out:
         details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}

@@ -205,7 +205,7 @@ def _rationale(compiled: CompiledBrief, flags: dict[str, list[str]]) -> str:
     text = compiled.summary
     claims = sorted({c for found in flags.values() for c in found})
     if claims:
-        text += (" Retired claims on this page are flagged for a person to rewrite (approve --edit BLOCK=TEXT): "
+        text += (" Retired claims on this page are flagged for a person to rewrite when approving: "
                  + "; ".join(claims) + ".")
     return text.strip()
 

@@ -14,9 +14,10 @@ STYLE = """<style>
 .cd-diff { font-size: 0.95rem; line-height: 1.6; white-space: pre-wrap; padding: .5rem .75rem;
            border: 1px solid rgba(128,128,128,.25); border-radius: .4rem; }
 .cd-diff ins { background: #d3f5d8; color: #0b5d1e; text-decoration: none; padding: 0 1px; }
-.cd-diff del { background: #fbd9d7; color: #8c1c13; padding: 0 1px; }
+.cd-diff del { background: #fbd9d7; color: #8c1c13; padding: 0 1px; margin-right: 3px; }
 .cd-diff details.fold { display: inline; color: #777; }
 .cd-diff details.fold summary { display: inline; cursor: pointer; font-style: italic; }
+.stTextArea textarea { font-size: 0.95rem; }
 .cd-label { font-size: .8rem; color: #777; text-transform: uppercase; letter-spacing: .04em; }
 </style>"""
 

@@ -48,8 +48,9 @@ def _queue(ws: Workspace) -> None:
     if counts:
         st.markdown("  ".join(f"{badge(status)} **{n}**" for status, n in counts.items()))
     total_pages = max(1, -(-queue.count(ws.store, filters) // PAGE_SIZE))
-    page_number = st.number_input("Page", min_value=1, max_value=total_pages, value=1, step=1,
-                                  key=f"queue.page.{hash(filters)}", help=f"{total_pages} page(s)")
+    page_number = st.columns([1, 5])[0].number_input(
+        "Page", min_value=1, max_value=total_pages, value=1, step=1, key=f"queue.page.{hash(filters)}",
+        help=f"{total_pages} page(s) of {PAGE_SIZE}")
     shown = queue.page(ws.store, filters, offset=(int(page_number) - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if not shown.rows:
         st.info("No changesets match." if any(vars(filters).values()) else
@@ -81,7 +82,8 @@ def _row(row: queue.Row) -> bool:
     selected = pick.checkbox("select", key=f"pick-{row.id}", label_visibility="collapsed")
     number.markdown(f"**#{row.id}**")
     status.markdown(badge(row.status))
-    what.markdown(f"**{_plain(row.document_title)}** · {_plain(row.title)}  \n"
+    title = row.title.removesuffix(f": {row.document_title}")
+    what.markdown(f"**{_plain(row.document_title)}** · {_plain(title)}  \n"
                   f":gray[{row.source} · by {_plain(row.proposed_by)}]")
     size.caption(f"{row.edits} edit{'s' if row.edits != 1 else ''}")
     updated.caption(ago(row.updated_at))
@@ -180,21 +182,21 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str) -> tuple[str, str
     if row.confidence is not None:
         meta.append(f"confidence {row.confidence:.0%}")
     st.markdown(" · ".join(meta))
-    if row.flag:
+    needs_text = changesets.unresolved(row)
+    if needs_text:
         st.warning(f"Retired claim: {row.flag}. Rules never rewrite a claim: write the new text, or drop this edit.")
+    elif row.flag:
+        st.warning(f"This block also makes the retired claim “{row.flag}”: rewrite it in the new text if it must go.")
     if changeset.status == "conflict" and row.block_id in changeset.conflicts:
         diffs.three_way(row.before, row.after, changeset.conflicts[row.block_id])
-    elif mode == "Inline":
-        diffs.inline(row.before, row.after)
-    else:
-        diffs.side_by_side(row.before, row.after)
+    elif not (needs_text and changeset.status == "proposed"):  # else the edit box below shows the text
+        (diffs.inline if mode == "Inline" else diffs.side_by_side)(row.before, row.after)
     if row.dropped:
         st.caption("Dropped by the reviewer: not written.")
     if row.after != row.proposed_after:
         st.caption(f"Proposed text, changed by the reviewer: {row.proposed_after}")
     if changeset.status != "proposed":
         return _ACCEPT, row.after
-    needs_text = changesets.unresolved(row)
     choice = st.radio("This edit", [_ACCEPT, _DROP, _EDIT], index=2 if needs_text else 0, horizontal=True,
                       key=f"choice-{changeset.id}-{row.block_id}", label_visibility="collapsed")
     text = row.after
@@ -241,7 +243,10 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     approve, reject, reason = st.columns([1, 1, 3], vertical_alignment="bottom")
     why = reason.text_input("Reason for rejecting (optional)", key=f"reject-reason-{changeset.id}")
     if approve.button("Approve", type="primary", disabled=not reviewer, key="approve"):
-        edited = {b: text for b, (choice, text) in choices.items() if choice == _EDIT}
+        # A flagged edit opens on "Edit text" with its old wording: unchanged, it is no rewrite, so
+        # approve() still refuses a changeset whose retired claims nobody rewrote, as the CLI does.
+        current = {row.block_id: row.after for row in rows}
+        edited = {b: text for b, (choice, text) in choices.items() if choice == _EDIT and text != current[b]}
         dropped = [b for b, (choice, _) in choices.items() if choice == _DROP]
         with reported():
             changesets.approve(ws.store, changeset.id, actor=reviewer, changes=edited, dropped=dropped,

@@ -159,3 +159,18 @@ def test_without_a_name_nothing_is_approved(proposed, monkeypatch):
 def test_empty_queue_and_unknown_changeset(empty):
     assert any("queue is empty" in i for i in texts(no_traceback(page("queue_page")), "info"))
     assert any("No changeset 99" in e for e in texts(page("queue_page", changeset="99"), "error"))
+
+
+def test_a_flag_only_changeset_needs_the_reviewers_text(proposed):
+    changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
+                     if all(changesets.unresolved(r) for r in changesets.edits(proposed.store, c.id)))
+    row = changesets.edits(proposed.store, changeset.id)[0]
+    app = page("queue_page", changeset=str(changeset.id))
+    assert app.radio(key=f"choice-{changeset.id}-{row.block_id}").value == "Edit text"
+    app.button(key="approve").click().run()
+    assert any("only flags retired claims" in e and '"Edit text"' in e for e in texts(app, "error"))
+    assert changesets.get(proposed.store, changeset.id).status == "proposed"
+    app.text_area(key=f"text-{changeset.id}-{row.block_id}").set_value("Setup takes an afternoon with our team.")
+    app.button(key="approve").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "approved"
+    assert changesets.to_write(proposed.store, changeset.id)[0].after == "Setup takes an afternoon with our team."

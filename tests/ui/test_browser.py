@@ -1,0 +1,254 @@
+"""The review app end to end in a real browser: the `copydesk ui` server as a user starts it,
+driven by Playwright through headless Chromium, with every write checked in the Notion
+sandbox over HTTP rather than in the store, so a UI that only claims success fails.
+
+Needs Debian's /usr/bin/chromium (`.ci/run` installs it); `playwright install` is never used.
+Screenshots of the queue and of a diff (and of the page when a step fails) and the server's
+output are saved in test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+
+from connectors.document import Document, DocumentRef
+from tests.conftest import REPO, SandboxAdmin
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+COPYDESK = Path(sys.executable).with_name("copydesk")
+SAMPLE_BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
+ARTIFACTS = REPO / "test-artifacts"
+STEP_TIMEOUT_MS = 30_000
+REVIEWER = "Priya (browser test)"
+PAGE_TITLE = "Product overview"
+TAGLINE = "the AI support engineer for your team"
+RETIRED_CLAIM = "cuts support tickets by 40%"
+REWRITTEN_CLAIM = "HelpHive resolves tickets end to end"
+
+
+@pytest.fixture
+def chromium_path() -> Path:
+    """CI must run this test, so a missing browser there is an error; on a laptop it is a skip."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run should have installed Debian's chromium.")
+        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium, or run .ci/run)")
+    return CHROMIUM
+
+
+@pytest.fixture
+def pulled(workdir: Path) -> Path:
+    """The working directory after a first `copydesk pull`, done by the real command."""
+    result = subprocess.run([str(COPYDESK), "pull"], cwd=workdir, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return workdir
+
+
+@pytest.fixture
+def app_url(pulled: Path) -> Iterator[str]:
+    """`copydesk ui` on a free port, in its own process group: the command runs Streamlit as a
+    child, and stopping only the parent would leave that server running. Its output goes to
+    test-artifacts/, since the browser is shown no tracebacks."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    log_path = ARTIFACTS / "ui-server.log"
+    log = log_path.open("w")
+    server = subprocess.Popen([str(COPYDESK), "ui", "--port", str(port)], cwd=pulled, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(url, server, log_path)
+        yield url
+    finally:
+        _stop_group(server)
+        log.close()
+
+
+@pytest.fixture
+def page(chromium_path: Path) -> Iterator[Page]:
+    """A new browser with a fresh profile (launch() makes one) per test, so no session, cookie
+    or cache carries over from another run; every wait is bounded by STEP_TIMEOUT_MS."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.set_default_timeout(STEP_TIMEOUT_MS)
+            expect.set_options(timeout=STEP_TIMEOUT_MS)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def test_review_a_proposed_changeset_from_brief_to_revert(page: Page, app_url: str, sandbox: SandboxAdmin):
+    before = _notion_page(sandbox, PAGE_TITLE)
+    with _screenshot_on_failure(page):
+        page.goto(app_url)
+        name = page.get_by_role("textbox", name="Your name")
+        name.fill(REVIEWER)
+        name.press("Enter")
+        expect(page.get_by_text("The queue is empty")).to_be_visible()
+
+        page.get_by_role("link", name="Brief").click()
+        expect(page.get_by_role("heading", name="Brief")).to_be_visible()
+        expect(page.get_by_role("textbox", name="Your name")).to_have_value(REVIEWER)
+        page.locator("input[type=file]").set_input_files(SAMPLE_BRIEF)
+        expect(page.get_by_text(SAMPLE_BRIEF.name)).to_be_visible()
+        page.get_by_role("button", name="Add brief").click()
+        expect(page.get_by_text("Added brief #1")).to_be_visible()
+
+        expect(page.get_by_role("radiogroup", name="Engine").get_by_role("radio").first).to_be_checked()
+        page.get_by_role("button", name="Propose changes").click()
+        expect(page.get_by_text("Changesets staged")).to_be_visible()
+        page.get_by_role("button", name=f"· Positioning brief: HelpHive becomes the AI support engineer: "
+                                        f"{PAGE_TITLE}").click()
+
+        expect(page.get_by_role("heading", name=PAGE_TITLE)).to_be_visible()
+        expect(page.locator(".cd-diff ins").first).to_be_visible()
+        _screenshot(page, "changeset-diff.png")
+        page.get_by_text("Side by side", exact=True).click()
+        expect(page.get_by_text("before", exact=True).first).to_be_visible()
+        _screenshot(page, "changeset-diff-side-by-side.png")
+        _settle_flagged_edits(page)
+        page.get_by_role("button", name="Approve", exact=True).click()
+        expect(page.get_by_text("Approved #")).to_be_visible()
+        expect(page.get_by_text("Proposed text, changed by the reviewer")).to_be_visible()
+
+        page.get_by_role("button", name="Apply", exact=True).click()
+        expect(page.get_by_text("is now applied")).to_be_visible()
+        applied = _notion_page(sandbox, PAGE_TITLE).text
+        assert TAGLINE in applied and REWRITTEN_CLAIM in applied
+        assert applied.count(RETIRED_CLAIM) == before.text.count(RETIRED_CLAIM) - 1, "dropped edits were written"
+
+        page.get_by_role("button", name="Revert", exact=True).click()
+        expect(page.get_by_text("is now reverted")).to_be_visible()
+        assert _readings(_notion_page(sandbox, PAGE_TITLE)) == _readings(before)
+
+        page.get_by_role("button", name="← Back to the queue").click()
+        expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+        expect(page.get_by_text("reverted").first).to_be_visible()
+        _screenshot(page, "queue.png")
+
+
+def _settle_flagged_edits(page: Page) -> None:
+    """Edits that only flag a retired claim open on "Edit text" with the old wording: the
+    callout gets a rewrite, as a reviewer would type it; the table cells are dropped."""
+    flagged = [group for group in _edit_choices(page) if group.get_by_label("Edit text").is_checked()]
+    assert len(flagged) == 3, "the rules flag three retired claims on Product overview"
+    for group in flagged:
+        new_text = page.locator(f".st-key-text-{_key_suffix(group)} textarea")
+        wording = new_text.input_value()
+        if wording.startswith("The short version"):
+            rewritten = wording.replace(f"HelpHive {RETIRED_CLAIM}", REWRITTEN_CLAIM)
+            assert rewritten != wording, wording
+            new_text.fill(rewritten)
+            new_text.press("Control+Enter")
+        else:
+            group.get_by_text("Drop", exact=True).click()
+            expect(group.get_by_label("Drop")).to_be_checked()
+            expect(new_text).to_have_count(0)
+
+
+def _edit_choices(page: Page) -> list[Locator]:
+    """Each edit's Accept / Drop / Edit text radio, found by its widget key (choice-ID-BLOCK)."""
+    _wait_until_idle(page)
+    return page.locator("[class*='st-key-choice-']").all()
+
+
+def _key_suffix(group: Locator) -> str:
+    key_class = next(c for c in (group.get_attribute("class") or "").split() if c.startswith("st-key-choice-"))
+    return key_class.removeprefix("st-key-choice-")
+
+
+def _notion_page(sandbox: SandboxAdmin, title: str) -> Document:
+    """The page as Notion serves it now, read by the connector over the sandbox's HTTP API."""
+    connector = sandbox.connector()
+    try:
+        ref: DocumentRef = next(r for r in connector.list_changed(None) if r.title == title)
+        return connector.fetch(ref)
+    finally:
+        connector.close()
+
+
+def _readings(document: Document) -> list[tuple]:
+    """What a reader sees, block by block: text with its formatting, not edit timestamps."""
+    return [(block.id, block.kind, block.text, block.spans, block.attrs) for block in document.blocks]
+
+
+def _screenshot(page: Page, name: str) -> None:
+    """The whole page once the run has finished. Streamlit scrolls its main block, not the
+    document, so a full-page screenshot would stop at the viewport: the viewport is stretched
+    to the content for the shot instead."""
+    _wait_until_idle(page)
+    viewport = page.viewport_size or {"width": 1400, "height": 1000}
+    content = page.get_by_test_id("stMainBlockContainer").evaluate("element => element.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], content + 120)})
+    try:
+        _wait_until_idle(page)
+        page.screenshot(path=ARTIFACTS / name)
+    finally:
+        page.set_viewport_size(viewport)
+
+
+def _wait_until_idle(page: Page) -> None:
+    """Until the script run has finished: while it runs, Streamlit keeps showing the previous
+    run's elements (marked stale) where the new run has not drawn yet."""
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0)
+    expect(page.locator("[data-stale='true']")).to_have_count(0)
+
+
+@contextmanager
+def _screenshot_on_failure(page: Page) -> Iterator[None]:
+    try:
+        yield
+    except Exception:
+        page.screenshot(path=ARTIFACTS / "failure.png", full_page=True)
+        raise
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"`copydesk ui` exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"`copydesk ui` was not healthy within {seconds:.0f} s:\n{log.read_text()}")
+
+
+def _stop_group(server: subprocess.Popen, seconds: float = 10) -> None:
+    """SIGTERM to the whole group, then SIGKILL to whatever is left after `seconds`."""
+    os.killpg(server.pid, signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        server.poll()
+        try:
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=seconds)
