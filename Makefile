@@ -14,8 +14,8 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed  ## the whole story on the sandbox, ending in the review app (ARGS=--no-ui to skip it)
 	$(BIN)/python scripts/demo.py $(ARGS)
 
-test: $(BIN)/.installed  ## the whole suite (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
-	$(BIN)/python -m pytest -q
+test: $(BIN)/.installed  ## the whole suite on two workers (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
+	$(BIN)/python -m pytest -q -n 2
 
 bench: $(BIN)/.installed  ## diff benchmark, then the pull benchmark on a 1,000-page synthetic workspace
 	$(BIN)/python bench/diff.py

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from connectors.errors import Conflict, NotFound
+from connectors.errors import Conflict, CopydeskError, LossyEdit, NotFound
 from staging import apply as applying
 from staging import changesets, queue
 from staging.agent import briefs
@@ -124,7 +124,7 @@ def _bulk_one(ws: Workspace, changeset_id: int, reviewer: str, approve: bool) ->
                               ).changeset.status
     except Conflict:
         return "conflict"
-    except Exception as error:  # noqa: BLE001 — one changeset's failure must not stop the batch
+    except CopydeskError as error:  # one changeset's refusal or failure must not stop the batch
         return f"not {'approved' if approve else 'applied'} ({error})"
 
 
@@ -270,10 +270,22 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
             outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer or "preview",
                           dry_run=True)
             st.session_state[f"preview-{changeset.id}"] = outcome.writes
+    lossy_key = f"lossy-{changeset.id}"
+    options = {}
+    if operation == "apply" and st.session_state.get(lossy_key):
+        options["allow_lossy"] = st.checkbox("Write even where formatting cannot be kept exactly",
+                                             key=f"allow-lossy-{changeset.id}")
     if go.button(verb, type="primary", disabled=not reviewer, key=operation):
         with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {changeset.source}…"):
-            with reported():
-                outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer)
+            try:
+                outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
+                              **options)
+            except LossyEdit as error:
+                st.session_state[lossy_key] = True
+                flash("error", f"{error} In the app: tick the box above Apply to accept the loss.")
+            except CopydeskError as error:
+                flash("error", str(error))
+            else:
                 flash("success", f"{verb}: #{changeset.id} is now {outcome.changeset.status}"
                       + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
         st.session_state.pop(f"preview-{changeset.id}", None)

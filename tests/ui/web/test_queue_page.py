@@ -4,6 +4,7 @@ reverted, rejected, edited, in conflict, and failing to apply."""
 from __future__ import annotations
 
 from staging import changesets
+from staging.changesets import ProposedEdit
 from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
 
 PAGE = "Product overview"
@@ -174,3 +175,21 @@ def test_a_flag_only_changeset_needs_the_reviewers_text(proposed):
     app.button(key="approve").click().run()
     assert changesets.get(proposed.store, changeset.id).status == "approved"
     assert changesets.to_write(proposed.store, changeset.id)[0].after == "Setup takes an afternoon with our team."
+
+
+def test_a_lossy_apply_is_refused_until_the_reviewer_accepts_the_loss(workspace):
+    block, tracked = next((b, d) for d in workspace.store.documents()
+                          for b in workspace.store.load(changesets.revision_of(workspace.store, d.head_revision_id)).blocks
+                          if b.editable and any(s.mention for s in b.spans))
+    mention = next(s for s in block.spans if s.mention)
+    lossy_text = block.text.replace(mention.text, "someone", 1)
+    changeset = changesets.stage(workspace.store, tracked, [ProposedEdit(block.id, lossy_text)], actor="t")
+    changesets.approve(workspace.store, changeset.id, actor=REVIEWER)
+    app = page("queue_page", changeset=str(changeset.id))
+    app.button(key="apply").click().run()
+    assert any("lose formatting" in e and "tick the box" in e for e in texts(app, "error"))
+    assert changesets.get(workspace.store, changeset.id).status == "approved"
+    app.checkbox(key=f"allow-lossy-{changeset.id}").check().run()
+    app.button(key="apply").click().run()
+    assert changesets.get(workspace.store, changeset.id).status == "applied"
+    assert workspace.remote(changeset).block(block.id).text == lossy_text
