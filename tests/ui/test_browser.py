@@ -93,7 +93,7 @@ def page(chromium_path: Path) -> Iterator[Page]:
             browser.close()
 
 
-def test_review_a_proposed_changeset_from_brief_to_revert(page: Page, app_url: str, sandbox: SandboxAdmin):
+def test_brief_to_queue_to_revert_to_history_without_a_terminal(page: Page, app_url: str, sandbox: SandboxAdmin):
     before = _notion_page(sandbox, PAGE_TITLE)
     with _screenshot_on_failure(page):
         page.goto(app_url)
@@ -141,6 +141,14 @@ def test_review_a_proposed_changeset_from_brief_to_revert(page: Page, app_url: s
         expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
         expect(page.get_by_text("reverted").first).to_be_visible()
         _screenshot(page, "queue.png")
+
+        page.get_by_role("link", name="History").click()
+        expect(page.get_by_role("heading", name="History")).to_be_visible()
+        expect(page.get_by_role("combobox", name="Document")).to_have_value(PAGE_TITLE)  # the last one changed
+        expect(page.get_by_text("Compare two revisions")).to_be_visible()
+        expect(page.get_by_text("changed, 0 added, 0 removed blocks")).to_be_visible()
+        expect(page.locator(".cd-diff del").first).to_be_visible()
+        _screenshot(page, "history.png")
 
 
 def _settle_flagged_edits(page: Page) -> None:

@@ -25,7 +25,9 @@ def render() -> None:
         st.info("Nothing tracked yet: pull a source on the Sources page.")
         return
     order = sorted(documents, key=lambda d: documents[d].title.lower())
-    chosen = st.selectbox("Document", order, key="history.document",
+    latest = ws.store.revisions(limit=1)
+    chosen = st.selectbox("Document", order, key="history.document", help="Opens on the last document that changed.",
+                          index=order.index(latest[0].document_id) if latest else 0,
                           format_func=lambda d: documents[d].title + ("" if documents[d].status == "live"
                                                                        else f" ({documents[d].status})"))
     tracked = documents[chosen]
