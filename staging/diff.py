@@ -140,6 +140,13 @@ def diff_documents(old: Document, new: Document, *, by: Literal["id", "text"] = 
     return result
 
 
+def alignment(source: str) -> Literal["id", "text"]:
+    """How to pair a source's blocks across revisions. Google Docs paragraphs have no ids of
+    their own (copydesk numbers them), so one inserted paragraph would renumber every one
+    after it: those are paired by text."""
+    return "text" if source == "gdocs" else "id"
+
+
 def _key(block: Block, by: str) -> str:
     return block.id if by == "id" else f"{block.kind}\x00{block.text}"
 

@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 from connectors.errors import ConfigError, CopydeskError
 from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
 from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
-from staging.diff import diff_documents, summary
+from staging.diff import alignment, diff_documents, summary
 from staging.models import Revision, TrackedDocument
 from staging.pull import PullReport, pull, remote_status
 from staging.render import to_markdown
@@ -330,7 +330,7 @@ def diff(
         raise ConfigError(f"{tracked.title!r} has one revision so far: nothing to compare until it changes and is pulled again.")
     old_rev = resolve_revision(c.store, tracked, rev_a or "HEAD~1")
     new_rev = resolve_revision(c.store, tracked, rev_b or "HEAD")
-    blocks = diff_documents(c.store.load(old_rev), c.store.load(new_rev))
+    blocks = diff_documents(c.store.load(old_rev), c.store.load(new_rev), by=alignment(tracked.source))
     changed = [b for b in blocks if b.status != "equal"]
     if as_json:
         emit_json({"document": tracked.id, "title": tracked.title, "from": old_rev.id, "to": new_rev.id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from staging import changesets
-from staging.diff import diff_documents, summary
+from staging.diff import alignment, diff_documents, summary
 from staging.history import timeline
 from ui.web import diffs
 from ui.web.formatting import ago, when
@@ -40,7 +40,7 @@ def render() -> None:
     if len(entries) < 2:
         st.info("One revision so far: a diff needs two. Pull again after the page changes.")
     else:
-        _compare(ws, entries)
+        _compare(ws, tracked, entries)
     _restore(ws, tracked, entries)
 
 
@@ -49,14 +49,14 @@ def _label(entries):  # type: ignore[no-untyped-def]
     return lambda r: f"{r[:12]} · {by_id[r].origin} · {ago(by_id[r].at)}"
 
 
-def _compare(ws: Workspace, entries) -> None:  # type: ignore[no-untyped-def]
+def _compare(ws: Workspace, tracked, entries) -> None:  # type: ignore[no-untyped-def]
     st.subheader("Compare two revisions")
     ids = [e.revision_id for e in entries]
     left, right = st.columns(2)
     older = left.selectbox("From", ids, index=1, key="history.from", format_func=_label(entries))
     newer = right.selectbox("To", ids, index=0, key="history.to", format_func=_label(entries))
     blocks = diff_documents(ws.store.load(changesets.revision_of(ws.store, older)),
-                            ws.store.load(changesets.revision_of(ws.store, newer)))
+                            ws.store.load(changesets.revision_of(ws.store, newer)), by=alignment(tracked.source))
     changed = [b for b in blocks if b.status != "equal"]
     counts = summary(blocks)
     st.caption(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed blocks; "
