@@ -41,13 +41,27 @@ class RateLimit:
     """Server-side limit like the vendor's: an average rate over a window, so bursts pass.
 
     Uses pyrate-limiter's sliding window without blocking: a request over the limit is
-    answered 429 at once, as the real APIs do.
+    answered at once, as the real APIs do. How it is refused is the vendor's: Notion answers
+    429 `rate_limited` with Retry-After; Google answers Docs with 429 and Drive with 403
+    `userRateLimitExceeded`, without Retry-After (`retry_after=None`).
     """
 
-    def __init__(self, rate: float, window_seconds: int = 10, retry_after: int = 1) -> None:
+    def __init__(
+        self,
+        rate: float,
+        window_seconds: int = 10,
+        retry_after: int | None = 1,
+        *,
+        status: int = 429,
+        code: str = "rate_limited",
+        message: str = "This request exceeds the number of requests allowed. Slow down and try again.",
+    ) -> None:
         self.rate = rate
         self.window_seconds = window_seconds
         self.retry_after = retry_after
+        self.status = status
+        self.code = code
+        self.message = message
         allowed = max(1, round(rate * window_seconds))
         bucket = InMemoryBucket([Rate(allowed, Duration.SECOND * window_seconds)])
         self._limiter = Limiter(bucket)
@@ -57,7 +71,12 @@ class RateLimit:
 
 
 class Harness:
-    """Counts, limits and breaks requests on their way into one tool's API."""
+    """Counts, limits and breaks requests on their way into one tool's API.
+
+    `rate_limit` limits every request; an API whose vendor keeps separate budgets (Google:
+    Docs reads, Docs writes, Drive) sets `rate_limits` by class and names the class in
+    `screen`.
+    """
 
     def __init__(self, error: ErrorResponder, rate_limit: RateLimit | None = None) -> None:
         self._error = error
@@ -66,6 +85,7 @@ class Harness:
         self.rate_limited = 0
         self.faults_served = 0
         self.rate_limit = rate_limit
+        self.rate_limits: dict[str, RateLimit] = {}
         self._faults: list[Fault] = []
 
     def reset_stats(self) -> None:
@@ -100,13 +120,20 @@ class Harness:
         with self._lock:
             self.rate_limit = rate_limit
 
-    def screen(self, request: Request, route: str) -> Response | None:
-        """Count the request; return an error response if a fault or the rate limit says so."""
+    def set_rate_limits(self, rate_limits: dict[str, RateLimit]) -> None:
+        with self._lock:
+            self.rate_limits = dict(rate_limits)
+
+    def screen(self, request: Request, route: str, limit_class: str | None = None) -> Response | None:
+        """Count the request; return an error response if a fault or the rate limit says so.
+
+        With `limit_class`, the request spends that class's budget instead of `rate_limit`.
+        """
         label = f"{request.method} {route}"
         with self._lock:
             self.routes[label] += 1
             fault = self._take_fault(label)
-            limit = self.rate_limit
+            limit = self.rate_limits.get(limit_class) if limit_class else self.rate_limit
         if fault is not None:
             if fault.hang:
                 time.sleep(fault.hang)
@@ -119,10 +146,9 @@ class Harness:
         if limit is not None and not limit.admit():
             with self._lock:
                 self.rate_limited += 1
-            response = self._error(
-                429, "rate_limited", "This request exceeds the number of requests allowed. Slow down and try again."
-            )
-            response.headers["Retry-After"] = str(limit.retry_after)
+            response = self._error(limit.status, limit.code, limit.message)
+            if limit.retry_after is not None:
+                response.headers["Retry-After"] = str(limit.retry_after)
             return response
         return None
 

@@ -15,6 +15,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
+from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN, GdocsSandbox, google_rate_limits
 from connectors.sandbox.harness import RateLimit
 from connectors.sandbox.notion import NOTION_RATE, SANDBOX_TOKEN, NotionSandbox
 
@@ -37,7 +38,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _no_tool(environ: dict, start_response) -> object:
-    return Response("No sandbox here: tools are mounted under /notion.", status=404)(environ, start_response)
+    return Response("No sandbox here: tools are mounted under /notion and /gdocs.", status=404)(environ, start_response)
 
 
 class SandboxServer:
@@ -53,7 +54,9 @@ class SandboxServer:
     ) -> None:
         limit = RateLimit(notion_rate) if rate_limited else None
         self.notion = NotionSandbox.from_seed_dir(workspace / "notion", rate_limit=limit)
-        app = DispatcherMiddleware(_no_tool, {"/notion": self.notion})
+        self.gdocs = GdocsSandbox.from_seed_dir(workspace / "gdocs",
+                                                rate_limits=google_rate_limits() if rate_limited else None)
+        app = DispatcherMiddleware(_no_tool, {"/notion": self.notion, "/gdocs": self.gdocs})
         self._server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
         self._thread: threading.Thread | None = None
 
@@ -66,7 +69,10 @@ class SandboxServer:
         return f"http://127.0.0.1:{self.port}"
 
     def endpoints(self) -> list[Endpoint]:
-        return [Endpoint("notion", f"{self.url}/notion", SANDBOX_TOKEN)]
+        return [
+            Endpoint("notion", f"{self.url}/notion", SANDBOX_TOKEN),
+            Endpoint("gdocs", f"{self.url}/gdocs", GDOCS_SANDBOX_TOKEN),
+        ]
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
