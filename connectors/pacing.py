@@ -1,7 +1,8 @@
 """Client-side pacing shared by the connectors: a rate limit, a request counter and retries.
 
-The limiter and the counter sit in one httpx request hook, so every HTTP request an SDK
-sends (retries included) is paced and counted, whatever SDK method sent it.
+The limiter and the counter sit in one httpx request hook (`on_request`), or in the HTTP
+client itself for SDKs on other transports (`pace`), so every HTTP request an SDK sends
+(retries included) is paced and counted, whatever SDK method sent it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ class Pacer:
         self.requests = 0
 
     def on_request(self, request: httpx.Request) -> None:
+        """httpx's request hook."""
+        self.pace()
+
+    def pace(self) -> None:
+        """Wait until the rate allows one more request, and count it (for any HTTP client)."""
         if self._limiter is not None:
             self._limiter.try_acquire("requests")
         with self._lock:

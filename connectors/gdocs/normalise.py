@@ -1,0 +1,306 @@
+"""Google Docs `documents.get` payloads and Drive file metadata → the document model.
+
+Docs has no paragraph ids, so a block's id is its ordinal: `p0007` is the body's eighth
+paragraph, `t1.r0.c2.p0` the first paragraph of the third cell of the first row of the
+body's second table (tables nest: `t1.r0.c2.t0.r1.c0.p0`). An id stays right while no
+paragraph is inserted or removed above it; the connector re-resolves ids by text at apply
+time, and staging aligns Google Docs revisions by text, not id.
+
+A paragraph is one block, its text without the closing "\\n". Spans are the paragraph's text
+runs one for one (the write side relies on that: span i is text run i), and `raw` is the
+paragraph's native structural element, indexes and full text styles included, so a write
+can restore a run's fonts and colours exactly. Only paragraphs made of plain text runs are
+editable: inline images, equations, rules, breaks, footnote references, smart chips and
+pending suggestions cannot be rewritten through text ranges without being destroyed, so
+their paragraphs are kept read-only.
+
+Volatile fields are left out so an unchanged document serialises to the same bytes:
+`revisionId` (a new one after every edit, even an undone one) and image `contentUri`s
+(short-lived signed URLs that differ on every read).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterator
+
+from connectors.document import Block, Document, DocumentRef, Mention, Span
+
+DOC_MIME = "application/vnd.google-apps.document"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+
+_NAMED_KINDS = {
+    "TITLE": "title",
+    "SUBTITLE": "subtitle",
+    **{f"HEADING_{n}": f"heading_{n}" for n in range(1, 7)},
+}
+# A paragraph holding only one of these (and its closing newline) is that object.
+_OBJECT_KINDS = {
+    "inlineObjectElement": "image",
+    "horizontalRule": "divider",
+    "equation": "equation",
+    "pageBreak": "page_break",
+    "columnBreak": "column_break",
+}
+_MONOSPACE = {"courier new", "consolas", "roboto mono", "source code pro", "inconsolata", "ubuntu mono",
+              "fira code", "jetbrains mono", "ibm plex mono", "space mono", "courier prime"}
+_VOLATILE_DOCUMENT_KEYS = {"body", "tabs", "revisionId", "suggestionsViewMode"}
+_SUGGESTION_KEYS = ("suggestedInsertionIds", "suggestedDeletionIds")
+
+
+def document_url(file_id: str) -> str:
+    return f"https://docs.google.com/document/d/{file_id}/edit"
+
+
+def file_ref(file: dict[str, Any], *, parent: str = "", archived: bool = False) -> DocumentRef:
+    """A Drive file (as files.list, files.get or changes.list return it) → its ref.
+
+    `remote_version` is the Drive file `version`: the one change marker that both a listing
+    and a fetch can report, so staging can skip documents whose version it already holds.
+    An archived ref carries no version, so staging always re-reads it and records the new
+    status."""
+    parents = file.get("parents") or []
+    trashed = archived or bool(file.get("trashed"))
+    return DocumentRef(
+        source="gdocs",
+        remote_id=file["id"],
+        kind="document",
+        title=file.get("name", ""),
+        url=file.get("webViewLink") or document_url(file["id"]),
+        parent=parent or (parents[0] if parents else ""),
+        remote_version="" if trashed else str(file.get("version", "")),
+        updated_at=parse_time(file.get("modifiedTime")),
+        archived=trashed,
+    )
+
+
+def document_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """The body the connector reads and writes: the first tab's.
+
+    The connector asks for the older shape (no `includeTabsContent`), where the first tab
+    fills the top-level `body`; the newer `tabs[0].documentTab.body` is read too, so a payload
+    fetched either way normalises the same. Writes carry no tabId, so they go to the first
+    tab as well."""
+    if "body" in payload:
+        return payload["body"] or {}
+    tabs = payload.get("tabs") or []
+    return ((tabs[0].get("documentTab") or {}).get("body") or {}) if tabs else {}
+
+
+def document_lists(payload: dict[str, Any]) -> dict[str, Any]:
+    if "body" in payload or not payload.get("tabs"):
+        return payload.get("lists") or {}
+    return (payload["tabs"][0].get("documentTab") or {}).get("lists") or {}
+
+
+def document_from_payload(payload: dict[str, Any], ref: DocumentRef) -> Document:
+    """`ref` gives the Drive side (version, link, folder, trashed); the payload the content."""
+    lists = document_lists(payload)
+    blocks = tuple(_blocks(document_body(payload).get("content") or [], lists, ""))
+    title = payload.get("title") or ref.title
+    raw = _without_volatile({k: v for k, v in payload.items() if k not in _VOLATILE_DOCUMENT_KEYS})
+    return Document(ref=ref.model_copy(update={"title": title}), blocks=blocks, raw=raw)
+
+
+# -- runs: shared with the write side ---------------------------------------------------------
+
+
+def text_runs(paragraph_element: dict[str, Any]) -> list[dict[str, Any]]:
+    """The paragraph's text-run elements that carry block text, in order, one per span.
+
+    The closing "\\n" is cut from the last run; a run left empty by that (a run that was only
+    the newline) is not a span."""
+    runs = []
+    elements = (paragraph_element.get("paragraph") or {}).get("elements") or []
+    for position, element in enumerate(elements):
+        run = element.get("textRun")
+        if run is None:
+            continue
+        content = run.get("content", "")
+        if position == len(elements) - 1 and content.endswith("\n"):
+            content = content[:-1]
+        if content:
+            runs.append({**element, "textRun": {**run, "content": content}})
+    return runs
+
+
+def newline_style(paragraph_element: dict[str, Any]) -> dict[str, Any]:
+    """The text style of the paragraph's closing newline (what typing into it would get)."""
+    elements = (paragraph_element.get("paragraph") or {}).get("elements") or []
+    last = (elements[-1].get("textRun") or {}) if elements else {}
+    return last.get("textStyle") or {}
+
+
+def utf16_len(text: str) -> int:
+    """Docs indexes count UTF-16 code units: a character outside the BMP (an emoji) is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def span_from_style(text: str, style: dict[str, Any]) -> Span:
+    family = ((style.get("weightedFontFamily") or {}).get("fontFamily") or "").lower()
+    return Span(
+        text=text,
+        bold=bool(style.get("bold")),
+        italic=bool(style.get("italic")),
+        strikethrough=bool(style.get("strikethrough")),
+        underline=bool(style.get("underline")),
+        code=family in _MONOSPACE,
+        color=_color(style.get("foregroundColor")),
+        href=_href(style.get("link")),
+    )
+
+
+# -- structure ----------------------------------------------------------------------------
+
+
+def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str) -> Iterator[Block]:
+    """Blocks of a body (prefix "") or of a table cell (prefix "t1.r0.c2.")."""
+    paragraphs = tables = contents = 0
+    in_cell = bool(prefix)
+    for element in content:
+        if "paragraph" in element:
+            yield _paragraph_block(f"{prefix}p{paragraphs if in_cell else f'{paragraphs:04d}'}", element, lists, in_cell)
+            paragraphs += 1
+        elif "table" in element:
+            table_id = f"{prefix}t{tables}"
+            tables += 1
+            for r, row in enumerate(element["table"].get("tableRows") or []):
+                for c, cell in enumerate(row.get("tableCells") or []):
+                    yield from _blocks(cell.get("content") or [], lists, f"{table_id}.r{r}.c{c}.")
+        elif "tableOfContents" in element:
+            yield _contents_block(f"{prefix}toc{contents}", element, lists)
+            contents += 1
+
+
+def _paragraph_block(block_id: str, element: dict[str, Any], lists: dict[str, Any], in_cell: bool) -> Block:
+    paragraph = element["paragraph"]
+    style = paragraph.get("paragraphStyle") or {}
+    named = style.get("namedStyleType", "NORMAL_TEXT")
+    bullet = paragraph.get("bullet")
+    elements = paragraph.get("elements") or []
+    others = [_element_type(e) for e in elements if "textRun" not in e]
+    spans = _spans(elements)
+    text = "".join(s.text for s in spans)
+    attrs: dict[str, Any] = {}
+    if in_cell:
+        kind = "cell"
+        table, row, column, _ = block_id.rsplit(".", 3)
+        attrs.update(table=table, row=int(row[1:]), column=int(column[1:]))
+    elif bullet is not None:
+        kind = "list_item"
+    else:
+        kind = _NAMED_KINDS.get(named, "paragraph")
+    if kind.startswith("heading_"):
+        attrs["level"] = int(kind[-1])
+    if named != "NORMAL_TEXT" and kind in ("cell", "list_item"):
+        attrs["style"] = named
+    depth = 0
+    if bullet is not None:
+        depth = int(bullet.get("nestingLevel", 0))
+        attrs["list"] = bullet.get("listId", "")
+        attrs["ordered"] = _ordered(lists, bullet.get("listId", ""), depth)
+    if len(others) == 1 and not text.strip() and others[0] in _OBJECT_KINDS and kind != "cell":
+        kind = _OBJECT_KINDS[others[0]]
+        attrs.update(_object_attrs(elements))
+    if others:
+        attrs["objects"] = others
+    suggested = any((e.get("textRun") or {}).get(key) for e in elements for key in _SUGGESTION_KEYS)
+    if suggested:
+        attrs["suggestions"] = True
+    return Block(id=block_id, kind=kind, text=text, spans=spans, editable=not others and not suggested,
+                 depth=depth, attrs=attrs, raw=element)
+
+
+def _contents_block(block_id: str, element: dict[str, Any], lists: dict[str, Any]) -> Block:
+    """A table of contents is generated from the headings: shown, never written."""
+    inner = list(_blocks((element.get("tableOfContents") or {}).get("content") or [], lists, ""))
+    return Block(id=block_id, kind="table_of_contents", text="\n".join(b.text for b in inner), editable=False,
+                 raw={k: v for k, v in element.items() if k != "tableOfContents"})
+
+
+def _spans(elements: list[dict[str, Any]]) -> tuple[Span, ...]:
+    """One span per text run (as `text_runs` cuts them), and one per smart chip that shows text."""
+    spans = []
+    for position, element in enumerate(elements):
+        if "textRun" in element:
+            run = element["textRun"]
+            content = run.get("content", "")
+            if position == len(elements) - 1 and content.endswith("\n"):
+                content = content[:-1]
+            if content:
+                spans.append(span_from_style(content, run.get("textStyle") or {}))
+            continue
+        chip = _chip(element)
+        if chip is not None:
+            spans.append(chip)
+    return tuple(spans)
+
+
+def _chip(element: dict[str, Any]) -> Span | None:
+    """Smart chips read as text (a person's name, a file's title, a date) but are objects."""
+    if "person" in element:
+        props = element["person"].get("personProperties") or {}
+        return Span(text=props.get("name") or props.get("email", ""),
+                    mention=Mention(type="person", target=props.get("email", "")))
+    if "richLink" in element:
+        props = element["richLink"].get("richLinkProperties") or {}
+        return Span(text=props.get("title", ""), href=props.get("uri"),
+                    mention=Mention(type="link", target=props.get("uri", "")))
+    if "dateElement" in element:
+        props = element["dateElement"].get("dateElementProperties") or {}
+        return Span(text=props.get("displayText", ""), mention=Mention(type="date", target=props.get("timestamp", "")))
+    return None
+
+
+def _element_type(element: dict[str, Any]) -> str:
+    return next((k for k in element if k not in ("startIndex", "endIndex")), "unknown")
+
+
+def _object_attrs(elements: list[dict[str, Any]]) -> dict[str, Any]:
+    for element in elements:
+        if "inlineObjectElement" in element:
+            return {"object": element["inlineObjectElement"].get("inlineObjectId", "")}
+    return {}
+
+
+def _ordered(lists: dict[str, Any], list_id: str, level: int) -> bool:
+    levels = ((lists.get(list_id) or {}).get("listProperties") or {}).get("nestingLevels") or []
+    if level >= len(levels):
+        return False
+    glyph = levels[level].get("glyphType", "")
+    return bool(glyph) and glyph not in ("GLYPH_TYPE_UNSPECIFIED", "NONE")
+
+
+def _color(value: dict[str, Any] | None) -> str | None:
+    rgb = ((value or {}).get("color") or {}).get("rgbColor")
+    if rgb is None:
+        return None
+    return "#" + "".join(f"{round(255 * float(rgb.get(c, 0))):02x}" for c in ("red", "green", "blue"))
+
+
+def _href(link: dict[str, Any] | None) -> str | None:
+    if not link:
+        return None
+    if link.get("url"):
+        return link["url"]
+    heading = link.get("headingId") or (link.get("heading") or {}).get("id")
+    if heading:
+        return f"#heading={heading}"
+    bookmark = link.get("bookmarkId") or (link.get("bookmark") or {}).get("id")
+    if bookmark:
+        return f"#bookmark={bookmark}"
+    return f"#tab={link['tabId']}" if link.get("tabId") else None
+
+
+def _without_volatile(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_volatile(v) for k, v in value.items() if k != "contentUri"}
+    if isinstance(value, list):
+        return [_without_volatile(v) for v in value]
+    return value
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
