@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from connectors.errors import ConfigError
 from connectors.notion import NOTION_API, NOTION_RATE, NotionConnector
 from connectors.protocol import Connector
+from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.sandbox.notion import SANDBOX_TOKEN
 from connectors.sandbox.server import DEFAULT_PORT
 from staging.agent.engine import Engine
@@ -27,15 +28,23 @@ STATE_DIR = ".copydesk"
 
 
 class SourceSettings(BaseModel):
-    """One tool to track. `base_url` empty means the vendor's real API."""
+    """One tool to track. `base_url` empty means the vendor's real API.
 
-    type: Literal["notion"] = "notion"
+    Notion reads its token from `token_env`. Google Docs reads a credentials file
+    (`credentials_file`: a service-account key or an OAuth authorized-user token file; the
+    file is yours to keep safe, copydesk stores only its path) and covers the Drive
+    `folders` (recursively) or one shared drive (`drive_id`)."""
+
+    type: Literal["notion", "gdocs"] = "notion"
     base_url: str = ""
     token_env: str = "NOTION_TOKEN"
     sandbox: bool = False
-    rate: float | None = Field(default=NOTION_RATE, gt=0)
+    rate: float | None = Field(default=None, gt=0)  # requests per second; empty: the tool's documented rate
     page_size: int = Field(default=100, ge=1, le=100)
     timeout: float = Field(default=30.0, gt=0)
+    folders: list[str] = Field(default_factory=list)
+    drive_id: str = ""
+    credentials_file: str = ""
 
 
 class AgentSettings(BaseModel):
@@ -96,13 +105,33 @@ class Settings(BaseSettings):
 
     def connector(self, name: str) -> Connector:
         source = self.source(name)
+        if source.type == "gdocs":
+            return self._gdocs(name, source)
         return NotionConnector(
             self.token(name),
             base_url=source.base_url or NOTION_API,
-            rate=source.rate,
+            rate=source.rate or NOTION_RATE,
             page_size=source.page_size,
             timeout=source.timeout,
         )
+
+    def _gdocs(self, name: str, source: SourceSettings) -> Connector:
+        from connectors.gdocs import GDOCS_RATE, GDocsConnector, credentials_from  # the Google SDK loads only here
+        from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN
+
+        if not (source.folders or source.drive_id):
+            raise ConfigError(f"Source {name!r} needs folders = [\"<Drive folder id>\", …] or drive_id = \"<shared "
+                              f"drive id>\" in {CONFIG_NAME}: copydesk only reads what you point it at.")
+        if source.credentials_file:
+            path = Path(source.credentials_file).expanduser()
+            credentials = credentials_from(file=path if path.is_absolute() else self.home / path)
+        elif source.sandbox:
+            credentials = credentials_from(token=GDOCS_SANDBOX_TOKEN)
+        else:
+            raise ConfigError(f"Source {name!r} needs credentials_file = \"<service-account key or OAuth token "
+                              f"file>\" in {CONFIG_NAME} (see the README: Google Docs).")
+        return GDocsConnector(credentials, base_url=source.base_url, folders=source.folders, drive_id=source.drive_id,
+                              rate=source.rate or GDOCS_RATE, page_size=source.page_size, timeout=source.timeout)
 
 
     def engine(self, name: str | None = None) -> Engine:
@@ -172,6 +201,13 @@ base_url = "http://127.0.0.1:{port}/notion"   # the local sandbox: run `copydesk
 sandbox = true                               # uses the sandbox's public token
 token_env = "NOTION_TOKEN"
 rate = 3.0                                   # requests per second (Notion's documented average)
+
+[sources.gdocs]
+type = "gdocs"
+base_url = "http://127.0.0.1:{port}/gdocs"    # the sandbox's Drive v3 and Docs v1
+sandbox = true                               # uses the sandbox's static token
+folders = ["{GDOCS_ROOT_FOLDER_ID}"]  # "Sales collateral", read recursively
+rate = 5.0                                   # requests per second (Docs: 300 reads a minute per user)
 '''
     return '''# copydesk settings. Environment variables COPYDESK_* override these.
 # database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
@@ -181,4 +217,10 @@ rate = 3.0                                   # requests per second (Notion's doc
 type = "notion"
 token_env = "NOTION_TOKEN"   # export NOTION_TOKEN=<internal integration secret>
 rate = 3.0                   # requests per second (Notion's documented average)
+
+# [sources.gdocs]
+# type = "gdocs"
+# credentials_file = "google-service-account.json"   # or an OAuth authorized-user token file
+# folders = ["<Drive folder id>"]                     # read recursively; or drive_id = "<shared drive id>"
+# rate = 5.0                                          # Docs: 300 reads a minute per user
 '''

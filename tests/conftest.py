@@ -40,12 +40,15 @@ def sandbox_server() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def sandbox(sandbox_server: SandboxServer) -> Iterator["SandboxAdmin"]:
-    """The sandbox, reset to the seed workspace with no rate limit and no faults."""
-    admin = SandboxAdmin(sandbox_server.endpoints()[0].base_url, sandbox_server.endpoints()[0].token)
-    admin.post("reset")
-    admin.post("rate_limit", {"enabled": False})
-    yield admin
-    admin.post("faults", {"clear": True})
+    """The Notion sandbox's admin, with every tool's sandbox reset to its seed workspace, no
+    rate limit and no faults (a configured working directory pulls them all)."""
+    endpoints = sandbox_server.endpoints()
+    for endpoint in endpoints:
+        httpx.post(f"{endpoint.base_url}/_sandbox/reset", json={}, timeout=30).raise_for_status()
+        httpx.post(f"{endpoint.base_url}/_sandbox/rate_limit", json={"enabled": False}, timeout=30).raise_for_status()
+    yield SandboxAdmin(endpoints[0].base_url, endpoints[0].token)
+    for endpoint in endpoints:
+        httpx.post(f"{endpoint.base_url}/_sandbox/faults", json={"clear": True}, timeout=30)
 
 
 class SandboxAdmin:

@@ -51,7 +51,7 @@ def test_bad_config_is_one_clear_error(tmp_path):
 
 def test_unknown_source_lists_the_configured_ones(tmp_path):
     settings = load_settings(_write(tmp_path, config_text(sandbox=True)))
-    with pytest.raises(ConfigError, match="configured: notion"):
+    with pytest.raises(ConfigError, match="configured: gdocs, notion"):
         settings.source("webflow")
 
 

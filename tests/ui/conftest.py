@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -15,7 +17,8 @@ runner = CliRunner()
 def workdir(tmp_path, sandbox, monkeypatch):
     """A directory initialised for the sandbox, with the client rate limit lifted for speed."""
     port = int(sandbox.base_url.rsplit(":", 1)[1].split("/")[0])
-    (tmp_path / "copydesk.toml").write_text(config_text(sandbox=True, port=port).replace("rate = 3.0", "rate = 1000.0"))
+    text = re.sub(r"^rate = [0-9.]+", "rate = 1000.0", config_text(sandbox=True, port=port), flags=re.MULTILINE)
+    (tmp_path / "copydesk.toml").write_text(text)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

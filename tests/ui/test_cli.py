@@ -37,8 +37,9 @@ def test_init_writes_config_and_store_and_refuses_to_overwrite(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     result = cli("init", "--sandbox", "--port", "8799", "--json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["sources"] == ["notion"]
-    assert "127.0.0.1:8799/notion" in (tmp_path / "copydesk.toml").read_text()
+    assert json.loads(result.stdout)["sources"] == ["gdocs", "notion"]
+    assert {"127.0.0.1:8799/notion", "127.0.0.1:8799/gdocs"} <= set(
+        re.findall(r"127\.0\.0\.1:8799/\w+", (tmp_path / "copydesk.toml").read_text()))
     assert (tmp_path / ".copydesk" / "copydesk.db").is_file()
     again = cli("init", "--sandbox")
     assert again.exit_code == 1
@@ -48,11 +49,12 @@ def test_init_writes_config_and_store_and_refuses_to_overwrite(tmp_path, monkeyp
 def test_pull_log_show_diff_after_an_outside_edit(workdir, sandbox):
     first = cli("pull", "--json")
     assert first.exit_code == 0, first.stderr
-    report = json.loads(first.stdout)[0]
-    assert report["new"] > 20 and report["requests"] >= report["new"]
+    reports = {r["source"]: r for r in json.loads(first.stdout)}
+    report = reports["notion"]
+    assert report["new"] > 20 and report["requests"] >= report["new"] and reports["gdocs"]["new"] == 8
 
     log = json.loads(cli("log", "--json", "--limit", "500").stdout)
-    assert len(log) == report["new"] and {e["origin"] for e in log} == {"pull"}
+    assert len(log) == report["new"] + 8 and {e["origin"] for e in log} == {"pull"}
 
     shown = cli("show", "Product overview")
     assert shown.exit_code == 0 and shown.stdout.startswith("# Product overview")
@@ -60,9 +62,9 @@ def test_pull_log_show_diff_after_an_outside_edit(workdir, sandbox):
 
     sandbox.post("edit", {"id": _page_id(sandbox, "Product overview"), "find": "Setup in 5 minutes",
                           "replace": "Setup in one afternoon"})
-    status = json.loads(cli("status", "--json").stdout)[0]
-    assert status["changed"] == ["Product overview"]
-    second = json.loads(cli("pull", "--json").stdout)[0]
+    status = {r["source"]: r for r in json.loads(cli("status", "--json").stdout)}
+    assert status["notion"]["changed"] == ["Product overview"] and status["gdocs"]["changed"] == []
+    second = {r["source"]: r for r in json.loads(cli("pull", "--json").stdout)}["notion"]
     assert (second["changed"], second["fetched"]) == (1, 1)
 
     diff = cli("diff", "Product overview")
