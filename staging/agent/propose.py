@@ -62,11 +62,11 @@ def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = No
         tracked = store.document(document_id)
         if source and tracked.source != source:
             continue
-        reason = rules.out_of_scope(tracked, compiled.scope)
+        doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
+        reason = rules.out_of_scope(tracked, compiled.scope, edited=doc.ref.updated_at)
         if reason:
             found.skipped.append(_skip(tracked, reason))
             continue
-        doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
         sent = passages(doc, hits[document_id], phrases)
         if sent:
             found.work.append(Work(tracked, doc, sent))

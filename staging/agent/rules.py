@@ -49,15 +49,17 @@ def retrieval_phrases(brief: CompiledBrief) -> list[str]:
     return phrases + brief.retired_claims
 
 
-def out_of_scope(tracked: TrackedDocument, scope: Scope, now: datetime | None = None) -> str | None:
-    """Why a document must not be touched, or None."""
+def out_of_scope(tracked: TrackedDocument, scope: Scope, *, edited: datetime | None,
+                 now: datetime | None = None) -> str | None:
+    """Why a document must not be touched, or None. `edited` is when the tool last saw the
+    document change (its stored head's `updated_at`; tools' version strings differ: Notion's is
+    a time, Drive's a counter)."""
     if tracked.status != "live" and scope.skip_archived:
         return f"{tracked.status} page"
     for pattern in scope.skip_titles:
         if fnmatch.fnmatch(tracked.title.lower(), pattern.lower()):
             return f"title matches {pattern!r}"
-    if scope.not_edited_years is not None and tracked.remote_version:
-        edited = datetime.fromisoformat(tracked.remote_version.replace("Z", "+00:00"))
+    if scope.not_edited_years is not None and edited is not None:
         if (now or datetime.now(timezone.utc)) - edited > timedelta(days=365.25 * scope.not_edited_years):
             return f"not edited in {scope.not_edited_years:g} years"
     return None

@@ -73,20 +73,25 @@ def test_retired_claims_are_flagged_not_rewritten():
     assert proposals == [] and [(f.block_id, f.claim) for f in flags] == [("b1", "Setup in 5 minutes")]
 
 
-def _tracked(title: str = "Product overview", status: str = "live", edited: str = "2026-10-01T10:00:00.000Z"):
-    return TrackedDocument(id="d", source="notion", remote_id="p", kind="page", title=title, status=status,
-                           remote_version=edited)
+def _tracked(title: str = "Product overview", status: str = "live", source: str = "notion"):
+    return TrackedDocument(id="d", source=source, remote_id="p", kind="page", title=title, status=status,
+                           remote_version="127")
 
 
-@pytest.mark.parametrize("tracked, reason", [
-    (_tracked(status="archived"), "archived page"),
-    (_tracked(title="Changelog"), "title matches 'Changelog'"),
-    (_tracked(title="Legal: Terms of Service"), "title matches 'Legal:*'"),
-    (_tracked(edited="2022-01-01T00:00:00.000Z"), "not edited in 2 years"),
-    (_tracked(), None),
+RECENT, OLD = datetime(2026, 10, 1, 10, tzinfo=timezone.utc), datetime(2022, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("tracked, edited, reason", [
+    (_tracked(status="archived"), RECENT, "archived page"),
+    (_tracked(title="Changelog"), RECENT, "title matches 'Changelog'"),
+    (_tracked(title="Legal: Terms of Service"), RECENT, "title matches 'Legal:*'"),
+    (_tracked(), OLD, "not edited in 2 years"),
+    (_tracked(source="gdocs"), OLD, "not edited in 2 years"),  # Drive's version is a counter, not a time
+    (_tracked(), RECENT, None),
+    (_tracked(), None, None),
 ])
-def test_scope_rules(tracked, reason):
-    assert out_of_scope(tracked, BRIEF.scope, now=datetime(2026, 11, 22, tzinfo=timezone.utc)) == reason
+def test_scope_rules(tracked, edited, reason):
+    assert out_of_scope(tracked, BRIEF.scope, edited=edited, now=datetime(2026, 11, 22, tzinfo=timezone.utc)) == reason
 
 
 def test_inline_code_that_is_copy_is_edited():
