@@ -8,10 +8,15 @@ import json
 import httpx
 import pytest
 
+from connectors.document import DocumentRef
+from staging.config import load_settings
+from staging.store import Store
+from tests.conftest import REPO
 from tests.ui.conftest import cli
 
 PAGE = "Product overview"
 FIND = "Setup in 5 minutes"
+BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 
 
 def _blocks() -> list[dict]:
@@ -130,3 +135,35 @@ def test_recover_with_nothing_interrupted(workdir):
     result = cli("recover", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"recovered": [], "in_progress": []}
+
+
+def test_a_brief_on_a_google_doc_from_the_command_line(workdir, sandbox):
+    """brief → propose → approve → apply → revert → restore on the Docs sandbox, each state of
+    the document read back with documents.get (styles included), not from the store."""
+    assert cli("pull", "--source", "gdocs").exit_code == 0
+    assert cli("brief", "add", str(BRIEF)).exit_code == 0
+    run = json.loads(cli("propose", "--source", "gdocs", "--json").stdout)
+    assert len(run["staged"]) == 8
+    settings = load_settings(workdir / "copydesk.toml")
+    store = Store(settings.store_url)
+    changeset = json.loads(cli("changeset", "show", str(run["staged"][0]), "--json").stdout)
+    tracked = store.document(changeset["document"])
+    connector = settings.connector("gdocs")
+    ref = DocumentRef(source="gdocs", remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title)
+    original = connector.fetch(ref)
+
+    assert cli("approve", str(changeset["id"]), "--as", "priya").exit_code == 0
+    assert cli("apply", str(changeset["id"])).exit_code == 0
+    applied = {b.id: b.text for b in connector.fetch(ref).blocks}
+    assert all(applied[e["block"]] == e["after"] for e in changeset["edits"] if e["after"] != e["before"])
+    assert "AI support engineer" in " ".join(applied.values())
+
+    assert cli("revert", str(changeset["id"])).exit_code == 0
+    assert connector.fetch(ref).blocks == original.blocks
+
+    assert cli("pull", "--source", "gdocs").exit_code == 0
+    restored = json.loads(cli("restore", tracked.id, "HEAD~1", "--json").stdout)
+    assert cli("approve", str(restored["id"]), "--as", "priya").exit_code == 0
+    assert cli("apply", str(restored["id"])).exit_code == 0
+    assert {b.id: b.text for b in connector.fetch(ref).blocks} == applied
+    store.close()

@@ -39,18 +39,21 @@ class Workspace:
         return next(c for c in changesets.listing(self.store, status=status) if c.document_id == document.id)
 
     def remote(self, changeset: Changeset) -> Document:
+        """The document as its tool serves it now, read over HTTP, not from the store."""
         tracked = self.store.document(changeset.document_id)
-        return self.settings.connector("notion").fetch(
-            DocumentRef(source="notion", remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title))
+        return self.settings.connector(tracked.source).fetch(
+            DocumentRef(source=tracked.source, remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title))
 
 
 @pytest.fixture
 def workspace(workdir, sandbox, monkeypatch) -> Iterator[Workspace]:
-    """A pulled sandbox workspace with no brief yet; the reviewer's name is preset."""
+    """A pulled sandbox workspace (Notion and Google Docs) with no brief yet; the reviewer's
+    name is preset."""
     monkeypatch.setenv("COPYDESK_ACTOR", REVIEWER)
     settings = load_settings(workdir / "copydesk.toml")
     store = Store(settings.store_url)
-    pull(store, settings.connector("notion"), actor="test")
+    for source in settings.sources:
+        pull(store, settings.connector(source), actor="test")
     yield Workspace(store, settings, sandbox)
     store.close()
     st.cache_resource.clear()

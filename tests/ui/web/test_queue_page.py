@@ -3,6 +3,8 @@ reverted, rejected, edited, in conflict, and failing to apply."""
 
 from __future__ import annotations
 
+import pytest
+
 from staging import changesets
 from staging.changesets import ProposedEdit
 from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
@@ -32,12 +34,14 @@ def test_the_queue_counts_per_status_and_filters(proposed):
     assert [b.label for b in app.button if b.label == "Open"] == ["Open"]
 
 
-def test_open_approve_apply_and_revert_through_the_widgets(proposed):
-    changeset = proposed.changeset_for(PAGE)
+@pytest.mark.parametrize("title", [PAGE, "Battlecard: HelpHive vs DocBot"], ids=["notion", "gdocs"])
+def test_open_approve_apply_and_revert_through_the_widgets(proposed, title):
+    changeset = proposed.changeset_for(title)
     original = proposed.remote(changeset)
     rows = changesets.edits(proposed.store, changeset.id)
 
     app = no_traceback(page("queue_page"))
+    app.text_input(key="queue.document").set_value(title).run()
     app.button(key=f"open-{changeset.id}").click().run()
     assert app.query_params["changeset"] == [str(changeset.id)] or app.query_params["changeset"] == str(changeset.id)
     assert f"#{changeset.id}" in app.title[0].value
@@ -59,7 +63,7 @@ def test_open_approve_apply_and_revert_through_the_widgets(proposed):
 
     app.button(key="revert").click().run()
     assert changesets.get(proposed.store, changeset.id).status == "reverted"
-    assert proposed.remote(changeset).blocks == original.blocks
+    assert proposed.remote(changeset).blocks == original.blocks  # text, runs and native styles
     assert {_actors(proposed, changeset.id)[a] for a in
             ("changeset.approved", "changeset.apply.done", "changeset.revert.done")} == {REVIEWER}
 
