@@ -1,15 +1,16 @@
-"""`make demo`: the whole foundation flow on the local sandbox, with no accounts or keys.
+"""`make demo`: the whole flow on the local sandboxes of Notion and Google Drive/Docs, with
+no accounts or keys.
 
 1. `copydesk init --sandbox` in .demo/, 2. `copydesk sandbox` in the background,
-3. `copydesk pull` (snapshot) and `copydesk log`, 4. someone edits a page in "Notion"
-behind copydesk's back (the sandbox admin API), 5. `copydesk status`, `copydesk pull` again
-and `copydesk diff` of the page, 6. a changeset: staged by hand, reviewed, approved, applied
-(a dry run first), then reverted, with the audit log, 7. a positioning brief added and
-turned into proposed changesets by the offline rules engine, 8. the review app opened on
+3. `copydesk pull` (snapshot of both tools) and `copydesk log`, 4. someone edits a Notion
+page and a Google Doc behind copydesk's back (the sandboxes' admin API), 5. `copydesk
+status`, `copydesk pull` again and `copydesk diff` of both, 6. a changeset: staged by hand,
+reviewed, approved, applied (a dry run first), then reverted, with the audit log, 7. a
+positioning brief added and turned into proposed changesets by the offline rules engine,
+8. one of them, on a Google Doc, approved, applied and reverted, 9. the review app opened on
 that queue (brief → queue → approve → apply → revert → history, no terminal needed) until
-Ctrl-C. `--no-ui` (or no terminal on stdin) skips step 8. The sandbox is stopped at the end;
-.demo/ is kept so you can go on with `cd .demo && ../.venv/bin/copydesk log`.
-"""
+Ctrl-C. `--no-ui` (or no terminal on stdin) skips step 9. The sandbox is stopped at the end;
+.demo/ is kept so you can go on with `cd .demo && ../.venv/bin/copydesk log`."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import httpx
 
+from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN
 from connectors.sandbox.notion import SANDBOX_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +35,8 @@ COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 PAGE = "Product overview"
 FIND, REPLACE = "Setup in 5 minutes", "Setup in one afternoon"
 STAGED = "Setup in under an hour"
+DOC = "One-pager: HelpHive for support leaders"
+DOC_FIND, DOC_REPLACE = "answers them first", "answers them before your agents wake up"
 
 
 def free_port(preferred: int = 8700) -> int:
@@ -89,6 +93,23 @@ def edit_behind_copydesks_back(base_url: str, token: str) -> None:
     print(f"A colleague changed {FIND!r} to {REPLACE!r} on {PAGE!r} directly in Notion.")
 
 
+def edit_a_google_doc(base_url: str) -> None:
+    """A salesperson fixes the one-pager's tagline in Google Docs, outside copydesk."""
+    found = httpx.get(f"{base_url}/drive/v3/files", params={"q": f"name = '{DOC}' and trashed = false",
+                                                            "fields": "files(id,name)"},
+                      headers={"Authorization": f"Bearer {GDOCS_SANDBOX_TOKEN}"}, timeout=10).json()["files"]
+    httpx.post(f"{base_url}/_sandbox/edit", json={"id": found[0]["id"], "find": DOC_FIND, "replace": DOC_REPLACE},
+               timeout=10).raise_for_status()
+    print(f"A salesperson changed {DOC_FIND!r} to {DOC_REPLACE!r} in the Google Doc {DOC!r}.")
+
+
+def gdocs_changeset() -> str:
+    """The id of the proposed changeset on the Google Doc the demo follows."""
+    listed = subprocess.run([COPYDESK, "changesets", "--source", "gdocs", "--status", "proposed", "--json"], cwd=DEMO,
+                            check=True, capture_output=True, text=True)
+    return str(next(c["id"] for c in json.loads(listed.stdout) if c["document_title"] == DOC))
+
+
 def review_app(port: int) -> None:
     """Serve the review app on the demo's store until Ctrl-C, opening the browser if there is one."""
     print(f"The review app opens at http://127.0.0.1:{port} with the proposed changesets in its queue: open one, "
@@ -112,20 +133,23 @@ def main() -> None:
     server = subprocess.Popen([COPYDESK, "sandbox", "--port", str(port)], cwd=DEMO,
                               env=os.environ | {"PYTHONUNBUFFERED": "1"})
     base_url = f"http://127.0.0.1:{port}/notion"
+    gdocs_url = f"http://127.0.0.1:{port}/gdocs"
     try:
         wait_until_up(base_url, server)
-        step("3. Snapshot the workspace (rate-limited like Notion: about 3 requests a second)")
+        step("3. Snapshot Notion and Google Drive (rate-limited like the real APIs)")
         run("pull")
         step("4. History, like git log")
         run("log", "--limit", "12")
         run("show", PAGE)
-        step("5. Someone edits a page behind copydesk's back")
+        step("5. Someone edits a Notion page and a Google Doc behind copydesk's back")
         edit_behind_copydesks_back(base_url, SANDBOX_TOKEN)
+        edit_a_google_doc(gdocs_url)
         run("status")
-        step("6. Pull again: only what changed is fetched")
+        step("6. Pull again: only what changed is fetched (Drive: one changes.list call)")
         run("pull")
-        step("7. Word-level diff of the page's last two revisions")
+        step("7. Word-level diffs of the last two revisions")
         run("diff", PAGE)
+        run("diff", DOC)
         run("log", PAGE)
         step("8. Stage a change as a changeset, like a pull request")
         block_id, text = block_reading(REPLACE)
@@ -147,8 +171,15 @@ def main() -> None:
         run("brief", "show")
         run("propose")
         run("changesets", "--status", "proposed")
+        step("12. On a Google Doc: approve, apply (one batchUpdate, styles kept), revert")
+        doc_changeset = gdocs_changeset()
+        run("changeset", "show", doc_changeset)
+        run("approve", doc_changeset, "--as", "demo-reviewer")
+        run("apply", doc_changeset)
+        run("diff", DOC)
+        run("revert", doc_changeset)
         if open_app:
-            step("12. The review app: the same queue, for people who do not live in a terminal")
+            step("13. The review app: the same queue, for people who do not live in a terminal")
             review_app(free_port(8501))
     finally:
         server.terminate()
