@@ -111,17 +111,19 @@ def remote_status(store: Store, connector: Connector, *, full: bool = False) -> 
     """What changed remotely since the last pull, from listings alone: writes nothing."""
     previous = store.last_pull(connector.source)
     cursor = None if full or previous is None else previous.cursor
-    new, changed, seen = [], [], set()
+    new, changed, deleted, seen = [], [], [], set()
     for ref in connector.list_changed(cursor):
         seen.add(ref.remote_id)
         stored = store.document_by_remote(ref.source, ref.remote_id)
         if stored is None:
-            new.append(ref.title)
+            if not ref.archived:  # a file that left the scope before copydesk ever saw it is nothing new
+                new.append(ref.title)
+        elif ref.archived and stored.status == "live":
+            deleted.append(stored.title)
         elif stored.remote_version != ref.remote_version:
             changed.append(ref.title)
-    deleted = []
     if cursor is None and previous is not None:
-        deleted = [d.title for d in store.documents(connector.source) if d.status == "live" and d.remote_id not in seen]
+        deleted += [d.title for d in store.documents(connector.source) if d.status == "live" and d.remote_id not in seen]
     return {
         "source": connector.source,
         "last_pull": previous.finished_at.isoformat() if previous and previous.finished_at else None,

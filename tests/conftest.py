@@ -15,7 +15,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from connectors.gdocs import GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
+from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.pacing import RetryPolicy
 from connectors.sandbox.server import SandboxServer
 from staging.store import Store
@@ -100,3 +102,47 @@ def _postgres_store() -> Iterator[Store]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+BATCH_UPDATE = "POST /v1/documents/{id}:batchUpdate"
+
+
+class GdocsSandbox:
+    """The gdocs sandbox's admin API, its raw Docs API, and connectors pointed at it."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url, self.token = base_url, token
+        self.http = httpx.Client(timeout=30)
+
+    def post(self, route: str, body: dict | None = None) -> dict:
+        response = self.http.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
+        response.raise_for_status()
+        return response.json()
+
+    def stats(self) -> dict:
+        return self.http.get(f"{self.base_url}/_sandbox/stats").json()
+
+    def writes(self) -> int:
+        return self.stats()["routes"].get(BATCH_UPDATE, 0)
+
+    def document(self, document_id: str) -> dict:
+        """documents.get as Google answers it, less the revision id (new after every write)."""
+        response = self.http.get(f"{self.base_url}/v1/documents/{document_id}",
+                                 headers={"Authorization": f"Bearer {self.token}"})
+        response.raise_for_status()
+        return {k: v for k, v in response.json().items() if k != "revisionId"}
+
+    def connector(self, **overrides) -> GDocsConnector:
+        options = {"base_url": self.base_url, "folders": [GDOCS_ROOT_FOLDER_ID], "rate": None,
+                   "retry": RetryPolicy(attempts=4, backoff=0.01, max_wait=0.2)} | overrides
+        return GDocsConnector(credentials_from(token=options.pop("token", self.token)), **options)
+
+
+@pytest.fixture
+def gdocs(sandbox_server) -> Iterator[GdocsSandbox]:
+    endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "gdocs")
+    sandbox = GdocsSandbox(endpoint.base_url, endpoint.token)
+    sandbox.post("reset")
+    yield sandbox
+    sandbox.post("faults", {"clear": True})
+    sandbox.http.close()

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import httplib2
-import httpx
 import pytest
 from googleapiclient.errors import HttpError
 
@@ -17,8 +16,8 @@ from connectors.document import Block, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, Conflict, LossyEdit, NotFound, RemoteError
 from connectors.gdocs import GDocsConnector, RemoteNotFound, credentials_from
 from connectors.gdocs.client import map_errors
-from connectors.pacing import RetryPolicy
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
+from tests.conftest import GdocsSandbox
 
 ERRORS = Path(__file__).resolve().parents[3] / "shared" / "api-examples" / "gdrive" / "errors"
 
@@ -231,48 +230,6 @@ def test_shared_drive_scope_needs_no_parent_lookups():
 ONE_PAGER = "1amzOtvyoGlOcS84YPosVnZC17rI90DNOTHR8C7dB3HC"
 PITCH = "1sdPtUTLuDfUCi2APX7owXIeqvvbUdwnDWJvGmIaBFCB"
 DECK_2023 = "1MunLw5EvC9Wm7dT1Hwt_N92sSluLPxgbse6XK81-kfN"  # in the Archive subfolder
-BATCH_UPDATE = "POST /v1/documents/{id}:batchUpdate"
-
-
-class GdocsSandbox:
-    """The gdocs sandbox's admin API, its raw Docs API, and connectors pointed at it."""
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url, self.token = base_url, token
-        self.http = httpx.Client(timeout=30)
-
-    def post(self, route: str, body: dict | None = None) -> dict:
-        response = self.http.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def stats(self) -> dict:
-        return self.http.get(f"{self.base_url}/_sandbox/stats").json()
-
-    def writes(self) -> int:
-        return self.stats()["routes"].get(BATCH_UPDATE, 0)
-
-    def document(self, document_id: str) -> dict:
-        """documents.get as Google answers it, less the revision id (new after every write)."""
-        response = self.http.get(f"{self.base_url}/v1/documents/{document_id}",
-                                 headers={"Authorization": f"Bearer {self.token}"})
-        response.raise_for_status()
-        return {k: v for k, v in response.json().items() if k != "revisionId"}
-
-    def connector(self, **overrides) -> GDocsConnector:
-        options = {"base_url": self.base_url, "folders": [GDOCS_ROOT_FOLDER_ID], "rate": None,
-                   "retry": RetryPolicy(attempts=4, backoff=0.01, max_wait=0.2)} | overrides
-        return GDocsConnector(credentials_from(token=options.pop("token", self.token)), **options)
-
-
-@pytest.fixture
-def gdocs(sandbox_server) -> Iterator[GdocsSandbox]:
-    endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "gdocs")
-    sandbox = GdocsSandbox(endpoint.base_url, endpoint.token)
-    sandbox.post("reset")
-    yield sandbox
-    sandbox.post("faults", {"clear": True})
-    sandbox.http.close()
 
 
 class RecordingJournal:

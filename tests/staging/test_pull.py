@@ -88,3 +88,21 @@ def test_a_failed_pull_keeps_what_was_stored_and_the_old_cursor(store, sandbox):
     assert store.last_pull("notion").cursor == cursor
     sandbox.post("faults", {"clear": True})
     assert pull(store, sandbox.connector()).changed == 1
+
+
+def test_a_google_doc_trashed_or_edited_shows_in_status_and_pulls(store, gdocs):
+    connector = gdocs.connector()
+    first = pull(store, connector)
+    assert (first.new, first.full) == (8, True)
+    one_pager = store.find_documents(title="HelpHive one-pager")[0]
+    pitch = store.find_documents(title="Pitch narrative: first call")[0]
+    gdocs.post("edit", {"id": one_pager.remote_id, "find": "Fernhill Labs", "replace": "Fernhill"})
+    gdocs.post("trash", {"id": pitch.remote_id})
+    status = remote_status(store, connector)
+    assert (status["changed"], status["deleted"], status["new"]) == (["HelpHive one-pager"], [pitch.title], [])
+    routes = gdocs.stats()["routes"]
+    second = pull(store, connector)
+    assert (second.changed, second.fetched) == (2, 2) and not second.full  # trashing is a change too
+    assert store.document(pitch.id).status == "archived"
+    sent = {k: v - routes.get(k, 0) for k, v in gdocs.stats()["routes"].items() if v != routes.get(k, 0)}
+    assert sent == {"GET /drive/v3/changes": 1, "GET /drive/v3/files/{id}": 1, "GET /v1/documents/{id}": 2}
