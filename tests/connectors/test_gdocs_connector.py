@@ -19,7 +19,7 @@ from connectors.gdocs.client import map_errors
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from tests.conftest import GdocsSandbox
 
-ERRORS = Path(__file__).resolve().parents[3] / "shared" / "api-examples" / "gdrive" / "errors"
+ERRORS = Path(__file__).resolve().parents[2] / "fixtures" / "api-shapes" / "gdrive" / "errors"
 
 
 # -- credentials ------------------------------------------------------------------------------
@@ -89,8 +89,6 @@ def _raised(status: int, body: bytes | str, headers: dict | None = None) -> Exce
 
 
 def _example(name: str) -> str:
-    if not (ERRORS / name).exists():
-        pytest.skip("shared/api-examples is not beside the repo")
     return (ERRORS / name).read_text()
 
 
