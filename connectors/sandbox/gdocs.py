@@ -34,7 +34,6 @@ import copy
 import hashlib
 import json
 import re
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -44,7 +43,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from connectors.sandbox import gdocs_model as model
-from connectors.sandbox.harness import Fault, Harness, RateLimit
+from connectors.sandbox.harness import Harness, RateLimit
 from connectors.sandbox.gdocs_workspace import Change, DriveWorkspace
 
 GDOCS_SANDBOX_TOKEN = "ya29.sandbox-copydesk-local-only"
@@ -342,21 +341,7 @@ class GdocsSandbox:
                                 "version": str(file.version), "modifiedTime": file.modified_time})
 
     def _admin_faults(self, request: Request) -> Response:
-        body = _body(request)
-        if body.get("clear"):
-            self.harness.clear_faults()
-            return _admin_json({"cleared": True})
-        fault = Fault(
-            status=int(body.get("status", 500)),
-            count=int(body.get("count", 1)),
-            hang=float(body.get("hang", 0)),
-            retry_after=int(body["retry_after"]) if body.get("retry_after") is not None else None,
-            code=str(body.get("code", "")),
-            match=str(body.get("match", "")),
-            skip=int(body.get("skip", 0)),
-        )
-        self.harness.add_fault(fault)
-        return _admin_json({"queued": asdict(fault)})
+        return _admin_json(self.harness.fault_command(_body(request)))
 
     def _admin_rate_limit(self, request: Request) -> Response:
         body = _body(request)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Callable
 
 from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
@@ -111,6 +111,24 @@ class Harness:
     def add_fault(self, fault: Fault) -> None:
         with self._lock:
             self._faults.append(fault)
+
+    def fault_command(self, body: dict) -> dict:
+        """The `/_sandbox/faults` admin call every tool's sandbox shares: queue the fault the
+        body describes (see `Fault`), or `{"clear": true}`; returns the JSON answer."""
+        if body.get("clear"):
+            self.clear_faults()
+            return {"cleared": True}
+        fault = Fault(
+            status=int(body.get("status", 500)),
+            count=int(body.get("count", 1)),
+            hang=float(body.get("hang", 0)),
+            retry_after=int(body["retry_after"]) if body.get("retry_after") is not None else None,
+            code=str(body.get("code", "")),
+            match=str(body.get("match", "")),
+            skip=int(body.get("skip", 0)),
+        )
+        self.add_fault(fault)
+        return {"queued": asdict(fault)}
 
     def clear_faults(self) -> None:
         with self._lock:

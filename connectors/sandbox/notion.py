@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
 import uuid
 from pathlib import Path
 from typing import Any, Callable
@@ -28,7 +27,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from connectors.sandbox.harness import Fault, Harness, RateLimit
+from connectors.sandbox.harness import Harness, RateLimit
 from connectors.sandbox.notion_workspace import (
     BOT_USER_ID,
     NotionWorkspace,
@@ -288,21 +287,7 @@ class NotionSandbox:
                             "last_edited_time": block["last_edited_time"]})
 
     def _admin_faults(self, request: Request) -> Response:
-        body = _body(request)
-        if body.get("clear"):
-            self.harness.clear_faults()
-            return _admin_json({"cleared": True})
-        fault = Fault(
-            status=int(body.get("status", 500)),
-            count=int(body.get("count", 1)),
-            hang=float(body.get("hang", 0)),
-            retry_after=int(body["retry_after"]) if body.get("retry_after") is not None else None,
-            code=str(body.get("code", "")),
-            match=str(body.get("match", "")),
-            skip=int(body.get("skip", 0)),
-        )
-        self.harness.add_fault(fault)
-        return _admin_json({"queued": asdict(fault)})
+        return _admin_json(self.harness.fault_command(_body(request)))
 
     def _admin_rate_limit(self, request: Request) -> Response:
         body = _body(request)
