@@ -7,7 +7,7 @@ example from Google's Drive documentation. The requests are not typed by hand: t
 the real `GDocsConnector` (google-api-python-client, static discovery, httplib2) against Google's
 own endpoints (base_url ""), answers each request in-process with the next planned body and
 keeps what the SDK sent, without the Authorization header. Every change to a source body is
-listed in CHANGES below, in the cassette's header comment and in SOURCES.md.
+listed in `Bodies.changes` below, in the cassette's header comment and in SOURCES.md.
 
     .venv/bin/python scripts/author_gdocs_cassettes.py            # write the cassettes
     .venv/bin/python scripts/author_gdocs_cassettes.py --check    # exit 1 if a cassette differs
@@ -59,7 +59,8 @@ LABELS = {
     "start_token": "DERIVED from the drive.v3 discovery schema StartPageToken",
     "changes_page1": "DERIVED from the drive.v3 discovery schema ChangeList/Change (a page with nextPageToken)",
     "changes_last": "DERIVED from the drive.v3 discovery schema ChangeList (the last page, newStartPageToken)",
-    "error_403_user_rate": "google-api-python-client 2.202.0 tests/test_http.py USER_RATE_LIMIT_EXCEEDED_RESPONSE_NO_STATUS",
+    "error_403_user_rate": ("google-api-python-client 2.202.0 tests/test_http.py "
+                            "USER_RATE_LIMIT_EXCEEDED_RESPONSE_NO_STATUS"),
     "error_500": "google-api-python-client 2.202.0 tests/data/500.json",
     "error_503": "google-api-python-client 2.202.0 tests/data/503.json",
 }
@@ -84,7 +85,7 @@ ERROR_401_DOCS = {
     }
 }
 
-# Ids of the Drive examples; the REAL document is given the examples' document id (CHANGES).
+# Ids of the Drive examples; the REAL document is given the examples' document id (Bodies.changes).
 DOC_ID = "1EXAMPLEdocIdAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 FOLDER_ID = "1EXAMPLEfolderIdBBBBBBBBBBBBBBBBB"
 REAL_DOC_ID = "1H0K9KhoUTgcn0b8QbEhKiGcX88DSg0WEQDdyh_cVDVI"
@@ -131,7 +132,7 @@ def _replace_run(document: dict[str, Any], old: str, new: str) -> dict[str, Any]
 
 @dataclass
 class Bodies:
-    """Every response body a cassette uses, and what was changed in it (CHANGES)."""
+    """Every response body a cassette uses, and what was changed in it (`changes`)."""
 
     raw: dict[str, Any]
     changes: dict[str, str] = field(default_factory=dict)
@@ -206,7 +207,7 @@ class Planned:
 def planned(answers: list[Interaction]) -> Iterator[Planned]:
     plan = Planned(answers)
     original = httplib2.Http.request
-    httplib2.Http.request = lambda http, *args, **kwargs: plan.request(http, *args, **kwargs)  # type: ignore[method-assign]
+    httplib2.Http.request = lambda http, *a, **k: plan.request(http, *a, **k)  # type: ignore[method-assign]
     try:
         yield plan
     finally:
