@@ -17,11 +17,12 @@ demo: $(BIN)/.installed  ## the whole story on the sandbox, ending in the review
 test: $(BIN)/.installed  ## the whole suite on two workers (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m pytest -q -n 2
 
-bench: $(BIN)/.installed  ## diff benchmark, then the pull benchmark on a 1,000-page synthetic workspace
+bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull benchmarks (1,000 Notion pages, 1,000 Google Docs)
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/agent.py
 	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/pull.py
+	$(BIN)/python bench/pull.py --source gdocs
 
 clean:
 	rm -rf $(VENV) .demo

@@ -1,6 +1,6 @@
 """Pull benchmark (not a test): a synthetic workspace behind the rate-limited sandbox.
 
-Reports, as JSON and as a table:
+Reports as JSON on stdout (progress goes to stderr):
 1. full-pull throughput as a ratio of the allowed rate (target ≥ 0.9) and failed requests (target 0);
 2. requests made by a re-pull after N pages changed (target ≤ N page fetches + the block-list
    calls of those pages + the search calls needed to reach the cursor);
@@ -24,6 +24,7 @@ import argparse
 import json
 import random
 import sqlite3
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -71,7 +72,7 @@ def main() -> None:
         def connector() -> NotionConnector:
             return NotionConnector(endpoint.token, base_url=endpoint.base_url, rate=args.rate)
 
-        print(f"full pull of {args.pages} pages at {args.rate} requests/s ...", flush=True)
+        print(f"full pull of {args.pages} pages at {args.rate} requests/s ...", file=sys.stderr, flush=True)
         started = time.monotonic()
         full = pull(store, connector())
         elapsed = time.monotonic() - started
@@ -155,7 +156,7 @@ def gdocs(args: argparse.Namespace) -> None:
         def stats() -> dict:
             return http.get(f"{admin}/stats").json()
 
-        print(f"full pull of {args.docs} Google Docs at {rate:g} requests/s ...", flush=True)
+        print(f"full pull of {args.docs} Google Docs at {rate:g} requests/s ...", file=sys.stderr, flush=True)
         started = time.monotonic()
         full = pull(store, connector())
         elapsed = time.monotonic() - started
