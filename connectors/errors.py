@@ -82,3 +82,15 @@ class LossyEdit(CopydeskError):
     def __init__(self, message: str, *, losses: dict[str, list[str]]) -> None:
         super().__init__(message)
         self.losses = losses
+
+
+class ManualStep(CopydeskError):
+    """The tool's API cannot write these blocks (Webflow's primary-locale static pages), so a
+    person must; nothing was written.
+
+    `steps` holds one entry per block: `block_id`, `where` (page and locale, as a person finds
+    it in the tool), `before` and the copy-ready `after`. The next pull verifies the change."""
+
+    def __init__(self, message: str, *, steps: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.steps = steps

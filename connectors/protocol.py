@@ -8,7 +8,7 @@ changes page token).
 
 from __future__ import annotations
 
-from typing import Any, Generator, Iterator, Protocol, Sequence
+from typing import Any, Generator, Iterator, Protocol, Sequence, runtime_checkable
 
 from connectors.document import Block, Document, DocumentRef, Edit
 
@@ -77,3 +77,14 @@ class Connector(Protocol):
         `Conflict` and writes nothing. Raises `LossyEdit` (writing nothing) when an edit cannot
         keep its block's formatting and does not allow it. With `dry_run`, every write is
         journalled as an intent and none is sent; the current document is returned."""
+
+
+@runtime_checkable
+class Publisher(Protocol):
+    """A second, optional capability, for tools where a write lands as a draft that must be
+    published to go live (Webflow's staged CMS items). Kept apart from `Connector` so the
+    three-method protocol stays the same for every tool."""
+
+    def publish(self, refs: Sequence[DocumentRef]) -> dict[str, Any]:
+        """Publish exactly these documents' staged content; returns the tool's answer
+        (which were published, errors)."""

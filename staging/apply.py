@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 from sqlmodel import col, select
 
 from connectors.document import Block, Document, DocumentRef, Edit
-from connectors.errors import Conflict, CopydeskError, LossyEdit, RemoteError
+from connectors.errors import Conflict, CopydeskError, LossyEdit, ManualStep, RemoteError
 from connectors.protocol import Connector
 from connectors.text import normalise
 from staging import changesets
@@ -39,10 +39,12 @@ class Outcome:
     writes: list[dict[str, Any]] = field(default_factory=list)  # dry run: what would be sent
     revision_id: str | None = None
     recovery: dict[str, list[str]] | None = None
+    manual: list[dict[str, Any]] = field(default_factory=list)  # what a person must paste, where
 
     def as_dict(self) -> dict[str, Any]:
         return {"changeset": self.changeset.id, "status": self.changeset.status, "writes": self.writes,
-                "revision": self.revision_id, "recovery": self.recovery, "error": self.changeset.error or None}
+                "revision": self.revision_id, "recovery": self.recovery, "manual": self.manual,
+                "error": self.changeset.error or None}
 
 
 class StoreJournal:
@@ -111,6 +113,7 @@ def preview(connector: Connector, tracked: TrackedDocument, edits: Sequence[Edit
 
 
 _CLAIM = {"apply": "applying", "revert": "reverting"}
+_MANUAL = {"apply": "awaiting_manual", "revert": "awaiting_manual_revert"}
 _SUCCESS = {"apply": "applied", "revert": "reverted"}
 _CONFLICT = {"apply": "conflict", "revert": "revert_conflict"}
 
@@ -132,6 +135,11 @@ def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[E
                    action=f"changeset.{operation}.conflict", details={"remote": conflict.remote},
                    conflicts=conflict.remote, claim=None)
         raise
+    except ManualStep as manual:
+        waiting = transition(store, changeset.id, (claimed.status,), _MANUAL[operation], actor=actor,
+                             action=f"changeset.{operation}.manual", details={"steps": manual.steps},
+                             manual_steps=manual.steps, claim=None)
+        return Outcome(waiting, manual=manual.steps)
     except LossyEdit as lossy:
         transition(store, changeset.id, (claimed.status,), changeset.status, actor=actor,
                    action=f"changeset.{operation}.refused", details={"lossy": lossy.losses}, claim=None)

@@ -3,7 +3,12 @@
     proposed ──approve──▶ approved ──apply──▶ applying ──▶ applied ──revert──▶ reverting ──▶ reverted
        │                     │                   │                                  │
        └─reject─▶ rejected   └─reject            ├─▶ conflict ──re-propose──▶ superseded   ├─▶ revert_conflict
-                                                 └─▶ failed (may be applied again)  └─▶ applied (revert rolled back)
+                                                 ├─▶ failed (may be applied again)  ├─▶ applied (revert rolled back)
+                                                 └─▶ awaiting_manual ──pull──▶ ...  └─▶ awaiting_manual_revert ──pull──▶ ...
+
+`awaiting_manual` (and `_revert`): the tool's API cannot write these blocks, so a person
+pastes the text; the next pull verifies it (staging.manual) and settles the changeset
+applied (or reverted), or conflict when the block reads something else.
 
 `applying` and `reverting` are claims: the status moves there by compare-and-swap
 (`UPDATE … WHERE id = … AND status IN (…)`), so of two processes only one ever writes, and
@@ -28,7 +33,7 @@ from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, 
 from staging.store import Store
 
 STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "conflict", "failed",
-            "reverting", "reverted", "revert_conflict", "superseded")
+            "reverting", "reverted", "revert_conflict", "superseded", "awaiting_manual", "awaiting_manual_revert")
 CAN_APPLY = ("approved", "failed")
 CAN_REVERT = ("applied", "revert_conflict")
 

@@ -117,6 +117,9 @@ class Changeset(SQLModel, table=True):
     claimed_at: Optional[datetime] = None
     conflicts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     error: str = ""
+    # What a person must paste into the tool when its API cannot write (awaiting_manual*).
+    manual_steps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    published_at: Optional[datetime] = None  # tools with a separate publish step (Webflow)
 
 
 class ChangesetEdit(SQLModel, table=True):

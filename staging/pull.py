@@ -15,6 +15,7 @@ from typing import Callable
 
 from connectors.errors import RemoteError
 from connectors.protocol import Connector
+from staging import manual
 from staging.store import Store
 
 
@@ -89,6 +90,7 @@ def _fetch_and_record(store: Store, connector: Connector, ref, pull_id: int, rep
         raise
     report.fetched += 1
     recorded = store.record(doc, origin="pull", pull_id=pull_id)
+    manual.verify(store, recorded.document, doc)
     if recorded.revision is not None:
         report.new += recorded.is_new
         report.changed += not recorded.is_new

@@ -1,0 +1,54 @@
+"""Changes a person makes by hand, verified by the next pull.
+
+Where a tool's API cannot write (Webflow's primary-locale static pages), apply leaves the
+changeset `awaiting_manual` with the copy-ready text. Each pull that fetches the document
+checks it: every block now reads the new text → applied (verified); some block still reads
+the old text → still waiting; a block reads something else → conflict, with the remote text
+kept for the three-way view. Reverts go the same way (`awaiting_manual_revert`).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from connectors.document import Document
+from connectors.text import normalise
+from staging.changesets import transition
+from staging.models import Changeset, TrackedDocument
+from staging.store import Store
+
+_WAITING = ("awaiting_manual", "awaiting_manual_revert")
+
+
+def verify(store: Store, tracked: TrackedDocument, doc: Document, *, actor: str = "pull") -> list[Changeset]:
+    """Settle the changesets on `doc` that wait for a person; returns those settled."""
+    with store.session() as session:
+        waiting = list(session.exec(select(Changeset).where(Changeset.document_id == tracked.id,
+                                                            col(Changeset.status).in_(_WAITING))))
+    return [settled for changeset in waiting if (settled := _settle(store, tracked, doc, changeset, actor))]
+
+
+def _settle(store: Store, tracked: TrackedDocument, doc: Document, changeset: Changeset,
+            actor: str) -> Changeset | None:
+    reverting = changeset.status == "awaiting_manual_revert"
+    now = {step["block_id"]: _text(doc, step["block_id"]) for step in changeset.manual_steps}
+    wanted = {s["block_id"]: normalise(s["after"]) for s in changeset.manual_steps}
+    old = {s["block_id"]: normalise(s["before"]) for s in changeset.manual_steps}
+    if all(now[b] == wanted[b] for b in now):
+        done, field = ("reverted", "reverted_revision_id") if reverting else ("applied", "applied_revision_id")
+        return transition(store, changeset.id, (changeset.status,), done, actor=actor,
+                          action=f"changeset.{'revert' if reverting else 'apply'}.verified",
+                          details={"revision": tracked.head_revision_id}, manual_steps=[],
+                          **{field: tracked.head_revision_id})
+    strangers = {b: text for b, text in now.items() if text not in (wanted[b], old[b])}
+    if not strangers:
+        return None  # not done yet: the person has not pasted every block
+    to = "revert_conflict" if reverting else "conflict"
+    return transition(store, changeset.id, (changeset.status,), to, actor=actor,
+                      action=f"changeset.{'revert' if reverting else 'apply'}.conflict",
+                      details={"remote": strangers}, conflicts=strangers)
+
+
+def _text(doc: Document, block_id: str) -> str | None:
+    block = doc.block(block_id)
+    return None if block is None else normalise(block.text)
