@@ -8,7 +8,8 @@
     ├── RemoteError          a tool's API failed; `retryable` says whether trying again may help
     │   └── AuthError        the tool rejected the token
     ├── Conflict             the remote no longer reads what copydesk expected
-    └── LossyEdit            an edit would lose formatting (mixed runs, a mention) and was not allowed to
+    ├── LossyEdit            an edit would lose formatting (mixed runs, a mention) and was not allowed to
+    └── ManualStep           the tool's API cannot write this text; a person must paste it (nothing was written)
 
 Errors from SDKs and HTTP libraries are translated into these in exactly one place per
 connector (its `map_errors`), with `raise ... from exc` so the cause is kept for debugging.
@@ -16,6 +17,9 @@ Messages never contain tokens.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
 
 
 class CopydeskError(Exception):
@@ -94,3 +98,30 @@ class ManualStep(CopydeskError):
     def __init__(self, message: str, *, steps: list[dict[str, str]]) -> None:
         super().__init__(message)
         self.steps = steps
+
+
+@dataclass(frozen=True)
+class ManualChange:
+    """One block the tool's API cannot write, with everything a person needs to make the
+    change by hand: where it is, what it reads now and the exact text to paste."""
+
+    block_id: str
+    node_id: str  # the tool's own id of the element (Webflow: the DOM node id)
+    page: str  # the page's title
+    slug: str  # the page's slug, to find it in the tool's page list
+    locale: str  # e.g. "English (en-US), primary locale"
+    before: str
+    after: str  # copy-ready new text
+    html: str = ""  # the element's new HTML, formatting included, when the tool shows HTML
+
+
+class ManualStep(CopydeskError):
+    """The tool's API cannot write these blocks (Webflow: a static page's primary locale), so a
+    person must paste the new text in the tool's editor. Nothing was written; the next pull
+    reads the page again and shows whether the text now matches.
+
+    `changes` lists each block with where it is, its current text and the text to paste."""
+
+    def __init__(self, message: str, *, changes: Sequence[ManualChange]) -> None:
+        super().__init__(message)
+        self.changes = tuple(changes)

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from connectors.errors import ConfigError
 from staging import apply as applying
+from staging import publish as publishing
 from staging import changesets
 from staging.changesets import ProposedEdit
 from staging.diff import diff_words, ops_to_json
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
     changeset_app = typer.Typer(help="Look at one changeset.", no_args_is_help=True)
     changeset_app.command("show")(show_changeset)
     app.add_typer(changeset_app, name="changeset")
-    for command in (stage, approve, reject, apply, revert, restore, recover, events):
+    for command in (stage, approve, reject, apply, publish, revert, restore, recover, events):
         app.command()(command)
 
 
@@ -179,22 +180,47 @@ def apply(
     changeset_id: int = typer.Argument(..., metavar="ID"),
     dry_run: bool = DRY_RUN,
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
+    and_publish: bool = typer.Option(False, "--publish", help="Tools with drafts (Webflow): publish right after."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write an approved changeset to the tool.
 
     Every edited block must still read the text it was staged against; if one does not, the
-    changeset becomes `conflict` and nothing is written.
+    changeset becomes `conflict` and nothing is written. Webflow items are written to the
+    staged version (not live until published); a Webflow primary-locale page cannot be
+    written by its API, so apply prints the exact text to paste and the next pull verifies it.
 
     Example: copydesk apply 3 --dry-run
     """
     c = context(ctx)
     changeset = changesets.get(c.store, changeset_id)
+    connector = c.settings.connector(changeset.source)
     with progress(enabled=not as_json) as bar:
         bar.add_task(f"applying changeset {changeset_id} to {changeset.source}", total=None)
-        outcome = applying.apply(c.store, c.settings.connector(changeset.source), changeset_id,
-                                 actor=c.settings.actor_name, dry_run=dry_run, allow_lossy=allow_lossy)
+        outcome = applying.apply(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run,
+                                 allow_lossy=allow_lossy)
+        if and_publish and not dry_run and outcome.changeset.status == "applied":
+            outcome.changeset = publishing.publish(c.store, connector, changeset_id, actor=c.settings.actor_name)
     _report_outcome(outcome, as_json, dry_run, "Applied")
+    if not as_json and outcome.changeset.status == "applied" and publishing.can_publish(connector):
+        out.print("Staged in the tool, not yet published." if outcome.changeset.published_at is None
+                  else "Published.")
+
+
+def publish(
+    ctx: typer.Context,
+    changeset_id: int = typer.Argument(..., metavar="ID"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Publish an applied changeset (Webflow: just the changed item goes live).
+
+    Example: copydesk publish 3
+    """
+    c = context(ctx)
+    changeset = changesets.get(c.store, changeset_id)
+    published = publishing.publish(c.store, c.settings.connector(changeset.source), changeset_id,
+                                   actor=c.settings.actor_name)
+    _report(published, as_json, f"Published changeset {changeset_id}.")
 
 
 def revert(
@@ -214,8 +240,11 @@ def revert(
     changeset = changesets.get(c.store, changeset_id)
     with progress(enabled=not as_json) as bar:
         bar.add_task(f"reverting changeset {changeset_id} on {changeset.source}", total=None)
-        outcome = applying.revert(c.store, c.settings.connector(changeset.source), changeset_id,
-                                  actor=c.settings.actor_name, dry_run=dry_run)
+        connector = c.settings.connector(changeset.source)
+        outcome = applying.revert(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run)
+        if not dry_run and outcome.changeset.status == "reverted":
+            outcome.changeset = publishing.republish_after_revert(c.store, connector, changeset_id,
+                                                                  actor=c.settings.actor_name)
     _report_outcome(outcome, as_json, dry_run, "Reverted")
 
 
@@ -305,6 +334,14 @@ def _report_outcome(outcome: applying.Outcome, as_json: bool, dry_run: bool, ver
     if dry_run:
         _print_writes(outcome.writes)
         return
+    if outcome.manual:
+        out.print(f"[yellow]Changeset {outcome.changeset.id} needs a person:[/yellow] the tool's API cannot write "
+                  "these blocks. Paste each text where it says; the next `copydesk pull` checks it.")
+        for step in outcome.manual:
+            out.print(f"[bold]{step['where']}[/bold]  (block {step['block_id']})")
+            out.print(f"  now:   {step['before']}", markup=False)
+            out.print(f"  paste: {step['after']}", markup=False)
+        return
     out.print(f"{verb} changeset {outcome.changeset.id}: now {outcome.changeset.status}"
               + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
 
@@ -321,7 +358,8 @@ def _changeset_json(c: Changeset, title: str) -> dict[str, Any]:
             "title": c.title, "base_revision": c.base_revision_id, "proposed_by": c.proposed_by,
             "approved_by": c.approved_by, "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat(),
             "applied_revision": c.applied_revision_id, "reverted_revision": c.reverted_revision_id,
-            "conflicts": c.conflicts, "error": c.error or None}
+            "conflicts": c.conflicts, "error": c.error or None, "manual_steps": c.manual_steps,
+            "published_at": c.published_at.isoformat() if c.published_at else None}
 
 
 def _edit_json(row: ChangesetEdit, changeset: Changeset, lossy: dict[str, list[str]]) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 _STATUS_COLOR = {"proposed": "blue", "approved": "violet", "applied": "green", "reverted": "gray",
                  "rejected": "gray", "superseded": "gray", "conflict": "red", "revert_conflict": "red",
-                 "failed": "red", "applying": "orange", "reverting": "orange"}
+                 "failed": "red", "applying": "orange", "reverting": "orange", "awaiting_manual": "orange",
+                 "awaiting_manual_revert": "orange"}
 
 
 def badge(status: str) -> str:

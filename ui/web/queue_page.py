@@ -11,6 +11,7 @@ import streamlit as st
 from connectors.errors import Conflict, CopydeskError, LossyEdit, NotFound
 from staging import apply as applying
 from staging import changesets, queue
+from staging import publish as publishing
 from staging.agent import briefs
 from staging.models import Changeset, ChangesetEdit
 from staging.rebase import repropose
@@ -215,12 +216,16 @@ def _actions(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
     if status in ("rejected", "reverted", "superseded"):
         st.info(f"This changeset is {status}; nothing more to do.")
         return
+    if status in ("awaiting_manual", "awaiting_manual_revert"):
+        _manual_steps(changeset)
+        return
     reviewer = require_reviewer()
     if status == "proposed":
         _review(ws, changeset, rows, choices, reviewer)
     elif status in changesets.CAN_APPLY:
         _write(ws, changeset, reviewer, "apply")
     elif status in changesets.CAN_REVERT:
+        _publish(ws, changeset, reviewer)
         _write(ws, changeset, reviewer, "revert")
     elif status == "conflict":
         if st.button("Re-propose on the current text", type="primary", disabled=not reviewer, key="repropose"):
@@ -230,6 +235,33 @@ def _actions(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
                 flash("success", f"Staged #{result.changeset.id} on the current text; #{changeset.id} is superseded.{left}")
                 st.query_params["changeset"] = str(result.changeset.id)
             st.rerun()
+
+
+def _manual_steps(changeset: Changeset) -> None:
+    """The tool's API cannot write these blocks: the exact text to paste, and where."""
+    verb = "revert" if changeset.status == "awaiting_manual_revert" else "apply"
+    st.warning(f"Awaiting manual {verb}: {changeset.source}'s API cannot write these blocks. Paste each text in "
+               "the tool where it says; the next pull checks it and settles this changeset.")
+    for step in changeset.manual_steps:
+        st.markdown(f"**{_plain(step.get('where', ''))}** · block `{step['block_id'][:12]}`")
+        st.caption(f"Now reads: {step['before']}")
+        st.code(step["after"], language=None, wrap_lines=True)
+
+
+def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
+    """Tools with drafts (Webflow): the applied text is staged until someone publishes it."""
+    connector = ws.settings.connector(changeset.source)
+    if changeset.status != "applied" or not publishing.can_publish(connector):
+        return
+    if changeset.published_at is not None:
+        st.success(f"Published {ago(changeset.published_at)}.")
+        return
+    st.info(f"Staged in {changeset.source}, not yet published: the live site still shows the old text.")
+    if st.button("Publish", type="primary", disabled=not reviewer, key="publish"):
+        with reported():
+            publishing.publish(ws.store, connector, changeset.id, actor=reviewer)
+            flash("success", f"Published #{changeset.id}.")
+        st.rerun()
 
 
 def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choices: dict[str, tuple[str, str]],
@@ -278,8 +310,11 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     if go.button(verb, type="primary", disabled=not reviewer, key=operation):
         with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {changeset.source}…"):
             try:
-                outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
-                              **options)
+                connector = ws.settings.connector(changeset.source)
+                outcome = run(ws.store, connector, changeset.id, actor=reviewer, **options)
+                if operation == "revert" and outcome.changeset.status == "reverted":
+                    outcome.changeset = publishing.republish_after_revert(ws.store, connector, changeset.id,
+                                                                          actor=reviewer)
             except LossyEdit as error:
                 st.session_state[lossy_key] = True
                 flash("error", f"{error} In the app: tick the box above Apply to accept the loss.")

@@ -1,0 +1,373 @@
+"""Webflow HTML (RichText fields, static-page text nodes) as blocks, and byte-exact patches of it.
+
+Webflow stores copy as HTML strings. To write one paragraph back without disturbing anything
+else (classes, `data-w-id` attributes, entity spellings, links), the HTML is parsed into a
+tree that keeps every tag's exact source text, and an edit re-serialises only the text runs
+of the one edited element: tags are copied verbatim, unchanged characters keep their source
+spelling (`&nbsp;` stays `&nbsp;`), and only new characters are escaped.
+
+Parsing uses the standard library's `html.parser` (no dependency): its events tile the input
+exactly, so every node knows its source slice.
+
+A *unit* is one block's element (a `<p>`, a heading, one `<li>`, or a whole page text node).
+Its *runs* are, in reading order, the text between tags (one span each, marks from the
+enclosing inline tags) and structural breaks: `<br>` and the boundary between two block
+elements read as "\\n". Breaks are spans with a `Mention`, so `connectors.text.rewrite`
+reports cutting or replacing one as lossy, like a Notion mention.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from html.parser import HTMLParser
+from typing import Iterator, Sequence, Union
+
+from connectors.document import Mention, Span
+from connectors.text import Piece, tokenize
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "figure", "figcaption", "div",
+         "pre", "table", "thead", "tbody", "tr", "td", "th", "hr", "section", "article", "header", "footer"}
+LISTS = {"ul", "ol"}
+_MARKS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underline", "s": "strikethrough",
+          "strike": "strikethrough", "del": "strikethrough", "code": "code"}
+LINE_BREAK = Mention(type="line_break")
+BLOCK_BREAK = Mention(type="block_break")
+
+
+@dataclass
+class Element:
+    tag: str
+    open: str  # exact source of the start tag ("" for the root of a fragment)
+    close: str = ""  # exact source of the end tag ("" when void or left open)
+    attrs: dict[str, str | None] = field(default_factory=dict)
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return self.open + "".join(child_source(c) for c in self.children) + self.close
+
+
+@dataclass
+class Text:
+    """Text between two tags: its decoded characters, each with its source spelling."""
+
+    chars: list[tuple[str, str]]  # (decoded, source); an entity's extra decoded chars have source ""
+
+    @property
+    def text(self) -> str:
+        return "".join(d for d, _ in self.chars)
+
+    @property
+    def source(self) -> str:
+        return "".join(s for _, s in self.chars)
+
+
+@dataclass
+class Raw:
+    """Comments, declarations and stray end tags: kept verbatim, never text."""
+
+    source: str
+
+
+Node = Union[Element, Text, Raw]
+
+
+def child_source(node: Node) -> str:
+    return node.source
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.src = source
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(source) if c == "\n"]
+        self.events: list[tuple[int, str, str, dict[str, str | None]]] = []
+
+    def _at(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append((self._at(), "start", tag, dict(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append((self._at(), "void", tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append((self._at(), "end", tag, {}))
+
+    def handle_data(self, data: str) -> None:
+        self.events.append((self._at(), "data", "", {}))
+
+    def handle_entityref(self, name: str) -> None:
+        self.events.append((self._at(), "entity", "", {}))
+
+    def handle_charref(self, name: str) -> None:
+        self.events.append((self._at(), "entity", "", {}))
+
+    def handle_comment(self, data: str) -> None:
+        self.events.append((self._at(), "raw", "", {}))
+
+    def handle_decl(self, decl: str) -> None:
+        self.events.append((self._at(), "raw", "", {}))
+
+    def handle_pi(self, data: str) -> None:
+        self.events.append((self._at(), "raw", "", {}))
+
+    def unknown_decl(self, data: str) -> None:
+        self.events.append((self._at(), "raw", "", {}))
+
+
+def parse(source: str) -> Element:
+    """The fragment as a tree under a root with no tags; `parse(s).source == s` always."""
+    builder = _TreeBuilder(source)
+    builder.feed(source)
+    builder.close()
+    root = Element(tag="", open="")
+    stack = [root]
+    events = builder.events
+    for index, (start, kind, tag, attrs) in enumerate(events):
+        end = events[index + 1][0] if index + 1 < len(events) else len(source)
+        text = source[start:end]
+        top = stack[-1]
+        if kind in ("data", "entity"):
+            chars = [(c, c) for c in text] if kind == "data" else _entity_chars(text)
+            if top.children and isinstance(top.children[-1], Text):
+                top.children[-1].chars.extend(chars)
+            else:
+                top.children.append(Text(chars))
+        elif kind == "start" and tag not in VOID:
+            element = Element(tag=tag, open=text, attrs=attrs)
+            top.children.append(element)
+            stack.append(element)
+        elif kind in ("start", "void"):
+            top.children.append(Element(tag=tag, open=text, attrs=attrs))
+        elif kind == "end" and any(e.tag == tag for e in stack[1:]):
+            while stack[-1].tag != tag:  # close what was left open inside it
+                stack.pop()
+            stack.pop().close = text
+        else:  # comments, declarations, an end tag nothing opened
+            top.children.append(Raw(text))
+    if root.source != source:  # html.parser's events tile the input; never expected
+        raise ValueError("HTML could not be parsed losslessly")
+    return root
+
+
+def _entity_chars(source: str) -> list[tuple[str, str]]:
+    decoded = htmllib.unescape(source)
+    if not decoded:
+        return [("", source)]
+    return [(decoded[0], source)] + [(c, "") for c in decoded[1:]]
+
+
+# -- units and runs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One block's element (or a whole fragment) and where it sits among its siblings."""
+
+    node: Node
+    kind: str
+    depth: int = 0
+    attrs: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass
+class Run:
+    """A text node of the unit, or a structural break (`node` None for a block boundary)."""
+
+    span: Span
+    node: Text | Element | None
+
+
+def field_units(root: Element) -> list[Unit]:
+    """A RichText field's blocks: each top-level element, each `<li>` of a list (nested
+    lists one level deeper), and any bare top-level text that is not whitespace."""
+    units: list[Unit] = []
+    for child in root.children:
+        if isinstance(child, Raw) or (isinstance(child, Text) and not child.text.strip()):
+            continue
+        if isinstance(child, Element) and child.tag in LISTS:
+            units.extend(_list_units(child, 0))
+        else:
+            units.append(Unit(child, _kind(child)))
+    return units
+
+
+def _list_units(element: Element, depth: int) -> Iterator[Unit]:
+    ordered = element.tag == "ol"
+    for item in element.children:
+        if not isinstance(item, Element) or item.tag != "li":
+            continue
+        yield Unit(item, "list_item", depth, (("ordered", ordered),))
+        for nested in item.children:
+            if isinstance(nested, Element) and nested.tag in LISTS:
+                yield from _list_units(nested, depth + 1)
+
+
+def _kind(node: Node) -> str:
+    if not isinstance(node, Element):
+        return "paragraph"
+    tag = node.tag
+    if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+        return f"heading_{tag[1]}"
+    return {"p": "paragraph", "blockquote": "quote", "figure": "figure", "pre": "code", "hr": "divider",
+            "div": "paragraph"}.get(tag, tag)
+
+
+def runs(unit_node: Node, *, skip_lists: bool = False) -> list[Run]:
+    """The unit's runs in reading order. With `skip_lists` (a list item), nested lists are
+    other blocks and are not read."""
+    out: list[Run] = []
+    _walk(unit_node, (), out, skip_lists)
+    # Breaks at either end are markup around the text, not part of it.
+    while out and out[-1].node is None:
+        out.pop()
+    return out
+
+
+def _walk(node: Node, marks: tuple[Element, ...], out: list[Run], skip_lists: bool) -> None:
+    if isinstance(node, Raw):
+        return
+    if isinstance(node, Text):
+        out.append(Run(_span(node.text, marks), node))
+        return
+    if node.tag in LISTS and skip_lists:
+        return
+    if node.tag == "br":
+        out.append(Run(Span(text="\n", mention=LINE_BREAK), node))
+        return
+    if node.tag in VOID:
+        return
+    inner = marks + ((node,) if node.tag not in BLOCK and node.tag else ())
+    has_blocks = any(isinstance(c, Element) and c.tag in BLOCK for c in node.children)
+    for child in node.children:
+        if has_blocks and isinstance(child, Text) and not child.text.strip():
+            continue  # indentation between block elements
+        if isinstance(child, Element) and child.tag in BLOCK and out and out[-1].node is not None:
+            out.append(Run(Span(text="\n", mention=BLOCK_BREAK), None))
+        _walk(child, inner, out, skip_lists)
+
+
+def _span(text: str, marks: tuple[Element, ...]) -> Span:
+    flags: dict[str, object] = {}
+    for element in marks:
+        if element.tag in _MARKS:
+            flags[_MARKS[element.tag]] = True
+        elif element.tag == "a" and element.attrs.get("href"):
+            flags["href"] = element.attrs["href"]
+    return Span(text=text, **flags)
+
+
+def spans(run_list: Sequence[Run]) -> tuple[Span, ...]:
+    return tuple(r.span for r in run_list)
+
+
+def text_of(run_list: Sequence[Run]) -> str:
+    return "".join(r.span.text for r in run_list)
+
+
+# -- patching -----------------------------------------------------------------------------------
+
+
+def patch_unit(unit_node: Node, pieces: Sequence[Piece], *, skip_lists: bool = False) -> str:
+    """The unit's new source: each piece's text written into the text node of the run it
+    continues (`Piece.origin`), tags copied verbatim, unchanged characters in their source
+    spelling. Inline elements left with no text are dropped; a `<br>` no piece keeps is dropped.
+
+    A piece with no origin (new text where a break was, or a unit with no text yet) goes where
+    the previous piece ended: after its text run or `<br>`, else before the next text run."""
+    run_list = runs(unit_node, skip_lists=skip_lists)
+    texts: dict[int, list[str]] = {}  # id(Text) -> new text parts
+    after: dict[int, list[str]] = {}  # id(<br>) -> text written right after it
+    kept: set[int] = set()
+    last: Run | None = None
+    waiting: list[str] = []
+    for piece in pieces:
+        run = run_list[piece.origin] if piece.origin is not None else None
+        if run is not None and isinstance(run.node, Element):
+            kept.add(id(run.node))
+            last = run
+        elif run is not None:
+            texts.setdefault(id(run.node), []).extend([*waiting, piece.span.text])
+            waiting, last = [], run
+        elif last is not None and isinstance(last.node, Text):
+            texts[id(last.node)].append(piece.span.text)
+        elif last is not None and isinstance(last.node, Element):
+            after.setdefault(id(last.node), []).append(piece.span.text)
+        else:
+            waiting.append(piece.span.text)
+    if waiting:
+        following = [r for r in run_list if isinstance(r.node, Text)]
+        if not following:
+            return _append_text(unit_node, "".join(waiting))
+        texts.setdefault(id(following[0].node), []).extend(waiting)
+    replacements = {id(r.node): "".join(texts.get(id(r.node), [])) for r in run_list if isinstance(r.node, Text)}
+    dropped = {id(r.node) for r in run_list if isinstance(r.node, Element) and id(r.node) not in kept}
+    return _serialise(unit_node, replacements, dropped, {k: "".join(v) for k, v in after.items()})
+
+
+def _serialise(node: Node, replacements: dict[int, str], dropped: set[int], after: dict[int, str]) -> str:
+    if isinstance(node, Raw):
+        return node.source
+    if isinstance(node, Text):
+        return _respell(node, replacements[id(node)]) if id(node) in replacements else node.source
+    trailing = escape(after.get(id(node), ""))
+    if id(node) in dropped:
+        return trailing
+    inner = "".join(_serialise(c, replacements, dropped, after) for c in node.children)
+    if not inner and node.children and _inline_text_only(node):
+        return trailing  # an inline element whose text was all deleted
+    return node.open + inner + node.close + trailing
+
+
+def _inline_text_only(node: Node) -> bool:
+    """Inline markup holding nothing but text (and more such markup): safe to drop when emptied."""
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, Raw) or not node.tag or node.tag in BLOCK or node.tag in VOID:
+        return False
+    return all(_inline_text_only(c) for c in node.children)
+
+
+def _respell(node: Text, new: str) -> str:
+    """`new` in HTML: characters the old text had keep their old spelling, new ones are escaped."""
+    old = node.text
+    if new == old:
+        return node.source
+    sources = [s for _, s in node.chars]
+    old_tokens, new_tokens = tokenize(old), tokenize(new)
+    old_at, new_at = _offsets(old_tokens), _offsets(new_tokens)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_tokens, new_tokens, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append("".join(sources[old_at[i1]:old_at[i2]]))
+        else:
+            out.append(htmllib.escape(new[new_at[j1]:new_at[j2]], quote=False))
+    return "".join(out)
+
+
+def _offsets(tokens: list[str]) -> list[int]:
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token))
+    return offsets
+
+
+def _append_text(node: Node, text: str) -> str:
+    """A unit with no text node yet (`<p></p>`): the text goes before its end tag."""
+    escaped = htmllib.escape(text, quote=False)
+    if isinstance(node, Element):
+        return node.open + "".join(child_source(c) for c in node.children) + escaped + node.close
+    return node.source + escaped
+
+
+def escape(text: str) -> str:
+    return htmllib.escape(text, quote=False)

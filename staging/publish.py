@@ -1,0 +1,54 @@
+"""Publishing: the explicit second step for tools whose writes land as drafts (Webflow).
+
+Applying writes the staged version; the site changes only when a person publishes, which is
+recorded like every other action. Reverting a published changeset publishes the reverted
+text again, so the live site follows.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from connectors.errors import ConfigError
+from connectors.protocol import Connector, Publisher
+from staging import changesets
+from staging.apply import remote_ref
+from staging.models import Changeset, utcnow
+from staging.store import Store
+
+
+def can_publish(connector: Connector) -> bool:
+    return isinstance(connector, Publisher)
+
+
+def publish(store: Store, connector: Connector, changeset_id: int, *, actor: str) -> Changeset:
+    """Publish an applied changeset's document, or explain why it cannot be."""
+    changeset = changesets.get(store, changeset_id)
+    if not isinstance(connector, Publisher):
+        raise ConfigError(f"{changeset.source} has no publish step: an applied changeset is live already.")
+    if changeset.status != "applied":
+        raise ConfigError(f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is published "
+                          f"(apply it first with `copydesk apply {changeset_id}`).")
+    return _publish(store, connector, changeset, actor=actor, action="changeset.published")
+
+
+def republish_after_revert(store: Store, connector: Connector, changeset_id: int, *, actor: str) -> Changeset:
+    """After reverting a changeset that had been published, publish the reverted text too."""
+    changeset = changesets.get(store, changeset_id)
+    if changeset.published_at is None or not isinstance(connector, Publisher):
+        return changeset
+    return _publish(store, connector, changeset, actor=actor, action="changeset.republished")
+
+
+def _publish(store: Store, connector: Publisher, changeset: Changeset, *, actor: str, action: str) -> Changeset:
+    tracked = store.document(changeset.document_id)
+    if tracked is None:
+        raise ConfigError(f"The store lost document {changeset.document_id}; pull again.")
+    answer = connector.publish([remote_ref(tracked)])
+    with store.session() as session:
+        session.exec(update(Changeset).where(col(Changeset.id) == changeset.id)  # type: ignore[call-overload]
+                     .values(published_at=utcnow(), updated_at=utcnow()))
+        session.commit()
+    store.log_event(actor, action, changesets.subject(changeset.id), {"answer": answer})
+    return changesets.get(store, changeset.id)
