@@ -8,7 +8,7 @@ review queue never need to know where a text came from:
 - Google Docs: paragraphs have no ids, so a block id is the paragraph's ordinal (`p12`) and
   the connector re-resolves it against the text at apply time; table cells are `cell` blocks.
 - Webflow: CMS fields are `field` blocks (`field:<slug>`, rich-text fields split into
-  `field:<slug>/<n>` per HTML element); static pages give DOM text nodes by `nodeId`.
+  `field:<slug>:<n>` per HTML element); static pages give DOM text nodes (`node:<nodeId>`).
 
 The native payload is kept in `raw` (per block and per document) so nothing is lost, but
 volatile bookkeeping (edit timestamps, request ids) is left out by the connector so that

@@ -18,9 +18,6 @@ Messages never contain tokens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
-
 
 class CopydeskError(Exception):
     """Base of everything copydesk raises on purpose; the message tells the user what to do."""
@@ -99,29 +96,3 @@ class ManualStep(CopydeskError):
         super().__init__(message)
         self.steps = steps
 
-
-@dataclass(frozen=True)
-class ManualChange:
-    """One block the tool's API cannot write, with everything a person needs to make the
-    change by hand: where it is, what it reads now and the exact text to paste."""
-
-    block_id: str
-    node_id: str  # the tool's own id of the element (Webflow: the DOM node id)
-    page: str  # the page's title
-    slug: str  # the page's slug, to find it in the tool's page list
-    locale: str  # e.g. "English (en-US), primary locale"
-    before: str
-    after: str  # copy-ready new text
-    html: str = ""  # the element's new HTML, formatting included, when the tool shows HTML
-
-
-class ManualStep(CopydeskError):
-    """The tool's API cannot write these blocks (Webflow: a static page's primary locale), so a
-    person must paste the new text in the tool's editor. Nothing was written; the next pull
-    reads the page again and shows whether the text now matches.
-
-    `changes` lists each block with where it is, its current text and the text to paste."""
-
-    def __init__(self, message: str, *, changes: Sequence[ManualChange]) -> None:
-        super().__init__(message)
-        self.changes = tuple(changes)

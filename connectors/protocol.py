@@ -8,7 +8,7 @@ changes page token).
 
 from __future__ import annotations
 
-from typing import Any, Generator, Iterator, Protocol, Sequence, runtime_checkable, runtime_checkable
+from typing import Any, Generator, Iterator, Protocol, Sequence, runtime_checkable
 
 from connectors.document import Block, Document, DocumentRef, Edit
 
@@ -88,18 +88,3 @@ class Publisher(Protocol):
     def publish(self, refs: Sequence[DocumentRef]) -> dict[str, Any]:
         """Publish exactly these documents' staged content; returns the tool's answer
         (which were published, errors)."""
-
-
-@runtime_checkable
-class Publisher(Protocol):
-    """An optional second capability, separate from `Connector`: tools whose writes land as
-    drafts (Webflow's staged CMS items) and go live only when published. Staging checks
-    `isinstance(connector, Publisher)`; a tool without drafts has nothing to publish."""
-
-    def publish(self, refs: Sequence[DocumentRef]) -> dict[str, Any]:
-        """Make exactly these documents' staged content live; returns what the tool answered
-        (published ids, per-document errors)."""
-
-    def publish_site(self) -> dict[str, Any]:
-        """Publish the whole site (every staged change, static pages included). Tools limit
-        this (Webflow: once a minute); a call too soon raises a retryable `RemoteError`."""

@@ -20,6 +20,7 @@ from connectors.notion import NOTION_API, NOTION_RATE, NotionConnector
 from connectors.protocol import Connector
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.sandbox.notion import SANDBOX_TOKEN
+from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID
 from connectors.sandbox.server import DEFAULT_PORT
 from staging.agent.engine import Engine
 
@@ -30,12 +31,12 @@ STATE_DIR = ".copydesk"
 class SourceSettings(BaseModel):
     """One tool to track. `base_url` empty means the vendor's real API.
 
-    Notion reads its token from `token_env`. Google Docs reads a credentials file
+    Notion and Webflow read their token from `token_env`. Google Docs reads a credentials file
     (`credentials_file`: a service-account key or an OAuth authorized-user token file; the
     file is yours to keep safe, copydesk stores only its path) and covers the Drive
     `folders` (recursively) or one shared drive (`drive_id`)."""
 
-    type: Literal["notion", "gdocs"] = "notion"
+    type: Literal["notion", "gdocs", "webflow"] = "notion"
     base_url: str = ""
     token_env: str = "NOTION_TOKEN"
     sandbox: bool = False
@@ -45,6 +46,7 @@ class SourceSettings(BaseModel):
     folders: list[str] = Field(default_factory=list)
     drive_id: str = ""
     credentials_file: str = ""
+    site_id: str = ""  # Webflow: the site to track
 
 
 class AgentSettings(BaseModel):
@@ -97,7 +99,7 @@ class Settings(BaseSettings):
         if token:
             return token
         if source.sandbox:
-            return SANDBOX_TOKEN
+            return WEBFLOW_SANDBOX_TOKEN if source.type == "webflow" else SANDBOX_TOKEN
         raise ConfigError(
             f"Source {name!r} needs a token: export {source.token_env}=<your {source.type} integration token> "
             f"(copydesk reads it from the environment and never stores it)."
@@ -107,6 +109,14 @@ class Settings(BaseSettings):
         source = self.source(name)
         if source.type == "gdocs":
             return self._gdocs(name, source)
+        if source.type == "webflow":
+            from connectors.webflow import WEBFLOW_RATE, WebflowConnector  # the SDK loads only here
+
+            if not source.site_id:
+                raise ConfigError(f"Source {name!r} needs site_id = \"<Webflow site id>\" in {CONFIG_NAME} "
+                                  "(Site settings → General → Site ID).")
+            return WebflowConnector(self.token(name), base_url=source.base_url, site_id=source.site_id,
+                                    rate=source.rate or WEBFLOW_RATE, timeout=source.timeout)
         return NotionConnector(
             self.token(name),
             base_url=source.base_url or NOTION_API,
@@ -208,6 +218,14 @@ base_url = "http://127.0.0.1:{port}/gdocs"    # the sandbox's Drive v3 and Docs 
 sandbox = true                               # uses the sandbox's static token
 folders = ["{GDOCS_ROOT_FOLDER_ID}"]  # "Sales collateral", read recursively
 rate = 5.0                                   # requests per second (Docs: 300 reads a minute per user)
+
+[sources.webflow]
+type = "webflow"
+base_url = "http://127.0.0.1:{port}/webflow"  # the sandbox's Data API v2
+sandbox = true                               # uses the sandbox's public token
+token_env = "WEBFLOW_TOKEN"
+site_id = "{WEBFLOW_SITE_ID}"
+rate = 1.0                                   # requests per second (Starter/Basic plans: 60 a minute)
 '''
     return '''# copydesk settings. Environment variables COPYDESK_* override these.
 # database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
@@ -223,4 +241,10 @@ rate = 3.0                   # requests per second (Notion's documented average)
 # credentials_file = "google-service-account.json"   # or an OAuth authorized-user token file
 # folders = ["<Drive folder id>"]                     # read recursively; or drive_id = "<shared drive id>"
 # rate = 5.0                                          # Docs: 300 reads a minute per user
+
+# [sources.webflow]
+# type = "webflow"
+# token_env = "WEBFLOW_TOKEN"   # export WEBFLOW_TOKEN=<site API token: CMS and pages read/write, sites publish>
+# site_id = "<site id>"         # Site settings → General
+# rate = 1.0                    # requests per second: 60 a minute (CMS/Business plans: 2.0)
 '''

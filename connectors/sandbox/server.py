@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN, GdocsSandbox, google_rate_limits
 from connectors.sandbox.harness import RateLimit
 from connectors.sandbox.notion import NOTION_RATE, SANDBOX_TOKEN, NotionSandbox
+from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, MinuteLimit, WebflowSandbox
 
 DEFAULT_PORT = 8700
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "workspace"
@@ -38,7 +39,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _no_tool(environ: dict, start_response) -> object:
-    return Response("No sandbox here: tools are mounted under /notion and /gdocs.", status=404)(environ, start_response)
+    answer = Response("No sandbox here: tools are mounted under /notion, /gdocs and /webflow.", status=404)
+    return answer(environ, start_response)
 
 
 class SandboxServer:
@@ -56,7 +58,9 @@ class SandboxServer:
         self.notion = NotionSandbox.from_seed_dir(workspace / "notion", rate_limit=limit)
         self.gdocs = GdocsSandbox.from_seed_dir(workspace / "gdocs",
                                                 rate_limits=google_rate_limits() if rate_limited else None)
-        app = DispatcherMiddleware(_no_tool, {"/notion": self.notion, "/gdocs": self.gdocs})
+        self.webflow = WebflowSandbox.from_seed_dir(workspace / "webflow",
+                                                    rate_limit=MinuteLimit() if rate_limited else None)
+        app = DispatcherMiddleware(_no_tool, {"/notion": self.notion, "/gdocs": self.gdocs, "/webflow": self.webflow})
         self._server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
         self._thread: threading.Thread | None = None
 
@@ -72,6 +76,7 @@ class SandboxServer:
         return [
             Endpoint("notion", f"{self.url}/notion", SANDBOX_TOKEN),
             Endpoint("gdocs", f"{self.url}/gdocs", GDOCS_SANDBOX_TOKEN),
+            Endpoint("webflow", f"{self.url}/webflow", WEBFLOW_SANDBOX_TOKEN),
         ]
 
     def serve_forever(self) -> None:

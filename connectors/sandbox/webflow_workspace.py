@@ -209,11 +209,6 @@ class Item:
     def is_live(self) -> bool:
         return self.live is not None
 
-    @property
-    def has_unpublished_changes(self) -> bool:
-        return self.live is None or self.live != self.staged or (
-            self.last_published is not None and self.last_updated > self.last_published)
-
     def resource(self, *, live: bool = False) -> dict[str, Any]:
         data = self.live if live else self.staged
         return {"id": self.id, "cmsLocaleId": self.cms_locale_id, "lastPublished": self.last_published,
@@ -273,7 +268,8 @@ class WebflowWorkspace:
                 items[item.id] = item
         stamps = [site["lastUpdated"], site.get("lastPublished") or site["lastUpdated"]]
         stamps += [p.last_updated for p in pages.values()]
-        stamps += [i.last_updated for i in items.values()] + [i.last_published for i in items.values() if i.last_published]
+        stamps += [i.last_updated for i in items.values()]
+        stamps += [i.last_published for i in items.values() if i.last_published]
         return cls(site, pages, collections, items, Clock(max(parse_iso(s) for s in stamps)))
 
     # -- synthetic collections for benchmarks -------------------------------------------------------

@@ -1,0 +1,399 @@
+"""The Webflow connector: CMS items and static pages of one site, through the official SDK.
+
+Listing reads the list endpoints only (site, collections, items, pages per locale; 100 a
+request). A listed item already carries its `fieldData`, so `fetch` builds an item from the
+listing payload when the ref's version is the one listed: re-pulling 1,000 items of which
+10 changed costs the listing calls and no item reads. Static pages need their DOM, one read
+per changed page and locale.
+
+The cursor is a JSON map `{remote id: lastUpdated}` of everything the last listing saw. An
+incremental listing yields only refs whose `lastUpdated` differs from it (new or changed),
+plus, for ids no longer listed, an archived ref without a version whose `fetch` raises 404,
+so staging marks them deleted without a full pull.
+
+Writes are staged (the CMS's draft of each item), never live: publishing is the separate
+`Publisher` capability (`publish`), plus `publish_site` for the whole site. Webflow has no
+conditional writes, so `apply` reads the item or page just before writing and checks every
+edited block still reads `before` (an edit landing between that read and the write is not
+detected).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Generator, Iterator, Sequence
+
+from webflow.resources.collections.resources.items.types.item_i_ds import ItemIDs
+
+from connectors.document import Document, DocumentRef, Edit
+from connectors.errors import ConfigError, ManualStep, RemoteError
+from connectors.pacing import RetryPolicy
+from connectors.preflight import preflight
+from connectors.protocol import Cursor, Listing, WriteJournal
+from connectors.webflow.client import WEBFLOW_RATE, RemoteNotFound, WebflowApi, plain
+from connectors.webflow.normalise import (
+    SOURCE,
+    Collection,
+    Locale,
+    Site,
+    collection_from_payload,
+    item_document,
+    item_ref,
+    item_remote_id,
+    page_document,
+    page_ref,
+    page_remote_id,
+    parse_remote_id,
+    site_from_payload,
+)
+from connectors.webflow.write import manual_steps, plan_item_write, plan_nodes_write
+
+PAGE_SIZE = 100  # Webflow's maximum `limit` on every list endpoint
+SITE_PUBLISH_INTERVAL = 60.0  # seconds: Webflow allows one successful site publish per minute
+
+
+class WebflowConnector:
+    """Lists, fetches, writes (staged) and publishes the copy of one Webflow site."""
+
+    source = SOURCE
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = "",
+        site_id: str,
+        rate: float | None = WEBFLOW_RATE,
+        timeout: float = 30,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        if not token:
+            raise ConfigError("No Webflow token was given: set the environment variable named by token_env to a "
+                              "site API token.")
+        if not site_id:
+            raise ConfigError("Webflow needs the site to track: set site_id (Site settings → General → Site ID).")
+        self.site_id = site_id
+        self._api = WebflowApi(token, base_url=base_url, rate=rate, timeout=timeout, retry=retry)
+        self._site: Site | None = None
+        self._collections: dict[str, Collection] = {}  # schemas (fields), by collection id
+        self._collection_versions: dict[str, str] = {}  # lastUpdated as last listed
+        self._listed: dict[str, tuple[str, dict[str, Any]]] = {}  # remote id → (lastUpdated, payload)
+        self._gone: set[str] = set()
+        self._site_published_at: float | None = None
+
+    @property
+    def requests_made(self) -> int:
+        return self._api.requests_made
+
+    def close(self) -> None:
+        self._api.close()
+
+    # -- protocol -------------------------------------------------------------------------
+
+    def list_changed(self, since: Cursor | None) -> Listing:
+        return Listing(self._iter_changed(since))
+
+    def fetch(self, ref: DocumentRef) -> Document:
+        kind, first, second = _parse(ref.remote_id)
+        if ref.remote_id in self._gone:
+            raise RemoteNotFound(f"Webflow {kind} {ref.title or ref.remote_id} is no longer listed: it was deleted.",
+                                 source=SOURCE, status=404, code="gone")
+        if kind == "item":
+            return self._item(first, second, ref.remote_version)
+        return self._page(first, second, ref.remote_version)
+
+    def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
+              dry_run: bool = False) -> Document:
+        """Write `edits` staged, after checking them against a fresh read; for a static page in
+        the primary locale, which the Data API cannot write, raise `ManualStep` instead."""
+        kind, first, second = _parse(ref.remote_id)
+        if kind == "item":
+            return self._apply_item(first, second, edits, journal, dry_run)
+        return self._apply_page(first, second, edits, journal, dry_run)
+
+    # -- Publisher ------------------------------------------------------------------------
+
+    def publish(self, refs: Sequence[DocumentRef]) -> dict[str, Any]:
+        """Publish exactly these documents' staged content: CMS items through the items'
+        publish endpoint (one request per collection), a static page through a page-scoped
+        site publish (`pageId`; every locale of that page, once a minute at most)."""
+        items: dict[str, list[str]] = {}
+        pages: list[str] = []
+        for ref in refs:
+            kind, first, second = _parse(ref.remote_id)
+            if kind == "item":
+                items.setdefault(first, []).append(second)
+            elif first not in pages:
+                pages.append(first)
+        if len(pages) > 1:
+            raise ConfigError(f"Webflow publishes one page a minute; {len(pages)} pages were asked for. Publish "
+                              "them one at a time, or publish the whole site.")
+        published: list[str] = []
+        errors: list[str] = []
+        for collection_id, item_ids in items.items():
+            for at in range(0, len(item_ids), PAGE_SIZE):
+                answer = self._publish_items(collection_id, item_ids[at:at + PAGE_SIZE])
+                published += [item_remote_id(collection_id, i) for i in answer.get("publishedItemIds") or []]
+                errors += [str(e) for e in answer.get("errors") or []]
+        for page_id in pages:
+            self._publish_site(page_id)
+            published += [ref.remote_id for ref in refs if _parse(ref.remote_id)[:2] == ("page", page_id)]
+        missing = [ref.remote_id for ref in refs if ref.remote_id not in published]
+        if missing:
+            raise RemoteError(f"Webflow did not publish {len(missing)} of {len(refs)} document(s) "
+                              f"({', '.join(missing)}): {'; '.join(errors) or 'no reason given'}.",
+                              source=SOURCE, code="not_published")
+        return {"published": published, "errors": errors}
+
+    def publish_site(self) -> dict[str, Any]:
+        """Publish the whole site (every staged change) to its custom domains and its
+        webflow.io subdomain."""
+        return self._publish_site(None)
+
+    def _publish_items(self, collection_id: str, item_ids: list[str]) -> dict[str, Any]:
+        return plain(self._api.call(
+            f"publishing {len(item_ids)} item(s) of collection {collection_id}",
+            lambda options: self._api.sdk.collections.items.publish_item(
+                collection_id, request=ItemIDs(item_ids=item_ids), request_options=options)))
+
+    def _publish_site(self, page_id: str | None) -> dict[str, Any]:
+        """Webflow accepts one site publish a minute (a page-scoped one included). A second
+        call within the minute is refused here without a request, and Webflow's own 429 is not
+        retried: both raise a retryable `RemoteError` saying how long to wait.
+
+        The SDK predates the spec's `pageId`, so it travels as an additional body parameter."""
+        if self._site_published_at is not None:
+            wait = SITE_PUBLISH_INTERVAL - (time.monotonic() - self._site_published_at)
+            if wait > 0:
+                raise _publish_limit(wait)
+        site = self._site_info()
+
+        def send(options: Any) -> Any:
+            if page_id is not None:
+                options = {**options, "additional_body_parameters": {"pageId": page_id}}
+            return self._api.sdk.sites.publish(self.site_id, custom_domains=list(site.custom_domain_ids),
+                                               publish_to_webflow_subdomain=True, request_options=options)
+
+        try:
+            answer = self._api.call(f"publishing {'page ' + page_id if page_id else 'the site'}", send, retry=False)
+        except RemoteError as error:
+            if error.status == 429:
+                raise _publish_limit(error.retry_after or SITE_PUBLISH_INTERVAL) from error
+            raise
+        self._site_published_at = time.monotonic()
+        return plain(answer)
+
+    # -- listing --------------------------------------------------------------------------
+
+    def _iter_changed(self, since: Cursor | None) -> Generator[DocumentRef, None, Cursor | None]:
+        known = _load_cursor(since)
+        seen: dict[str, str] = {}
+        site = self._site_info(refresh=True)
+
+        def changed(ref: DocumentRef) -> bool:
+            seen[ref.remote_id] = ref.remote_version
+            return known is None or known.get(ref.remote_id) != ref.remote_version
+
+        for collection in self._list_collections():
+            for item in self._list_items(collection):
+                ref = item_ref(item, collection, site)
+                self._listed[ref.remote_id] = (ref.remote_version, item)
+                if changed(ref):
+                    yield ref
+        for locale in site.locales or (None,):
+            for page in self._list_pages(locale):
+                if page.get("collectionId"):
+                    continue  # a CMS template page: its copy is the items'
+                ref = page_ref(page, locale, site)
+                self._listed[ref.remote_id] = (ref.remote_version, page)
+                if changed(ref):
+                    yield ref
+        for remote_id in sorted(set(known or {}) - set(seen)):
+            self._gone.add(remote_id)
+            kind = remote_id.partition(":")[0]
+            yield DocumentRef(source=SOURCE, remote_id=remote_id, kind=kind, title=remote_id, archived=True)
+        self._gone -= set(seen)
+        return json.dumps(seen, sort_keys=True, separators=(",", ":"))
+
+    def _list_collections(self) -> list[Collection]:
+        answer = plain(self._api.call("listing the site's collections",
+                                      lambda options: self._api.sdk.collections.list(self.site_id,
+                                                                                     request_options=options)))
+        collections = []
+        for payload in answer.get("collections") or []:
+            self._collection_versions[payload["id"]] = str(payload.get("lastUpdated") or "")
+            collections.append(collection_from_payload(payload))  # no fields: see `_schema`
+        return collections
+
+    def _list_items(self, collection: Collection) -> Iterator[dict[str, Any]]:
+        def page(offset: int) -> dict[str, Any]:
+            return plain(self._api.call(
+                f"listing the items of {collection.name or collection.id}",
+                lambda options: self._api.sdk.collections.items.list_items(
+                    collection.id, offset=offset, limit=PAGE_SIZE, request_options=options)))
+
+        primary = self._site.primary if self._site else None
+        seen: set[str] = set()
+        for item in _paged(page, "items"):
+            locale = item.get("cmsLocaleId")
+            if primary is not None and locale and primary.cms_locale_id and locale != primary.cms_locale_id:
+                continue  # another locale's variant of the item
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                yield item
+
+    def _list_pages(self, locale: Locale | None) -> Iterator[dict[str, Any]]:
+        locale_id = locale.id if locale is not None and not locale.primary else None
+
+        def page(offset: int) -> dict[str, Any]:
+            return plain(self._api.call(
+                f"listing the site's pages{f' in {locale.tag}' if locale_id and locale else ''}",
+                lambda options: self._api.sdk.pages.list(self.site_id, locale_id=locale_id, offset=offset,
+                                                         limit=PAGE_SIZE, request_options=options)))
+
+        return _paged(page, "pages")
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _site_info(self, *, refresh: bool = False) -> Site:
+        if self._site is None or refresh:
+            payload = plain(self._api.call("reading the site",
+                                           lambda options: self._api.sdk.sites.get(self.site_id,
+                                                                                   request_options=options)))
+            self._site = site_from_payload(payload)
+        return self._site
+
+    def _schema(self, collection_id: str) -> Collection:
+        """The collection's fields, read once and again only when its listed lastUpdated moves."""
+        cached = self._collections.get(collection_id)
+        listed = self._collection_versions.get(collection_id)
+        if cached is None or (listed and listed != cached.last_updated):
+            payload = plain(self._api.call(f"reading the fields of collection {collection_id}",
+                                           lambda options: self._api.sdk.collections.get(collection_id,
+                                                                                         request_options=options)))
+            cached = collection_from_payload(payload)
+            self._collections[collection_id] = cached
+        return cached
+
+    def _item(self, collection_id: str, item_id: str, version: str) -> Document:
+        """From the listing when `version` is the listed one, else read (always, without a version)."""
+        remote_id = item_remote_id(collection_id, item_id)
+        listed = self._listed.get(remote_id)
+        if version and listed is not None and listed[0] == version:
+            item = listed[1]
+        else:
+            item = plain(self._api.call(f"reading item {item_id}",
+                                        lambda options: self._api.sdk.collections.items.get_item(
+                                            collection_id, item_id, request_options=options)))
+        return item_document(item, self._schema(collection_id), self._site_info())
+
+    def _page(self, page_id: str, locale_id: str, version: str) -> Document:
+        site = self._site_info()
+        locale = site.locale(locale_id) if locale_id else site.primary
+        if locale_id and locale is None:
+            raise RemoteNotFound(f"Webflow locale {locale_id} is no longer one of the site's locales.",
+                                 source=SOURCE, status=404, code="locale_gone")
+        listed = self._listed.get(page_remote_id(page_id, locale))
+        if version and listed is not None and listed[0] == version:
+            meta = listed[1]
+        else:
+            meta = plain(self._api.call(f"reading page {page_id}",
+                                        lambda options: self._api.sdk.pages.get_metadata(
+                                            page_id, locale_id=locale_id or None, request_options=options)))
+
+        def dom(offset: int) -> dict[str, Any]:
+            return plain(self._api.call(f"reading the content of page {meta.get('title') or page_id}",
+                                        lambda options: self._api.sdk.pages.get_content(
+                                            page_id, locale_id=locale_id or None, offset=offset, limit=PAGE_SIZE,
+                                            request_options=options)))
+
+        nodes = list(_paged(dom, "nodes"))
+        return page_document(page_ref(meta, locale, site), meta, nodes, locale)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _apply_item(self, collection_id: str, item_id: str, edits: Sequence[Edit], journal: WriteJournal,
+                    dry_run: bool) -> Document:
+        current = self._item(collection_id, item_id, "")
+        planned = preflight(current, edits)
+        write = plan_item_write(collection_id, item_id, current, planned)
+        journal.intent(write.block_ids, write.as_request(), [item.block for item in planned])
+        if dry_run:
+            return current
+        self._api.call(f"writing item {current.ref.title or item_id}",
+                       lambda options: self._api.sdk.collections.items.update_item(
+                           collection_id, item_id, field_data=write.field_data, request_options=options))
+        journal.done(write.block_ids)
+        return self._item(collection_id, item_id, "")
+
+    def _apply_page(self, page_id: str, locale_id: str, edits: Sequence[Edit], journal: WriteJournal,
+                    dry_run: bool) -> Document:
+        current = self._page(page_id, locale_id, "")
+        planned = preflight(current, edits)
+        if not current.raw.get("writable"):
+            raise _manual_step(current, planned)
+        previous = {item.edit.block_id: item.block for item in planned}
+        for write in plan_nodes_write(page_id, locale_id, planned):
+            journal.intent(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids])
+            if dry_run:
+                continue
+            answer = plain(self._api.call(
+                f"writing page {current.ref.title or page_id}",
+                lambda options, write=write: self._api.sdk.pages.update_static_content(
+                    page_id, locale_id=locale_id, nodes=write.nodes, request_options=options)))
+            if answer.get("errors"):
+                raise RemoteError(f"Webflow refused part of the update of page {current.ref.title!r}: "
+                                  f"{'; '.join(map(str, answer['errors']))}.", source=SOURCE, code="node_errors")
+            journal.done(write.block_ids)
+        return current if dry_run else self._page(page_id, locale_id, "")
+
+
+def _paged(request: Any, key: str) -> Iterator[dict[str, Any]]:
+    """Every row of an offset-paged list endpoint (`pagination{limit, offset, total}`)."""
+    offset = 0
+    while True:
+        answer = request(offset)
+        rows = answer.get(key) or []
+        yield from rows
+        offset += len(rows)
+        total = (answer.get("pagination") or {}).get("total")
+        if not rows or total is None or offset >= int(total):
+            return
+
+
+def _parse(remote_id: str) -> tuple[str, str, str]:
+    try:
+        return parse_remote_id(remote_id)
+    except ValueError as error:
+        raise ConfigError(f"{remote_id!r} is not a Webflow document id (item:<collection>:<item> or "
+                          "page:<page>[@<locale>]).") from error
+
+
+def _load_cursor(since: Cursor | None) -> dict[str, str] | None:
+    """The last listing's versions; None (list everything) for no cursor or an unreadable one."""
+    if not since:
+        return None
+    try:
+        known = json.loads(since)
+    except json.JSONDecodeError:
+        return None
+    return {str(k): str(v) for k, v in known.items()} if isinstance(known, dict) else None
+
+
+def _manual_step(current: Document, planned: Sequence[Any]) -> ManualStep:
+    steps = manual_steps(current, planned)
+    where = steps[0]["locale"] if steps else "primary locale"
+    changes = "; ".join(f"element {s['node_id']}: {s['before']!r} → {s['after']!r}" for s in steps)
+    return ManualStep(
+        f"Webflow's API cannot write the primary locale of page {current.ref.title!r} ({where}); nothing was "
+        f"written. Open the page in the Webflow Designer and paste the new text: {changes}. The next pull reads "
+        "the page again and verifies it.",
+        steps=steps,
+    )
+
+
+def _publish_limit(wait: float) -> RemoteError:
+    seconds = max(1, round(wait))
+    return RemoteError(f"Webflow allows one site publish per minute: wait {seconds} s and publish again.",
+                       source=SOURCE, status=429, code="publish_limit", retryable=True, retry_after=float(seconds))

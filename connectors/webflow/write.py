@@ -1,0 +1,145 @@
+"""Planned edits → Webflow's own write requests, or the manual steps the API cannot make.
+
+- A CMS item: one staged `PATCH /collections/{id}/items/{id}` with only the edited fields in
+  `fieldData` (Webflow leaves the others untouched). A PlainText field is its new text. A
+  RichText field is its current HTML with only the edited elements re-serialised
+  (`html.patch_unit`): every other byte, tags and attributes of the edited element
+  included, is sent back as Webflow gave it. A revert or restore (`edit.target`) puts the
+  target element's exact HTML back, so apply-then-revert leaves the field byte-identical.
+- A static page in a secondary locale: `POST /pages/{id}/dom?localeId=` with the edited text
+  nodes' new HTML (at most 1000 nodes per request).
+- A static page in the primary locale: the Data API cannot write it, so each edit becomes a
+  `ManualStep` entry for a person to paste in the Designer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from connectors.document import Block, Document
+from connectors.preflight import PlannedEdit
+from connectors.text import Piece, rewrite
+from connectors.webflow import html
+
+MAX_NODES = 1000  # update-static-content takes 1-1000 nodes
+
+
+@dataclass(frozen=True)
+class ItemWrite:
+    collection_id: str
+    item_id: str
+    block_ids: tuple[str, ...]
+    field_data: dict[str, str]
+
+    def as_request(self) -> dict[str, Any]:
+        return {"method": "PATCH", "path": f"/v2/collections/{self.collection_id}/items/{self.item_id}",
+                "body": {"fieldData": self.field_data}}
+
+
+@dataclass(frozen=True)
+class NodesWrite:
+    page_id: str
+    locale_id: str
+    block_ids: tuple[str, ...]
+    nodes: list[dict[str, str]]
+
+    def as_request(self) -> dict[str, Any]:
+        return {"method": "POST", "path": f"/v2/pages/{self.page_id}/dom?localeId={self.locale_id}",
+                "body": {"nodes": self.nodes}}
+
+
+def plan_item_write(collection_id: str, item_id: str, current: Document,
+                    planned: Sequence[PlannedEdit]) -> ItemWrite:
+    values = dict((current.raw.get("fieldData") or {}))
+    field_data: dict[str, str] = {}
+    for item in planned:
+        block = item.block
+        slug = block.attrs["field"]
+        if block.attrs.get("type") == "RichText":
+            source = field_data.get(slug, values.get(slug) or "")
+            field_data[slug] = _patched_field(source, block, item)
+        else:
+            field_data[slug] = item.edit.target.text if item.edit.target is not None else item.edit.after
+    return ItemWrite(collection_id, item_id, tuple(i.edit.block_id for i in planned), field_data)
+
+
+def _patched_field(source: str, block: Block, item: PlannedEdit) -> str:
+    """The field's HTML with element `block.attrs["index"]` rewritten, every other byte kept.
+
+    The field is parsed again for each edit, so several edits to one field compose."""
+    root = html.parse(source)
+    unit = html.field_units(root)[block.attrs["index"]]
+    start, end = _locate(root, unit.node)
+    return source[:start] + _new_unit_source(unit.node, block, item, skip_lists=unit.kind == "list_item") + source[end:]
+
+
+def plan_nodes_write(page_id: str, locale_id: str, planned: Sequence[PlannedEdit]) -> list[NodesWrite]:
+    nodes = [{"nodeId": item.block.attrs["node"], "text": node_html(item)} for item in planned]
+    ids = [item.edit.block_id for item in planned]
+    return [NodesWrite(page_id, locale_id, tuple(ids[at:at + MAX_NODES]), nodes[at:at + MAX_NODES])
+            for at in range(0, len(nodes), MAX_NODES)]
+
+
+def node_html(item: PlannedEdit) -> str:
+    """A text node's new HTML: the same tags, with the edited text in them."""
+    root = html.parse(item.block.raw.get("html", ""))
+    return _new_unit_source(root, item.block, item, skip_lists=False)
+
+
+def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict[str, str]]:
+    """One `ManualStep` entry per edit: staging's keys (`block_id`, `where`, `before`, the
+    copy-ready `after`), plus what finds the element in the Designer (`node_id`, `page`,
+    `slug`, `locale`) and its new `html`, formatting included."""
+    page = current.raw.get("page") or {}
+    locale = current.raw.get("locale") or {}
+    name, tag = locale.get("name") or "", locale.get("tag") or ""
+    locale_label = f"{name} ({tag}), primary locale" if name and tag else f"{name or tag or 'the'} primary locale"
+    title, slug = str(page.get("title") or current.ref.title), str(page.get("slug") or "")
+    steps = []
+    for item in planned:
+        node = item.block.attrs.get("node", "")
+        steps.append({
+            "block_id": item.edit.block_id,
+            "where": f"Webflow page {title!r} (/{slug}), {locale_label}, text element {node}",
+            "before": item.block.text,
+            "after": item.edit.target.text if item.edit.target is not None else item.edit.after,
+            "node_id": node,
+            "page": title,
+            "slug": slug,
+            "locale": locale_label,
+            "html": node_html(item),
+        })
+    return steps
+
+
+def _new_unit_source(node: html.Node, block: Block, item: PlannedEdit, *, skip_lists: bool) -> str:
+    target = item.edit.target
+    if target is not None and isinstance(target.raw.get("html"), str):
+        return target.raw["html"]
+    pieces: Sequence[Piece]
+    if item.rewrite is not None:
+        pieces = item.rewrite.pieces
+    else:  # a target without HTML (from another kind of block): carry the current formatting
+        pieces = rewrite(block.spans, target.text if target is not None else item.edit.after).pieces
+    return html.patch_unit(node, pieces, skip_lists=skip_lists)
+
+
+def _locate(root: html.Element, wanted: html.Node) -> tuple[int, int]:
+    """Where `wanted` sits in the source of `root` (the tree tiles its source)."""
+    def walk(node: html.Node, at: int) -> int | None:
+        if node is wanted:
+            return at
+        if isinstance(node, html.Element):
+            at += len(node.open)
+            for child in node.children:
+                found = walk(child, at)
+                if found is not None:
+                    return found
+                at += len(child.source)
+        return None
+
+    start = walk(root, 0)
+    if start is None:
+        raise ValueError("element not in this tree")
+    return start, start + len(wanted.source)
