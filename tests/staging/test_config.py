@@ -51,8 +51,8 @@ def test_bad_config_is_one_clear_error(tmp_path):
 
 def test_unknown_source_lists_the_configured_ones(tmp_path):
     settings = load_settings(_write(tmp_path, config_text(sandbox=True)))
-    with pytest.raises(ConfigError, match="configured: gdocs, notion"):
-        settings.source("webflow")
+    with pytest.raises(ConfigError, match="configured: gdocs, notion, webflow"):
+        settings.source("confluence")
 
 
 def test_missing_config_says_how_to_create_one(tmp_path, monkeypatch):

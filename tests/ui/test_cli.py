@@ -37,8 +37,8 @@ def test_init_writes_config_and_store_and_refuses_to_overwrite(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     result = cli("init", "--sandbox", "--port", "8799", "--json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["sources"] == ["gdocs", "notion"]
-    assert {"127.0.0.1:8799/notion", "127.0.0.1:8799/gdocs"} <= set(
+    assert json.loads(result.stdout)["sources"] == ["gdocs", "notion", "webflow"]
+    assert {"127.0.0.1:8799/notion", "127.0.0.1:8799/gdocs", "127.0.0.1:8799/webflow"} <= set(
         re.findall(r"127\.0\.0\.1:8799/\w+", (tmp_path / "copydesk.toml").read_text()))
     assert (tmp_path / ".copydesk" / "copydesk.db").is_file()
     again = cli("init", "--sandbox")
@@ -52,9 +52,10 @@ def test_pull_log_show_diff_after_an_outside_edit(workdir, sandbox):
     reports = {r["source"]: r for r in json.loads(first.stdout)}
     report = reports["notion"]
     assert report["new"] > 20 and report["requests"] >= report["new"] and reports["gdocs"]["new"] == 8
+    assert reports["webflow"]["new"] > 10
 
     log = json.loads(cli("log", "--json", "--limit", "500").stdout)
-    assert len(log) == report["new"] + 8 and {e["origin"] for e in log} == {"pull"}
+    assert len(log) == sum(r["new"] for r in reports.values()) and {e["origin"] for e in log} == {"pull"}
 
     shown = cli("show", "Product overview")
     assert shown.exit_code == 0 and shown.stdout.startswith("# Product overview")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from staging import changesets
+from staging import changesets, queue
 from staging.changesets import ProposedEdit
 from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
 
@@ -135,9 +135,10 @@ def test_a_failing_apply_is_one_readable_error_and_the_changeset_says_failed(pro
 
 
 def test_bulk_approve_then_apply_the_selected(proposed):
-    chosen = [c.id for c in changesets.listing(proposed.store, status="proposed")
-              if not any(r.flag for r in changesets.edits(proposed.store, c.id))][:3]
+    chosen = [row.id for row in queue.page(proposed.store, queue.Filters(source="notion")).rows
+              if not any(r.flag for r in changesets.edits(proposed.store, row.id))][:3]
     app = page("queue_page")
+    app.selectbox(key="queue.source").set_value("notion").run()
     for changeset_id in chosen:
         app.checkbox(key=f"pick-{changeset_id}").check()
     app.run()
@@ -182,7 +183,7 @@ def test_a_flag_only_changeset_needs_the_reviewers_text(proposed):
 
 
 def test_a_lossy_apply_is_refused_until_the_reviewer_accepts_the_loss(workspace):
-    block, tracked = next((b, d) for d in workspace.store.documents()
+    block, tracked = next((b, d) for d in workspace.store.documents("notion")
                           for b in workspace.store.load(changesets.revision_of(workspace.store, d.head_revision_id)).blocks
                           if b.editable and any(s.mention for s in b.spans))
     mention = next(s for s in block.spans if s.mention)
