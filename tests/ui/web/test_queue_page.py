@@ -198,3 +198,37 @@ def test_a_lossy_apply_is_refused_until_the_reviewer_accepts_the_loss(workspace)
     app.button(key="apply").click().run()
     assert changesets.get(workspace.store, changeset.id).status == "applied"
     assert workspace.remote(changeset).block(block.id).text == lossy_text
+
+
+def _webflow_changeset(workspace, wanted) -> int:
+    for row in queue.page(workspace.store, queue.Filters(source="webflow", status="proposed"), limit=100).rows:
+        tracked = workspace.store.document(row.document_id)
+        if wanted(tracked) and any(e.after != e.before for e in changesets.edits(workspace.store, row.id)):
+            return row.id
+    raise AssertionError("no such changeset")
+
+
+def test_a_webflow_item_is_published_with_a_click(proposed):
+    changeset_id = _webflow_changeset(proposed, lambda d: d.kind == "item")
+    app = page("queue_page", changeset=str(changeset_id))
+    app.button(key="approve").click().run()
+    app.button(key="apply").click().run()
+    assert any("not yet published" in i for i in texts(app, "info"))
+    app.button(key="publish").click().run()
+    no_traceback(app)
+    assert changesets.get(proposed.store, changeset_id).published_at is not None
+    assert any(s.startswith("Published") for s in texts(app, "success"))
+    events = [e.action for e in proposed.store.events(20, subject=changesets.subject(changeset_id))]
+    assert events[0] == "changeset.published"
+
+
+def test_a_primary_locale_page_shows_the_text_to_paste(proposed):
+    changeset_id = _webflow_changeset(proposed, lambda d: d.kind == "page" and "@" not in d.remote_id)
+    app = page("queue_page", changeset=str(changeset_id))
+    app.button(key="approve").click().run()
+    app.button(key="apply").click().run()
+    no_traceback(app)
+    waiting = changesets.get(proposed.store, changeset_id)
+    assert waiting.status == "awaiting_manual"
+    assert any("Awaiting manual apply" in w for w in texts(app, "warning"))
+    assert [c.value for c in app.code] == [step["after"] for step in waiting.manual_steps]
