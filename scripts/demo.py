@@ -1,5 +1,5 @@
-"""`make demo`: the whole flow on the local sandboxes of Notion and Google Drive/Docs, with
-no accounts or keys.
+"""`make demo`: the whole flow on the local sandboxes of Notion, Google Drive/Docs and
+Webflow, with no accounts or keys.
 
 1. `copydesk init --sandbox` in .demo/, 2. `copydesk sandbox` in the background,
 3. `copydesk pull` (snapshot of both tools) and `copydesk log`, 4. someone edits a Notion
@@ -7,9 +7,10 @@ page and a Google Doc behind copydesk's back (the sandboxes' admin API), 5. `cop
 status`, `copydesk pull` again and `copydesk diff` of both, 6. a changeset: staged by hand,
 reviewed, approved, applied (a dry run first), then reverted, with the audit log, 7. a
 positioning brief added and turned into proposed changesets by the offline rules engine,
-8. one of them, on a Google Doc, approved, applied and reverted, 9. the review app opened on
-that queue (brief → queue → approve → apply → revert → history, no terminal needed) until
-Ctrl-C. `--no-ui` (or no terminal on stdin) skips step 9. The sandbox is stopped at the end;
+8. one of them, on a Google Doc, approved, applied and reverted, 9. on Webflow, a CMS item
+applied (staged), published and reverted, and a primary-locale page's manual step,
+10. the review app opened on that queue (brief → queue → approve → apply → revert →
+history, no terminal needed) until Ctrl-C. `--no-ui` (or no terminal on stdin) skips step 10. The sandbox is stopped at the end;
 .demo/ is kept so you can go on with `cd .demo && ../.venv/bin/copydesk log`."""
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ FIND, REPLACE = "Setup in 5 minutes", "Setup in one afternoon"
 STAGED = "Setup in under an hour"
 DOC = "One-pager: HelpHive for support leaders"
 DOC_FIND, DOC_REPLACE = "answers them first", "answers them before your agents wake up"
+ITEM, STATIC_PAGE = "Citations on every answer", "Home"
 
 
 def free_port(preferred: int = 8700) -> int:
@@ -103,11 +105,11 @@ def edit_a_google_doc(base_url: str) -> None:
     print(f"A salesperson changed {DOC_FIND!r} to {DOC_REPLACE!r} in the Google Doc {DOC!r}.")
 
 
-def gdocs_changeset() -> str:
-    """The id of the proposed changeset on the Google Doc the demo follows."""
-    listed = subprocess.run([COPYDESK, "changesets", "--source", "gdocs", "--status", "proposed", "--json"], cwd=DEMO,
+def proposed_on(source: str, title: str) -> str:
+    """The id of the proposed changeset on the document the demo follows in `source`."""
+    listed = subprocess.run([COPYDESK, "changesets", "--source", source, "--status", "proposed", "--json"], cwd=DEMO,
                             check=True, capture_output=True, text=True)
-    return str(next(c["id"] for c in json.loads(listed.stdout) if c["document_title"] == DOC))
+    return str(next(c["id"] for c in json.loads(listed.stdout) if c["document_title"] == title))
 
 
 def review_app(port: int) -> None:
@@ -129,14 +131,14 @@ def main() -> None:
     port = free_port()
     step("1. Configure copydesk for the local sandbox")
     run("init", "--sandbox", "--port", str(port))
-    step("2. Start the local Notion sandbox")
+    step("2. Start the local sandboxes: Notion, Google Drive + Docs, Webflow")
     server = subprocess.Popen([COPYDESK, "sandbox", "--port", str(port)], cwd=DEMO,
                               env=os.environ | {"PYTHONUNBUFFERED": "1"})
     base_url = f"http://127.0.0.1:{port}/notion"
     gdocs_url = f"http://127.0.0.1:{port}/gdocs"
     try:
         wait_until_up(base_url, server)
-        step("3. Snapshot Notion and Google Drive (rate-limited like the real APIs)")
+        step("3. Snapshot Notion, Google Drive and Webflow (rate-limited like the real APIs)")
         run("pull")
         step("4. History, like git log")
         run("log", "--limit", "12")
@@ -172,14 +174,25 @@ def main() -> None:
         run("propose")
         run("changesets", "--status", "proposed")
         step("12. On a Google Doc: approve, apply (one batchUpdate, styles kept), revert")
-        doc_changeset = gdocs_changeset()
+        doc_changeset = proposed_on("gdocs", DOC)
         run("changeset", "show", doc_changeset)
         run("approve", doc_changeset, "--as", "demo-reviewer")
         run("apply", doc_changeset)
         run("diff", DOC)
         run("revert", doc_changeset)
+        step("13. On Webflow: a CMS item is written staged, published on purpose, then reverted")
+        item_changeset = proposed_on("webflow", ITEM)
+        run("approve", item_changeset, "--as", "demo-reviewer")
+        run("apply", item_changeset)
+        run("publish", item_changeset)
+        run("revert", item_changeset)
+        step("14. A primary-locale Webflow page: its API cannot write it, so copydesk says exactly what to paste")
+        page_changeset = proposed_on("webflow", STATIC_PAGE)
+        run("approve", page_changeset, "--as", "demo-reviewer")
+        run("apply", page_changeset)
+        print("The next `copydesk pull` checks the page: once it reads the new text, the changeset is applied.")
         if open_app:
-            step("13. The review app: the same queue, for people who do not live in a terminal")
+            step("15. The review app: the same queue, for people who do not live in a terminal")
             review_app(free_port(8501))
     finally:
         server.terminate()
