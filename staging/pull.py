@@ -50,7 +50,7 @@ def pull(
 ) -> PullReport:
     source = connector.source
     previous = store.last_pull(source)
-    cursor = None if full or previous is None else previous.cursor
+    cursor = None if full else store.cursor(previous)
     full = full or cursor is None
     record = store.start_pull(source, full=full)
     report = PullReport(source=source, full=full, pull_id=record.id)
@@ -112,7 +112,7 @@ def _counts(report: PullReport) -> dict:
 def remote_status(store: Store, connector: Connector, *, full: bool = False) -> dict:
     """What changed remotely since the last pull, from listings alone: writes nothing."""
     previous = store.last_pull(connector.source)
-    cursor = None if full or previous is None else previous.cursor
+    cursor = None if full else store.cursor(previous)
     new, changed, deleted, seen = [], [], [], set()
     for ref in connector.list_changed(cursor):
         seen.add(ref.remote_id)

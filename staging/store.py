@@ -75,22 +75,21 @@ class Store:
     # -- blobs ----------------------------------------------------------------------------
 
     def put_blob(self, session: Session, doc: Document) -> str:
-        raw = canonical_bytes(doc)
-        sha = hashlib.sha256(raw).hexdigest()
-        if session.get(Blob, sha) is None:
-            session.add(Blob(sha256=sha, size=len(raw), data=zlib.compress(raw, 6)))
-        return sha
+        return _put_bytes(session, canonical_bytes(doc))
 
     def load(self, revision: Revision) -> Document:
+        doc = Document.model_validate(json.loads(self._bytes(revision.blob_sha256)))
+        return doc.model_copy(update={"ref": doc.ref.model_copy(update={"remote_version": revision.remote_version})})
+
+    def _bytes(self, sha: str) -> bytes:
         with self.session() as session:
-            blob = session.get(Blob, revision.blob_sha256)
+            blob = session.get(Blob, sha)
         if blob is None:
-            raise CopydeskError(f"The store is missing blob {revision.blob_sha256[:12]}; restore it from a backup.")
+            raise CopydeskError(f"The store is missing blob {sha[:12]}; restore it from a backup.")
         raw = zlib.decompress(blob.data)
         if hashlib.sha256(raw).hexdigest() != blob.sha256:
             raise CopydeskError(f"Blob {blob.sha256[:12]} is corrupt (hash mismatch); restore it from a backup.")
-        doc = Document.model_validate(json.loads(raw))
-        return doc.model_copy(update={"ref": doc.ref.model_copy(update={"remote_version": revision.remote_version})})
+        return raw
 
     def blob_stats(self) -> dict[str, int]:
         with self.session() as session:
@@ -240,6 +239,9 @@ class Store:
 
     def finish_pull(self, pull: Pull, **fields: Any) -> Pull:
         with self.session() as session:
+            cursor = fields.get("cursor")
+            if cursor and len(cursor) > _INLINE_CURSOR:  # a long cursor (a map of versions) is stored once
+                fields["cursor"] = _BLOB_CURSOR + _put_bytes(session, cursor.encode("utf-8"))
             stored = session.get(Pull, pull.id)
             for key, value in fields.items():
                 setattr(stored, key, value)
@@ -247,6 +249,14 @@ class Store:
             session.add(stored)
             session.commit()
             return stored
+
+    def cursor(self, pull: Pull | None) -> str | None:
+        """Where the next incremental pull of `pull`'s source resumes (None: from scratch)."""
+        if pull is None or not pull.cursor:
+            return None
+        if pull.cursor.startswith(_BLOB_CURSOR):
+            return self._bytes(pull.cursor.removeprefix(_BLOB_CURSOR)).decode("utf-8")
+        return pull.cursor
 
     def last_pull(self, source: str, *, successful: bool = True) -> Pull | None:
         query = select(Pull).where(Pull.source == source).order_by(col(Pull.id).desc()).limit(1)
@@ -275,6 +285,20 @@ class Store:
             query = query.where(Event.subject == subject)
         with self.session() as session:
             return list(session.exec(query))
+
+
+# Cursors longer than this go into a content-addressed blob, so re-pulling an unchanged
+# workspace whose cursor is a map of versions (Webflow) stores nothing new.
+_INLINE_CURSOR = 512
+_BLOB_CURSOR = "blob:"
+
+
+def _put_bytes(session: Session, raw: bytes) -> str:
+    sha = hashlib.sha256(raw).hexdigest()
+    if session.get(Blob, sha) is None:
+        session.add(Blob(sha256=sha, size=len(raw), data=zlib.compress(raw, 6)))
+        session.flush()
+    return sha
 
 
 def _apply_ref(tracked: TrackedDocument, ref: DocumentRef) -> None:

@@ -68,6 +68,23 @@ class WebflowApi:
     def close(self) -> None:
         self._http.close()
 
+    def get_untyped(self, path: str, params: dict[str, Any], options: RequestOptions) -> dict[str, Any]:
+        """A GET through the SDK's own authenticated, paced client, read as plain JSON.
+
+        For page DOMs: they can hold node types the SDK's models do not know (Webflow's own
+        example has a `submit` node, the SDK 2.0 models only `submit-button`), and one unknown
+        node must not make the whole page unreadable."""
+        wrapper = self.sdk._client_wrapper
+        response = wrapper.httpx_client.request(path, base_url=wrapper.get_environment().base, method="GET",
+                                                params=params, request_options=options)
+        if response.status_code >= 400:
+            try:
+                body: Any = response.json()
+            except ValueError:
+                body = response.text
+            raise ApiError(status_code=response.status_code, headers=dict(response.headers), body=body)
+        return response.json()
+
     def call(self, what: str, request: Callable[[RequestOptions], T], *, retry: bool = True) -> T:
         """Send the SDK request `request(options)` makes, retrying transient failures.
 

@@ -303,10 +303,9 @@ class WebflowConnector:
                                             page_id, locale_id=locale_id or None, request_options=options)))
 
         def dom(offset: int) -> dict[str, Any]:
-            return plain(self._api.call(f"reading the content of page {meta.get('title') or page_id}",
-                                        lambda options: self._api.sdk.pages.get_content(
-                                            page_id, locale_id=locale_id or None, offset=offset, limit=PAGE_SIZE,
-                                            request_options=options)))
+            params = {"localeId": locale_id or None, "offset": offset, "limit": PAGE_SIZE}
+            return self._api.call(f"reading the content of page {meta.get('title') or page_id}",
+                                  lambda options: self._api.get_untyped(f"pages/{page_id}/dom", params, options))
 
         nodes = list(_paged(dom, "nodes"))
         return page_document(page_ref(meta, locale, site), meta, nodes, locale)
