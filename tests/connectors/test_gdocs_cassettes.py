@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,15 +23,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
-import vcr
 import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
-from vcr.request import Request as VcrRequest
 
 from connectors.document import DocumentRef, Edit, Span
 from connectors.errors import AuthError, RemoteError
 from connectors.gdocs import GDocsConnector, RemoteNotFound, credentials_from
 from connectors.pacing import RetryPolicy
+from tests.connectors.replay import Replayer
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 
 CASSETTES = Path(__file__).resolve().parents[2] / "fixtures" / "cassettes" / "gdocs"
@@ -47,43 +45,8 @@ DRIVE, DOCS = "https://www.googleapis.com/drive/v3/", "https://docs.googleapis.c
 # -- replay -----------------------------------------------------------------------------------
 
 
-def _json_or_none(body: bytes | str | None) -> object:
-    if body is None or body in (b"", ""):
-        return None
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise AssertionError(f"request body is not JSON: {text[:80]!r}") from None
-
-
-def json_body(r1: VcrRequest, r2: VcrRequest) -> None:
-    """vcr matcher: both bodies empty, or both the same JSON value whatever the key order."""
-    first, second = _json_or_none(r1.body), _json_or_none(r2.body)
-    assert first == second, f"JSON bodies differ: {first!r} != {second!r}"
-
-
-def _vcr() -> vcr.VCR:
-    recorder = vcr.VCR(
-        cassette_library_dir=str(CASSETTES),
-        record_mode="none",
-        filter_headers=["authorization"],
-        match_on=["method", "scheme", "host", "port", "path", "query", "json_body"],
-    )
-    recorder.register_matcher("json_body", json_body)
-    return recorder
-
-
-REPLAY = _vcr()
-
-
-@contextmanager
-def replay(name: str) -> Iterator[Any]:
-    """Replays fixtures/cassettes/gdocs/<name>.yaml; each interaction can be played once."""
-    path = CASSETTES / f"{name}.yaml"
-    assert path.is_file(), f"missing cassette {path}"
-    with REPLAY.use_cassette(path.name) as cassette:
-        yield cassette
+REPLAY = Replayer("gdocs")
+replay = REPLAY.replay
 
 
 @pytest.fixture

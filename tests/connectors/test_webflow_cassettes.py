@@ -15,19 +15,17 @@ Replay only: record_mode="none", so any request a cassette does not hold fails t
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from typing import Any, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import vcr
 import yaml
-from vcr.request import Request as VcrRequest
 
 from connectors.document import DocumentRef, Edit
 from connectors.errors import AuthError, NotFound, RemoteError
 from connectors.pacing import RetryPolicy
+from tests.connectors.replay import Replayer
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
 from connectors.webflow import RemoteNotFound, WebflowConnector
 
@@ -46,39 +44,8 @@ PUBLISH_IDS = ["643fd856d66b6528195ee2ca", "643fd856d66b6528195ee2cb", "643fd856
 # -- replay -----------------------------------------------------------------------------------
 
 
-def _json_or_none(body: bytes | str | None) -> object:
-    if body is None or body in (b"", ""):
-        return None
-    return json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
-
-
-def json_body(r1: VcrRequest, r2: VcrRequest) -> None:
-    """vcr matcher: both bodies empty, or both the same JSON value whatever the key order."""
-    first, second = _json_or_none(r1.body), _json_or_none(r2.body)
-    assert first == second, f"JSON bodies differ: {first!r} != {second!r}"
-
-
-def _vcr() -> vcr.VCR:
-    recorder = vcr.VCR(
-        cassette_library_dir=str(CASSETTES),
-        record_mode="none",
-        filter_headers=["authorization"],
-        match_on=["method", "scheme", "host", "port", "path", "query", "json_body"],
-    )
-    recorder.register_matcher("json_body", json_body)
-    return recorder
-
-
-REPLAY = _vcr()
-
-
-@contextmanager
-def replay(name: str) -> Iterator[Any]:
-    """Replays fixtures/cassettes/webflow/<name>.yaml; each interaction can be played once."""
-    path = CASSETTES / f"{name}.yaml"
-    assert path.is_file(), f"missing cassette {path}"
-    with REPLAY.use_cassette(path.name) as cassette:
-        yield cassette
+REPLAY = Replayer("webflow")
+replay = REPLAY.replay
 
 
 @pytest.fixture
