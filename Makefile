@@ -23,6 +23,7 @@ bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull bench
 	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/pull.py
 	$(BIN)/python bench/pull.py --source gdocs
+	$(BIN)/python bench/pull.py --source webflow
 
 clean:
 	rm -rf $(VENV) .demo
