@@ -208,7 +208,7 @@ def _webflow_changeset(workspace, wanted) -> int:
     raise AssertionError("no such changeset")
 
 
-def test_a_webflow_item_is_published_with_a_click(proposed):
+def test_a_webflow_item_is_published_with_a_click_and_republished_on_revert(proposed):
     changeset_id = _webflow_changeset(proposed, lambda d: d.kind == "item")
     app = page("queue_page", changeset=str(changeset_id))
     app.button(key="approve").click().run()
@@ -220,6 +220,10 @@ def test_a_webflow_item_is_published_with_a_click(proposed):
     assert any(s.startswith("Published") for s in texts(app, "success"))
     events = [e.action for e in proposed.store.events(20, subject=changesets.subject(changeset_id))]
     assert events[0] == "changeset.published"
+    app.button(key="revert").click().run()
+    assert changesets.get(proposed.store, changeset_id).status == "reverted"
+    events = [e.action for e in proposed.store.events(20, subject=changesets.subject(changeset_id))]
+    assert events[:2] == ["changeset.republished", "changeset.revert.done"]  # the live site follows the revert
 
 
 def test_a_primary_locale_page_shows_the_text_to_paste(proposed):
