@@ -33,7 +33,8 @@ from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, 
 from staging.store import Store
 
 STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "conflict", "failed",
-            "reverting", "reverted", "revert_conflict", "superseded", "awaiting_manual", "awaiting_manual_revert")
+            "reverting", "reverted", "revert_conflict", "superseded", "awaiting_manual", "awaiting_manual_revert",
+            "resolved_upstream")
 CAN_APPLY = ("approved", "failed")
 CAN_REVERT = ("applied", "revert_conflict")
 

@@ -200,3 +200,23 @@ class AgentRun(SQLModel, table=True):
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     flagged: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     skipped: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class SweepRun(SQLModel, table=True):
+    """One `copydesk sweep`: what each source's pull did, what content is stale and why, what
+    was staged or closed, and what changed since the previous sweep."""
+
+    __tablename__ = "sweep_run"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    brief_id: int = Field(foreign_key="brief.id", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    seconds: float = 0.0
+    agent_run_id: Optional[int] = None
+    pulls: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    stale: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    staged: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    resolved: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    new_stale: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    fixed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+

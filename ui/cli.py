@@ -31,7 +31,7 @@ from staging.pull import PullReport, pull, remote_status
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
-from ui import brief_commands, changeset_commands
+from ui import brief_commands, changeset_commands, sweep_commands
 from ui.terminal import JSON_OPTION, Context, context, emit_json, err, out, progress, use_color, word_diff_text
 
 class _ReportingGroup(TyperGroup):
@@ -350,3 +350,4 @@ def diff(
 
 changeset_commands.register(app)
 brief_commands.register(app)
+sweep_commands.register(app)

@@ -44,6 +44,11 @@ def passages(doc: Document, candidates: Iterable[str], phrases: list[str]) -> li
     return [_passage(block, matchers) for block in doc.blocks if block.id in wanted and block.editable]
 
 
+def matching(text: str, phrases: list[str]) -> list[str]:
+    """The phrases (retired terms and claims) that `text` contains, by the index's rule."""
+    return [p for p in phrases if _WORD.search(p) and _matcher(p).search(text)]
+
+
 def _passage(block: Block, matchers: list[re.Pattern[str]]) -> Passage:
     sentences = [m.span() for m in _SENTENCE.finditer(block.text) if m.end() > m.start()]
     hits = [(s, e) for s, e in sentences if any(m.search(block.text[s:e]) for m in matchers)]
