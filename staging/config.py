@@ -65,6 +65,14 @@ class AgentSettings(BaseModel):
     price_output: float = Field(default=15.0, ge=0)
 
 
+class ScheduleSettings(BaseModel):
+    """When `copydesk schedule` sweeps: a cron expression (minute hour day month weekday)."""
+
+    cron: str = ""  # e.g. "0 6 * * 1-5": weekdays at 06:00
+    timezone: str = "UTC"
+    engine: Literal["", "rules", "claude"] = ""  # empty: agent.engine
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid")
 
@@ -72,6 +80,7 @@ class Settings(BaseSettings):
     actor: str = ""
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
     agent: AgentSettings = Field(default_factory=AgentSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     home: Path = Field(default=Path("."), exclude=True)
 

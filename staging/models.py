@@ -220,3 +220,12 @@ class SweepRun(SQLModel, table=True):
     new_stale: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     fixed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
+
+class Lease(SQLModel, table=True):
+    """A named lock in the database, so that of several processes (two schedulers, a CLI)
+    only one does a thing at a time; it expires, so a dead holder cannot keep it."""
+
+    name: str = Field(primary_key=True)
+    holder: str = ""
+    expires_at: datetime = Field(default_factory=utcnow)
+

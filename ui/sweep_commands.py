@@ -1,18 +1,24 @@
-"""`copydesk sweep`: find stale content on every source and file fixes, with a report."""
+"""`copydesk sweep` (find stale content on every source and file fixes, with a report) and
+`copydesk schedule` (sweep on a cron expression)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Optional
 
 import typer
+from apscheduler.schedulers.blocking import BlockingScheduler
 
+from connectors.errors import CopydeskError
 from staging import changesets
+from staging.schedule import next_runs, run_slot, trigger
 from staging.sweep import sweep, to_markdown
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
 
 
 def register(app: typer.Typer) -> None:
     app.command("sweep")(sweep_command)
+    app.command("schedule")(schedule_command)
 
 
 def sweep_command(
@@ -48,3 +54,44 @@ def sweep_command(
             out.print(f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed.")
         if run.staged:
             err.print("Review them with `copydesk changesets --status proposed` or in `copydesk ui`.")
+
+
+def schedule_command(
+    ctx: typer.Context,
+    show_next: bool = typer.Option(False, "--next", help="Print the next three runs and exit."),
+) -> None:
+    """Sweep on the cron expression in copydesk.toml ([schedule] cron), until Ctrl-C.
+
+    Safe to run on several hosts: a lease in the database lets one sweep at a time, and a
+    slot that already has its sweep is skipped (a restart never sweeps twice).
+    System cron instead:  0 6 * * 1-5  cd /srv/copydesk && copydesk sweep --json >> sweeps.log
+    Example: copydesk schedule --next
+    """
+    c = context(ctx)
+    plan = c.settings.schedule
+    runs = next_runs(plan.cron, plan.timezone)
+    if show_next:
+        for run in runs:
+            out.print(run.isoformat())
+        return
+    connectors = {name: c.settings.connector(name) for name in sorted(c.settings.sources)}
+    engine = c.settings.engine(plan.engine or None)
+
+    def fire() -> None:
+        slot = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        try:
+            done = run_slot(c.store, slot, lambda: sweep(c.store, connectors, actor="scheduler", engine=engine))
+        except CopydeskError as error:
+            err.print(f"[red]sweep at {slot:%Y-%m-%d %H:%M} failed: {error}[/red]")
+            return
+        out.print(f"{slot:%Y-%m-%d %H:%M} " + (f"sweep {done.id}: {len(done.stale)} stale, {len(done.staged)} staged"
+                                               if done else "skipped: another scheduler has this slot"))
+
+    scheduler = BlockingScheduler(timezone=plan.timezone)
+    scheduler.add_job(fire, trigger(plan.cron, plan.timezone), coalesce=True, max_instances=1,
+                      misfire_grace_time=300)
+    err.print(f"Sweeping on {plan.cron!r} ({plan.timezone}); next run {runs[0]:%Y-%m-%d %H:%M %Z}. Ctrl-C stops.")
+    try:
+        scheduler.start()
+    except KeyboardInterrupt:
+        scheduler.shutdown(wait=False)

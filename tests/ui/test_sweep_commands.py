@@ -17,3 +17,14 @@ def test_sweep_reports_as_json_and_markdown_and_needs_a_brief(workdir, sandbox):
     assert {row["source"] for row in first["stale"]} == {"gdocs", "notion", "webflow"} and first["staged"]
     again = cli("sweep", "--markdown")
     assert again.exit_code == 0 and again.stdout.startswith("# Sweep 2") and "0 changeset(s) staged" in again.stdout
+
+
+def test_schedule_says_when_it_will_sweep_or_what_is_missing(workdir):
+    refused = cli("schedule", "--next")
+    assert refused.exit_code == 1 and "[schedule] cron" in refused.stderr
+    config = workdir / "copydesk.toml"
+    config.write_text(config.read_text() + '\n[schedule]\ncron = "0 6 * * 1-5"\ntimezone = "Europe/Paris"\n')
+    shown = cli("schedule", "--next")
+    assert shown.exit_code == 0
+    runs = shown.stdout.split()
+    assert len(runs) == 3 and all(r.endswith("T06:00:00+01:00") for r in runs)
