@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from staging import changesets
 from staging.apply import apply
-from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
+from staging.agent import briefs
+from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, texts
 
 APP = Path(__file__).resolve().parents[3] / "ui" / "app.py"
 
@@ -84,3 +85,17 @@ def test_the_app_opens_on_the_queue(proposed):
     app = no_traceback(AppTest.from_file(str(APP), default_timeout=60).run())
     assert app.title[0].value == "Review queue"
     assert [b for b in app.button if b.label == "Open"]
+
+
+def test_sweeps_page_sweeps_now_and_shows_the_report(workspace):
+    app = no_traceback(page("sweeps_page"))
+    assert any("No active brief" in i for i in texts(app, "info"))
+    briefs.add(workspace.store, SAMPLE_BRIEF.read_text(), source=SAMPLE_BRIEF.name, actor="lead")
+    app = no_traceback(page("sweeps_page"))
+    assert any("No sweep yet" in i for i in texts(app, "info"))
+    app.button(key="sweeps.now").click().run()
+    no_traceback(app)
+    assert any(s.startswith("Sweep 1:") for s in texts(app, "success"))
+    assert [m.label for m in app.metric] == ["Stale documents", "Changesets staged", "Fixed by hand"]
+    assert int(app.metric[1].value) == len(changesets.listing(workspace.store, status="proposed")) > 0
+    assert len(app.expander) >= 8 and set(app.dataframe[0].value["source"]) == {"gdocs", "notion", "webflow"}

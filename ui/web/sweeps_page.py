@@ -1,0 +1,82 @@
+"""The Sweeps page: the schedule, the last and next runs, a "sweep now" button, and the
+last sweep's report (what is stale, where, why; what was staged or closed)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from connectors.errors import CopydeskError, NotFound
+from staging.agent import briefs
+from staging.schedule import next_runs
+from staging.sweep import last, sweep
+from ui.web.formatting import ago, when
+from ui.web.session import Workspace, flash, require_reviewer, reviewer_box, show_flashes, workspace
+
+
+def render() -> None:
+    ws = workspace()
+    reviewer_box()
+    show_flashes()
+    st.title("Sweeps")
+    _schedule(ws)
+    try:
+        brief = briefs.get(ws.store)
+    except NotFound:
+        st.info("No active brief: add one on the Brief page. A sweep checks content against it.")
+        return
+    if st.button("Sweep now", type="primary", key="sweeps.now"):
+        actor = require_reviewer()
+        if actor:
+            _sweep_now(ws, actor)
+    run = last(ws.store, brief.id)
+    if run is None:
+        st.info("No sweep yet for the active brief.")
+        return
+    _report(run)
+
+
+def _schedule(ws: Workspace) -> None:
+    plan = ws.settings.schedule
+    if not plan.cron:
+        st.caption("No schedule: set [schedule] cron in copydesk.toml and run `copydesk schedule`, or use your "
+                   "system's cron with `copydesk sweep`.")
+        return
+    try:
+        upcoming = next_runs(plan.cron, plan.timezone)
+    except CopydeskError as error:
+        st.error(str(error))
+        return
+    st.markdown(f"Schedule `{plan.cron}` ({plan.timezone}) · next runs: "
+                + ", ".join(f"{r:%a %d %b %H:%M}" for r in upcoming))
+
+
+def _sweep_now(ws: Workspace, actor: str) -> None:
+    status = st.status("Sweeping…", expanded=True)
+    connectors = {name: ws.settings.connector(name) for name in sorted(ws.settings.sources)}
+    try:
+        run = sweep(ws.store, connectors, actor=actor, engine=ws.settings.engine(), progress=status.write)
+    except CopydeskError as error:
+        status.update(label="Sweep failed", state="error")
+        flash("error", f"The sweep failed: {error}")
+    else:
+        status.update(label="Swept", state="complete")
+        flash("success", f"Sweep {run.id}: {len(run.stale)} stale document(s), {len(run.staged)} changeset(s) "
+                         f"staged, {len(run.resolved)} closed as resolved upstream.")
+    st.rerun()
+
+
+def _report(run) -> None:  # type: ignore[no-untyped-def]
+    st.subheader(f"Last sweep: #{run.id}, {ago(run.started_at)}")
+    st.caption(f"{when(run.started_at)} · {run.seconds:.1f} s")
+    stale, staged, resolved = st.columns(3)
+    stale.metric("Stale documents", len(run.stale), delta=(len(run.new_stale) or None), delta_color="inverse")
+    staged.metric("Changesets staged", len(run.staged))
+    resolved.metric("Fixed by hand", len(run.resolved))
+    st.dataframe([{"source": p["source"], "requests": p["requests"], "fetched": p["fetched"],
+                   "changed": p["changed"], "new": p["new"], "deleted": p["deleted"]} for p in run.pulls],
+                 hide_index=True, width="stretch")
+    for row in run.stale:
+        with st.expander(f"{row['title']} ({row['source']})"):
+            for why in row["why"]:
+                st.markdown(f"**{', '.join(why['matched']) or 'retired wording'}**")
+                st.text(why["text"])
