@@ -19,11 +19,11 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel, col, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from connectors.document import Document, DocumentRef
 from connectors.errors import ConfigError, CopydeskError
-from staging import search
+from staging import migrations, search
 from staging.models import Blob, Event, Pull, Revision, TrackedDocument, utcnow
 
 # A remote edit time has minute precision; anything we fetched later than this after the
@@ -58,9 +58,8 @@ class Store:
         self.url = url
         self.engine = _engine(url)
         try:
-            SQLModel.metadata.create_all(self.engine)
             with self.engine.begin() as connection:
-                search.create(connection)
+                migrations.upgrade(connection)
         except OperationalError as error:
             raise ConfigError(
                 f"Cannot open the store at {_redact(url)}: {error.orig}. Check database_url in copydesk.toml."

@@ -1,0 +1,67 @@
+"""Schema migrations (Alembic) on SQLite and PostgreSQL: a new store is at head, and a store
+made before the review app's columns existed is brought up to date with its data kept."""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from staging import changesets
+from staging.changesets import ProposedEdit
+from staging.store import Store
+from tests.builders import make_document
+
+HEAD = "0002"
+
+
+def _version(store: Store) -> str:
+    with store.engine.connect() as connection:
+        return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+def test_a_new_store_is_at_head(store):
+    assert _version(store) == HEAD
+    assert {"sweep_run", "lease", "changeset", "edit"} <= set(sa.inspect(store.engine).get_table_names())
+
+
+def test_an_older_store_is_migrated_and_keeps_its_data(store):
+    tracked = store.record(make_document("One.", "Two.")).document
+    staged = changesets.stage(store, tracked, [ProposedEdit("b1", "Uno."), ProposedEdit("b2", "Dos.")], actor="t")
+    with store.engine.begin() as connection:  # back to the schema copydesk 0.1 made with create_all
+        for table, column in (("edit", "dropped"), ("changeset", "manual_steps"), ("changeset", "published_at")):
+            connection.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        connection.execute(sa.text("DROP INDEX ix_event_subject"))
+        for table in ("sweep_run", "lease", "alembic_version"):
+            connection.execute(sa.text(f"DROP TABLE {table}"))
+    assert "dropped" not in {c["name"] for c in sa.inspect(store.engine).get_columns("edit")}
+    store.close()
+
+    reopened = Store(store.url)
+    assert _version(reopened) == HEAD
+    assert "ix_event_subject" in {i["name"] for i in sa.inspect(reopened.engine).get_indexes("event")}
+    changesets.approve(reopened, staged.id, actor="priya", dropped=["b2"])
+    assert [r.block_id for r in changesets.to_write(reopened, staged.id)] == ["b1"]
+    assert changesets.get(reopened, staged.id).manual_steps == []
+    reopened.close()
+
+
+def test_processes_opening_a_store_at_once_migrate_it_once(store):
+    url, errors = store.url, []
+    store.close()
+
+    def open_it() -> None:
+        try:
+            Store(url).close()
+        except Exception as error:  # noqa: BLE001 — collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    again = Store(url)
+    assert _version(again) == HEAD
+    again.close()
