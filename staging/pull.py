@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Callable
 
-from connectors.errors import RemoteError
+from connectors.errors import CopydeskError, RemoteError
 from connectors.protocol import Connector
-from staging import manual
+from staging import lease, manual
 from staging.store import Store
 
 
@@ -38,6 +39,7 @@ class PullReport:
 
 
 Progress = Callable[[PullReport], None]
+_PULL_LEASE = timedelta(minutes=30)  # longer than a pull of 1,000 pages at Notion's rate
 
 
 def pull(
@@ -48,6 +50,19 @@ def pull(
     actor: str = "copydesk",
     progress: Progress | None = None,
 ) -> PullReport:
+    source = connector.source
+    who = lease.holder()
+    if not lease.acquire(store, f"pull:{source}", who, ttl=_PULL_LEASE):
+        raise CopydeskError(f"Another process is pulling {source} right now; wait for it to finish (pulls of one "
+                            f"source never interleave; if that process died, its turn lapses within "
+                            f"{_PULL_LEASE.seconds // 60} minutes).")
+    try:
+        return _pull(store, connector, full=full, actor=actor, progress=progress)
+    finally:
+        lease.release(store, f"pull:{source}", who)
+
+
+def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progress: Progress | None) -> PullReport:
     source = connector.source
     previous = store.last_pull(source)
     cursor = None if full else store.cursor(previous)

@@ -8,24 +8,19 @@ same slot twice and two schedulers never sweep at once.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
 from datetime import datetime, timedelta
 from typing import Callable
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from connectors.errors import ConfigError
-from staging.models import Lease, SweepRun, utcnow
+from staging.lease import acquire, holder, release
+from staging.models import SweepRun, utcnow
 from staging.store import Store
 
 SWEEP_LEASE = "sweep"
-LEASE_TTL = timedelta(hours=2)  # longer than any sweep; a dead holder's lease lapses after it
 
 
 def trigger(cron: str, timezone: str = "UTC") -> CronTrigger:
@@ -71,34 +66,6 @@ def next_runs(cron: str, timezone: str = "UTC", *, count: int = 3, now: datetime
         runs.append(moment)
         previous, moment = moment, moment + timedelta(seconds=1)
     return runs
-
-
-def holder() -> str:
-    """Who holds a lease: this thread of this process on this host."""
-    return f"{os.getpid()}.{threading.get_ident()}@{socket.gethostname()}"
-
-
-def acquire(store: Store, name: str, who: str, ttl: timedelta = LEASE_TTL) -> bool:
-    """Take the lease if it is free, lapsed or already ours (compare-and-swap)."""
-    now = utcnow()
-    with store.session() as session:
-        try:
-            session.add(Lease(name=name, holder="", expires_at=now))
-            session.commit()
-        except IntegrityError:
-            session.rollback()  # it exists already: take it below if we may
-        result = session.exec(update(Lease).where(  # type: ignore[call-overload]
-            col(Lease.name) == name, (col(Lease.expires_at) <= now) | (col(Lease.holder) == who))
-            .values(holder=who, expires_at=now + ttl))
-        session.commit()
-    return result.rowcount == 1
-
-
-def release(store: Store, name: str, who: str) -> None:
-    with store.session() as session:
-        session.exec(update(Lease).where(col(Lease.name) == name, col(Lease.holder) == who)  # type: ignore[call-overload]
-                     .values(expires_at=utcnow()))
-        session.commit()
 
 
 def run_slot(store: Store, slot: datetime, sweep_now: Callable[[], SweepRun]) -> SweepRun | None:

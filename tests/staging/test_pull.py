@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from connectors.errors import RemoteError
+from connectors.errors import CopydeskError, RemoteError
+from staging.lease import acquire, release
 from staging.diff import diff_documents
 from staging.pull import pull, remote_status
 
@@ -106,3 +107,12 @@ def test_a_google_doc_trashed_or_edited_shows_in_status_and_pulls(store, gdocs):
     assert store.document(pitch.id).status == "archived"
     sent = {k: v - routes.get(k, 0) for k, v in gdocs.stats()["routes"].items() if v != routes.get(k, 0)}
     assert sent == {"GET /drive/v3/changes": 1, "GET /drive/v3/files/{id}": 1, "GET /v1/documents/{id}": 2}
+
+
+def test_pulls_of_one_source_never_interleave(store, sandbox):
+    other = "someone-else"
+    assert acquire(store, "pull:notion", other)
+    with pytest.raises(CopydeskError, match="Another process is pulling notion"):
+        pull(store, sandbox.connector())
+    release(store, "pull:notion", other)
+    assert pull(store, sandbox.connector()).new > 20

@@ -12,7 +12,8 @@ import pytest
 from connectors.errors import ConfigError
 from staging.agent import briefs
 from staging.models import SweepRun, utcnow
-from staging.schedule import acquire, next_runs, release, run_slot
+from staging.lease import acquire, release
+from staging.schedule import next_runs, run_slot
 
 
 def test_next_runs_follow_the_cron_expression_and_bad_ones_are_refused():
