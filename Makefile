@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo sweep-demo test bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,9 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed  ## the whole story on the sandbox, ending in the review app (ARGS=--no-ui to skip it)
 	$(BIN)/python scripts/demo.py $(ARGS)
+
+sweep-demo: $(BIN)/.installed  ## a sweep finds stale copy that came back behind copydesk's back
+	$(BIN)/python scripts/sweep_demo.py
 
 test: $(BIN)/.installed  ## the whole suite on two workers (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m pytest -q -n 2
@@ -26,4 +29,4 @@ bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull bench
 	$(BIN)/python bench/pull.py --source webflow
 
 clean:
-	rm -rf $(VENV) .demo
+	rm -rf $(VENV) .demo .demo-sweep
