@@ -38,12 +38,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from connectors.sandbox import gdocs_model as model
-from connectors.sandbox.harness import Harness, RateLimit
+from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin
+from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.gdocs_workspace import Change, DriveWorkspace
 
 GDOCS_SANDBOX_TOKEN = "ya29.sandbox-copydesk-local-only"
@@ -115,7 +116,7 @@ def google_error(status: int, reason: str = "", message: str = "", *, location: 
     return response
 
 
-class ApiError(Exception):
+class ApiError(SandboxError):
     def __init__(self, status: int, reason: str = "", message: str = "", **details: Any) -> None:
         super().__init__(message)
         self.response = google_error(status, reason, message, **details)
@@ -300,18 +301,7 @@ class GdocsSandbox:
     # -- admin ----------------------------------------------------------------------------
 
     def _dispatch_admin(self, request: Request) -> Response:
-        try:
-            endpoint, _ = self._admin.bind_to_environ(request.environ).match()
-        except NotFound:
-            return _admin_json({"error": f"unknown admin route {request.path}"}, 404)
-        except HTTPException as error:
-            return _admin_json({"error": str(error)}, error.code or 400)
-        try:
-            return getattr(self, f"_admin_{endpoint}")(request)
-        except ApiError as error:
-            return error.response
-        except (KeyError, TypeError, ValueError) as error:
-            return _admin_json({"error": f"bad admin request: {error}"}, 400)
+        return dispatch_admin(self, self._admin, request)
 
     def _admin_stats(self, request: Request) -> Response:
         return _admin_json({**self.harness.stats(), "rate_limit": self._rate_limit_summary()})
@@ -636,9 +626,6 @@ def _json(payload: dict[str, Any], fields: str | None = None) -> Response:
             raise ApiError(400, "invalidParameter", f"Invalid field selection {fields}", location="fields") from None
     return Response(json.dumps(payload, ensure_ascii=False), content_type="application/json; charset=UTF-8")
 
-
-def _admin_json(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(payload), status=status, mimetype="application/json")
 
 
 def _body(request: Request) -> dict[str, Any]:

@@ -6,6 +6,7 @@ unlimited, so a test or benchmark can watch an API without disturbing it.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import Counter
@@ -13,6 +14,8 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
 ErrorResponder = Callable[[int, str, str], Response]
@@ -182,4 +185,31 @@ class Harness:
             self._faults.remove(fault)
         self.faults_served += 1
         return fault
+
+
+class SandboxError(Exception):
+    """An API error a sandbox answers with its tool's own error body (`response`)."""
+
+    response: Response
+
+
+def admin_json(payload: dict, status: int = 200) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+def dispatch_admin(owner: object, routes: Map, request: Request) -> Response:
+    """Route a `/_sandbox/...` call to `owner._admin_<endpoint>`, shared by every tool's
+    sandbox: unknown routes and bad bodies are answered in JSON, never with a traceback."""
+    try:
+        endpoint, _ = routes.bind_to_environ(request.environ).match()
+    except NotFound:
+        return admin_json({"error": f"unknown admin route {request.path}"}, 404)
+    except HTTPException as error:
+        return admin_json({"error": str(error)}, error.code or 400)
+    try:
+        return getattr(owner, f"_admin_{endpoint}")(request)
+    except SandboxError as error:
+        return error.response
+    except (KeyError, TypeError, ValueError) as error:
+        return admin_json({"error": f"bad admin request: {error}"}, 400)
 

@@ -23,11 +23,12 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable
 
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from connectors.sandbox.harness import Harness, RateLimit
+from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin
+from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.notion_workspace import (
     BOT_USER_ID,
     NotionWorkspace,
@@ -73,7 +74,7 @@ def _json(payload: dict[str, Any], status: int = 200) -> Response:
     return Response(json.dumps({**payload, "request_id": str(uuid.uuid4())}), status=status, mimetype="application/json")
 
 
-class ApiError(Exception):
+class ApiError(SandboxError):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.response = notion_error(status, code, message)
@@ -254,16 +255,7 @@ class NotionSandbox:
     # -- admin ----------------------------------------------------------------------------
 
     def _dispatch_admin(self, request: Request) -> Response:
-        try:
-            endpoint, _ = self._admin.bind_to_environ(request.environ).match()
-        except NotFound:
-            return _admin_json({"error": f"unknown admin route {request.path}"}, 404)
-        except HTTPException as error:
-            return _admin_json({"error": str(error)}, error.code or 400)
-        try:
-            return getattr(self, f"_admin_{endpoint}")(request)
-        except (KeyError, TypeError, ValueError) as error:
-            return _admin_json({"error": f"bad admin request: {error}"}, 400)
+        return dispatch_admin(self, self._admin, request)
 
     def _admin_stats(self, request: Request) -> Response:
         return _admin_json(self.harness.stats())
@@ -309,9 +301,6 @@ class NotionSandbox:
         self.harness.reset_stats()
         return _admin_json({"pages": len(self.workspace.pages)})
 
-
-def _admin_json(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(payload), status=status, mimetype="application/json")
 
 
 def _body(request: Request) -> dict[str, Any]:

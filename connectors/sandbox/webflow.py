@@ -55,11 +55,12 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from connectors.sandbox.harness import Harness, RateLimit
+from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin
+from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.webflow_workspace import (
     Collection,
     Item,
@@ -110,7 +111,7 @@ def webflow_error(status: int, code: str = "", message: str = "") -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
 
 
-class ApiError(Exception):
+class ApiError(SandboxError):
     def __init__(self, status: int, code: str = "", message: str = "", retry_after: int | None = None) -> None:
         super().__init__(message)
         self.response = webflow_error(status, code, message)
@@ -464,18 +465,7 @@ class WebflowSandbox:
     # -- admin ------------------------------------------------------------------------------------
 
     def _dispatch_admin(self, request: Request) -> Response:
-        try:
-            endpoint, _ = self._admin.bind_to_environ(request.environ).match()
-        except NotFound:
-            return _admin_json({"error": f"unknown admin route {request.path}"}, 404)
-        except HTTPException as error:
-            return _admin_json({"error": str(error)}, error.code or 400)
-        try:
-            return getattr(self, f"_admin_{endpoint}")(request)
-        except ApiError as error:
-            return error.response
-        except (KeyError, TypeError, ValueError) as error:
-            return _admin_json({"error": f"bad admin request: {error}"}, 400)
+        return dispatch_admin(self, self._admin, request)
 
     def _admin_stats(self, request: Request) -> Response:
         return _admin_json({**self.harness.stats(), "rate_limit": self._rate_limit_summary(),
@@ -836,5 +826,3 @@ def _json(payload: dict[str, Any], status: int = 200) -> Response:
                     content_type="application/json; charset=utf-8")
 
 
-def _admin_json(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
