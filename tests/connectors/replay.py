@@ -1,5 +1,5 @@
-"""Replaying vcrpy cassettes of a tool's published response shapes through its connector,
-shared by the Google Docs and Webflow cassette tests.
+"""Replaying vcrpy cassettes of a tool's response shapes through its connector, shared by
+the Notion, Google Docs and Webflow cassette tests.
 
 Requests match on method, URL and JSON body (key order ignored); the authorization header is
 never stored; each interaction plays once, so a connector that sends more than it should

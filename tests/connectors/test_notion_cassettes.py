@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-import vcr
 import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request as VcrRequest
@@ -27,54 +25,14 @@ from connectors.document import Block, DocumentRef, Mention, Span
 from connectors.errors import AuthError, RemoteError
 from connectors.notion import NotionConnector
 from connectors.pacing import RetryPolicy
+from tests.connectors.replay import Replayer, json_body
 
 CASSETTES = Path(__file__).resolve().parents[2] / "fixtures" / "cassettes" / "notion"
 TOKEN = "secret_test"
 
 
-# -- a matcher for JSON bodies ----------------------------------------------------------------
-
-
-def _json_or_none(body: bytes | str | None) -> object:
-    if body is None or body in (b"", ""):
-        return None
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise AssertionError(f"request body is not JSON: {text[:80]!r}") from None
-
-
-def json_body(r1: VcrRequest, r2: VcrRequest) -> None:
-    """vcr matcher: both bodies empty, or both the same JSON value whatever the key order."""
-    first, second = _json_or_none(r1.body), _json_or_none(r2.body)
-    assert first == second, f"JSON bodies differ: {first!r} != {second!r}"
-
-
-MATCH_ON = ["method", "scheme", "host", "port", "path", "query", "json_body"]
-
-
-def _vcr() -> vcr.VCR:
-    recorder = vcr.VCR(
-        cassette_library_dir=str(CASSETTES),
-        record_mode="none",
-        filter_headers=["authorization"],
-        match_on=MATCH_ON,
-    )
-    recorder.register_matcher("json_body", json_body)
-    return recorder
-
-
-REPLAY = _vcr()
-
-
-@contextmanager
-def replay(name: str) -> Iterator:
-    """Replays fixtures/cassettes/notion/<name>.yaml; each interaction can be played once."""
-    path = CASSETTES / f"{name}.yaml"
-    assert path.is_file(), f"missing cassette {path}"
-    with REPLAY.use_cassette(path.name) as cassette:
-        yield cassette
+REPLAY = Replayer("notion")
+replay = REPLAY.replay
 
 
 @pytest.fixture
