@@ -16,10 +16,7 @@ listed in `Bodies.changes` below, in the cassette's header comment and in SOURCE
 
 from __future__ import annotations
 
-import argparse
 import copy
-import hashlib
-import json
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +28,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cassette_authoring as authoring  # noqa: E402
+from cassette_authoring import NullJournal, checked_sources, expect, serialise  # noqa: E402
 from connectors.document import DocumentRef, Edit  # noqa: E402
 from connectors.errors import AuthError, RemoteError  # noqa: E402
 from connectors.gdocs import GDocsConnector, credentials_from  # noqa: E402
@@ -102,21 +102,10 @@ KEPT_REQUEST_HEADERS = ("accept", "content-type", "user-agent")
 # -- bodies ------------------------------------------------------------------------------------
 
 
-def sha16(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
 def load_sources(examples: Path) -> dict[str, Any]:
     """The source bodies, with our `_`-prefixed note keys (`_request`) dropped."""
-    bodies: dict[str, Any] = {}
-    for name, (relative, expected) in SOURCE_FILES.items():
-        path = examples / relative
-        actual = sha16(path)
-        if actual != expected:
-            raise SystemExit(f"{path} changed (sha256[:16] {actual}, SOURCES.md says {expected}); check it first.")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        bodies[name] = {k: v for k, v in data.items() if not k.startswith("_")}
-    return bodies
+    return {name: {k: v for k, v in data.items() if not k.startswith("_")}
+            for name, data in checked_sources(SOURCE_FILES, examples).items()}
 
 
 def _replace_run(document: dict[str, Any], old: str, new: str) -> dict[str, Any]:
@@ -216,23 +205,10 @@ def planned(answers: list[Interaction]) -> Iterator[Planned]:
         raise AssertionError(f"the connector made {plan.position} of {len(answers)} planned requests")
 
 
-def serialise(body: dict[str, Any]) -> bytes:
-    """Compact JSON in the source's key order (Google pretty-prints by default; see SOURCES.md)."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def connector(**overrides: Any) -> GDocsConnector:
     options = {"folders": [FOLDER_ID], "rate": None, "page_size": PAGE_SIZE,
                "retry": RetryPolicy(attempts=3, backoff=0, max_wait=0, sleep=lambda seconds: None)} | overrides
     return GDocsConnector(credentials_from(token=TOKEN), **options)
-
-
-class Journal:
-    def intent(self, block_ids: Any, request: Any, previous: Any) -> None:
-        pass
-
-    def done(self, block_ids: Any) -> None:
-        pass
 
 
 def ref(version: str = "") -> DocumentRef:
@@ -245,14 +221,6 @@ class Scenario:
     about: str
     answers: Callable[[Bodies], list[Interaction]]
     run: Callable[[], None]
-
-
-def _expect(error: type[Exception], call: Callable[[], Any]) -> None:
-    try:
-        call()
-    except error:
-        return
-    raise AssertionError(f"expected {error.__name__}")
 
 
 SCENARIOS = [
@@ -286,7 +254,7 @@ SCENARIOS = [
                    Interaction(200, b.batch_response, "batch_response"),
                    Interaction(200, b.file_after, "file_after"),
                    Interaction(200, b.document_after, "document_after")],
-        lambda: connector().apply(ref("42"), [EDIT], Journal()),
+        lambda: connector().apply(ref("42"), [EDIT], NullJournal()),
     ),
     Scenario(
         "error_403_rate_limit_then_200",
@@ -303,13 +271,13 @@ SCENARIOS = [
         lambda b: [Interaction(500, b.raw["error_500"], "error_500"),
                    Interaction(503, b.raw["error_503"], "error_503"),
                    Interaction(500, b.raw["error_500"], "error_500")],
-        lambda: _expect(RemoteError, lambda: connector().fetch(ref("42"))),
+        lambda: expect(RemoteError, lambda: connector().fetch(ref("42"))),
     ),
     Scenario(
         "error_401_invalid_credentials",
         "changes.getStartPageToken (the first request of a full listing) answered 401 authError",
         lambda b: [Interaction(401, ERROR_401_DOCS, "error_401_docs")],
-        lambda: _expect(AuthError, lambda: list(connector().list_changed(None))),
+        lambda: expect(AuthError, lambda: list(connector().list_changed(None))),
     ),
 ]
 
@@ -367,26 +335,10 @@ def render(scenario: Scenario, bodies: Bodies) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLES, help="the api-examples folder")
-    parser.add_argument("--check", action="store_true", help="compare with the cassettes on disk, write nothing")
-    args = parser.parse_args()
-    bodies = Bodies(load_sources(args.examples))
-    OUT.mkdir(parents=True, exist_ok=True)
-    stale = []
-    for scenario in SCENARIOS:
-        text = render(scenario, bodies)
-        path = OUT / f"{scenario.name}.yaml"
-        if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                stale.append(path.name)
-            continue
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)} ({len(text.encode()):,} bytes)")
-    if args.check:
-        if stale:
-            raise SystemExit(f"cassettes differ from what the script builds: {', '.join(stale)}")
-        print(f"{len(SCENARIOS)} cassettes are what the script builds")
+    authoring.main(__doc__ or "", names=[s.name for s in SCENARIOS],
+                   render=lambda index, bodies: render(SCENARIOS[index], bodies),
+                   bodies=lambda examples: Bodies(load_sources(examples)), out=OUT, root=ROOT,
+                   default_examples=DEFAULT_EXAMPLES)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,7 @@ cassette's header comment and in SOURCES.md.
 
 from __future__ import annotations
 
-import argparse
 import copy
-import hashlib
-import json
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +28,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cassette_authoring as authoring  # noqa: E402
+from cassette_authoring import NullJournal, checked_sources, expect, serialise  # noqa: E402
 from connectors.document import DocumentRef, Edit  # noqa: E402
 from connectors.errors import AuthError, RemoteError  # noqa: E402
 from connectors.pacing import RetryPolicy  # noqa: E402
@@ -85,18 +85,8 @@ KEPT_REQUEST_HEADERS = ("accept", "content-type", "user-agent", "x-fern-language
                         "x-fern-sdk-version")
 
 
-def sha16(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
 def load_sources(examples: Path) -> dict[str, Any]:
-    bodies: dict[str, Any] = {}
-    for name, (relative, expected) in SOURCE_FILES.items():
-        path = examples / relative
-        actual = sha16(path)
-        if actual != expected:
-            raise SystemExit(f"{path} changed (sha256[:16] {actual}, SOURCES.md says {expected}); check it first.")
-        bodies[name] = json.loads(path.read_text(encoding="utf-8"))
+    bodies = checked_sources(SOURCE_FILES, examples)
     bodies["site"] = bodies["site"]["SiteWithLocales"]["value"]  # a named-example map
     return bodies
 
@@ -177,11 +167,6 @@ class Interaction:
     request: dict[str, Any] | None = None
 
 
-def serialise(body: Any) -> bytes:
-    """Compact JSON in the source's key order (see SOURCES.md)."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def response_headers(answer: Interaction) -> dict[str, str]:
     return {"Content-Type": CONTENT_TYPE, "Content-Length": str(len(serialise(answer.body))), **answer.headers}
 
@@ -222,14 +207,6 @@ def connector(**overrides: Any) -> WebflowConnector:
     return WebflowConnector(TOKEN, **options)
 
 
-class Journal:
-    def intent(self, block_ids: Any, request: Any, previous: Any) -> None:
-        pass
-
-    def done(self, block_ids: Any) -> None:
-        pass
-
-
 def item_ref(item_id: str = ITEM_ID, version: str = "") -> DocumentRef:
     return DocumentRef(source="webflow", remote_id=f"item:{COLLECTION_ID}:{item_id}", kind="item",
                        remote_version=version)
@@ -237,14 +214,6 @@ def item_ref(item_id: str = ITEM_ID, version: str = "") -> DocumentRef:
 
 def page_ref() -> DocumentRef:
     return DocumentRef(source="webflow", remote_id=f"page:{PAGE_ID}", kind="page")
-
-
-def _expect(error: type[Exception], call: Callable[[], Any]) -> None:
-    try:
-        call()
-    except error:
-        return
-    raise AssertionError(f"expected {error.__name__}")
 
 
 @dataclass
@@ -300,15 +269,15 @@ SCENARIOS = [
                         Interaction(200, b.raw["site"], "site"),
                         Interaction(200, b.item_after, "item"),
                         Interaction(200, b.item_after, "item")],
-             lambda: connector().apply(item_ref(), [EDIT], Journal())),
+             lambda: connector().apply(item_ref(), [EDIT], NullJournal())),
     Scenario("publish_items",
              "publish of the three items of the spec's request example (PrimaryLocale itemIds): 202",
              lambda b: [Interaction(202, b.raw["publish"], "publish")],
-             lambda: _expect(RemoteError, lambda: connector().publish([item_ref(i) for i in PUBLISH_IDS]))),
+             lambda: expect(RemoteError, lambda: connector().publish([item_ref(i) for i in PUBLISH_IDS]))),
     Scenario("error_409_publish_items",
              "publish of the same three items answered 409 (the spec's publish-item 409, which has no `code`)",
              lambda b: [Interaction(409, b.error_409, "error_409")],
-             lambda: _expect(RemoteError, lambda: connector().publish([item_ref(i) for i in PUBLISH_IDS]))),
+             lambda: expect(RemoteError, lambda: connector().publish([item_ref(i) for i in PUBLISH_IDS]))),
     Scenario("error_429_then_200",
              "fetch of an item whose items.get is answered 429 too_many_requests (Retry-After 60), then 200, "
              "then the collection's fields and the site",
@@ -317,11 +286,11 @@ SCENARIOS = [
     Scenario("error_401_not_authorized",
              "sites.get (the first request of a listing) answered 401 not_authorized",
              lambda b: [Interaction(401, b.error_401, "error_401")],
-             lambda: _expect(AuthError, lambda: list(connector().list_changed(None)))),
+             lambda: expect(AuthError, lambda: list(connector().list_changed(None)))),
     Scenario("error_404_item_gone",
              "fetch of an item whose items.get is answered 404 resource_not_found",
              lambda b: [Interaction(404, b.error_404, "error_404")],
-             lambda: _expect(RemoteError, lambda: connector().fetch(item_ref()))),
+             lambda: expect(RemoteError, lambda: connector().fetch(item_ref()))),
 ]
 
 _BASES = {"page_dom_sdk": "page_dom", "items_empty": "items", "pages_secondary": "pages", "item_before": "item", "error_401": "errors",
@@ -375,26 +344,10 @@ def render(scenario: Scenario, bodies: Bodies) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLES, help="the api-examples folder")
-    parser.add_argument("--check", action="store_true", help="compare with the cassettes on disk, write nothing")
-    args = parser.parse_args()
-    bodies = Bodies(load_sources(args.examples))
-    OUT.mkdir(parents=True, exist_ok=True)
-    stale = []
-    for scenario in SCENARIOS:
-        text = render(scenario, bodies)
-        path = OUT / f"{scenario.name}.yaml"
-        if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                stale.append(path.name)
-            continue
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)} ({len(text.encode()):,} bytes)")
-    if args.check:
-        if stale:
-            raise SystemExit(f"cassettes differ from what the script builds: {', '.join(stale)}")
-        print(f"{len(SCENARIOS)} cassettes are what the script builds")
+    authoring.main(__doc__ or "", names=[s.name for s in SCENARIOS],
+                   render=lambda index, bodies: render(SCENARIOS[index], bodies),
+                   bodies=lambda examples: Bodies(load_sources(examples)), out=OUT, root=ROOT,
+                   default_examples=DEFAULT_EXAMPLES)
 
 
 if __name__ == "__main__":
