@@ -170,7 +170,7 @@ def main() -> None:
             return 200, message(body, {"edits": careful_edits(compiled, sent)}, first=call == 0)
 
         recorder = Recorder(careful)
-        propose(store, brief, actor="author", engine=engine(recorder, concurrency=1))
+        careful_run = propose(store, brief, actor="author", engine=engine(recorder, concurrency=1))
         write("propose_sample_brief.yaml", recorder, """
 The claude engine on the sample brief (fixtures/briefs/ai-support-engineer.md) over the seed
 workspace: one POST /v1/messages per in-scope document with candidates. AUTHORED, not recorded
@@ -179,6 +179,8 @@ answer is a careful editor's (terms replaced, retired claims rewritten, quotes a
 prompt-injection paragraph of "Partner FAQ (imported)" left alone). Written by
 scripts/author_anthropic_cassettes.py; see SOURCES.md.""")
 
+        for changeset_id in careful_run.staged:  # an open changeset keeps its page from being sent again
+            changesets.reject(store, changeset_id, actor="author", reason="authoring the next cassette")
         dropped_link: list[str] = []
 
         def misbehaving(body: dict[str, Any], call: int) -> tuple[int, dict[str, Any]]:
@@ -218,7 +220,7 @@ scripts/author_anthropic_cassettes.py; see SOURCES.md.""")
             return 200, message(body, {"edits": edits}, first=call == 0)
 
         recorder = Recorder(misbehaving)
-        run = propose(store, brief, actor="author", engine=engine(recorder, concurrency=1))
+        run = propose(store, brief, actor="author", engine=engine(recorder, concurrency=1), again=True)
         assert not [s for s in run.skipped if "failed" in s["reason"]], run.skipped
         write("propose_misbehaving_model.yaml", recorder, """
 The sample brief again, answered by a model that misbehaves: on "Partner FAQ (imported)" it

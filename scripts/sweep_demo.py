@@ -1,7 +1,8 @@
 """`make sweep-demo`: a sweep finds stale copy that came back behind copydesk's back.
 
 1. the sandboxes and a fresh store in .demo-sweep/, the sample brief added, 2. a first sweep
-(everything the brief retires, fixes staged), 3. the team handbook's fix approved and applied,
+(everything the brief retires, fixes staged), 3. the team handbook's fix approved (the reviewer
+rewriting the retired claim the rules engine only flags) and applied,
 4. a second sweep: the handbook is no longer stale, 5. a colleague pastes the old tagline
 back in "Notion", 6. a third sweep finds it again, says why, and stages a fix. No keys.
 """
@@ -47,7 +48,10 @@ def main() -> None:
         demo.step(f"3. The {PAGE} fix is approved and applied")
         listed = json.loads(copydesk("changesets", "--status", "proposed", "--source", "notion", "--json", show=False))
         fix = str(next(c["id"] for c in listed if c["document_title"] == PAGE))
-        copydesk("approve", fix, "--as", "demo-reviewer")
+        edits = json.loads(copydesk("changeset", "show", fix, "--json", show=False))["edits"]
+        rewrites = [f"{e['block']}={e['before'].replace('5 minutes', 'an afternoon')}" for e in edits
+                    if e["reason"].startswith("retired claim")]  # the reviewer rewrites what rules only flag
+        copydesk("approve", fix, "--as", "demo-reviewer", *[arg for r in rewrites for arg in ("--edit", r)])
         copydesk("apply", fix)
         demo.step(f"4. Second sweep: {PAGE!r} is no longer stale")
         copydesk("sweep")

@@ -6,6 +6,10 @@
                                                  ├─▶ failed (may be applied again)  ├─▶ applied (revert rolled back)
                                                  └─▶ awaiting_manual ──pull──▶ ...  └─▶ awaiting_manual_revert ──pull──▶ ...
 
+A proposed changeset whose page has changed since is superseded by a new proposal on the
+current text when the brief is proposed again (a sweep does this); an approved one is left
+for its reviewer (apply checks the page first).
+
 `awaiting_manual` (and `_revert`): the tool's API cannot write these blocks, so a person
 pastes the text; the next pull verifies it (staging.manual) and settles the changeset
 applied (or reverted), or conflict when the block reads something else.

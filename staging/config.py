@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from connectors.errors import ConfigError
@@ -22,6 +22,7 @@ from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.sandbox.notion import SANDBOX_TOKEN
 from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID
 from connectors.sandbox.server import DEFAULT_PORT
+from staging.agent.brief import Scope
 from staging.agent.engine import Engine
 
 CONFIG_NAME = "copydesk.toml"
@@ -73,6 +74,13 @@ class ScheduleSettings(BaseModel):
     engine: Literal["", "rules", "claude"] = ""  # empty: agent.engine
 
 
+class HouseScope(Scope):
+    """copydesk.toml's [scope]: a misspelt key is an error, not a rule silently not applied."""
+
+    model_config = ConfigDict(extra="forbid")
+    skip_archived: bool = False
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid")
 
@@ -81,6 +89,8 @@ class Settings(BaseSettings):
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
     agent: AgentSettings = Field(default_factory=AgentSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    # The workspace's own rules, applied with every brief's (whatever either skips is skipped).
+    scope: HouseScope = Field(default_factory=HouseScope)
 
     home: Path = Field(default=Path("."), exclude=True)
 
@@ -155,7 +165,6 @@ class Settings(BaseSettings):
 
     def engine(self, name: str | None = None) -> Engine:
         """The proposal engine to run: `name`, else agent.engine from the settings."""
-        from staging.agent.claude import ClaudeEngine  # the SDK loads only when a model is used
         from staging.agent.rules import RulesEngine
 
         agent = self.agent
@@ -164,6 +173,8 @@ class Settings(BaseSettings):
             return RulesEngine()
         if name != "claude":
             raise ConfigError(f"Unknown engine {name!r}: use rules (offline, no key) or claude.")
+        from staging.agent.claude import ClaudeEngine  # the SDK (1.5 s to import) loads only when a model is used
+
         key = os.environ.get(agent.key_env, "")
         if not key:
             raise ConfigError(f"The claude engine needs an Anthropic API key: export {agent.key_env}=<your key> "
@@ -235,6 +246,13 @@ sandbox = true                               # uses the sandbox's public token
 token_env = "WEBFLOW_TOKEN"
 site_id = "{WEBFLOW_SITE_ID}"
 rate = 1.0                                   # requests per second (Starter/Basic plans: 60 a minute)
+
+# Never touched, whatever a brief says (a brief's own Scope section adds to these):
+# [scope]
+# skip_archived = true
+# skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
+# skip_quotes = true                         # quotations and customer quotes
+# not_edited_years = 3                       # pages nobody has edited for this long
 '''
     return '''# copydesk settings. Environment variables COPYDESK_* override these.
 # database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
@@ -256,4 +274,11 @@ rate = 3.0                   # requests per second (Notion's documented average)
 # token_env = "WEBFLOW_TOKEN"   # export WEBFLOW_TOKEN=<site API token: CMS and pages read/write, sites publish>
 # site_id = "<site id>"         # Site settings → General
 # rate = 1.0                    # requests per second: 60 a minute (CMS/Business plans: 2.0)
+
+# Never touched, whatever a brief says (a brief's own Scope section adds to these):
+# [scope]
+# skip_archived = true
+# skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
+# skip_quotes = true                         # quotations and customer quotes
+# not_edited_years = 3                       # pages nobody has edited for this long
 '''

@@ -40,6 +40,7 @@ class TrackedDocument(SQLModel, table=True):
     parent_remote_id: str = ""
     status: str = "live"  # live | archived | deleted
     remote_version: str = ""
+    edited_at: Optional[datetime] = None  # when the tool says it last changed (scope rules, sweeps)
     fetched_at: Optional[datetime] = None
     head_revision_id: Optional[str] = Field(default=None, max_length=32)
     first_seen_at: datetime = Field(default_factory=utcnow)
@@ -200,6 +201,21 @@ class AgentRun(SQLModel, table=True):
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     flagged: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     skipped: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Answered(SQLModel, table=True):
+    """A document an engine has answered for a brief: at which revision, under which compiled
+    brief. Asked again only when the page or the brief changed, so an unchanged sweep costs
+    no model tokens and a rejected proposal is not filed again."""
+
+    __tablename__ = "answered"
+
+    brief_id: int = Field(foreign_key="brief.id", primary_key=True)
+    document_id: str = Field(foreign_key="document.id", primary_key=True, max_length=32)
+    engine: str = Field(primary_key=True, max_length=32)
+    revision_id: str = Field(max_length=32)
+    compiled_sha: str = Field(max_length=64)  # the compiled brief (and workspace scope) it answered
+    at: datetime = Field(default_factory=utcnow)
 
 
 class SweepRun(SQLModel, table=True):

@@ -3,20 +3,22 @@
 Several schedulers may run at once (two hosts, a restart while the old process drains):
 each fire takes the `sweep` lease in the database first, and a fire whose slot already has
 a sweep (one started at or after the slot's time) is skipped, so a restart never runs the
-same slot twice and two schedulers never sweep at once.
+same slot twice and two schedulers never sweep at once. A sweep asked for by a person
+(`copydesk sweep`, the app's Sweep now) takes the same lease, or is refused while it is held.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Iterator
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import col, select
 
-from connectors.errors import ConfigError
-from staging.lease import acquire, holder, release
+from connectors.errors import ConfigError, CopydeskError
+from staging.lease import LEASE_TTL, acquire, holder, release
 from staging.models import SweepRun, utcnow
 from staging.store import Store
 
@@ -71,12 +73,34 @@ def next_runs(cron: str, timezone: str = "UTC", *, count: int = 3, now: datetime
 def run_slot(store: Store, slot: datetime, sweep_now: Callable[[], SweepRun]) -> SweepRun | None:
     """One scheduled fire: the sweep for `slot`, unless another process holds the lease or
     the slot already has its sweep. Returns the sweep run, or None when skipped."""
-    who = holder()
-    if not acquire(store, SWEEP_LEASE, who):
-        return None
-    try:
+    with _sweep_lease(store) as ours:
+        if not ours:
+            return None
         with store.session() as session:
             done = session.exec(select(SweepRun).where(col(SweepRun.started_at) >= slot)).first()
         return None if done is not None else sweep_now()
+
+
+def sweep_alone(store: Store, sweep_now: Callable[[], SweepRun]) -> SweepRun:
+    """A sweep asked for now, refused while another process sweeps: two sweeps at once would
+    race for the sources' pull leases (one failing half-way) and propose fixes for the same
+    documents at the same time."""
+    with _sweep_lease(store) as ours:
+        if not ours:
+            raise CopydeskError("Another process is sweeping right now (`copydesk schedule`, the app's Sweep now or "
+                                "another `copydesk sweep`); wait for it to finish and read its report. If that "
+                                f"process died, its turn lapses within {LEASE_TTL.seconds // 3600} hours.")
+        return sweep_now()
+
+
+@contextmanager
+def _sweep_lease(store: Store) -> Iterator[bool]:
+    """Whether this thread holds the `sweep` lease for the block (released after it)."""
+    who = holder()
+    if not acquire(store, SWEEP_LEASE, who):
+        yield False
+        return
+    try:
+        yield True
     finally:
         release(store, SWEEP_LEASE, who)

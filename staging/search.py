@@ -9,7 +9,7 @@ revision and is rewritten whenever a new head is recorded (every pull and apply)
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -64,6 +64,23 @@ def search(connection: Connection, phrases: Iterable[str]) -> set[tuple[str, str
             params = {"last": f"{last.group().lower()}:*", "head": head}
         found.update((row[0], row[1]) for row in connection.execute(text(sql), params))
     return found
+
+
+def texts(connection: Connection) -> Iterator[tuple[str, str, str]]:
+    """(document id, block id, text) of every indexed block, streamed: for the checks the
+    index cannot answer (a claim restated in other words)."""
+    rows = connection.execution_options(stream_results=True, yield_per=2000).execute(
+        text("SELECT document_id, block_id, body FROM block_index"))
+    for row in rows:
+        yield row[0], row[1], row[2]
+
+
+def live_lengths(connection: Connection) -> Iterator[int]:
+    """The length in characters of every indexed block of a live document."""
+    rows = connection.execution_options(stream_results=True, yield_per=5000).execute(text(
+        "SELECT length(b.body) FROM block_index b JOIN document d ON d.id = b.document_id WHERE d.status = 'live'"))
+    for row in rows:
+        yield int(row[0])
 
 
 def count(connection: Connection) -> int:

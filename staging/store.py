@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
@@ -209,6 +209,16 @@ class Store:
         with self.engine.connect() as connection:
             return search.search(connection, phrases)
 
+    def indexed_texts(self) -> Iterator[tuple[str, str, str]]:
+        """(document id, block id, text) of every current block."""
+        with self.engine.connect() as connection:
+            yield from search.texts(connection)
+
+    def live_block_lengths(self) -> Iterator[int]:
+        """Characters of each current block of every live document (the corpus a model could be sent)."""
+        with self.engine.connect() as connection:
+            yield from search.live_lengths(connection)
+
     def indexed_blocks(self) -> int:
         with self.engine.connect() as connection:
             return search.count(connection)
@@ -306,6 +316,7 @@ def _apply_ref(tracked: TrackedDocument, ref: DocumentRef) -> None:
     tracked.url = ref.url
     tracked.parent_remote_id = ref.parent
     tracked.remote_version = ref.remote_version
+    tracked.edited_at = ref.updated_at or tracked.edited_at
     tracked.status = "archived" if ref.archived else "live"
 
 

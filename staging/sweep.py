@@ -1,40 +1,50 @@
 """Sweeps: find stale content on every source and file fixes for review, unasked.
 
 A sweep pulls every source incrementally, runs the active brief's checks over all in-scope
-content (no model needed: the full-text index finds retired terms and claims), hands only
-the flagged documents to the engine, and keeps a report: what is stale, where and why,
-what was staged, and what changed since the previous sweep. A document fixed by hand since
-then has its open changesets closed as `resolved_upstream`; open changesets are never
-duplicated (propose leaves a document with an open changeset alone).
+content (no model needed: retired terms and claims, claims restated in other words —
+staging.agent.checks), hands only the flagged documents to the engine, and keeps a report:
+what is stale, where and why, what was staged, and what changed since the previous sweep.
+It also lists, for a person to re-read, in-scope pages that discuss the brief's topics and
+nobody has edited since the brief was added (no edit to propose there, so no engine call).
+A document fixed by hand since then has its open changesets closed as `resolved_upstream`;
+open changesets are never duplicated (staging.agent.propose leaves one that still stands
+alone and supersedes a proposal made on an older text).
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable, Mapping
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping
 
 from sqlmodel import col, select
 
+from connectors.errors import CopydeskError
 from connectors.protocol import Connector
 from staging import changesets
 from staging.agent import briefs, rules
 from staging.agent.engine import Engine
-from staging.agent.passages import matching
+from staging.agent.brief import CompiledBrief, Scope
+from staging.agent.checks import Checks
+from staging.agent.passages import phrase_matcher
 from staging.agent.propose import candidates, propose
-from staging.models import Brief, Changeset, SweepRun
+from staging.models import Brief, Changeset, SweepRun, TrackedDocument
 from staging.pull import pull
 from staging.store import Store
 
 _OPEN = ("proposed", "approved")
+_UNTOUCHED_EXAMPLES = 3  # blocks quoted per untouched document in the report
 
 Progress = Callable[[str], None]
 
 
 def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engine: Engine | None = None,
-          brief: Brief | None = None, progress: Progress | None = None) -> SweepRun:
+          brief: Brief | None = None, progress: Progress | None = None, house: Scope | None = None) -> SweepRun:
+    """One sweep; `house` is the workspace's own scope (copydesk.toml's [scope])."""
     started = time.monotonic()
     brief = brief or briefs.get(store)
-    compiled = briefs.compiled(brief)
+    compiled = briefs.compiled(brief, house)
     run = SweepRun(brief_id=brief.id)
     for name, connector in sorted(connectors.items()):
         _say(progress, f"pulling {name}")
@@ -42,21 +52,22 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
         run.pulls.append({"source": name, "requests": report.requests, "fetched": report.fetched,
                           "changed": report.changed, "new": report.new, "deleted": report.deleted})
     _say(progress, "checking every in-scope document against the brief")
-    phrases = rules.retrieval_phrases(compiled)
+    checks = Checks(compiled)
     found = candidates(store, compiled)
-    run.stale = [{"document": w.tracked.id, "title": w.tracked.title, "source": w.tracked.source,
-                  "url": w.tracked.url, "why": [{"block": p.block_id, "matched": matching(p.text, phrases),
-                                                 "text": p.text[:300]} for p in w.passages]}
+    run.stale = [_row(w.tracked, "retired", [{"block": p.block_id, "matched": checks.reasons(p.text),
+                                               "text": p.text[:300]} for p in w.passages])
                  for w in found.work]
     stale_ids = {row["document"] for row in run.stale}
+    run.stale += _untouched(store, compiled, since=brief.added_at, besides=stale_ids)
     run.resolved = _close_fixed(store, brief.id, stale_ids, actor)
     _say(progress, f"{len(run.stale)} stale document(s); proposing fixes")
-    agent_run = propose(store, brief, actor=actor, engine=engine)
+    agent_run = propose(store, brief, actor=actor, engine=engine, house=house, found=found)
     run.agent_run_id, run.staged = agent_run.id, list(agent_run.staged)
     previous = last(store, brief.id)
     before = {row["document"] for row in previous.stale} if previous else set()
-    run.new_stale = sorted(stale_ids - before) if previous else []
-    run.fixed = sorted(before - stale_ids)
+    listed = {row["document"] for row in run.stale}
+    run.new_stale = sorted(listed - before) if previous else []
+    run.fixed = sorted(before - listed)
     run.seconds = round(time.monotonic() - started, 3)
     with store.session() as session:
         session.add(run)
@@ -75,6 +86,39 @@ def last(store: Store, brief_id: int | None = None) -> SweepRun | None:
         return session.exec(query).first()
 
 
+def _row(tracked: TrackedDocument, kind: str, why: list[dict[str, Any]]) -> dict[str, Any]:
+    """One stale document in the report; `kind` is "retired" (the brief's checks matched, fixes
+    are proposed) or "untouched" (discusses a topic, not edited since the brief: re-read it)."""
+    return {"document": tracked.id, "title": tracked.title, "source": tracked.source, "url": tracked.url,
+            "kind": kind, "why": why}
+
+
+def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, besides: set[str]) -> list[dict[str, Any]]:
+    """In-scope live documents that discuss one of the brief's topics and were last edited
+    before the brief was added (other than those already found stale)."""
+    # Notion reports edit times to the minute: an edit in the brief's own minute counts as after it.
+    since = (since if since.tzinfo else since.replace(tzinfo=timezone.utc)).replace(second=0, microsecond=0)
+    topics = [(t, m) for t in compiled.topics if (m := phrase_matcher(t)) is not None]
+    hits: dict[str, list[str]] = defaultdict(list)
+    for document_id, block_id in store.search_blocks(t for t, _ in topics):
+        hits[document_id].append(block_id)
+    rows = []
+    for document_id in sorted(set(hits) - besides):
+        tracked = store.document(document_id)
+        edited = tracked.edited_at.replace(tzinfo=timezone.utc) if tracked.edited_at else None
+        if tracked.status != "live" or edited is None or edited >= since:
+            continue
+        if rules.out_of_scope(tracked, compiled.scope, edited=edited):
+            continue
+        doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
+        blocks = [b for b in doc.blocks if b.id in hits[document_id]][:_UNTOUCHED_EXAMPLES]
+        note = f"untouched since {edited:%Y-%m-%d}, before the brief"
+        rows.append(_row(tracked, "untouched", [
+            {"block": b.id, "matched": [f"topic: {t}" for t, m in topics if m.search(b.text)] + [note],
+             "text": b.text[:300]} for b in blocks]))
+    return rows
+
+
 def _close_fixed(store: Store, brief_id: int, stale_ids: set[str], actor: str) -> list[int]:
     """Open changesets of this brief on documents that no longer read stale: someone fixed
     them in the tool."""
@@ -83,26 +127,47 @@ def _close_fixed(store: Store, brief_id: int, stale_ids: set[str], actor: str) -
                                                               col(Changeset.status).in_(_OPEN))))
     closed = []
     for changeset in open_ones:
-        if changeset.document_id not in stale_ids:
+        if changeset.document_id in stale_ids:
+            continue
+        try:
             changesets.transition(store, changeset.id, _OPEN, "resolved_upstream", actor=actor,
                                   action="changeset.resolved_upstream",
                                   details={"reason": "the document no longer reads any retired term or claim"})
-            closed.append(changeset.id)
+        except CopydeskError:
+            continue  # a reviewer moved it on meanwhile (applying it, say): theirs to settle
+        closed.append(changeset.id)
     return closed
+
+
+def retired(run: SweepRun) -> list[dict[str, Any]]:
+    """The report's documents that use retired wording (fixes are proposed for these)."""
+    return [row for row in run.stale if row.get("kind", "retired") == "retired"]
+
+
+def untouched(run: SweepRun) -> list[dict[str, Any]]:
+    """The report's documents to re-read: on the brief's topics, not edited since it."""
+    return [row for row in run.stale if row.get("kind") == "untouched"]
+
+
+def summary(run: SweepRun) -> str:
+    return (f"Sweep {run.id}: {len(retired(run))} stale document(s), {len(untouched(run))} to re-read, "
+            f"{len(run.staged)} changeset(s) staged, {len(run.resolved)} closed as resolved upstream, "
+            f"{run.seconds:.1f} s.")
 
 
 def to_markdown(run: SweepRun, titles: Mapping[int, str]) -> str:
     """The sweep report for people: what is stale and why, what was staged or closed."""
-    lines = [f"# Sweep {run.id}", "", f"{len(run.stale)} stale document(s), {len(run.staged)} changeset(s) staged, "
-             f"{len(run.resolved)} closed as resolved upstream, {run.seconds:.1f} s.", ""]
+    lines = ["# " + summary(run), ""]
     lines += [f"- {p['source']}: {p['requests']} requests, {p['fetched']} fetched, {p['changed']} changed, "
               f"{p['new']} new, {p['deleted']} deleted" for p in run.pulls]
     if run.new_stale or run.fixed:
         lines += ["", f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed."]
-    lines += ["", "## Stale content"]
-    for row in run.stale:
-        lines += ["", f"### {row['title']} ({row['source']})", row["url"]]
-        lines += [f"- {', '.join(w['matched']) or 'retired wording'}: “{w['text']}”" for w in row["why"]]
+    for heading, rows in (("Stale content", retired(run)), ("Not edited since the brief: re-read", untouched(run))):
+        if rows:
+            lines += ["", f"## {heading}"]
+        for row in rows:
+            lines += ["", f"### {row['title']} ({row['source']})", row["url"]]
+            lines += [f"- {', '.join(w['matched']) or 'retired wording'}: “{w['text']}”" for w in row["why"]]
     if run.staged:
         lines += ["", "## Staged for review"] + [f"- #{i} {titles.get(i, '')}" for i in run.staged]
     return "\n".join(lines) + "\n"

@@ -92,8 +92,9 @@ def show(
     Check it before `copydesk propose`: this is exactly what the agent will act on.
     Example: copydesk brief show
     """
-    brief = briefs.get(context(ctx).store, brief_id)
-    compiled = briefs.compiled(brief)
+    c = context(ctx)
+    brief = briefs.get(c.store, brief_id)
+    compiled = briefs.compiled(brief, c.settings.scope)
     if as_json:
         emit_json({**_brief_json(brief), "compiled": compiled.model_dump(mode="json")})
         return
@@ -114,8 +115,11 @@ def show(
     if compiled.protected_names():
         out.print("[bold]Names kept verbatim[/bold] (and CamelCase names such as HelpHive)")
         out.print("  " + ", ".join(compiled.protected_names()))
+    if compiled.topics:
+        out.print("[bold]Topics[/bold] (a sweep lists pages on these not edited since the brief)")
+        out.print("  " + ", ".join(compiled.topics))
     scope = compiled.scope
-    out.print("[bold]Never touched[/bold]")
+    out.print("[bold]Never touched[/bold] (the brief's scope and copydesk.toml's [scope])")
     out.print(f"  archived pages: {'skipped' if scope.skip_archived else 'included'}")
     out.print(f"  customer quotes: {'skipped' if scope.skip_quotes else 'included'}")
     if scope.skip_titles:
@@ -137,12 +141,15 @@ def propose_command(
                                          "in copydesk.toml (rules)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only documents of this source."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be staged; stage and record nothing."),
+    again: bool = typer.Option(False, "--again", help="Also ask about pages the engine already answered at their "
+                               "current text (after rejecting its proposals, say)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Turn the brief into staged changesets, one per document, for review.
 
-    Only blocks the full-text index finds for the brief's terms and claims are considered;
-    out-of-scope pages are skipped, every edit is validated, rejections are recorded.
+    Only blocks the brief's checks find (retired terms and claims, claims in other words)
+    are considered; out-of-scope pages are skipped, every edit is validated, rejections are
+    recorded. A page answered before is asked again only once it or the brief changed.
     Example: copydesk propose --dry-run
     """
     c = context(ctx)
@@ -160,7 +167,7 @@ def propose_command(
             bar.update(task, total=total, completed=done, description=f"proposing: {title}")
 
         run = propose(c.store, brief, actor=c.settings.actor_name, engine=chosen, source=source, dry_run=dry_run,
-                      progress=show)
+                      progress=show, house=c.settings.scope, again=again)
     summary = {"run": run.id, "brief": brief.id, "engine": run.engine, "model": run.model, "dry_run": dry_run,
                "stopped": run.stopped, "staged": run.staged,
                "rejected": run.rejected, "flagged": run.flagged, "skipped": run.skipped,

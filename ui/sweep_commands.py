@@ -11,8 +11,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from connectors.errors import CopydeskError
 from staging import changesets
-from staging.schedule import next_runs, run_slot, trigger
-from staging.sweep import sweep, to_markdown
+from staging.schedule import next_runs, run_slot, sweep_alone, trigger
+from staging.sweep import summary, sweep, to_markdown
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
 
 
@@ -40,16 +40,16 @@ def sweep_command(
     connectors = {name: c.settings.connector(name) for name in sorted(c.settings.sources)}
     with progress(enabled=not (as_json or markdown)) as bar:
         task = bar.add_task("sweeping", total=None)
-        run = sweep(c.store, connectors, actor=c.settings.actor_name, engine=chosen,
-                    progress=lambda message: bar.update(task, description=f"sweep: {message}"))
+        run = sweep_alone(c.store, lambda: sweep(
+            c.store, connectors, actor=c.settings.actor_name, engine=chosen, house=c.settings.scope,
+            progress=lambda message: bar.update(task, description=f"sweep: {message}")))
     titles = {i: changesets.get(c.store, i).title for i in run.staged}
     if as_json:
         emit_json(run.model_dump(mode="json"))
     elif markdown:
         out.print(to_markdown(run, titles), markup=False)
     else:
-        out.print(f"Sweep {run.id}: {len(run.stale)} stale document(s), {len(run.staged)} changeset(s) staged, "
-                  f"{len(run.resolved)} closed as resolved upstream, {run.seconds:.1f} s.")
+        out.print(summary(run))
         if run.new_stale or run.fixed:
             out.print(f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed.")
         if run.staged:
@@ -77,15 +77,17 @@ def schedule_command(
     connectors = {name: c.settings.connector(name) for name in sorted(c.settings.sources)}
     engine = c.settings.engine(plan.engine or None)
 
+    def sweep_now():  # type: ignore[no-untyped-def]
+        return sweep(c.store, connectors, actor="scheduler", engine=engine, house=c.settings.scope)
+
     def fire() -> None:
         slot = datetime.now(timezone.utc).replace(second=0, microsecond=0)
         try:
-            done = run_slot(c.store, slot, lambda: sweep(c.store, connectors, actor="scheduler", engine=engine))
+            done = run_slot(c.store, slot, sweep_now)
         except CopydeskError as error:
             err.print(f"[red]sweep at {slot:%Y-%m-%d %H:%M} failed: {error}[/red]")
             return
-        out.print(f"{slot:%Y-%m-%d %H:%M} " + (f"sweep {done.id}: {len(done.stale)} stale, {len(done.staged)} staged"
-                                               if done else "skipped: another scheduler has this slot"))
+        out.print(f"{slot:%Y-%m-%d %H:%M} " + (summary(done) if done else "skipped: another scheduler has this slot"))
 
     scheduler = BlockingScheduler(timezone=plan.timezone)
     scheduler.add_job(fire, trigger(plan.cron, plan.timezone), coalesce=True, max_instances=1,

@@ -21,14 +21,19 @@ understands; free prose needs the Claude engine.
     ## Names
     - Zendesk, Intercom, Fernhill Labs
 
+    ## Topics
+    - onboarding, pricing
+
     ## Scope
     - skip archived pages
     - skip titles: Changelog, Legal:*
     - skip customer quotes
     - skip pages not edited in 2 years
 
-Names are kept verbatim by every proposal (as are CamelCase names such as HelpHive, and a
-term whose note says "product name" once renamed).
+Topics are what the brief is about: a sweep lists in-scope pages that discuss one and were
+last edited before the brief was added, for a person to re-read. Names are kept verbatim by
+every proposal (as are CamelCase names such as HelpHive, and a term whose note says
+"product name" once renamed).
 """
 
 from __future__ import annotations
@@ -67,6 +72,17 @@ class Scope(BaseModel):
     skip_quotes: bool = False
     not_edited_years: float | None = None
 
+    def merged(self, house: "Scope | None") -> "Scope":
+        """This scope and the workspace's own rules (copydesk.toml's [scope]) together: whatever
+        either skips is skipped."""
+        if house is None:
+            return self
+        years = [y for y in (self.not_edited_years, house.not_edited_years) if y is not None]
+        return Scope(skip_archived=self.skip_archived or house.skip_archived,
+                     skip_titles=list(dict.fromkeys(self.skip_titles + house.skip_titles)),
+                     skip_quotes=self.skip_quotes or house.skip_quotes,
+                     not_edited_years=min(years) if years else None)
+
 
 class CompiledBrief(BaseModel):
     title: str = ""
@@ -75,6 +91,7 @@ class CompiledBrief(BaseModel):
     retired_claims: list[str] = Field(default_factory=list)
     key_messages: list[str] = Field(default_factory=list)
     names: list[str] = Field(default_factory=list)  # product, company and partner names to keep verbatim
+    topics: list[str] = Field(default_factory=list)  # what the brief is about, for the sweep's untouched-pages check
     scope: Scope = Field(default_factory=Scope)
 
     def protected_names(self) -> list[str]:
@@ -176,6 +193,8 @@ def compile_markdown(text: str) -> CompiledBrief:
             brief.key_messages.extend(items)
         elif heading.startswith("name") or heading.startswith("protected"):
             brief.names.extend(n.strip() for item in items for n in item.split(",") if n.strip())
+        elif heading.startswith("topic"):
+            brief.topics.extend(t.strip() for item in items for t in item.split(",") if t.strip())
         elif heading.startswith("scope"):
             brief.scope = _scope(items)
         elif not brief.summary and heading.startswith("summary"):

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from connectors.errors import BriefError, NotFound
-from staging.agent.brief import CompiledBrief, compile_markdown
+from staging.agent.brief import CompiledBrief, Scope, compile_markdown
 from staging.models import Brief
 from staging.store import Store
 
@@ -98,5 +98,8 @@ def listing(store: Store) -> list[Brief]:
         return list(session.exec(select(Brief).order_by(col(Brief.id).desc())))
 
 
-def compiled(brief: Brief) -> CompiledBrief:
-    return CompiledBrief.model_validate(brief.compiled)
+def compiled(brief: Brief, house: Scope | None = None) -> CompiledBrief:
+    """The brief's compiled form, its scope joined with the workspace's own (`house`)."""
+    result = CompiledBrief.model_validate(brief.compiled)
+    result.scope = result.scope.merged(house)
+    return result

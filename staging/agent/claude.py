@@ -81,6 +81,7 @@ BRIEF_SCHEMA: dict[str, Any] = {
         "retired_claims": _STRINGS,
         "key_messages": _STRINGS,
         "names": _STRINGS,
+        "topics": {**_STRINGS, "description": "What the brief is about, a few words each (e.g. 'onboarding')."},
         "scope": {"type": "object", "properties": {
             "skip_archived": {"type": "boolean"},
             "skip_titles": {**_STRINGS, "description": "Glob patterns on page titles, e.g. 'Legal:*'."},
@@ -186,7 +187,7 @@ class ClaudeEngine:
 
 
 def brief_prefix(brief: CompiledBrief) -> str:
-    return "<brief>\n" + brief.model_dump_json(indent=1, exclude={"scope"}) + "\n</brief>"
+    return "<brief>\n" + brief.model_dump_json(indent=1, exclude={"scope", "topics"}) + "\n</brief>"
 
 
 def document_payload(doc: Document, passages: list[Passage]) -> str:

@@ -17,7 +17,11 @@ from staging.agent.passages import Passage
 
 def estimate_tokens(text: str) -> int:
     """About four characters a token for English prose: enough to compare budgets."""
-    return (len(text) + 3) // 4
+    return tokens_for_length(len(text))
+
+
+def tokens_for_length(characters: int) -> int:
+    return (characters + 3) // 4
 
 
 @dataclass(frozen=True)

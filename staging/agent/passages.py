@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from connectors.document import Block, Document
 
@@ -37,30 +37,37 @@ class Passage:
         return block_text[:self.start] + new_text.rstrip() + trailing + block_text[self.end:]
 
 
-def passages(doc: Document, candidates: Iterable[str], phrases: list[str]) -> list[Passage]:
-    """One passage per editable candidate block of `doc`, in document order."""
+def passages(doc: Document, candidates: Iterable[str], stale: Callable[[str], bool]) -> list[Passage]:
+    """One passage per editable candidate block of `doc`, in document order; `stale` says
+    whether a sentence is what the block was picked for (staging.agent.checks)."""
     wanted = set(candidates)
-    matchers = [_matcher(p) for p in phrases if _WORD.search(p)]
-    return [_passage(block, matchers) for block in doc.blocks if block.id in wanted and block.editable]
+    return [_passage(block, stale) for block in doc.blocks if block.id in wanted and block.editable]
 
 
-def matching(text: str, phrases: list[str]) -> list[str]:
-    """The phrases (retired terms and claims) that `text` contains, by the index's rule."""
-    return [p for p in phrases if _WORD.search(p) and _matcher(p).search(text)]
+def sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in _spans(text)]
 
 
-def _passage(block: Block, matchers: list[re.Pattern[str]]) -> Passage:
-    sentences = [m.span() for m in _SENTENCE.finditer(block.text) if m.end() > m.start()]
-    hits = [(s, e) for s, e in sentences if any(m.search(block.text[s:e]) for m in matchers)]
-    if len(sentences) <= 1 or not hits:
+def phrase_matcher(phrase: str) -> re.Pattern[str] | None:
+    """All of the phrase's words in any order, the last also as a prefix: the index's rule
+    (None for a phrase without words)."""
+    words = _WORD.findall(phrase.lower())
+    if not words:
+        return None
+    lookaheads = "".join(rf"(?=.*\b{re.escape(w)}\b)" for w in words[:-1])
+    return re.compile(lookaheads + rf"(?=.*\b{re.escape(words[-1])})", re.IGNORECASE | re.DOTALL)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+
+
+def _passage(block: Block, stale: Callable[[str], bool]) -> Passage:
+    spans = _spans(block.text)
+    hits = [(s, e) for s, e in spans if stale(block.text[s:e])]
+    if len(spans) <= 1 or not hits:
         return Passage(block.id, block.kind, 0, len(block.text), block.text, whole=True)
     start, end = hits[0][0], hits[-1][1]
     return Passage(block.id, block.kind, start, end, block.text[start:end].rstrip(),
                    whole=(start, end) == (0, len(block.text)))
 
-
-def _matcher(phrase: str) -> re.Pattern[str]:
-    """All of the phrase's words in any order, the last also as a prefix: the index's rule."""
-    words = _WORD.findall(phrase.lower())
-    lookaheads = "".join(rf"(?=.*\b{re.escape(w)}\b)" for w in words[:-1])
-    return re.compile(lookaheads + rf"(?=.*\b{re.escape(words[-1])})", re.IGNORECASE | re.DOTALL)

@@ -5,29 +5,34 @@ claims, and of those only the matching sentences (staging.agent.passages) go to 
 engine, one in-scope document per call; `candidate_tokens` counts them. Model calls run
 concurrently, after a first call alone that writes the prompt cache, and stop cleanly at
 the engine's token budget. Validation and staging happen here, in one thread, for every
-engine alike. Each run is an `AgentRun`; a re-run does not duplicate an open changeset.
+engine alike. Each run is an `AgentRun`; a re-run does not duplicate an open changeset, and
+a document already answered at its current revision under the same compiled brief is not
+sent again (`Answered`): an unchanged sweep costs no tokens.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Callable
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from connectors.document import Document
 from connectors.errors import AuthError, CopydeskError
 from staging import changesets
 from staging.agent import briefs, rules
-from staging.agent.brief import CompiledBrief
-from staging.agent.engine import Answer, Engine, Proposal, Usage, estimate_tokens
+from staging.agent.brief import CompiledBrief, Scope
+from staging.agent.checks import Checks
+from staging.agent.engine import Answer, Engine, Proposal, Usage, estimate_tokens, tokens_for_length
 from staging.agent.passages import Passage, passages
 from staging.agent.validate import rejection
 from staging.changesets import ProposedEdit
-from staging.models import AgentRun, Brief, Changeset, TrackedDocument
+from staging.models import AgentRun, Answered, Brief, Changeset, TrackedDocument
 from staging.store import Store
 
 _OPEN = ("proposed", "approved")
@@ -52,10 +57,10 @@ class Candidates:
 
 
 def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = None) -> Candidates:
-    """What the index finds for the brief, by document in title order, scope applied."""
-    phrases = rules.retrieval_phrases(compiled)
+    """What the brief's checks find, by document in title order, scope applied."""
+    checks = Checks(compiled)
     hits: dict[str, set[str]] = defaultdict(set)
-    for document_id, block_id in store.search_blocks(phrases):
+    for document_id, block_id in checks.blocks(store):
         hits[document_id].add(block_id)
     found = Candidates(work=[], skipped=[], blocks=sum(len(b) for b in hits.values()))
     for document_id in sorted(hits, key=lambda d: store.document(d).title):
@@ -63,27 +68,41 @@ def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = No
         if source and tracked.source != source:
             continue
         doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
-        reason = rules.out_of_scope(tracked, compiled.scope, edited=doc.ref.updated_at)
+        reason = rules.out_of_scope(tracked, compiled.scope, edited=tracked.edited_at)
         if reason:
             found.skipped.append(_skip(tracked, reason))
             continue
-        sent = passages(doc, hits[document_id], phrases)
+        sent = [p for p in passages(doc, hits[document_id], checks.stale)
+                if not (compiled.scope.skip_quotes and p.kind == "quote")]
         if sent:
             found.work.append(Work(tracked, doc, sent))
     return found
 
 
 def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = None, source: str | None = None,
-            dry_run: bool = False, progress: Progress | None = None) -> AgentRun:
+            dry_run: bool = False, progress: Progress | None = None, house: Scope | None = None,
+            again: bool = False, found: Candidates | None = None) -> AgentRun:
+    """Proposals for every in-scope document the brief's checks find; `house` is the
+    workspace's own scope (copydesk.toml's [scope]), applied with the brief's; `again` asks
+    the engine about documents it already answered at their current revision too; `found`
+    is what `candidates` just returned for the same brief and scope (a sweep has it)."""
     engine = engine or rules.RulesEngine()
     started = time.monotonic()
-    compiled = briefs.compiled(brief)
-    found = candidates(store, compiled, source=source)
-    work = found.work
+    compiled = briefs.compiled(brief, house)
+    found = found if found is not None else candidates(store, compiled, source=source)
+    open_for = _open_changesets(store, brief.id)
+    fingerprint = hashlib.sha256(compiled.model_dump_json().encode()).hexdigest()
+    answered = {} if again else _answered(store, brief.id, engine.name, fingerprint)
+    work = [w for w in found.work
+            if not _settled(w, open_for.get(w.tracked.id)) and answered.get(w.tracked.id) != w.tracked.head_revision_id]
     run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, dry_run=dry_run,
                    corpus_blocks=store.indexed_blocks(), candidate_blocks=found.blocks, skipped=found.skipped,
                    candidate_tokens=sum(estimate_tokens(p.text) for w in work for p in w.passages))
     run.corpus_tokens = _corpus_tokens(store)
+    sent = {w.tracked.id for w in work}
+    run.skipped.extend(_skip(w.tracked, _left_alone(open_for.get(w.tracked.id) if _settled(w, open_for.get(w.tracked.id))
+                                                    else None))
+                       for w in found.work if w.tracked.id not in sent)
     if not dry_run:
         run = _save(store, run)
     if dry_run and not engine.offline:
@@ -100,11 +119,12 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
         run.seconds = round(time.monotonic() - started, 3)
         if run.stopped and not dry_run:
             run = _save(store, run)  # a run cut short by a refused key is on record too
-    open_for = _open_changesets(store, brief.id)
     for item in work:
         answer = answers.get(item.tracked.id)
         if answer is not None:
             _stage(store, run, brief, compiled, engine, item, answer, open_for, dry_run)
+            if not dry_run:
+                _remember(store, brief.id, engine.name, fingerprint, item.tracked)
     run.seconds = round(time.monotonic() - started, 3)
     return run if dry_run else _save(store, run)
 
@@ -154,7 +174,7 @@ def _answers(engine: Engine, work: list[Work], compiled: CompiledBrief, run: Age
 
 
 def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, engine: Engine, item: Work,
-           answer: Answer, open_for: dict[str, int], dry_run: bool) -> None:
+           answer: Answer, open_for: dict[str, Changeset], dry_run: bool) -> None:
     tracked, doc = item.tracked, item.doc
     shown = {p.block_id for p in item.passages}
     for problem in answer.malformed:
@@ -180,11 +200,14 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
     if dry_run:
         run.skipped.append(_skip(tracked, f"dry run: {len(accepted)} edit(s) and {len(flags)} flag(s) would be staged"))
         return
+    rationale = _rationale(compiled, flags)
     if tracked.id in open_for:
-        run.skipped.append(_skip(tracked, f"changeset {open_for[tracked.id]} from this brief is still open"))
-        return
+        if not _supersede(store, open_for[tracked.id], engine):
+            run.skipped.append(_skip(tracked, _left_alone(changesets.get(store, open_for[tracked.id].id))))
+            return
+        rationale += f" Supersedes changeset {open_for[tracked.id].id}, proposed on an older text of the page."
     changeset = changesets.stage(store, tracked, edits, actor=f"agent:{engine.name}",
-                                 title=f"{brief.title}: {tracked.title}", rationale=_rationale(compiled, flags),
+                                 title=f"{brief.title}: {tracked.title}", rationale=rationale.strip(),
                                  brief_id=brief.id, agent_run_id=run.id)
     run.staged.append(changeset.id)
 
@@ -216,19 +239,61 @@ def _skip(tracked: TrackedDocument, reason: str) -> dict[str, str]:
 
 def _corpus_tokens(store: Store) -> int:
     """Estimated tokens of every live document's text: what sending everything would cost."""
-    total = 0
-    for tracked in store.documents(status="live"):
-        if tracked.head_revision_id is not None:
-            doc = store.load(changesets.revision_of(store, tracked.head_revision_id))
-            total += sum(estimate_tokens(b.text) for b in doc.blocks)
-    return total
+    return sum(tokens_for_length(n) for n in store.live_block_lengths())
 
 
-def _open_changesets(store: Store, brief_id: int | None) -> dict[str, int]:
+def _open_changesets(store: Store, brief_id: int | None) -> dict[str, Changeset]:
     with store.session() as session:
         rows = session.exec(select(Changeset).where(Changeset.brief_id == brief_id,
                                                     Changeset.status.in_(_OPEN)))  # type: ignore[attr-defined]
-        return {c.document_id: c.id for c in rows}
+        return {c.document_id: c for c in rows}
+
+
+def _settled(item: Work, changeset: Changeset | None) -> bool:
+    """A document whose open changeset from this brief still stands: one approved, or one
+    proposed on the page as it reads now. It is not sent again (a re-run or an unchanged
+    sweep costs no tokens); a proposal on an older text is re-proposed and superseded."""
+    return changeset is not None and (changeset.status != "proposed"
+                                      or changeset.base_revision_id == item.tracked.head_revision_id)
+
+
+def _left_alone(changeset: Changeset | None) -> str:
+    if changeset is None:
+        return "answered at this revision of the page already; not sent again (propose --again to ask anew)"
+    if changeset.status == "proposed":
+        return f"changeset {changeset.id} from this brief is open and the page has not changed since"
+    return f"changeset {changeset.id} from this brief is {changeset.status}: left for its reviewer"
+
+
+def _answered(store: Store, brief_id: int | None, engine: str, fingerprint: str) -> dict[str, str]:
+    """The revision at which each document was answered under this very compiled brief."""
+    with store.session() as session:
+        rows = session.exec(select(Answered).where(Answered.brief_id == brief_id, Answered.engine == engine,
+                                                   Answered.compiled_sha == fingerprint))
+        return {row.document_id: row.revision_id for row in rows}
+
+
+def _remember(store: Store, brief_id: int | None, engine: str, fingerprint: str, tracked: TrackedDocument) -> None:
+    row = Answered(brief_id=brief_id, document_id=tracked.id, engine=engine, revision_id=tracked.head_revision_id or "",
+                   compiled_sha=fingerprint)
+    with store.session() as session:
+        session.merge(row)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # another process recorded the same answer at the same moment
+
+
+def _supersede(store: Store, changeset: Changeset, engine: Engine) -> bool:
+    """Retire an open proposal made on an older text, unless a reviewer took it up meanwhile
+    (compare-and-swap: an approval in between wins)."""
+    try:
+        changesets.transition(store, changeset.id, ("proposed",), "superseded", actor=f"agent:{engine.name}",
+                              action="changeset.superseded",
+                              details={"reason": "the page changed since it was proposed; proposed again"})
+    except CopydeskError:
+        return False
+    return True
 
 
 def _save(store: Store, run: AgentRun) -> AgentRun:

@@ -5,7 +5,8 @@ A term is replaced where it stands as whole words, in any case (`Chatbot`, `chat
 before it corrected. It never touches code blocks, text inside URLs or dotted identifiers
 (`helphive.chatbot`, `chatbot_id` is one word anyway), mentions or (when the brief says so)
 quotations. Inline code is copy like any other (a page title shown as `code`), since
-identifiers are already protected by the word and URL rules. Retired claims are only flagged for a person: rules do not
+identifiers are already protected by the word and URL rules. Retired claims, word for word or
+restated (staging.agent.claims), are only flagged for a person: rules do not
 invent a rewrite.
 """
 
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from connectors.document import Block, Document
 from staging.agent.brief import CompiledBrief, Scope, TermChange
+from staging.agent.claims import ClaimCheck
 from staging.agent.engine import Answer, Flag, Proposal
 from staging.agent.passages import Passage
 from staging.models import TrackedDocument
@@ -51,9 +53,11 @@ def retrieval_phrases(brief: CompiledBrief) -> list[str]:
 
 def out_of_scope(tracked: TrackedDocument, scope: Scope, *, edited: datetime | None,
                  now: datetime | None = None) -> str | None:
-    """Why a document must not be touched, or None. `edited` is when the tool last saw the
-    document change (its stored head's `updated_at`; tools' version strings differ: Notion's is
-    a time, Drive's a counter)."""
+    """Why a document must not be touched, or None. `edited` is when the tool says the
+    document last changed (`TrackedDocument.edited_at`; tools' version strings differ:
+    Notion's is a time, Drive's a counter)."""
+    if edited is not None and edited.tzinfo is None:
+        edited = edited.replace(tzinfo=timezone.utc)  # SQLite hands datetimes back without their zone
     if tracked.status != "live" and scope.skip_archived:
         return f"{tracked.status} page"
     for pattern in scope.skip_titles:
@@ -68,6 +72,7 @@ def out_of_scope(tracked: TrackedDocument, scope: Scope, *, edited: datetime | N
 def propose(doc: Document, brief: CompiledBrief, candidates: set[str]) -> tuple[list[Proposal], list[Flag]]:
     """Edits and flags for the candidate blocks of one in-scope document."""
     proposals, flags = [], []
+    claims = [ClaimCheck(claim) for claim in brief.retired_claims]
     for block in doc.blocks:
         if block.id not in candidates or not block.editable:
             continue
@@ -77,8 +82,8 @@ def propose(doc: Document, brief: CompiledBrief, candidates: set[str]) -> tuple[
         after, changed = _replace_terms(block.text, brief.terms, protected)
         if changed:
             proposals.append(Proposal(block.id, after, "brief terms: " + "; ".join(changed)))
-        flags.extend(Flag(block.id, claim) for claim in brief.retired_claims
-                     if _claim_pattern(claim).search(block.text))
+        flags.extend(Flag(block.id, claim.claim) for claim in claims
+                     if claim.stated(block.text) or claim.restated(block.text))
     return proposals, flags
 
 
@@ -108,10 +113,6 @@ def _term_pattern(term: TermChange) -> re.Pattern[str]:
 def _shared_article(term: TermChange) -> bool:
     first_retire, first_use = term.retire.split()[0].lower(), term.use.split()[0].lower()
     return first_retire == first_use == "the" and len(term.retire.split()) > 1 and len(term.use.split()) > 1
-
-
-def _claim_pattern(claim: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in claim.split()) + r"(?!\w)", re.IGNORECASE)
 
 
 def _replace_terms(text: str, terms: list[TermChange], protected: list[tuple[int, int]]) -> tuple[str, list[str]]:

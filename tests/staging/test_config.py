@@ -59,3 +59,19 @@ def test_missing_config_says_how_to_create_one(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="copydesk init --sandbox"):
         find_config()
+
+
+def test_the_workspace_scope_is_read_and_a_misspelt_rule_is_refused(tmp_path):
+    settings = load_settings(_write(tmp_path, '[scope]\nskip_titles = ["Legal:*"]\nnot_edited_years = 3\n'))
+    assert (settings.scope.skip_titles, settings.scope.not_edited_years, settings.scope.skip_archived) == (
+        ["Legal:*"], 3, False)
+    with pytest.raises(ConfigError, match="scope.skip_title"):
+        load_settings(_write(tmp_path, '[scope]\nskip_title = ["Legal:*"]\n'))
+
+
+def test_the_written_configs_document_the_workspace_scope(tmp_path):
+    for sandbox in (True, False):
+        text = config_text(sandbox=sandbox)
+        assert "# [scope]" in text
+        uncommented = text.replace("# [scope]", "[scope]").replace("# skip_titles", "skip_titles")
+        assert load_settings(_write(tmp_path, uncommented)).scope.skip_titles == ["Legal:*", "Changelog*"]

@@ -3,10 +3,13 @@ page fixed by hand recognised, and an unchanged workspace costing only its listi
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from staging import changesets
 from staging.agent import briefs
-from staging.agent.brief import read_brief_file
-from staging.sweep import last, sweep, to_markdown
+from staging.agent.brief import Scope, read_brief_file
+from staging.models import AgentRun
+from staging.sweep import last, retired, sweep, to_markdown, untouched
 from tests.conftest import REPO
 
 
@@ -40,3 +43,57 @@ def test_a_sweep_finds_explains_and_stages_then_recognises_a_hand_fix(store, san
     assert open_one in third.resolved and changesets.get(store, open_one).status == "resolved_upstream"
     assert third.fixed == [row["document"]] and third.staged == []
     assert last(store).id == third.id
+
+
+def test_pages_on_the_brief_s_topics_not_edited_since_it_are_listed_to_re_read(store, sandbox):
+    brief, _ = briefs.add(store, read_brief_file(REPO / "fixtures/briefs/ai-support-engineer.md"), source="b.md",
+                          actor="lead")
+    assert briefs.compiled(brief).topics == ["onboarding", "pricing"]
+    first = _sweep(store, sandbox)
+    reread = untouched(first)
+    assert reread and {r["document"] for r in reread}.isdisjoint({r["document"] for r in retired(first)})
+    for row in reread:
+        assert store.document(row["document"]).edited_at.replace(tzinfo=timezone.utc) < brief.added_at
+        assert all(any(m.startswith("topic: ") for m in w["matched"]) and "before the brief" in w["matched"][-1]
+                   for w in row["why"])
+    assert "## Not edited since the brief: re-read" in to_markdown(first, {})
+
+    page = store.document(reread[0]["document"])
+    sandbox.post("edit", {"id": page.remote_id, "find": " ", "replace": "  "})  # someone re-reads and touches it
+    second = _sweep(store, sandbox)
+    assert page.id not in {r["document"] for r in untouched(second)} and page.id in second.fixed
+    assert second.staged == [], "re-reading needs no changeset"
+
+
+def test_the_workspace_scope_from_config_is_applied_with_the_brief_s(store, sandbox):
+    briefs.add(store, read_brief_file(REPO / "fixtures/briefs/ai-support-engineer.md"), source="b.md", actor="lead")
+    house = Scope(skip_archived=False, skip_titles=["Product*"], not_edited_years=2)
+    run = sweep(store, {"notion": sandbox.connector()}, actor="scheduler", house=house)
+    titles = {r["title"] for r in run.stale} | {changesets.get(store, i).title.split(": ", 1)[-1] for i in run.staged}
+    assert "Product overview" not in titles, "skipped by the workspace's title pattern"
+    assert "Archive" not in titles, "not edited since 2022: skipped by the workspace's not-edited rule"
+    agent_run = store_run(store, run.agent_run_id)
+    reasons = {s["title"]: s["reason"] for s in agent_run.skipped}
+    assert reasons["Product overview"] == "title matches 'Product*'"
+    assert reasons["Changelog"].startswith("title matches"), "the brief's own patterns still apply"
+
+    plain = sweep(store, {"notion": sandbox.connector()}, actor="scheduler")
+    assert "Product overview" in {r["title"] for r in retired(plain)}
+
+
+def test_a_rejected_proposal_is_not_filed_again_until_the_page_changes(store, sandbox):
+    briefs.add(store, read_brief_file(REPO / "fixtures/briefs/ai-support-engineer.md"), source="b.md", actor="lead")
+    first = _sweep(store, sandbox)
+    rejected = first.staged[0]
+    changesets.reject(store, rejected, actor="reviewer", reason="not this quarter")
+    again = _sweep(store, sandbox)
+    assert again.staged == [] and store_run(store, again.agent_run_id).tokens_in == 0
+    page = store.document(changesets.get(store, rejected).document_id)
+    sandbox.post("edit", {"id": page.remote_id, "find": " ", "replace": "  "})
+    third = _sweep(store, sandbox)
+    assert [changesets.get(store, i).document_id for i in third.staged] == [page.id]
+
+
+def store_run(store, run_id):
+    with store.session() as session:
+        return session.get(AgentRun, run_id)

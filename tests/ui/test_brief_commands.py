@@ -62,3 +62,18 @@ def test_the_claude_engine_without_a_key_says_what_to_do(workdir, monkeypatch):
         result = cli(*args)
         assert result.exit_code == 1 and "export ANTHROPIC_API_KEY" in result.stderr and "Traceback" not in result.stderr
     assert json.loads(cli("changesets", "--json").stdout) == []
+
+
+def test_brief_show_and_propose_apply_the_workspace_scope_too(workdir):
+    config = workdir / "copydesk.toml"
+    config.write_text(config.read_text() + '\n[scope]\nskip_titles = ["Product*"]\n')
+    assert cli("pull").exit_code == 0
+    assert cli("brief", "add", str(SAMPLE)).exit_code == 0
+    assert "Product*" in cli("brief", "show").stdout and "Legal:*" in cli("brief", "show").stdout
+    run = json.loads(cli("propose", "--json").stdout)
+    assert {"title": "Product overview", "reason": "title matches 'Product*'"} in [
+        {k: s[k] for k in ("title", "reason")} for s in run["skipped"]]
+    assert cli("reject", str(run["staged"][0]), "--reason", "not now").exit_code == 0
+    again = json.loads(cli("propose", "--json").stdout)
+    assert again["staged"] == [] and again["tokens_in"] == 0, "a rejected proposal is not filed again"
+    assert len(json.loads(cli("propose", "--again", "--json").stdout)["staged"]) == 1, "unless asked to"

@@ -160,7 +160,7 @@ def _run(ws: Workspace, brief: Brief, actor: str, engine: str, source: str | Non
 
     try:
         run = propose(ws.store, brief, actor=actor, engine=ws.settings.engine(engine), source=source,
-                      dry_run=dry_run, progress=show)
+                      dry_run=dry_run, progress=show, house=ws.settings.scope)
     except CopydeskError as error:
         bar.empty()
         st.error(str(error))

@@ -84,8 +84,8 @@ def _scope(ws: Workspace) -> None:
     except NotFound:
         st.info("No active brief: add one on the Brief page. Until then no proposal is made.")
         return
-    scope = briefs.compiled(brief).scope
-    st.markdown(f"From the active brief **#{brief.id} {brief.title}**:")
+    scope = briefs.compiled(brief, ws.settings.scope).scope
+    st.markdown(f"From the active brief **#{brief.id} {brief.title}** and copydesk.toml's `[scope]`:")
     st.markdown("\n".join([
         f"- archived pages: {'skipped' if scope.skip_archived else 'included'}",
         f"- customer quotes: {'skipped' if scope.skip_quotes else 'included'}",

@@ -7,8 +7,8 @@ import streamlit as st
 
 from connectors.errors import CopydeskError, NotFound
 from staging.agent import briefs
-from staging.schedule import next_runs
-from staging.sweep import last, sweep
+from staging.schedule import next_runs, sweep_alone
+from staging.sweep import last, retired, summary, sweep, untouched
 from ui.web.formatting import ago, when
 from ui.web.session import Workspace, flash, require_reviewer, reviewer_box, show_flashes, workspace
 
@@ -54,29 +54,33 @@ def _sweep_now(ws: Workspace, actor: str) -> None:
     status = st.status("Sweeping…", expanded=True)
     connectors = {name: ws.settings.connector(name) for name in sorted(ws.settings.sources)}
     try:
-        run = sweep(ws.store, connectors, actor=actor, engine=ws.settings.engine(), progress=status.write)
+        run = sweep_alone(ws.store, lambda: sweep(ws.store, connectors, actor=actor, engine=ws.settings.engine(),
+                                                   progress=status.write, house=ws.settings.scope))
     except CopydeskError as error:
         status.update(label="Sweep failed", state="error")
         flash("error", f"The sweep failed: {error}")
     else:
         status.update(label="Swept", state="complete")
-        flash("success", f"Sweep {run.id}: {len(run.stale)} stale document(s), {len(run.staged)} changeset(s) "
-                         f"staged, {len(run.resolved)} closed as resolved upstream.")
+        flash("success", summary(run))
     st.rerun()
 
 
 def _report(run) -> None:  # type: ignore[no-untyped-def]
     st.subheader(f"Last sweep: #{run.id}, {ago(run.started_at)}")
     st.caption(f"{when(run.started_at)} · {run.seconds:.1f} s")
-    stale, staged, resolved = st.columns(3)
-    stale.metric("Stale documents", len(run.stale), delta=(len(run.new_stale) or None), delta_color="inverse")
+    stale, reread, staged, resolved = st.columns(4)
+    stale.metric("Stale documents", len(retired(run)), delta=(len(run.new_stale) or None), delta_color="inverse")
+    reread.metric("To re-read", len(untouched(run)), help="On the brief's topics, not edited since it was added")
     staged.metric("Changesets staged", len(run.staged))
     resolved.metric("Fixed by hand", len(run.resolved))
     st.dataframe([{"source": p["source"], "requests": p["requests"], "fetched": p["fetched"],
                    "changed": p["changed"], "new": p["new"], "deleted": p["deleted"]} for p in run.pulls],
                  hide_index=True, width="stretch")
-    for row in run.stale:
-        with st.expander(f"{row['title']} ({row['source']})"):
-            for why in row["why"]:
-                st.markdown(f"**{', '.join(why['matched']) or 'retired wording'}**")
-                st.text(why["text"])
+    for heading, rows in (("Stale content", retired(run)), ("Not edited since the brief: re-read", untouched(run))):
+        if rows:
+            st.markdown(f"#### {heading}")
+        for row in rows:
+            with st.expander(f"{row['title']} ({row['source']})"):
+                for why in row["why"]:
+                    st.markdown(f"**{', '.join(why['matched']) or 'retired wording'}**")
+                    st.text(why["text"])

@@ -10,7 +10,8 @@ from connectors.errors import ConfigError
 from staging import changesets
 from staging.agent import briefs
 from staging.agent.brief import read_brief_file
-from staging.agent.propose import propose
+from staging.agent.propose import candidates, propose
+from staging.agent.rules import RulesEngine
 from staging.apply import apply
 from staging.pull import pull
 from tests.conftest import REPO
@@ -40,7 +41,7 @@ def test_propose_stages_one_changeset_per_in_scope_document_and_records_the_run(
         assert (changeset.brief_id, changeset.agent_run_id, changeset.status) == (brief.id, run.id, "proposed")
         for edit in changesets.edits(store, changeset.id):
             if changesets.unresolved(edit):
-                assert edit.reason.startswith("retired claim:") and edit.flag in brief_claims(brief)
+                assert edit.reason.startswith("retired claim:") and set(edit.flag.split("; ")) <= brief_claims(brief)
                 continue
             unquoted = re.sub(r"“[^”]*”|\"[^\"]*\"", "", edit.after)
             assert edit.after != edit.before and "chatbot for your docs" not in unquoted.lower()
@@ -51,12 +52,44 @@ def test_propose_stages_one_changeset_per_in_scope_document_and_records_the_run(
     assert (run.tokens_in, run.tokens_out, run.cost_usd) == (0, 0, 0.0), "the rules engine calls no model"
 
 
-def test_a_rerun_files_no_duplicates_of_open_changesets(pulled):
+class CountingEngine(RulesEngine):
+    """The rules engine, counting the documents it is asked about (as a model would be billed)."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def answer(self, doc, passages, brief):  # type: ignore[no-untyped-def]
+        self.asked.append(doc.ref.title)
+        return super().answer(doc, passages, brief)
+
+
+def test_a_rerun_files_no_duplicates_of_open_changesets_and_asks_the_engine_nothing(pulled):
     store, brief, _ = pulled
     first = propose(store, brief, actor="priya")
-    again = propose(store, brief, actor="priya")
-    assert again.staged == []
-    assert sum("still open" in s["reason"] for s in again.skipped) == len(first.staged)
+    engine = CountingEngine()
+    again = propose(store, brief, actor="priya", engine=engine)
+    assert again.staged == [] and engine.asked == []
+    assert sum("is open and the page has not changed since" in s["reason"] for s in again.skipped) == len(first.staged)
+
+
+def test_a_proposal_on_an_older_text_is_superseded_and_an_approved_one_left_alone(pulled, sandbox):
+    store, brief, connector = pulled
+    first = propose(store, brief, actor="priya")
+    proposed_id, approved_id = first.staged[:2]
+    changesets.approve(store, approved_id, actor="reviewer")
+    for changeset_id in (proposed_id, approved_id):
+        ref = connector_ref(store, changeset_id)
+        sandbox.post("edit", {"id": ref.remote_id, "find": " ", "replace": "  "})  # an edit elsewhere on the page
+    pull(store, connector)
+    engine = CountingEngine()
+    again = propose(store, brief, actor="priya", engine=engine)
+
+    assert changesets.get(store, proposed_id).status == "superseded"
+    [new_id] = again.staged
+    assert changesets.get(store, new_id).document_id == changesets.get(store, proposed_id).document_id
+    assert f"Supersedes changeset {proposed_id}" in changesets.get(store, new_id).rationale
+    assert changesets.get(store, approved_id).status == "approved"
+    assert engine.asked == [store.document(changesets.get(store, proposed_id).document_id).title]
 
 
 def test_a_dry_run_stages_and_records_nothing(pulled):
@@ -84,7 +117,8 @@ def test_retired_claims_become_flagged_edits_a_person_rewrites(pulled):
     flagged = {f["document"] for f in run.flagged}
     staged = {changesets.get(store, i).document_id: i for i in run.staged}
     assert flagged and flagged & set(staged) == flagged, "every page with a retired claim gets a changeset"
-    only_flags = next(i for i in run.staged if all(changesets.unresolved(e) for e in changesets.edits(store, i)))
+    only_flags = next(i for i in run.staged if all(changesets.unresolved(e) for e in changesets.edits(store, i))
+                      and "setup in 5 minutes" in changesets.edits(store, i)[0].before.lower())
     with pytest.raises(ConfigError, match="only flags retired claims"):
         changesets.approve(store, only_flags, actor="reviewer")
     row = changesets.edits(store, only_flags)[0]
@@ -125,3 +159,12 @@ def test_the_claude_engine_needs_a_key_from_the_environment(tmp_path, monkeypatc
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(ConfigError, match="export ANTHROPIC_API_KEY"):
         Settings(home=tmp_path).engine("claude")
+
+
+def test_quotes_are_not_candidates_when_the_scope_skips_them(pulled):
+    store, brief, _ = pulled
+    compiled = briefs.compiled(brief)
+    assert compiled.scope.skip_quotes
+    assert not [p for w in candidates(store, compiled).work for p in w.passages if p.kind == "quote"]
+    compiled.scope.skip_quotes = False
+    assert [p for w in candidates(store, compiled).work for p in w.passages if p.kind == "quote"]
