@@ -9,7 +9,6 @@ were and the changeset says which blocks it could not restore. Never silently ha
 
 from __future__ import annotations
 
-import os
 import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,6 +22,7 @@ from connectors.protocol import Connector
 from connectors.text import normalise
 from staging import changesets
 from staging.changesets import CAN_APPLY, CAN_REVERT, this_process, transition
+from staging.lease import process_gone
 from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, utcnow
 from staging.store import Store
 
@@ -245,15 +245,9 @@ def _roll_back(store: Store, connector: Connector, changeset: Changeset, tracked
 def _claim_is_dead(changeset: Changeset) -> bool:
     if not changeset.claim:
         return True  # released by a process that gave up on it
-    pid, _, host = (changeset.claim or "").partition("@")
+    pid, _, host = changeset.claim.partition("@")
     if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
+        return process_gone(changeset.claim)
     claimed_at = changeset.claimed_at
     if claimed_at is not None and claimed_at.tzinfo is None:
         claimed_at = claimed_at.replace(tzinfo=utcnow().tzinfo)

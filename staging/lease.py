@@ -24,7 +24,8 @@ def holder() -> str:
 
 
 def acquire(store: Store, name: str, who: str, ttl: timedelta = LEASE_TTL) -> bool:
-    """Take the lease if it is free, lapsed or already ours (compare-and-swap)."""
+    """Take the lease if it is free, lapsed, already ours, or held by a process of this host
+    that has died (a killed sweep must not block the next one for hours); compare-and-swap."""
     now = utcnow()
     with store.session() as session:
         try:
@@ -36,7 +37,31 @@ def acquire(store: Store, name: str, who: str, ttl: timedelta = LEASE_TTL) -> bo
             col(Lease.name) == name, (col(Lease.expires_at) <= now) | (col(Lease.holder) == who))
             .values(holder=who, expires_at=now + ttl))
         session.commit()
+        if result.rowcount == 1:
+            return True
+        current = session.get(Lease, name)
+        if current is None or not process_gone(current.holder):
+            return False
+        result = session.exec(update(Lease).where(  # type: ignore[call-overload]
+            col(Lease.name) == name, col(Lease.holder) == current.holder).values(holder=who, expires_at=now + ttl))
+        session.commit()
     return result.rowcount == 1
+
+
+def process_gone(claim: str) -> bool:
+    """Whether `claim` ("pid@host" or "pid.thread@host") names a process of this host that no
+    longer runs. A process elsewhere cannot be checked from here: False."""
+    who, _, host = claim.partition("@")
+    pid = who.split(".")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it runs, as another user
+    return False
 
 
 def release(store: Store, name: str, who: str) -> None:

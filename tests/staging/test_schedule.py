@@ -3,17 +3,21 @@ with several schedulers firing at once."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, CopydeskError
 from staging.agent import briefs
 from staging.models import SweepRun, utcnow
 from staging.lease import acquire, release
-from staging.schedule import next_runs, run_slot
+from staging.schedule import next_runs, run_slot, sweep_alone
 
 
 def test_next_runs_follow_the_cron_expression_and_bad_ones_are_refused():
@@ -59,3 +63,22 @@ def test_schedulers_firing_at_once_sweep_the_slot_exactly_once(store):
     assert len(swept) == 1 and sum(r is not None for r in results) == 1
     assert run_slot(store, slot, sweep_now) is None  # a restart later in the same slot: skipped
     assert len(swept) == 1
+
+
+def test_a_sweep_asked_for_while_another_runs_is_refused(store):
+    assert acquire(store, "sweep", "a scheduler elsewhere")
+    with pytest.raises(CopydeskError, match="Another process is sweeping right now"):
+        sweep_alone(store, lambda: pytest.fail("swept while another process was sweeping"))
+    release(store, "sweep", "a scheduler elsewhere")
+    run = SweepRun(brief_id=1)
+    assert sweep_alone(store, lambda: run) is run
+    assert acquire(store, "sweep", "the next one"), "the lease is released after the sweep"
+
+
+def test_a_lease_held_by_a_dead_process_of_this_host_is_taken_over(store):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    host = socket.gethostname()
+    assert acquire(store, "sweep", f"{dead.stdout.strip()}.1@{host}")
+    assert acquire(store, "sweep", "the next one"), "a killed sweeper does not block the next sweep"
+    assert not acquire(store, "sweep", f"{os.getpid()}.2@{host}"), "a living holder keeps it"
+    assert not acquire(store, "sweep", "99999999.1@another-host"), "another host's holder cannot be checked"
