@@ -112,8 +112,11 @@ class GoogleApi:
                                     **({} if renewable else {"refresh_status_codes": ()}))
         drive_endpoint = {"api_endpoint": f"{self.base_url}/drive/v3/"} if self.base_url else None
         docs_endpoint = {"api_endpoint": f"{self.base_url}/"} if self.base_url else None
-        self.drive = build("drive", "v3", http=self._http, static_discovery=True, client_options=drive_endpoint)
-        self.docs = build("docs", "v1", http=self._http, static_discovery=True, client_options=docs_endpoint)
+        drive = build("drive", "v3", http=self._http, static_discovery=True, client_options=drive_endpoint)
+        docs = build("docs", "v1", http=self._http, static_discovery=True, client_options=docs_endpoint)
+        # The SDK builds a resource's methods from the discovery document each time one is asked
+        # for (~40 ms of CPU): once here, not once a request.
+        self.files, self.changes, self.documents = drive.files(), drive.changes(), docs.documents()
 
     @property
     def requests_made(self) -> int:

@@ -142,18 +142,18 @@ class GDocsConnector:
 
     def _file_ref(self, ref: DocumentRef) -> DocumentRef:
         file = self._api.call(f"reading Drive metadata of {ref.title or ref.remote_id}",
-                              lambda: self._api.drive.files().get(fileId=ref.remote_id, fields=FILE_FIELDS,
+                              lambda: self._api.files.get(fileId=ref.remote_id, fields=FILE_FIELDS,
                                                                   supportsAllDrives=True))
         return file_ref(file)
 
     def _read(self, ref: DocumentRef) -> dict[str, Any]:
         return self._api.call(f"reading document {ref.title or ref.remote_id}",
-                              lambda: self._api.docs.documents().get(documentId=ref.remote_id))
+                              lambda: self._api.documents.get(documentId=ref.remote_id))
 
     def _write(self, batch: Batch, title: str) -> Any:
         self._write_spacing.pace()
         return self._api.call(f"writing document {title or batch.document_id}",
-                              lambda: self._api.docs.documents().batchUpdate(documentId=batch.document_id,
+                              lambda: self._api.documents.batchUpdate(documentId=batch.document_id,
                                                                              body=batch.body))
 
 

@@ -46,7 +46,7 @@ class DriveScope:
     # -- full listing ---------------------------------------------------------------------
 
     def start_token(self) -> str:
-        response = self._api.call("starting Drive's change log", lambda: self._api.drive.changes().getStartPageToken(
+        response = self._api.call("starting Drive's change log", lambda: self._api.changes.getStartPageToken(
             **self._drive_params()))
         return str(response["startPageToken"])
 
@@ -78,7 +78,7 @@ class DriveScope:
         """Refs of the scope's Docs that changed since `cursor`; returns the next cursor."""
         token: str | None = cursor
         while token is not None:
-            page = self._api.call("reading Drive's change log", lambda token=token: self._api.drive.changes().list(
+            page = self._api.call("reading Drive's change log", lambda token=token: self._api.changes.list(
                 pageToken=token, pageSize=self.page_size, includeRemoved=True, spaces="drive",
                 fields=f"nextPageToken,newStartPageToken,changes(changeType,removed,fileId,time,file({FILE_FIELDS}))",
                 **self._drive_params(), includeItemsFromAllDrives=True))
@@ -126,7 +126,7 @@ class DriveScope:
         """Whether `folder` is a scope folder or below one; files.get for unknown ancestors only."""
         if folder not in self._membership:
             try:
-                meta = self._api.call(f"reading folder {folder}", lambda: self._api.drive.files().get(
+                meta = self._api.call(f"reading folder {folder}", lambda: self._api.files.get(
                     fileId=folder, fields=_FOLDER_FIELDS, supportsAllDrives=True))
             except RemoteNotFound:  # a parent the credentials cannot see: not one of the scope's
                 meta = {"trashed": True}
@@ -145,7 +145,7 @@ class DriveScope:
                 params["corpora"] = "drive"
             if token:
                 params["pageToken"] = token
-            page = self._api.call(what, lambda params=params: self._api.drive.files().list(**params))
+            page = self._api.call(what, lambda params=params: self._api.files.list(**params))
             yield from page.get("files") or []
             token = page.get("nextPageToken")
             if not token:

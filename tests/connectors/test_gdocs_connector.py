@@ -159,24 +159,13 @@ class FakeDrive:
 
     def __init__(self, folders: dict[str, dict], changes: list[dict]) -> None:
         self.folders, self.changes_page, self.gets = folders, changes, []
-
-    # the SDK's resource chain: drive.files().get(...) / drive.changes().list(...)
-    def files(self) -> "FakeDrive":
-        return self
-
-    def changes(self) -> "FakeDrive":
-        return self
+        self.files = self.changes = self  # GoogleApi's resources: api.files.get(...), api.changes.list(...)
 
     def get(self, fileId: str, **_: object) -> tuple[str, str]:
         return ("get", fileId)
 
     def list(self, **_: object) -> tuple[str, str]:
         return ("list", "")
-
-    # GoogleApi's surface
-    @property
-    def drive(self) -> "FakeDrive":
-        return self
 
     def call(self, what: str, request: Callable[[], tuple[str, str]]) -> dict:
         kind, file_id = request()
