@@ -320,6 +320,7 @@ class WebflowConnector:
         journal.intent(write.block_ids, write.as_request(), [item.block for item in planned])
         if dry_run:
             return current
+        self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the item reads
         self._api.call(f"writing item {current.ref.title or item_id}",
                        lambda options: self._api.sdk.collections.items.update_item(
                            collection_id, item_id, field_data=write.field_data, request_options=options))
@@ -333,6 +334,8 @@ class WebflowConnector:
         if not current.raw.get("writable"):
             raise _manual_step(current, planned)
         previous = {item.edit.block_id: item.block for item in planned}
+        if not dry_run:
+            self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the page reads
         for write in plan_nodes_write(page_id, locale_id, planned):
             journal.intent(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids])
             if dry_run:

@@ -165,6 +165,18 @@ def test_apply_writes_staged_only_until_published_and_revert_is_byte_identical(w
     assert webflow.get(f"/collections/{BLOG}/items/{WHY}")["fieldData"]["post-body"] == original_html
 
 
+def test_after_a_write_the_same_connector_never_answers_from_its_old_listing(connector):
+    refs = {r.remote_id: r for r in connector.list_changed(None)}
+    item, page = refs[WHY_ID], refs[f"page:{PRICING}@{WEBFLOW_FRENCH_LOCALE_ID}"]
+    for ref, block_id, old, new in ((item, "field:post-body:2", "the chatbot for your docs", "the docs chatbot"),
+                                    (page, None, "14 jours", "30 jours")):
+        doc = connector.fetch(ref)
+        block = doc.block(block_id) if block_id else doc.block(node_id(doc, "Chaque offre"))
+        after = block.text.replace(old, new)
+        connector.apply(ref, [Edit(block_id=block.id, before=block.text, after=after)], Journal())
+        assert connector.fetch(ref).block(block.id).text == after, "read with the version it was listed at"
+
+
 def test_a_conflicting_edit_in_webflow_writes_nothing(webflow, connector):
     ref = next(r for r in connector.list_changed(None) if r.remote_id == WHY_ID)
     block = connector.fetch(ref).block("field:summary")
