@@ -27,6 +27,8 @@ bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull bench
 	$(BIN)/python bench/pull.py
 	$(BIN)/python bench/pull.py --source gdocs
 	$(BIN)/python bench/pull.py --source webflow
+	$(BIN)/python bench/reliability.py
+	$(BIN)/python bench/sweep.py
 
 clean:
 	rm -rf $(VENV) .demo .demo-sweep
