@@ -40,14 +40,19 @@ def sandbox_server() -> Iterator[SandboxServer]:
         yield server
 
 
+def reset_sandboxes(server: SandboxServer) -> None:
+    """Every tool's sandbox back to its seed workspace, with no rate limit."""
+    for endpoint in server.endpoints():
+        httpx.post(f"{endpoint.base_url}/_sandbox/reset", json={}, timeout=30).raise_for_status()
+        httpx.post(f"{endpoint.base_url}/_sandbox/rate_limit", json={"enabled": False}, timeout=30).raise_for_status()
+
+
 @pytest.fixture
 def sandbox(sandbox_server: SandboxServer) -> Iterator["SandboxAdmin"]:
     """The Notion sandbox's admin, with every tool's sandbox reset to its seed workspace, no
     rate limit and no faults (a configured working directory pulls them all)."""
+    reset_sandboxes(sandbox_server)
     endpoints = sandbox_server.endpoints()
-    for endpoint in endpoints:
-        httpx.post(f"{endpoint.base_url}/_sandbox/reset", json={}, timeout=30).raise_for_status()
-        httpx.post(f"{endpoint.base_url}/_sandbox/rate_limit", json={"enabled": False}, timeout=30).raise_for_status()
     yield SandboxAdmin(endpoints[0].base_url, endpoints[0].token)
     for endpoint in endpoints:
         httpx.post(f"{endpoint.base_url}/_sandbox/faults", json={"clear": True}, timeout=30)

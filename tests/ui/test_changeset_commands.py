@@ -38,8 +38,7 @@ def _patches(sandbox) -> int:
 
 
 @pytest.fixture
-def staged(workdir, sandbox):
-    assert cli("pull").exit_code == 0
+def staged(pulled_workdir, sandbox):
     block = _paragraph(FIND)
     new_text = block["text"].replace(FIND, "Setup in under an hour")
     result = cli("stage", PAGE, "--block", block["id"][:8], "--text", new_text, "--reason", "brief v2", "--json")

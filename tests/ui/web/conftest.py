@@ -18,7 +18,6 @@ from staging.agent.brief import read_brief_file
 from staging.agent.propose import propose
 from staging.config import Settings, load_settings
 from staging.models import Changeset
-from staging.pull import pull
 from staging.store import Store
 
 REPO = Path(__file__).resolve().parents[3]
@@ -46,14 +45,12 @@ class Workspace:
 
 
 @pytest.fixture
-def workspace(workdir, sandbox, monkeypatch) -> Iterator[Workspace]:
-    """A pulled sandbox workspace (Notion and Google Docs) with no brief yet; the reviewer's
-    name is preset."""
+def workspace(pulled_workdir, sandbox, monkeypatch) -> Iterator[Workspace]:
+    """A pulled sandbox workspace (Notion, Google Docs, Webflow) with no brief yet; the
+    reviewer's name is preset."""
     monkeypatch.setenv("COPYDESK_ACTOR", REVIEWER)
-    settings = load_settings(workdir / "copydesk.toml")
+    settings = load_settings(pulled_workdir / "copydesk.toml")
     store = Store(settings.store_url)
-    for source in settings.sources:
-        pull(store, settings.connector(source), actor="test")
     yield Workspace(store, settings, sandbox)
     store.close()
     st.cache_resource.clear()
