@@ -23,7 +23,7 @@ from connectors.text import normalise
 from staging import changesets
 from staging.changesets import CAN_APPLY, CAN_REVERT, this_process, transition
 from staging.lease import process_gone
-from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, utcnow
+from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, as_utc, utcnow
 from staging.store import Store
 
 # A claim from another host is only taken over when it is this old (its process cannot be
@@ -249,9 +249,7 @@ def _claim_is_dead(changeset: Changeset) -> bool:
     if host == socket.gethostname() and pid.isdigit():
         return process_gone(changeset.claim)
     claimed_at = changeset.claimed_at
-    if claimed_at is not None and claimed_at.tzinfo is None:
-        claimed_at = claimed_at.replace(tzinfo=utcnow().tzinfo)
-    return claimed_at is None or utcnow() - claimed_at > _FOREIGN_CLAIM_EXPIRY
+    return claimed_at is None or utcnow() - as_utc(claimed_at) > _FOREIGN_CLAIM_EXPIRY
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -17,6 +17,12 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC one: SQLite hands times back without a zone (they were
+    written in UTC), PostgreSQL in the session's zone."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
 class Blob(SQLModel, table=True):
     """A normalised document, canonically serialised and zlib-compressed, keyed by sha256."""
 

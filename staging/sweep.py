@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from sqlmodel import col, select
@@ -29,7 +29,7 @@ from staging.agent.brief import CompiledBrief, Scope
 from staging.agent.checks import Checks
 from staging.agent.passages import phrase_matcher
 from staging.agent.propose import candidates, propose
-from staging.models import Brief, Changeset, SweepRun, TrackedDocument
+from staging.models import Brief, Changeset, SweepRun, TrackedDocument, as_utc
 from staging.pull import pull
 from staging.store import Store
 
@@ -97,7 +97,7 @@ def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, beside
     """In-scope live documents that discuss one of the brief's topics and were last edited
     before the brief was added (other than those already found stale)."""
     # Notion reports edit times to the minute: an edit in the brief's own minute counts as after it.
-    since = (since if since.tzinfo else since.replace(tzinfo=timezone.utc)).replace(second=0, microsecond=0)
+    since = as_utc(since).replace(second=0, microsecond=0)
     topics = [(t, m) for t in compiled.topics if (m := phrase_matcher(t)) is not None]
     hits: dict[str, list[str]] = defaultdict(list)
     for document_id, block_id in store.search_blocks(t for t, _ in topics):
@@ -105,7 +105,7 @@ def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, beside
     rows = []
     for document_id in sorted(set(hits) - besides):
         tracked = store.document(document_id)
-        edited = tracked.edited_at.replace(tzinfo=timezone.utc) if tracked.edited_at else None
+        edited = as_utc(tracked.edited_at) if tracked.edited_at else None
         if tracked.status != "live" or edited is None or edited >= since:
             continue
         if rules.out_of_scope(tracked, compiled.scope, edited=edited):

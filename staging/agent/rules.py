@@ -21,7 +21,7 @@ from staging.agent.brief import CompiledBrief, Scope, TermChange
 from staging.agent.claims import ClaimCheck
 from staging.agent.engine import Answer, Flag, Proposal
 from staging.agent.passages import Passage
-from staging.models import TrackedDocument
+from staging.models import TrackedDocument, as_utc
 
 _URL = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?", re.UNICODE)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
@@ -56,15 +56,13 @@ def out_of_scope(tracked: TrackedDocument, scope: Scope, *, edited: datetime | N
     """Why a document must not be touched, or None. `edited` is when the tool says the
     document last changed (`TrackedDocument.edited_at`; tools' version strings differ:
     Notion's is a time, Drive's a counter)."""
-    if edited is not None and edited.tzinfo is None:
-        edited = edited.replace(tzinfo=timezone.utc)  # SQLite hands datetimes back without their zone
     if tracked.status != "live" and scope.skip_archived:
         return f"{tracked.status} page"
     for pattern in scope.skip_titles:
         if fnmatch.fnmatch(tracked.title.lower(), pattern.lower()):
             return f"title matches {pattern!r}"
     if scope.not_edited_years is not None and edited is not None:
-        if (now or datetime.now(timezone.utc)) - edited > timedelta(days=365.25 * scope.not_edited_years):
+        if (now or datetime.now(timezone.utc)) - as_utc(edited) > timedelta(days=365.25 * scope.not_edited_years):
             return f"not edited in {scope.not_edited_years:g} years"
     return None
 

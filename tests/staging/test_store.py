@@ -6,9 +6,10 @@ import zlib
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from connectors.errors import CopydeskError
-from staging.models import Blob, utcnow
+from staging.models import Blob, as_utc, utcnow
 from staging.store import canonical_bytes, document_id
 from tests.builders import FIXED_TIME, make_document
 
@@ -131,3 +132,22 @@ def test_events_are_appended_in_order(store):
     assert [e.details["changed"] for e in events] == [0, 2]
     assert events[0].at >= events[1].at
     assert FIXED_TIME < events[0].at
+
+
+def test_the_tool_s_edit_time_is_kept_whatever_the_database_s_time_zone(store):
+    if store.engine.dialect.name == "postgresql":
+        database = store.engine.url.database
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text(f'ALTER DATABASE "{database}" SET TimeZone = \'Pacific/Auckland\''))
+        store.engine.dispose()  # new sessions start from the database's setting
+    tracked = store.record(make_document("One.")).document
+    assert as_utc(store.document(tracked.id).edited_at) == FIXED_TIME
+
+
+def test_stored_times_read_as_utc_with_or_without_a_zone():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    assert as_utc(datetime(2026, 3, 1, 12, 0)) == FIXED_TIME
+    assert as_utc(datetime(2026, 3, 2, 1, 0, tzinfo=ZoneInfo("Pacific/Auckland"))) == FIXED_TIME
+    assert as_utc(FIXED_TIME).tzinfo == timezone.utc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from staging.models import as_utc
+
 _STATUS_COLOR = {"proposed": "blue", "approved": "violet", "applied": "green", "reverted": "gray",
                  "rejected": "gray", "superseded": "gray", "conflict": "red", "revert_conflict": "red",
                  "failed": "red", "applying": "orange", "reverting": "orange", "awaiting_manual": "orange",
@@ -18,8 +20,7 @@ def badge(status: str) -> str:
 def ago(when: datetime | None, now: datetime | None = None) -> str:
     if when is None:
         return "never"
-    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    seconds = max(0, int(((now or datetime.now(timezone.utc)) - when).total_seconds()))
+    seconds = max(0, int(((now or datetime.now(timezone.utc)) - as_utc(when)).total_seconds()))
     for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if seconds >= size:
             count = seconds // size
@@ -28,7 +29,7 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "—"
+    return f"{as_utc(moment):%Y-%m-%d %H:%M} UTC" if moment else "—"
 
 
 def usd(amount: float | None) -> str:
