@@ -62,14 +62,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import httpx
-
 from connectors.document import Block, Document
 from connectors.errors import CopydeskError, RemoteError
 from connectors.gdocs import GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
 from connectors.pacing import RetryPolicy
 from connectors.protocol import Connector
+from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.sandbox.server import SandboxServer
 from connectors.sandbox.webflow import WEBFLOW_SITE_ID
@@ -104,24 +103,16 @@ def make_connector(source: str, base_url: str, token: str, *, timeout: float = 3
                             retry=fast_retry())
 
 
-class Sandbox:
+class Sandbox(SandboxAdminClient):
     """One tool's sandbox: its admin routes, its request counters and fresh connectors."""
 
     def __init__(self, tool: str, base_url: str, token: str) -> None:
-        self.tool, self.base_url, self.token = tool, base_url, token
-        self.http = httpx.Client(timeout=120)
-
-    def post(self, route: str, body: dict | None = None) -> dict:
-        response = self.http.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def stats(self) -> dict:
-        return self.http.get(f"{self.base_url}/_sandbox/stats").json()
+        super().__init__(base_url, token, timeout=120)
+        self.tool = tool
 
     def hits(self, prefix: str) -> int:
         """Requests so far whose "METHOD route" label starts with `prefix` (as faults match)."""
-        return sum(n for label, n in self.stats()["routes"].items() if label.startswith(prefix))
+        return sum(n for label, n in self.routes().items() if label.startswith(prefix))
 
     def connector(self, *, timeout: float = 30.0) -> Connector:
         """A new connector each time, as `copydesk recover` builds one: nothing cached from

@@ -19,6 +19,7 @@ from connectors.gdocs import GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.pacing import RetryPolicy
+from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.server import SandboxServer
 from staging.store import Store
 
@@ -53,25 +54,15 @@ def sandbox(sandbox_server: SandboxServer) -> Iterator["SandboxAdmin"]:
     rate limit and no faults (a configured working directory pulls them all)."""
     reset_sandboxes(sandbox_server)
     endpoints = sandbox_server.endpoints()
-    yield SandboxAdmin(endpoints[0].base_url, endpoints[0].token)
+    admin = SandboxAdmin(endpoints[0].base_url, endpoints[0].token)
+    yield admin
     for endpoint in endpoints:
         httpx.post(f"{endpoint.base_url}/_sandbox/faults", json={"clear": True}, timeout=30)
+    admin.close()
 
 
-class SandboxAdmin:
+class SandboxAdmin(SandboxAdminClient):
     """Drives the Notion sandbox's admin API over HTTP, as a test or a demo would."""
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url = base_url
-        self.token = token
-
-    def post(self, route: str, body: dict | None = None) -> dict:
-        response = httpx.post(f"{self.base_url}/_sandbox/{route}", json=body or {}, timeout=30)
-        response.raise_for_status()
-        return response.json()
-
-    def stats(self) -> dict:
-        return httpx.get(f"{self.base_url}/_sandbox/stats", timeout=10).json()
 
     def connector(self, **overrides) -> NotionConnector:
         options = {"base_url": self.base_url, "rate": None, "page_size": 100,
@@ -112,23 +103,11 @@ def _postgres_store() -> Iterator[Store]:
 BATCH_UPDATE = "POST /v1/documents/{id}:batchUpdate"
 
 
-class GdocsSandbox:
+class GdocsSandbox(SandboxAdminClient):
     """The gdocs sandbox's admin API, its raw Docs API, and connectors pointed at it."""
 
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url, self.token = base_url, token
-        self.http = httpx.Client(timeout=30)
-
-    def post(self, route: str, body: dict | None = None) -> dict:
-        response = self.http.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def stats(self) -> dict:
-        return self.http.get(f"{self.base_url}/_sandbox/stats").json()
-
     def writes(self) -> int:
-        return self.stats()["routes"].get(BATCH_UPDATE, 0)
+        return self.routes().get(BATCH_UPDATE, 0)
 
     def document(self, document_id: str) -> dict:
         """documents.get as Google answers it, less the revision id (new after every write)."""
@@ -150,4 +129,4 @@ def gdocs(sandbox_server) -> Iterator[GdocsSandbox]:
     sandbox.post("reset")
     yield sandbox
     sandbox.post("faults", {"clear": True})
-    sandbox.http.close()
+    sandbox.close()

@@ -30,6 +30,7 @@ from connectors.document import DocumentRef, Edit, Span
 from connectors.errors import AuthError, RemoteError
 from connectors.gdocs import GDocsConnector, RemoteNotFound, credentials_from
 from connectors.pacing import RetryPolicy
+from connectors.sandbox.admin import SandboxAdminClient
 from tests.connectors.replay import Replayer
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 
@@ -431,19 +432,13 @@ def test_the_field_mask_helpers():
     assert key_paths({"lists": {"kix.1": {"x": 1}, "kix.2": {"x": 2}}}) == {"$.lists.*.x:number"}
 
 
-class SandboxReplay:
+class SandboxReplay(SandboxAdminClient):
     """Sends a cassette's request to the gdocs sandbox instead of Google, with the sandbox's ids."""
 
     def __init__(self, base_url: str, token: str) -> None:
-        self.base_url, self.token = base_url, token
-        self.http = httpx.Client(timeout=30)
+        super().__init__(base_url, token)
         self.ids = {FOLDER_ID: GDOCS_ROOT_FOLDER_ID}
         self.page_tokens: dict[str, str] = {}
-
-    def admin(self, route: str, body: dict | None = None) -> dict:
-        response = self.http.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
 
     def send(self, request: dict, token: str | None = None) -> httpx.Response:
         uri = request["uri"].replace(DRIVE, f"{self.base_url}/drive/v3/").replace(DOCS, f"{self.base_url}/v1/")
@@ -459,12 +454,12 @@ class SandboxReplay:
 def sandbox_replay(sandbox_server) -> Iterator[SandboxReplay]:
     endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "gdocs")
     replayer = SandboxReplay(endpoint.base_url, endpoint.token)
-    replayer.admin("reset")
-    replayer.admin("rate_limit", {"enabled": False})
+    replayer.post("reset")
+    replayer.post("rate_limit", {"enabled": False})
     yield replayer
-    replayer.admin("faults", {"clear": True})
-    replayer.admin("reset")
-    replayer.http.close()
+    replayer.post("faults", {"clear": True})
+    replayer.post("reset")
+    replayer.close()
 
 
 def _compare_drive(replayer: SandboxReplay, name: str, number: int) -> dict:
@@ -510,9 +505,9 @@ def test_the_sandbox_answers_the_cassette_requests_with_the_same_key_structure(s
     assert "nextPageToken" in first and len(first["files"]) == 2
 
     # changes.list over two pages: an edited doc and a deleted one, then a trashed one on the last page
-    replayer.admin("edit", {"id": seed["edited"], "find": "HelpHive", "replace": "HelpHive AI"})
-    replayer.admin("delete", {"id": seed["deleted"]})
-    replayer.admin("trash", {"id": seed["trashed"]})
+    replayer.post("edit", {"id": seed["edited"], "find": "HelpHive", "replace": "HelpHive AI"})
+    replayer.post("delete", {"id": seed["deleted"]})
+    replayer.post("trash", {"id": seed["trashed"]})
     replayer.page_tokens["1234"] = start["startPageToken"]
     page = _compare_drive(replayer, "incremental_listing", 0)
     assert [c["fileId"] for c in page["changes"]] == [seed["edited"], seed["deleted"]]
@@ -529,7 +524,7 @@ def test_the_sandbox_answers_the_cassette_requests_with_the_same_key_structure(s
     for name, number, fault, token in errors:
         interaction = _interactions(name)[number]
         if fault:
-            replayer.admin("faults", fault)
+            replayer.post("faults", fault)
         response = replayer.send(interaction["request"], token)
         google = json.loads(interaction["response"]["body"]["string"])
         assert response.status_code == interaction["response"]["status"]["code"], name

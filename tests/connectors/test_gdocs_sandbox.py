@@ -22,6 +22,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from connectors.sandbox import gdocs_model as model
+from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.gdocs import (
     GDOCS_RATE_READS_PER_MINUTE,
     GDOCS_RATE_WRITES_PER_MINUTE,
@@ -64,24 +65,16 @@ def _close_http() -> Iterator[None]:
     HTTP.close()
 
 
-class GdocsAdmin:
+class GdocsAdmin(SandboxAdminClient):
     """The gdocs sandbox's base URL, its admin API and SDK clients pointed at it."""
 
     def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
+        super().__init__(base_url, GDOCS_SANDBOX_TOKEN, timeout=10)
         credentials = Credentials(token=GDOCS_SANDBOX_TOKEN)
         self.drive = build("drive", "v3", credentials=credentials, static_discovery=True,
                            client_options={"api_endpoint": f"{base_url}/drive/v3/"})
         self.docs = build("docs", "v1", credentials=credentials, static_discovery=True,
                           client_options={"api_endpoint": f"{base_url}/"})
-
-    def post(self, route: str, body: dict | None = None) -> dict:
-        response = HTTP.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def stats(self) -> dict:
-        return HTTP.get(f"{self.base_url}/_sandbox/stats").json()
 
     def get(self, document_id: str, **params: Any) -> dict:
         return self.docs.documents().get(documentId=document_id, **params).execute()
@@ -97,10 +90,12 @@ class GdocsAdmin:
 
 
 @pytest.fixture(scope="module")
-def _gdocs_clients(sandbox_server) -> GdocsAdmin:
+def _gdocs_clients(sandbox_server) -> Iterator[GdocsAdmin]:
     endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "gdocs")
     assert endpoint.token == GDOCS_SANDBOX_TOKEN
-    return GdocsAdmin(endpoint.base_url)
+    admin = GdocsAdmin(endpoint.base_url)
+    yield admin
+    admin.close()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ import yaml
 from connectors.document import DocumentRef, Edit
 from connectors.errors import AuthError, NotFound, RemoteError
 from connectors.pacing import RetryPolicy
+from connectors.sandbox.admin import SandboxAdminClient
 from tests.connectors.replay import Replayer
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
 from connectors.webflow import RemoteNotFound, WebflowConnector
@@ -396,18 +397,12 @@ def test_the_shape_helpers():
     assert typed_differences({"$.a:number"}, {"$.a:str"}) == {"$.a"}
 
 
-class SandboxReplay:
+class SandboxReplay(SandboxAdminClient):
     """Sends a cassette's request to the Webflow sandbox instead of Webflow, with the sandbox's ids."""
 
     def __init__(self, base_url: str, token: str) -> None:
-        self.base_url, self.token = base_url, token
-        self.http = httpx.Client(timeout=30)
+        super().__init__(base_url, token)
         self.ids: dict[str, str] = {}
-
-    def admin(self, route: str, body: dict | None = None) -> dict:
-        response = self.http.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
 
     def api(self, path: str) -> dict:
         response = self.http.get(f"{self.base_url}/v2/{path}", headers={"Authorization": f"Bearer {self.token}"})
@@ -431,12 +426,12 @@ class SandboxReplay:
 def sandbox_replay(sandbox_server) -> Iterator[SandboxReplay]:
     endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "webflow")
     replayer = SandboxReplay(endpoint.base_url, endpoint.token)
-    replayer.admin("reset")
-    replayer.admin("rate_limit", {"enabled": False})
+    replayer.post("reset")
+    replayer.post("rate_limit", {"enabled": False})
     yield replayer
-    replayer.admin("faults", {"clear": True})
-    replayer.admin("reset")
-    replayer.http.close()
+    replayer.post("faults", {"clear": True})
+    replayer.post("reset")
+    replayer.close()
 
 
 def _compare(replayer: SandboxReplay, name: str, number: int, *, allowed_missing: set[str] = frozenset(),
@@ -528,7 +523,7 @@ def test_the_sandbox_errors_have_webflows_error_body(sandbox_replay):
     for name, number, fault, token in cases:
         interaction = _interactions(name)[number]
         if fault:
-            replayer.admin("faults", fault)
+            replayer.post("faults", fault)
         response = replayer.send(interaction["request"], token)
         webflow = json.loads(interaction["response"]["body"]["string"])
         assert response.status_code == interaction["response"]["status"]["code"], (name, response.text)

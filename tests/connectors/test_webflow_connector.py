@@ -7,13 +7,13 @@ import socket
 import time
 from typing import Iterator
 
-import httpx
 import pytest
 
 from connectors.document import DocumentRef, Edit
 from connectors.errors import AuthError, Conflict, ManualStep, RemoteError
 from connectors.pacing import RetryPolicy
 from connectors.protocol import Publisher
+from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
 from connectors.webflow import RemoteNotFound, WebflowConnector
 from staging.pull import pull
@@ -27,20 +27,8 @@ ITEM_GET = "GET /v2/collections/{id}/items/{id}"
 DOM_POST = "POST /v2/pages/{id}/dom"
 
 
-class WebflowAdmin:
+class WebflowAdmin(SandboxAdminClient):
     """The webflow sandbox's admin API, its raw Data API, and connectors pointed at it."""
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url, self.token = base_url, token
-        self.http = httpx.Client(timeout=30)
-
-    def post(self, route: str, body: dict | None = None) -> dict:
-        response = self.http.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def routes(self) -> dict[str, int]:
-        return self.http.get(f"{self.base_url}/_sandbox/stats").json()["routes"]
 
     def get(self, path: str) -> dict:
         response = self.http.get(f"{self.base_url}/v2{path}", headers={"Authorization": f"Bearer {self.token}"})
@@ -61,7 +49,7 @@ def webflow(sandbox_server) -> Iterator[WebflowAdmin]:
     admin.post("rate_limit", {"enabled": False})
     yield admin
     admin.post("faults", {"clear": True})
-    admin.http.close()
+    admin.close()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from webflow.environment import WebflowEnvironment
 from webflow.errors import BadRequestError, ConflictError, TooManyRequestsError, UnauthorizedError
 from webflow.resources.collections.resources.items import ItemIDs
 
+from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.webflow import (
     WEBFLOW_FRENCH_LOCALE_ID,
     WEBFLOW_PRIMARY_LOCALE_ID,
@@ -59,36 +60,30 @@ def _close_http() -> Iterator[None]:
     HTTP.close()
 
 
-class WebflowAdmin:
+class WebflowAdmin(SandboxAdminClient):
     """The webflow sandbox's base URL, its admin API and an SDK client pointed at it."""
 
     def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
+        super().__init__(base_url, WEBFLOW_SANDBOX_TOKEN, timeout=10)
         api = f"{base_url}/v2"
         self.api = api
         self.sdk = Webflow(access_token=WEBFLOW_SANDBOX_TOKEN,
                            environment=WebflowEnvironment(base=api, data_api=api, content_delivery_api=api))
 
-    def post(self, route: str, body: dict | None = None) -> dict:
-        response = HTTP.post(f"{self.base_url}/_sandbox/{route}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def stats(self) -> dict:
-        return HTTP.get(f"{self.base_url}/_sandbox/stats").json()
-
     def get(self, path: str, **params: Any) -> httpx.Response:
-        return HTTP.get(f"{self.api}{path}", params=params, headers=AUTH)
+        return self.http.get(f"{self.api}{path}", params=params, headers=AUTH)
 
     def send(self, method: str, path: str, body: Any = None, **params: Any) -> httpx.Response:
-        return HTTP.request(method, f"{self.api}{path}", params=params, json=body, headers=AUTH)
+        return self.http.request(method, f"{self.api}{path}", params=params, json=body, headers=AUTH)
 
 
 @pytest.fixture(scope="module")
-def _webflow_admin(sandbox_server) -> WebflowAdmin:
+def _webflow_admin(sandbox_server) -> Iterator[WebflowAdmin]:
     endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "webflow")
     assert endpoint.token == WEBFLOW_SANDBOX_TOKEN
-    return WebflowAdmin(endpoint.base_url)
+    admin = WebflowAdmin(endpoint.base_url)
+    yield admin
+    admin.close()
 
 
 @pytest.fixture
