@@ -59,7 +59,8 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
                  for w in found.work]
     stale_ids = {row["document"] for row in run.stale}
     run.stale += _untouched(store, compiled, since=brief.added_at, besides=stale_ids)
-    run.resolved = _close_fixed(store, brief.id, stale_ids, actor)
+    out_of_scope = {row["document"] for row in found.skipped}  # not read now: not known to be fixed either
+    run.resolved = _close_fixed(store, brief.id, stale_ids | out_of_scope, actor)
     _say(progress, f"{len(run.stale)} stale document(s); proposing fixes")
     agent_run = propose(store, brief, actor=actor, engine=engine, house=house, found=found)
     run.agent_run_id, run.staged = agent_run.id, list(agent_run.staged)
@@ -119,15 +120,15 @@ def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, beside
     return rows
 
 
-def _close_fixed(store: Store, brief_id: int, stale_ids: set[str], actor: str) -> list[int]:
-    """Open changesets of this brief on documents that no longer read stale: someone fixed
-    them in the tool."""
+def _close_fixed(store: Store, brief_id: int, still: set[str], actor: str) -> list[int]:
+    """Open changesets of this brief on documents that no longer read stale (other than those
+    in `still`): someone fixed them in the tool."""
     with store.session() as session:
         open_ones = list(session.exec(select(Changeset).where(Changeset.brief_id == brief_id,
                                                               col(Changeset.status).in_(_OPEN))))
     closed = []
     for changeset in open_ones:
-        if changeset.document_id in stale_ids:
+        if changeset.document_id in still:
             continue
         try:
             changesets.transition(store, changeset.id, _OPEN, "resolved_upstream", actor=actor,

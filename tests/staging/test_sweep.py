@@ -79,6 +79,10 @@ def test_the_workspace_scope_from_config_is_applied_with_the_brief_s(store, sand
 
     plain = sweep(store, {"notion": sandbox.connector()}, actor="scheduler")
     assert "Product overview" in {r["title"] for r in retired(plain)}
+    staged = next(i for i in plain.staged if changesets.get(store, i).title.endswith(": Product overview"))
+    narrowed = sweep(store, {"notion": sandbox.connector()}, actor="scheduler", house=house)
+    assert staged not in narrowed.resolved and changesets.get(store, staged).status == "proposed", \
+        "out of scope now is not fixed by hand"
 
 
 def test_a_rejected_proposal_is_not_filed_again_until_the_page_changes(store, sandbox):
