@@ -30,9 +30,11 @@ def sweep_command(
 ) -> None:
     """Pull every source, find content the active brief makes stale, and stage fixes.
 
-    Only flagged documents go to the engine; open changesets are never duplicated; a
-    document fixed by hand since the last sweep has its changesets closed as resolved
-    upstream. The report is kept in the store.
+    Checks (no model): retired terms and claims, claims restated in other
+    words, pages on the brief's topics not edited since it was added.
+    Only flagged pages not yet answered go to the engine; open changesets
+    are never duplicated; pages fixed by hand get theirs closed as
+    resolved upstream. The report is kept in the store.
     Example: copydesk sweep --markdown > sweep.md
     """
     c = context(ctx)
