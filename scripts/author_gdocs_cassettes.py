@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import httplib2
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cassette_authoring as authoring  # noqa: E402
-from cassette_authoring import NullJournal, checked_sources, expect, serialise  # noqa: E402
+from cassette_authoring import (Interaction, NullJournal, cassette_text, checked_sources, expect,  # noqa: E402
+                                serialise)
 from connectors.document import DocumentRef, Edit  # noqa: E402
 from connectors.errors import AuthError, RemoteError  # noqa: E402
 from connectors.gdocs import GDocsConnector, credentials_from  # noqa: E402
@@ -158,14 +158,6 @@ class Bodies:
 
 
 # -- driving the real connector against planned answers ------------------------------------------
-
-
-@dataclass
-class Interaction:
-    status: int
-    body: dict[str, Any]
-    source: str  # for the header comment
-    request: dict[str, Any] | None = None
 
 
 class Planned:
@@ -307,31 +299,13 @@ def render(scenario: Scenario, bodies: Bodies) -> str:
     answers = scenario.answers(bodies)
     with planned(answers):
         scenario.run()
-    interactions = []
-    for answer in answers:
-        content = serialise(answer.body).decode("utf-8")
-        interactions.append({
-            "request": answer.request,
-            "response": {
-                "status": {"code": answer.status, "message": REASONS[answer.status]},
-                "headers": {"Content-Type": [CONTENT_TYPE], "Content-Length": [str(len(content.encode("utf-8")))]},
-                "body": {"string": content},
-            },
-        })
-    lines = [f"# {scenario.about}.",
-             "# Built by scripts/author_gdocs_cassettes.py: requests are what GDocsConnector sent through",
-             "# google-api-python-client to Google's endpoints (Authorization dropped); response bodies are",
-             "# Google's published examples, see SOURCES.md next to this file. Nothing here was recorded from Google.",
-             "# Interactions:"]
-    for number, answer in enumerate(answers):
-        request = answer.request or {}
-        path = request.get("uri", "").split("?")[0].split("googleapis.com", 1)[-1]
-        lines.append(f"#   [{number}] {request.get('method')} {path}  ->  {answer.status}")
-        lines.append(f"#       body: {source_line(answer.source, bodies)}")
-        lines.append(f"#       changed: {changed_line(answer.source, bodies)}")
-    text = yaml.safe_dump({"interactions": interactions, "version": 1}, allow_unicode=True, sort_keys=False,
-                          width=float("inf"))
-    return "\n".join(lines) + "\n" + text
+    return cassette_text(
+        answers, about=scenario.about, host="googleapis.com", reasons=REASONS, content_type=CONTENT_TYPE,
+        provenance=["# Built by scripts/author_gdocs_cassettes.py: requests are what GDocsConnector sent through",
+                    "# google-api-python-client to Google's endpoints (Authorization dropped); response bodies are",
+                    "# Google's published examples, see SOURCES.md next to this file. Nothing here was recorded "
+                    "from Google."],
+        source_line=lambda source: source_line(source, bodies), changed_line=lambda source: changed_line(source, bodies))
 
 
 def main() -> None:

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import httpx
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cassette_authoring as authoring  # noqa: E402
-from cassette_authoring import NullJournal, checked_sources, expect, serialise  # noqa: E402
+from cassette_authoring import (Interaction, NullJournal, cassette_text, checked_sources, expect,  # noqa: E402
+                                serialise)
 from connectors.document import DocumentRef, Edit  # noqa: E402
 from connectors.errors import AuthError, RemoteError  # noqa: E402
 from connectors.pacing import RetryPolicy  # noqa: E402
@@ -158,19 +158,6 @@ class Bodies:
 # -- driving the real connector against planned answers ------------------------------------------
 
 
-@dataclass
-class Interaction:
-    status: int
-    body: Any
-    source: str
-    headers: dict[str, str] = field(default_factory=dict)
-    request: dict[str, Any] | None = None
-
-
-def response_headers(answer: Interaction) -> dict[str, str]:
-    return {"Content-Type": CONTENT_TYPE, "Content-Length": str(len(serialise(answer.body))), **answer.headers}
-
-
 @contextmanager
 def planned(answers: list[Interaction]) -> Iterator[None]:
     """Stands in for the network under httpx: answers the SDK's requests in order and keeps them."""
@@ -189,7 +176,7 @@ def planned(answers: list[Interaction]) -> Iterator[None]:
         answer.request = {"method": request.method, "uri": str(request.url),
                           "body": content.decode("utf-8") if content else None,
                           "headers": dict(sorted(kept.items()))}
-        return httpx.Response(answer.status, headers=response_headers(answer), content=serialise(answer.body),
+        return httpx.Response(answer.status, headers=answer.response_headers(CONTENT_TYPE), content=serialise(answer.body),
                               request=request)
 
     httpx.HTTPTransport.handle_request = handle  # type: ignore[method-assign]
@@ -317,30 +304,15 @@ def render(scenario: Scenario, bodies: Bodies) -> str:
     answers = scenario.answers(bodies)
     with planned(answers):
         scenario.run()
-    interactions = []
-    for answer in answers:
-        interactions.append({
-            "request": answer.request,
-            "response": {
-                "status": {"code": answer.status, "message": REASONS[answer.status]},
-                "headers": {k: [v] for k, v in response_headers(answer).items()},
-                "body": {"string": serialise(answer.body).decode("utf-8")},
-            },
-        })
-    lines = [f"# {scenario.about}.",
-             "# Built by scripts/author_webflow_cassettes.py: requests are what WebflowConnector sent through the",
-             "# official webflow SDK to https://api.webflow.com/v2 (Authorization dropped); response bodies are",
-             "# Webflow's published v2 examples, see SOURCES.md next to this file. Nothing here was recorded from Webflow.",
-             "# Interactions:"]
-    for number, answer in enumerate(answers):
-        request = answer.request or {}
-        path = request.get("uri", "").split("?")[0].split("api.webflow.com", 1)[-1]
-        lines.append(f"#   [{number}] {request.get('method')} {path}  ->  {answer.status}")
-        lines.append(f"#       body: {source_line(answer.source)}")
-        lines.append(f"#       changed: {changed_line(answer.source, bodies)}")
-    text = yaml.safe_dump({"interactions": interactions, "version": 1}, allow_unicode=True, sort_keys=False,
-                          width=float("inf"))
-    return "\n".join(lines) + "\n" + text
+    return cassette_text(
+        answers, about=scenario.about, host="api.webflow.com", reasons=REASONS, content_type=CONTENT_TYPE,
+        provenance=["# Built by scripts/author_webflow_cassettes.py: requests are what WebflowConnector sent "
+                    "through the",
+                    "# official webflow SDK to https://api.webflow.com/v2 (Authorization dropped); response bodies "
+                    "are",
+                    "# Webflow's published v2 examples, see SOURCES.md next to this file. Nothing here was recorded "
+                    "from Webflow."],
+        source_line=source_line, changed_line=lambda source: changed_line(source, bodies))
 
 
 def main() -> None:
