@@ -33,6 +33,7 @@ from connectors.pacing import RetryPolicy
 from connectors.sandbox.admin import SandboxAdminClient
 from tests.connectors.replay import Replayer
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
+from tests.connectors.journals import RecordingJournal
 
 CASSETTES = Path(__file__).resolve().parents[2] / "fixtures" / "cassettes" / "gdocs"
 TOKEN = "ya29.cassette-test"
@@ -73,18 +74,6 @@ def ref(version: str = "") -> DocumentRef:
 
 def utc(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(timezone.utc)
-
-
-class RecordingJournal:
-    def __init__(self) -> None:
-        self.intents: list[tuple[list[str], dict, list]] = []
-        self.confirmed: list[list[str]] = []
-
-    def intent(self, block_ids, request, previous) -> None:
-        self.intents.append((list(block_ids), request, list(previous)))
-
-    def done(self, block_ids) -> None:
-        self.confirmed.append(list(block_ids))
 
 
 # -- listing: changes.getStartPageToken + files.list, then changes.list ------------------------

@@ -12,12 +12,13 @@ import httplib2
 import pytest
 from googleapiclient.errors import HttpError
 
-from connectors.document import Block, DocumentRef, Edit
+from connectors.document import DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, Conflict, LossyEdit, NotFound, RemoteError
 from connectors.gdocs import GDocsConnector, RemoteNotFound, credentials_from
 from connectors.gdocs.client import map_errors
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from tests.conftest import GdocsSandbox
+from tests.connectors.journals import RecordingJournal
 
 ERRORS = Path(__file__).resolve().parents[2] / "fixtures" / "api-shapes" / "gdrive" / "errors"
 
@@ -217,24 +218,6 @@ def test_shared_drive_scope_needs_no_parent_lookups():
 ONE_PAGER = "1amzOtvyoGlOcS84YPosVnZC17rI90DNOTHR8C7dB3HC"
 PITCH = "1sdPtUTLuDfUCi2APX7owXIeqvvbUdwnDWJvGmIaBFCB"
 DECK_2023 = "1MunLw5EvC9Wm7dT1Hwt_N92sSluLPxgbse6XK81-kfN"  # in the Archive subfolder
-
-
-class RecordingJournal:
-    """A journal that records, and can act (a colleague's edit) when the first write is announced."""
-
-    def __init__(self, on_first_intent: Callable[[], None] | None = None) -> None:
-        self.intents: list[tuple[list[str], dict, list[Block]]] = []
-        self.confirmed: list[list[str]] = []
-        self._hook = on_first_intent
-
-    def intent(self, block_ids, request, previous) -> None:
-        self.intents.append((list(block_ids), request, list(previous)))
-        if self._hook is not None:
-            hook, self._hook = self._hook, None
-            hook()
-
-    def done(self, block_ids) -> None:
-        self.confirmed.append(list(block_ids))
 
 
 def _ref(document_id: str) -> DocumentRef:

@@ -29,6 +29,7 @@ from connectors.sandbox.admin import SandboxAdminClient
 from tests.connectors.replay import Replayer
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
 from connectors.webflow import RemoteNotFound, WebflowConnector
+from tests.connectors.journals import RecordingJournal
 
 CASSETTES = Path(__file__).resolve().parents[2] / "fixtures" / "cassettes" / "webflow"
 API = "https://api.webflow.com/v2/"
@@ -69,18 +70,6 @@ def connect() -> Iterator:
 def item_ref(item_id: str = ITEM_ID, version: str = "", collection: str = GUIDE) -> DocumentRef:
     return DocumentRef(source="webflow", remote_id=f"item:{collection}:{item_id}", kind="item",
                        remote_version=version)
-
-
-class RecordingJournal:
-    def __init__(self) -> None:
-        self.intents: list[tuple[list[str], dict, list]] = []
-        self.confirmed: list[list[str]] = []
-
-    def intent(self, block_ids, request, previous) -> None:
-        self.intents.append((list(block_ids), request, list(previous)))
-
-    def done(self, block_ids) -> None:
-        self.confirmed.append(list(block_ids))
 
 
 # -- listing ------------------------------------------------------------------------------------
