@@ -37,25 +37,23 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import httpx
+from typing import Any, Callable
 
 from connectors.gdocs import GDOCS_RATE, GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
+from connectors.protocol import Connector
+from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
+from connectors.sandbox.server import SandboxServer
 from connectors.sandbox.webflow import WEBFLOW_SITE_ID
 from connectors.webflow import WebflowConnector
-from connectors.sandbox.server import SandboxServer
-from staging.pull import pull
+from staging.pull import PullReport, pull
 from staging.store import Store
 
-
-def store_bytes(db: Path) -> int:
-    """Bytes the SQLite store occupies once its WAL is checkpointed."""
-    with sqlite3.connect(db) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        pages, size = connection.execute("PRAGMA page_count").fetchone()[0], connection.execute("PRAGMA page_size").fetchone()[0]
-    return pages * size
+# Reads beyond the listing calls: an item read, a page's metadata or DOM.
+WEBFLOW_FETCH_ROUTES = ("GET /v2/collections/{id}/items/{id}", "GET /v2/pages/{id}", "GET /v2/pages/{id}/dom")
+WEBFLOW_LIST_ROUTES = ("GET /v2/sites/{id}", "GET /v2/sites/{id}/collections", "GET /v2/collections/{id}/items",
+                       "GET /v2/sites/{id}/pages")
 
 
 def main() -> None:
@@ -71,288 +69,204 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=10, help="pages edited before the re-pull (default 10)")
     parser.add_argument("--repulls", type=int, default=10, help="unchanged re-pulls for the growth figure")
     args = parser.parse_args()
-    if args.source == "gdocs":
-        gdocs(args)
-        return
-    if args.source == "webflow":
-        webflow(args)
-        return
-    args.rate = 3.0 if args.rate is None else args.rate
+    print(json.dumps({"notion": notion, "gdocs": gdocs, "webflow": webflow}[args.source](args), indent=2))
 
-    with SandboxServer(0, notion_rate=args.rate) as server, tempfile.TemporaryDirectory() as tmp:
-        endpoint = server.endpoints()[0]
-        admin = f"{endpoint.base_url}/_sandbox"
-        httpx.post(f"{admin}/generate", json={"pages": args.pages}, timeout=120).raise_for_status()
-        db = Path(tmp) / "bench.db"
-        store = Store(f"sqlite:///{db}")
 
-        def connector() -> NotionConnector:
-            return NotionConnector(endpoint.token, base_url=endpoint.base_url, rate=args.rate)
+class Bench:
+    """One tool's run: its sandbox's admin, a fresh SQLite store, and new connectors at the
+    client rate. The three measurements every tool shares are its methods."""
 
-        print(f"full pull of {args.pages} pages at {args.rate} requests/s ...", file=sys.stderr, flush=True)
+    def __init__(self, admin: SandboxAdminClient, db: Path, connector: Callable[[], Connector], rate: float) -> None:
+        self.admin, self.db, self.connector, self.rate = admin, db, connector, rate
+        self.store = Store(f"sqlite:///{db}")
+
+    def full_pull(self, what: str) -> tuple[PullReport, dict[str, Any]]:
+        """The first pull and its throughput against the allowed rate (target ≥ 0.9)."""
+        say(f"full pull of {what} ...")
         started = time.monotonic()
-        full = pull(store, connector())
-        elapsed = time.monotonic() - started
-        stats = httpx.get(f"{admin}/stats").json()
-        throughput = full.requests / elapsed
+        report = pull(self.store, self.connector())
+        seconds = time.monotonic() - started
+        stats = self.admin.stats()
+        return report, {"requests": report.requests, "by_route": stats["routes"], "fetched": report.fetched,
+                        "seconds": round(seconds, 1), "requests_per_second": round(report.requests / seconds, 3),
+                        "ratio_of_allowed_rate": round(report.requests / seconds / self.rate, 3),
+                        "documents_per_second": round(report.listed / seconds, 1),
+                        "failed_requests": stats["rate_limited"] + stats["faults_served"]}
 
-        pages = [d.remote_id for d in store.documents("notion")]
-        edited = random.Random(1).sample(pages, args.changed)
-        for page_id in edited:
-            httpx.post(f"{admin}/edit", json={"id": page_id, "find": " ", "replace": "  "}).raise_for_status()
-        before_routes = httpx.get(f"{admin}/stats").json()["routes"]
-        repull = pull(store, connector())
-        after_routes = httpx.get(f"{admin}/stats").json()["routes"]
-        calls = {route: after_routes.get(route, 0) - before_routes.get(route, 0) for route in after_routes}
-        searches = calls.get("POST /v1/search", 0)
-        budget = args.changed + args.changed + searches
+    def repull(self, changed: int) -> tuple[PullReport, dict[str, int], float]:
+        """A pull after `changed` documents were edited: its report, requests by route, seconds."""
+        say(f"re-pull after {changed} edits ...")
+        with self.calls() as calls:
+            started = time.monotonic()
+            report = pull(self.store, self.connector())
+            seconds = time.monotonic() - started
+        return report, calls, seconds
 
-        size_before, blobs_before = store_bytes(db), store.blob_stats()
-        for _ in range(args.repulls):
-            pull(store, connector())
-        size_after, blobs_after = store_bytes(db), store.blob_stats()
-        growth = (size_after - size_before) / size_before
+    def growth(self, repulls: int) -> dict[str, Any]:
+        """What `repulls` pulls of an unchanged workspace cost and add to the store (target < 1 %)."""
+        say(f"{repulls} unchanged re-pulls ...")
+        size_before, blobs_before = store_bytes(self.db), self.store.blob_stats()
+        with self.calls() as calls:
+            quiet = [pull(self.store, self.connector()) for _ in range(repulls)]
+        size_after, blobs_after = store_bytes(self.db), self.store.blob_stats()
+        return {"repulls": repulls, "requests_per_repull": [r.requests for r in quiet],
+                "fetched_per_repull": [r.fetched for r in quiet], "by_route": calls,
+                "bytes_before": size_before, "bytes_after": size_after,
+                "growth_percent": round(100 * (size_after - size_before) / size_before, 3),
+                "blobs_before": blobs_before["blobs"], "blobs_after": blobs_after["blobs"],
+                "revisions_before": blobs_before["revisions"], "revisions_after": blobs_after["revisions"]}
 
+    def failed_requests(self) -> int:
+        stats = self.admin.stats()
+        return stats["rate_limited"] + stats["faults_served"]
+
+    def calls(self) -> "RouteCounter":
+        return RouteCounter(self.admin)
+
+    def close(self) -> None:
+        self.store.close()
+        self.admin.close()
+
+
+class RouteCounter(dict):
+    """Within a `with`, fills itself with the requests the sandbox served by route (the
+    routes that moved only)."""
+
+    def __init__(self, admin: SandboxAdminClient) -> None:
+        super().__init__()
+        self.admin = admin
+
+    def __enter__(self) -> "RouteCounter":
+        self.before = self.admin.routes()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        after = self.admin.routes()
+        self.update({route: n - self.before.get(route, 0) for route, n in sorted(after.items())
+                     if n != self.before.get(route, 0)})
+
+
+def notion(args: argparse.Namespace) -> dict[str, Any]:
+    rate = 3.0 if args.rate is None else args.rate
+    with SandboxServer(0, notion_rate=rate) as server, tempfile.TemporaryDirectory() as tmp:
+        endpoint = server.endpoints()[0]
+        admin = SandboxAdminClient(endpoint.base_url, endpoint.token, timeout=120)
+        admin.post("generate", {"pages": args.pages})
+        bench = Bench(admin, Path(tmp) / "bench.db", rate=rate,
+                      connector=lambda: NotionConnector(endpoint.token, base_url=endpoint.base_url, rate=rate))
+        _, full = bench.full_pull(f"{args.pages} pages at {rate:g} requests/s")
+        for page_id in random.Random(1).sample([d.remote_id for d in bench.store.documents("notion")], args.changed):
+            admin.post("edit", {"id": page_id, "find": " ", "replace": "  "})
+        repull, calls, seconds = bench.repull(args.changed)
+        budget = args.changed + args.changed + calls.get("POST /v1/search", 0)
         results = {
             "pages": args.pages,
-            "rate_allowed": args.rate,
-            "full_pull": {
-                "requests": full.requests,
-                "seconds": round(elapsed, 1),
-                "requests_per_second": round(throughput, 3),
-                "ratio_of_allowed_rate": round(throughput / args.rate, 3),
-                "failed_requests": stats["rate_limited"] + stats["faults_served"],
-            },
-            "repull_after_changes": {
-                "changed_pages": args.changed,
-                "requests": repull.requests,
-                "by_route": calls,
-                "fetched": repull.fetched,
-                "changed": repull.changed,
-                "budget": budget,
-                "within_budget": repull.requests <= budget,
-            },
-            "store_growth": {
-                "repulls": args.repulls,
-                "bytes_before": size_before,
-                "bytes_after": size_after,
-                "growth_percent": round(100 * growth, 3),
-                "blobs_before": blobs_before["blobs"],
-                "blobs_after": blobs_after["blobs"],
-                "revisions_before": blobs_before["revisions"],
-                "revisions_after": blobs_after["revisions"],
-            },
+            "rate_allowed": rate,
+            "full_pull": full,
+            "repull_after_changes": {"changed_pages": args.changed, "requests": repull.requests,
+                                     "seconds": round(seconds, 1), "by_route": calls, "fetched": repull.fetched,
+                                     "changed": repull.changed, "budget": budget,
+                                     "within_budget": repull.requests <= budget},
+            "store_growth": bench.growth(args.repulls),
+            "failed_requests_total": bench.failed_requests(),
         }
-        store.close()
-    print(json.dumps(results, indent=2))
+        bench.close()
+    return results
 
 
-def routes_delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    """Requests per route between two `/_sandbox/stats` readings (routes that moved only)."""
-    return {route: n - before.get(route, 0) for route, n in sorted(after.items()) if n != before.get(route, 0)}
-
-
-def gdocs(args: argparse.Namespace) -> None:
+def gdocs(args: argparse.Namespace) -> dict[str, Any]:
     """The benchmark on a synthetic Drive: Google's per-user limits on the server, GDOCS_RATE on the client."""
     rate = GDOCS_RATE if args.rate is None else args.rate
     with SandboxServer(0) as server, tempfile.TemporaryDirectory() as tmp:
         endpoint = next(e for e in server.endpoints() if e.tool == "gdocs")
-        admin = f"{endpoint.base_url}/_sandbox"
-        http = httpx.Client(timeout=120)
+        admin = SandboxAdminClient(endpoint.base_url, endpoint.token, timeout=120)
         # Google's Docs budget is 300 reads/min per user, i.e. GDOCS_RATE; a --rate beyond it moves the budget along.
-        limits = http.post(f"{admin}/rate_limit", json={"enabled": True, "reads_per_minute": max(300.0, rate * 60)})
-        limits.raise_for_status()
-        http.post(f"{admin}/generate", json={"docs": args.docs, "seed": 7}).raise_for_status()
-        db = Path(tmp) / "bench.db"
-        store = Store(f"sqlite:///{db}")
+        admin.post("rate_limit", {"enabled": True, "reads_per_minute": max(300.0, rate * 60)})
+        admin.post("generate", {"docs": args.docs, "seed": 7})
         credentials = credentials_from(token=endpoint.token)
-
-        def connector() -> GDocsConnector:
-            return GDocsConnector(credentials, base_url=endpoint.base_url, folders=[GDOCS_ROOT_FOLDER_ID], rate=rate)
-
-        def stats() -> dict:
-            return http.get(f"{admin}/stats").json()
-
-        print(f"full pull of {args.docs} Google Docs at {rate:g} requests/s ...", file=sys.stderr, flush=True)
-        started = time.monotonic()
-        full = pull(store, connector())
-        elapsed = time.monotonic() - started
-        after_full = stats()
-        throughput = full.requests / elapsed
-
-        docs = [d.remote_id for d in store.documents("gdocs")]
-        edited = random.Random(1).sample(docs, args.changed)
-        for document_id in edited:
-            http.post(f"{admin}/edit", json={"id": document_id, "find": " ", "replace": "  "}).raise_for_status()
-        before_routes = stats()["routes"]
-        repull = pull(store, connector())
-        calls = routes_delta(before_routes, stats()["routes"])
-        fetches = calls.get("GET /v1/documents/{id}", 0)
-        change_lists = calls.get("GET /drive/v3/changes", 0)
-
-        size_before, blobs_before = store_bytes(db), store.blob_stats()
-        before_routes = stats()["routes"]
-        quiet = [pull(store, connector()).requests for _ in range(args.repulls)]
-        quiet_calls = routes_delta(before_routes, stats()["routes"])
-        size_after, blobs_after = store_bytes(db), store.blob_stats()
-        growth = (size_after - size_before) / size_before
-        final = stats()
-
+        bench = Bench(admin, Path(tmp) / "bench.db", rate=rate,
+                      connector=lambda: GDocsConnector(credentials, base_url=endpoint.base_url,
+                                                       folders=[GDOCS_ROOT_FOLDER_ID], rate=rate))
+        _, full = bench.full_pull(f"{args.docs} Google Docs at {rate:g} requests/s")
+        for document_id in random.Random(1).sample([d.remote_id for d in bench.store.documents("gdocs")],
+                                                   args.changed):
+            admin.post("edit", {"id": document_id, "find": " ", "replace": "  "})
+        repull, calls, seconds = bench.repull(args.changed)
+        fetches, change_lists = calls.get("GET /v1/documents/{id}", 0), calls.get("GET /drive/v3/changes", 0)
         results = {
             "source": "gdocs",
             "docs": args.docs,
             "rate_allowed": rate,
-            "server_rate_limit": after_full["rate_limit"],
-            "full_pull": {
-                "requests": full.requests,
-                "by_route": after_full["routes"],
-                "fetched": full.fetched,
-                "seconds": round(elapsed, 1),
-                "requests_per_second": round(throughput, 3),
-                "ratio_of_allowed_rate": round(throughput / rate, 3),
-                "failed_requests": after_full["rate_limited"] + after_full["faults_served"],
-            },
-            "repull_after_changes": {
-                "changed_docs": args.changed,
-                "requests": repull.requests,
-                "by_route": calls,
-                "fetches": fetches,
-                "change_list_calls": change_lists,
-                "fetched": repull.fetched,
-                "changed": repull.changed,
-                "target": f"<= {args.changed} fetches + 2 change-list calls",
-                "within_target": fetches <= args.changed and change_lists <= 2,
-            },
-            "store_growth": {
-                "repulls": args.repulls,
-                "requests_per_repull": quiet,
-                "by_route": quiet_calls,
-                "bytes_before": size_before,
-                "bytes_after": size_after,
-                "growth_percent": round(100 * growth, 3),
-                "blobs_before": blobs_before["blobs"],
-                "blobs_after": blobs_after["blobs"],
-                "revisions_before": blobs_before["revisions"],
-                "revisions_after": blobs_after["revisions"],
-            },
-            "failed_requests_total": final["rate_limited"] + final["faults_served"],
+            "server_rate_limit": admin.stats()["rate_limit"],
+            "full_pull": full,
+            "repull_after_changes": {"changed_docs": args.changed, "requests": repull.requests,
+                                     "seconds": round(seconds, 1), "by_route": calls, "fetches": fetches,
+                                     "change_list_calls": change_lists, "fetched": repull.fetched,
+                                     "changed": repull.changed,
+                                     "target": f"<= {args.changed} fetches + 2 change-list calls",
+                                     "within_target": fetches <= args.changed and change_lists <= 2},
+            "store_growth": bench.growth(args.repulls),
+            "failed_requests_total": bench.failed_requests(),
         }
-        store.close()
-        http.close()
-    print(json.dumps(results, indent=2))
+        bench.close()
+    return results
 
 
-# Reads beyond the listing calls: an item read, a page's metadata or DOM.
-WEBFLOW_FETCH_ROUTES = ("GET /v2/collections/{id}/items/{id}", "GET /v2/pages/{id}", "GET /v2/pages/{id}/dom")
-WEBFLOW_LIST_ROUTES = ("GET /v2/sites/{id}", "GET /v2/sites/{id}/collections", "GET /v2/collections/{id}/items",
-                       "GET /v2/sites/{id}/pages")
-
-
-def webflow(args: argparse.Namespace) -> None:
+def webflow(args: argparse.Namespace) -> dict[str, Any]:
     """The benchmark on the Webflow sandbox: the plan's per-minute budget on the server and the client."""
     per_minute = args.per_minute
     rate = per_minute / 60 if args.rate is None else args.rate
     with SandboxServer(0) as server, tempfile.TemporaryDirectory() as tmp:
         endpoint = next(e for e in server.endpoints() if e.tool == "webflow")
-        admin = f"{endpoint.base_url}/_sandbox"
-        http = httpx.Client(timeout=120)
-        http.post(f"{admin}/reset").raise_for_status()
-        http.post(f"{admin}/rate_limit", json={"enabled": True, "per_minute": per_minute}).raise_for_status()
-        generated = http.post(f"{admin}/generate", json={"items": args.items, "seed": 7})
-        generated.raise_for_status()
-        collection_id = generated.json()["collection_id"]
-        db = Path(tmp) / "bench.db"
-        store = Store(f"sqlite:///{db}")
-
-        def connector() -> WebflowConnector:
-            return WebflowConnector(endpoint.token, base_url=endpoint.base_url, site_id=WEBFLOW_SITE_ID, rate=rate)
-
-        def stats() -> dict:
-            return http.get(f"{admin}/stats").json()
-
-        def split(calls: dict[str, int]) -> tuple[int, int]:
-            fetches = sum(n for route, n in calls.items() if route in WEBFLOW_FETCH_ROUTES)
-            listing = sum(n for route, n in calls.items() if route in WEBFLOW_LIST_ROUTES)
-            return fetches, listing
-
-        print(f"full pull of the site + {args.items} items at {per_minute}/min (client {rate:g} requests/s) ...",
-              file=sys.stderr, flush=True)
-        started = time.monotonic()
-        full = pull(store, connector())
-        elapsed = time.monotonic() - started
-        after_full = stats()
-        throughput = full.requests / elapsed
-
-        items = sorted(d.remote_id for d in store.documents("webflow") if d.remote_id.startswith(f"item:{collection_id}:"))
-        edited = random.Random(1).sample(items, args.changed)
-        for remote_id in edited:
-            http.post(f"{admin}/edit", json={"item": remote_id.rsplit(":", 1)[1], "field": "summary",
-                                             "find": "HelpHive", "replace": "HelpHive AI"}).raise_for_status()
-        print(f"re-pull after {args.changed} item edits ...", file=sys.stderr, flush=True)
-        before_routes = stats()["routes"]
-        started = time.monotonic()
-        repull = pull(store, connector())
-        repull_seconds = time.monotonic() - started
-        calls = routes_delta(before_routes, stats()["routes"])
-        fetches, listing_calls = split(calls)
-
-        print(f"{args.repulls} unchanged re-pulls ...", file=sys.stderr, flush=True)
-        size_before, blobs_before = store_bytes(db), store.blob_stats()
-        before_routes = stats()["routes"]
-        quiet = [pull(store, connector()) for _ in range(args.repulls)]
-        quiet_calls = routes_delta(before_routes, stats()["routes"])
-        size_after, blobs_after = store_bytes(db), store.blob_stats()
-        growth = (size_after - size_before) / size_before
-        final = stats()
-
+        admin = SandboxAdminClient(endpoint.base_url, endpoint.token, timeout=120)
+        admin.post("reset")
+        admin.post("rate_limit", {"enabled": True, "per_minute": per_minute})
+        collection_id = admin.post("generate", {"items": args.items, "seed": 7})["collection_id"]
+        bench = Bench(admin, Path(tmp) / "bench.db", rate=per_minute / 60,
+                      connector=lambda: WebflowConnector(endpoint.token, base_url=endpoint.base_url,
+                                                         site_id=WEBFLOW_SITE_ID, rate=rate))
+        full_report, full = bench.full_pull(f"the site + {args.items} items at {per_minute}/min "
+                                            f"(client {rate:g} requests/s)")
+        items = sorted(d.remote_id for d in bench.store.documents("webflow")
+                       if d.remote_id.startswith(f"item:{collection_id}:"))
+        for remote_id in random.Random(1).sample(items, args.changed):
+            admin.post("edit", {"item": remote_id.rsplit(":", 1)[1], "field": "summary",
+                                "find": "HelpHive", "replace": "HelpHive AI"})
+        repull, calls, seconds = bench.repull(args.changed)
+        fetches = sum(n for route, n in calls.items() if route in WEBFLOW_FETCH_ROUTES)
+        listing = sum(n for route, n in calls.items() if route in WEBFLOW_LIST_ROUTES)
         results = {
             "source": "webflow",
             "items": args.items,
-            "documents_listed": full.listed,
+            "documents_listed": full_report.listed,
             "rate_allowed_per_minute": per_minute,
             "client_rate_per_second": rate,
-            "server_rate_limit": after_full["rate_limit"],
-            "full_pull": {
-                "requests": full.requests,
-                "by_route": after_full["routes"],
-                "fetched": full.fetched,
-                "seconds": round(elapsed, 1),
-                "requests_per_second": round(throughput, 3),
-                "ratio_of_allowed_rate": round(throughput / (per_minute / 60), 3),
-                "documents_per_second": round(full.listed / elapsed, 1),
-                "failed_requests": after_full["rate_limited"] + after_full["faults_served"],
-            },
-            "repull_after_changes": {
-                "changed_items": args.changed,
-                "requests": repull.requests,
-                "seconds": round(repull_seconds, 1),
-                "by_route": calls,
-                "listing_calls": listing_calls,
-                "fetches_beyond_listing": fetches,
-                "other_requests": repull.requests - listing_calls - fetches,
-                "fetched": repull.fetched,
-                "changed": repull.changed,
-                "target": f"<= {args.changed} fetches beyond the listing calls",
-                "within_target": fetches <= args.changed and repull.changed == args.changed,
-            },
-            "store_growth": {
-                "repulls": args.repulls,
-                "requests_per_repull": [r.requests for r in quiet],
-                "fetched_per_repull": [r.fetched for r in quiet],
-                "by_route": quiet_calls,
-                "bytes_before": size_before,
-                "bytes_after": size_after,
-                "growth_percent": round(100 * growth, 3),
-                "blobs_before": blobs_before["blobs"],
-                "blobs_after": blobs_after["blobs"],
-                "revisions_before": blobs_before["revisions"],
-                "revisions_after": blobs_after["revisions"],
-            },
-            "failed_requests_total": final["rate_limited"] + final["faults_served"],
+            "server_rate_limit": admin.stats()["rate_limit"],
+            "full_pull": full,
+            "repull_after_changes": {"changed_items": args.changed, "requests": repull.requests,
+                                     "seconds": round(seconds, 1), "by_route": calls, "listing_calls": listing,
+                                     "fetches_beyond_listing": fetches,
+                                     "other_requests": repull.requests - listing - fetches,
+                                     "fetched": repull.fetched, "changed": repull.changed,
+                                     "target": f"<= {args.changed} fetches beyond the listing calls",
+                                     "within_target": fetches <= args.changed and repull.changed == args.changed},
+            "store_growth": bench.growth(args.repulls),
+            "failed_requests_total": bench.failed_requests(),
         }
-        store.close()
-        http.close()
-    print(json.dumps(results, indent=2))
+        bench.close()
+    return results
+
+
+def store_bytes(db: Path) -> int:
+    """Bytes the SQLite store occupies once its WAL is checkpointed."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages, size = connection.execute("PRAGMA page_count").fetchone()[0], connection.execute("PRAGMA page_size").fetchone()[0]
+    return pages * size
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
