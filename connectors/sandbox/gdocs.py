@@ -38,12 +38,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from connectors.sandbox import gdocs_model as model
-from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin
+from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin, match_api
 from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.gdocs_workspace import Change, DriveWorkspace
 
@@ -193,11 +192,7 @@ class GdocsSandbox:
     def dispatch(self, request: Request) -> Response:
         if request.path.startswith("/_sandbox/"):
             return self._dispatch_admin(request)
-        try:
-            rule, args = self._api.bind_to_environ(request.environ).match(return_rule=True)
-            endpoint, route = rule.endpoint, re.sub(r"<\w+>", "{id}", rule.rule)
-        except HTTPException:
-            endpoint, args, route = None, {}, "invalid"
+        endpoint, args, route = match_api(self._api, request)
         blocked = self.harness.screen(request, route, _LIMIT_CLASSES.get(endpoint or ""))
         if blocked is not None:
             return blocked

@@ -7,6 +7,7 @@ unlimited, so a test or benchmark can watch an API without disturbing it.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -195,6 +196,17 @@ class SandboxError(Exception):
 
 def admin_json(payload: dict, status: int = 200) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+def match_api(routes: Map, request: Request) -> tuple[str | None, dict, str]:
+    """The API endpoint `request` is for (None when no route matches), its URL arguments,
+    and the route label requests are counted and faults matched by ("GET /v1/pages/{id}"
+    is counted as route "/v1/pages/{id}"; "invalid" for no route)."""
+    try:
+        rule, args = routes.bind_to_environ(request.environ).match(return_rule=True)
+    except HTTPException:
+        return None, {}, "invalid"
+    return rule.endpoint, args, re.sub(r"<\w+>", "{id}", rule.rule)
 
 
 def dispatch_admin(owner: object, routes: Map, request: Request) -> Response:

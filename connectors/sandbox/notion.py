@@ -18,16 +18,14 @@ Admin (uncounted, no auth) under `/_sandbox/`:
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from pathlib import Path
 from typing import Any, Callable
 
-from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin
+from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin, match_api
 from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.notion_workspace import (
     BOT_USER_ID,
@@ -136,11 +134,7 @@ class NotionSandbox:
     def dispatch(self, request: Request) -> Response:
         if request.path.startswith("/_sandbox/"):
             return self._dispatch_admin(request)
-        try:
-            rule, args = self._api.bind_to_environ(request.environ).match(return_rule=True)
-            endpoint, route = rule.endpoint, re.sub(r"<\w+>", "{id}", rule.rule)
-        except HTTPException:
-            endpoint, args, route = None, {}, "invalid"
+        endpoint, args, route = match_api(self._api, request)
         blocked = self.harness.screen(request, route)
         if blocked is not None:
             return blocked
