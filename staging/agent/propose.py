@@ -93,16 +93,14 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     open_for = _open_changesets(store, brief.id)
     fingerprint = hashlib.sha256(compiled.model_dump_json().encode()).hexdigest()
     answered = {} if again else _answered(store, brief.id, engine.name, fingerprint)
-    work = [w for w in found.work
-            if not _settled(w, open_for.get(w.tracked.id)) and answered.get(w.tracked.id) != w.tracked.head_revision_id]
+    held = {w.tracked.id: why for w in found.work
+            if (why := _held_back(w, open_for.get(w.tracked.id), answered.get(w.tracked.id)))}
+    work = [w for w in found.work if w.tracked.id not in held]
     run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, dry_run=dry_run,
                    corpus_blocks=store.indexed_blocks(), candidate_blocks=found.blocks, skipped=found.skipped,
                    candidate_tokens=sum(estimate_tokens(p.text) for w in work for p in w.passages))
     run.corpus_tokens = _corpus_tokens(store)
-    sent = {w.tracked.id for w in work}
-    run.skipped.extend(_skip(w.tracked, _left_alone(open_for.get(w.tracked.id) if _settled(w, open_for.get(w.tracked.id))
-                                                    else None))
-                       for w in found.work if w.tracked.id not in sent)
+    run.skipped.extend(_skip(w.tracked, held[w.tracked.id]) for w in found.work if w.tracked.id in held)
     if not dry_run:
         run = _save(store, run)
     if dry_run and not engine.offline:
@@ -249,17 +247,20 @@ def _open_changesets(store: Store, brief_id: int | None) -> dict[str, Changeset]
         return {c.document_id: c for c in rows}
 
 
-def _settled(item: Work, changeset: Changeset | None) -> bool:
-    """A document whose open changeset from this brief still stands: one approved, or one
-    proposed on the page as it reads now. It is not sent again (a re-run or an unchanged
-    sweep costs no tokens); a proposal on an older text is re-proposed and superseded."""
-    return changeset is not None and (changeset.status != "proposed"
-                                      or changeset.base_revision_id == item.tracked.head_revision_id)
-
-
-def _left_alone(changeset: Changeset | None) -> str:
-    if changeset is None:
+def _held_back(item: Work, changeset: Changeset | None, answered_at: str | None) -> str | None:
+    """Why a document is not sent to the engine, or None to send it. Not sent: one whose
+    open changeset from this brief still stands (approved, or proposed on the page as it
+    reads now), or one answered at this revision already; a re-run or an unchanged sweep
+    costs no tokens. A proposal on an older text is sent again, and superseded."""
+    if changeset is not None and (changeset.status != "proposed"
+                                  or changeset.base_revision_id == item.tracked.head_revision_id):
+        return _left_alone(changeset)
+    if answered_at is not None and answered_at == item.tracked.head_revision_id:
         return "answered at this revision of the page already; not sent again (propose --again to ask anew)"
+    return None
+
+
+def _left_alone(changeset: Changeset) -> str:
     if changeset.status == "proposed":
         return f"changeset {changeset.id} from this brief is open and the page has not changed since"
     return f"changeset {changeset.id} from this brief is {changeset.status}: left for its reviewer"
