@@ -42,6 +42,9 @@ class ClaimCheck:
         self.words = {t for t in tokens if not _is_number(t) and t not in _FILLER}
         share = 2 / 3 if self.numbers else 3 / 4
         self.needed = min(len(self.words), max(1 if self.numbers else 2, math.ceil(share * len(self.words))))
+        # Each number as it may be written: "40" for "40%", "5" or "five" for "5".
+        self._spellings = [{digits, *(w for w, n in _NUMBER_WORDS.items() if n == digits)}
+                           for digits in (number.rstrip("%") for number in self.numbers)]
         self._exact = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in claim.split()) + r"(?!\w)",
                                  re.IGNORECASE)
 
@@ -63,8 +66,7 @@ class ClaimCheck:
     def _could_hold(self, text: str) -> bool:
         """A cheap test before stemming: every number of the claim appears in some form."""
         lowered = text.lower()
-        return all(digits in lowered or any(w in lowered for w, n in _NUMBER_WORDS.items() if n == digits)
-                   for digits in (number.rstrip("%") for number in self.numbers))
+        return all(any(spelling in lowered for spelling in spellings) for spellings in self._spellings)
 
     def _in_sentence(self, sentence: str) -> bool:
         tokens = _tokens(sentence)
