@@ -50,7 +50,7 @@ _CODE = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]+\b")  # Q4, p95
 
 _SAFE = r"[^\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff<>\"'“”‘’)\]]"
 _SCHEME_URL = re.compile(rf"(?i:\b(?:https?|ftp|mailto|tel|sms|javascript|data|file|wss?):){_SAFE}+")
-_MARKDOWN_TARGET = re.compile(r"\]\(\s*([^)\s]+)")
+_MARKDOWN_TARGET = re.compile(rf"\]\(\s*({_SAFE}+)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DOMAIN = re.compile(rf"(?<![\w@.-])(?i:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?![\w@-])(?:/{_SAFE}*)?",
                      re.IGNORECASE)
@@ -58,7 +58,7 @@ _TRAILING = ".,;:!?"
 
 _WORDS = re.compile(r"[^\W\d_]+")
 _OPENERS = "\"'“‘«([{*_#>"
-_SENTENCE_END = ".!?:;|…—–-•"
+_SENTENCE_END = ".!?:|…—–-•"
 # Words that are capitalised at the start of a sentence or in a title, never names.
 FUNCTION_WORDS = frozenset(
     "a an and are as at be but by do for from has have he her his i if in is it its my no not of on or our "

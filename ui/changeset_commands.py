@@ -15,7 +15,7 @@ from rich.text import Text
 from connectors.errors import ConfigError
 from staging import apply as applying
 from staging import publish as publishing
-from staging import changesets
+from staging import changesets, facts
 from staging.changesets import ProposedEdit
 from staging.diff import diff_words, ops_to_json
 from staging.models import Changeset, ChangesetEdit
@@ -99,6 +99,7 @@ def show_changeset(
         out.print(Text(f"@@ {row.block_kind} {row.block_id}" + (f" · {row.reason}" if row.reason else "")
                        + (f" · confidence {row.confidence:.2f}" if row.confidence is not None else ""), style="cyan"))
         out.print(word_diff_text(diff_words(row.before, row.after), color=use_color()))
+        out.print(Text("what else changed: " + facts.what_else_changed(row.before, row.after), style="dim"))
         if row.after != row.proposed_after:
             out.print(f"[dim]proposed: {row.proposed_after}[/dim]")
         for loss in lossy.get(row.block_id, []):
@@ -366,4 +367,5 @@ def _edit_json(row: ChangesetEdit, changeset: Changeset, lossy: dict[str, list[s
     return {"block": row.block_id, "kind": row.block_kind, "before": row.before, "after": row.after,
             "proposed_after": row.proposed_after, "reason": row.reason, "confidence": row.confidence,
             "diff": ops_to_json(diff_words(row.before, row.after)), "lossy": lossy.get(row.block_id, []),
+            "what_else_changed": facts.what_else_changed(row.before, row.after),
             "remote_now": changeset.conflicts.get(row.block_id, None) if row.block_id in changeset.conflicts else None}

@@ -166,3 +166,11 @@ def test_a_brief_on_a_google_doc_from_the_command_line(workdir, sandbox):
     assert cli("apply", str(restored["id"])).exit_code == 0
     assert {b.id: b.text for b in connector.fetch(ref).blocks} == applied
     store.close()
+
+
+def test_changeset_show_says_what_else_an_edit_changes(staged):
+    changeset, _, _ = staged
+    shown = cli("changeset", "show", str(changeset))
+    assert "what else changed: numbers -5 minutes" in shown.stdout
+    edit = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)["edits"][0]
+    assert edit["what_else_changed"] == "numbers -5 minutes"

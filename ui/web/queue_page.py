@@ -10,7 +10,7 @@ import streamlit as st
 
 from connectors.errors import Conflict, CopydeskError, LossyEdit, NotFound
 from staging import apply as applying
-from staging import changesets, queue
+from staging import changesets, facts, queue
 from staging import publish as publishing
 from staging.agent import briefs
 from staging.models import Changeset, ChangesetEdit
@@ -192,6 +192,7 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str) -> tuple[str, str
         diffs.three_way(row.before, row.after, changeset.conflicts[row.block_id])
     elif not (needs_text and changeset.status == "proposed"):  # else the edit box below shows the text
         (diffs.inline if mode == "Inline" else diffs.side_by_side)(row.before, row.after)
+    st.text(f"What else changed: {facts.what_else_changed(row.before, row.after)}")
     if row.dropped:
         st.caption("Dropped by the reviewer: not written.")
     if row.after != row.proposed_after:

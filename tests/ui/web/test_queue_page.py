@@ -236,3 +236,13 @@ def test_a_primary_locale_page_shows_the_text_to_paste(proposed):
     assert waiting.status == "awaiting_manual"
     assert any("Awaiting manual apply" in w for w in texts(app, "warning"))
     assert [c.value for c in app.code] == [step["after"] for step in waiting.manual_steps]
+
+
+def test_each_edit_says_what_else_it_changes_as_plain_text(workspace):
+    tracked = next(d for d in workspace.store.documents("notion") if d.title == PAGE)
+    block = next(b for b in workspace.store.load(changesets.revision_of(workspace.store, tracked.head_revision_id)).blocks
+                 if "Setup in 5 minutes" in b.text and b.kind == "paragraph")
+    after = block.text.replace("Setup in 5 minutes", "Setup in 50 minutes, see [offers](https://x.example)")
+    changeset = changesets.stage(workspace.store, tracked, [ProposedEdit(block.id, after)], actor="t")
+    app = no_traceback(page("queue_page", changeset=str(changeset.id)))
+    assert "What else changed: numbers -5 minutes +50 minutes; links +https://x.example" in texts(app, "text")
