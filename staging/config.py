@@ -1,16 +1,18 @@
 """Settings: `copydesk.toml` plus `COPYDESK_*` environment variables (which win).
 
 Tokens are never stored in the file: a source names the environment variable that holds
-its token (`token_env`). A sandbox source falls back to the sandbox's public token, so the
-demo runs with no keys.
+its token (`token_env`). A sandbox source always sends the sandbox's public token (never one from
+the environment, and only to this machine), so the demo runs with no keys and leaks none.
 """
 
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -18,7 +20,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from connectors.errors import ConfigError
 from connectors.notion import NOTION_API, NOTION_RATE, NotionConnector
 from connectors.protocol import Connector
-from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
+from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID, GDOCS_SANDBOX_TOKEN
 from connectors.sandbox.notion import SANDBOX_TOKEN
 from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID
 from connectors.sandbox.server import DEFAULT_PORT
@@ -26,6 +28,7 @@ from staging.agent.brief import Scope
 from staging.agent.engine import Engine
 
 CONFIG_NAME = "copydesk.toml"
+SANDBOX_TOKENS = frozenset({SANDBOX_TOKEN, WEBFLOW_SANDBOX_TOKEN, GDOCS_SANDBOX_TOKEN})
 STATE_DIR = ".copydesk"
 
 
@@ -113,12 +116,19 @@ class Settings(BaseSettings):
         return self.sources[name]
 
     def token(self, name: str) -> str:
+        """The token to send. A sandbox source always sends the sandbox's public token, whatever
+        the environment holds: a real token exported for another source must never travel,
+        over plain HTTP, to a local test server. A real source never sends a sandbox token."""
         source = self.source(name)
-        token = os.environ.get(source.token_env, "")
-        if token:
-            return token
+        check_endpoint(name, source)
         if source.sandbox:
             return WEBFLOW_SANDBOX_TOKEN if source.type == "webflow" else SANDBOX_TOKEN
+        token = os.environ.get(source.token_env, "")
+        if token in SANDBOX_TOKENS:
+            raise ConfigError(f"{source.token_env} holds the sandbox's token, but source {name!r} is a real "
+                              f"{source.type} workspace: export your integration token, or set sandbox = true.")
+        if token:
+            return token
         raise ConfigError(
             f"Source {name!r} needs a token: export {source.token_env}=<your {source.type} integration token> "
             f"(copydesk reads it from the environment and never stores it)."
@@ -146,16 +156,16 @@ class Settings(BaseSettings):
 
     def _gdocs(self, name: str, source: SourceSettings) -> Connector:
         from connectors.gdocs import GDOCS_RATE, GDocsConnector, credentials_from  # the Google SDK loads only here
-        from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN
 
         if not (source.folders or source.drive_id):
             raise ConfigError(f"Source {name!r} needs folders = [\"<Drive folder id>\", …] or drive_id = \"<shared "
                               f"drive id>\" in {CONFIG_NAME}: copydesk only reads what you point it at.")
-        if source.credentials_file:
+        check_endpoint(name, source)
+        if source.sandbox:  # never a real credentials file: the sandbox gets its own static token
+            credentials = credentials_from(token=GDOCS_SANDBOX_TOKEN)
+        elif source.credentials_file:
             path = Path(source.credentials_file).expanduser()
             credentials = credentials_from(file=path if path.is_absolute() else self.home / path)
-        elif source.sandbox:
-            credentials = credentials_from(token=GDOCS_SANDBOX_TOKEN)
         else:
             raise ConfigError(f"Source {name!r} needs credentials_file = \"<service-account key or OAuth token "
                               f"file>\" in {CONFIG_NAME} (see the README: Google Docs).")
@@ -181,6 +191,30 @@ class Settings(BaseSettings):
                               "(copydesk reads it from the environment and never stores it), "
                               "or use --engine rules, which needs none.")
         return ClaudeEngine(agent, api_key=key)
+
+
+def check_endpoint(name: str, source: SourceSettings) -> None:
+    """Refuse a source whose credentials would reach the wrong server: a sandbox that is not
+    on this machine (its empty base_url would even mean the vendor's real API), or a real
+    source sending its token over plain HTTP beyond loopback."""
+    url = urlsplit(source.base_url)
+    local = url.hostname is not None and _is_loopback(url.hostname)
+    if source.sandbox and not (source.base_url and local):
+        raise ConfigError(f"Source {name!r} has sandbox = true but base_url {source.base_url or '(the real API)'!r} "
+                          f"is not this machine: point it at the local sandbox (http://127.0.0.1:PORT/{source.type}) "
+                          "or set sandbox = false.")
+    if source.base_url and url.scheme != "https" and not local:
+        raise ConfigError(f"Source {name!r} would send its token unencrypted to {source.base_url!r}: use an https:// "
+                          "base_url (plain http only for 127.0.0.1 or localhost).")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def find_config(explicit: Path | None = None) -> Path:

@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 
 from connectors.errors import ConfigError, CopydeskError
 from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
+from staging.agent.brief import MAX_BYTES
 from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
 from staging.diff import alignment, diff_documents, summary
 from staging.models import Revision, TrackedDocument
@@ -149,6 +150,7 @@ def ui_command(
                "--server.address", host, "--server.port", str(port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
                "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none", "--theme.base", "light"]
+    command += ["--server.maxUploadSize", str(-(-MAX_BYTES // (1024 * 1024)))]  # MB: the largest brief file, no more
     url = f"http://{host}:{port}"
     err.print(f"copydesk review app on {url} (Ctrl-C stops it)")
     server = subprocess.Popen(command, env=os.environ | {"COPYDESK_CONFIG": str(c.config_path)})
