@@ -36,7 +36,7 @@ from sqlmodel import col, select
 
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, CopydeskError, NotFound
-from connectors.text import rewrite
+from connectors import text as runs
 from staging import identity, review
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
@@ -120,7 +120,7 @@ def lossy_report(base: Document, rows: Sequence[ChangesetEdit]) -> dict[str, lis
     for row in rows:
         block = base.block(row.block_id)
         if block is not None and row.target is None:
-            losses = rewrite(block.spans, row.after).lossy
+            losses = runs.rewrite(block.spans, row.after).lossy
             if losses:
                 report[row.block_id] = list(losses)
     return report
