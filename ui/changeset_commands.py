@@ -150,7 +150,7 @@ def approve(
     or rewrote the changeset cannot approve it: someone else must. It becomes approved once
     [review] approvals people have; nothing is written to the tool until `copydesk apply`.
 
-    Example: COPYDESK_ACTOR=priya copydesk approve 3
+    Example: copydesk approve 3   (as priya: COPYDESK_ACTOR=priya copydesk approve 3)
     """
     c = context(ctx)
     changeset = changesets.approve(c.store, changeset_id, actor=c.settings.actor_name, dropped=drops,
