@@ -52,6 +52,7 @@ def test_the_author_cannot_approve_and_nothing_reaches_the_tool(store, staged):
     with pytest.raises(Exception, match="only an approved"):
         apply(store, tool, staged, actor="mallory")
     assert changesets.get(store, staged).status == "proposed" and tool.written == []
+    assert changesets.reject(store, staged, actor="mallory").status == "rejected"  # refusing one's own is fine
 
 
 def test_a_second_person_approves_and_then_it_is_written(store, staged):

@@ -87,8 +87,8 @@ def require_reviewer(action: str = "approve") -> str:
     policy = workspace().settings.review
     if name and policy.may(name, action):
         return name
-    st.info(f"You can look, but not {action}: {name or 'this visitor'} is a {policy.role_of(name)} in [review.roles] "
-            f"of copydesk.toml, and to {action} needs the {NEEDS[action]} role.")
+    st.info(f"You can look, but not {action}: your role is {policy.role_of(name)} in [review.roles] of copydesk.toml, "
+            f"and to {action} needs the {NEEDS[action]} role.")
     return ""
 
 
