@@ -86,7 +86,10 @@ def show_changeset(
     base = store.load(changesets.revision_of(store, changeset.base_revision_id))
     lossy = changesets.lossy_report(base, rows)
     if as_json:
+        now = review.standing(store, changeset, rows, context(ctx).settings.review)
         emit_json({**_changeset_json(changeset, title), "rationale": changeset.rationale,
+                   "review": {"approvers": now.approvers, "required": now.required, "authors": now.authors,
+                              "dismissed": now.dismissed, "summary": now.summary()},
                    "edits": [_edit_json(r, changeset, lossy) for r in rows]})
         return
     style = _STATUS_STYLE.get(changeset.status, "")
@@ -399,6 +402,7 @@ def _changeset_json(c: Changeset, title: str) -> dict[str, Any]:
 
 def _edit_json(row: ChangesetEdit, changeset: Changeset, lossy: dict[str, list[str]]) -> dict[str, Any]:
     return {"block": row.block_id, "kind": row.block_kind, "before": row.before, "after": row.after,
-            "proposed_after": row.proposed_after, "reason": row.reason, "confidence": row.confidence,
+            "proposed_after": row.proposed_after, "revised_by": row.revised_by or None, "reason": row.reason,
+            "confidence": row.confidence,
             "diff": ops_to_json(diff_words(row.before, row.after)), "lossy": lossy.get(row.block_id, []),
             "remote_now": changeset.conflicts.get(row.block_id, None) if row.block_id in changeset.conflicts else None}

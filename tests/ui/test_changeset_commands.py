@@ -87,8 +87,10 @@ def test_a_reviewers_rewrite_keeps_both_texts_and_waits_for_someone_else(staged,
     result = cli_as("priya", "rewrite", str(changeset), "--edit", f"{block['id'][:8]}=Reviewed text.")
     assert result.exit_code == 0, result.stderr
     assert "awaiting approval by someone other than" in result.stdout and "priya" in result.stdout
-    edit = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)["edits"][0]
-    assert (edit["after"], edit["proposed_after"]) == ("Reviewed text.", new_text)
+    shown = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)
+    edit = shown["edits"][0]
+    assert (edit["after"], edit["proposed_after"], edit["revised_by"]) == ("Reviewed text.", new_text, "priya")
+    assert "priya" in shown["review"]["authors"] and shown["review"]["approvers"] == []
     rewritten = json.loads(cli("events", "--changeset", str(changeset), "--json").stdout)[0]
     assert rewritten["actor"] == "priya" and rewritten["action"] == "changeset.rewritten"
     assert rewritten["details"]["edited"][block["id"]] == {"proposed": new_text, "rewritten": "Reviewed text."}
