@@ -24,8 +24,10 @@ from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID, GDOCS_SANDBOX_TOKEN
 from connectors.sandbox.notion import SANDBOX_TOKEN
 from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID
 from connectors.sandbox.server import DEFAULT_PORT
+from staging import identity
 from staging.agent.brief import Scope
 from staging.agent.engine import Engine
+from staging.review import ReviewPolicy
 
 CONFIG_NAME = "copydesk.toml"
 SANDBOX_TOKENS = frozenset({SANDBOX_TOKEN, WEBFLOW_SANDBOX_TOKEN, GDOCS_SANDBOX_TOKEN})
@@ -84,6 +86,25 @@ class HouseScope(Scope):
     skip_archived: bool = False
 
 
+class AppSettings(BaseModel):
+    """`[app]`: how the review app knows who is acting. `local` trusts the command line's
+    identity and is served on loopback only; beyond loopback a visitor must be authenticated,
+    by Streamlit's OIDC login (`oidc`, with an [auth] section in .streamlit/secrets.toml) or by
+    a reverse proxy that signs people in and sets `identity_header` (`header`). The proxy is
+    pinned by a shared secret it sends in `X-Copydesk-Proxy-Secret` (read from the variable
+    `proxy_secret_env`) or by its address (`proxy_addresses`); anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    auth: Literal["local", "oidc", "header"] = "local"
+    identity_header: str = "X-Forwarded-Email"
+    proxy_secret_env: str = "COPYDESK_PROXY_SECRET"
+    proxy_addresses: list[str] = Field(default_factory=list)
+    allowed_hosts: list[str] = Field(default_factory=list)  # the names people reach the app by, beyond --host
+
+    def proxy_secret(self) -> str:
+        return os.environ.get(self.proxy_secret_env, "")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid")
 
@@ -94,6 +115,8 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     # The workspace's own rules, applied with every brief's (whatever either skips is skipped).
     scope: HouseScope = Field(default_factory=HouseScope)
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+    app: AppSettings = Field(default_factory=AppSettings)
 
     home: Path = Field(default=Path("."), exclude=True)
 
@@ -107,7 +130,10 @@ class Settings(BaseSettings):
 
     @property
     def actor_name(self) -> str:
-        return self.actor or os.environ.get("USER") or getpass.getuser()
+        """Who is acting on the command line: COPYDESK_ACTOR, else the config's `actor`, else
+        the OS user. Trusted as git trusts user.name: whoever runs copydesk says who they are;
+        the review gate then keeps that person from approving their own changes."""
+        return identity.checked(self.actor or os.environ.get("USER") or getpass.getuser())
 
     def source(self, name: str) -> SourceSettings:
         if name not in self.sources:
@@ -257,7 +283,7 @@ def config_text(*, sandbox: bool, port: int = DEFAULT_PORT) -> str:
     if sandbox:
         return f'''# copydesk settings. Environment variables COPYDESK_* override these.
 # database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
-# actor = "your name"                                  # recorded on every action
+# actor = "your name"            # recorded on every action; default: $COPYDESK_ACTOR, else your OS user
 
 [sources.notion]
 type = "notion"
@@ -287,10 +313,28 @@ rate = 1.0                                   # requests per second (Starter/Basi
 # skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
 # skip_quotes = true                         # quotations and customer quotes
 # not_edited_years = 3                       # pages nobody has edited for this long
+
+# Who may do what. Everyone may review and publish until roles are listed; nobody approves
+# their own changeset or rewrite (self_approval = false) whatever the roles.
+# [review]
+# approvals = 1                  # distinct approvers other than the authors
+# self_approval = false
+# default_role = "viewer"        # for identities listed nowhere (default: publisher until roles are listed)
+# [review.roles]
+# reviewer = ["priya@example.com"]
+# publisher = ["sam@example.com"]
+# viewer = ["intern@example.com"]
+
+# The review app beyond 127.0.0.1 needs authentication (see the README: The review app):
+# [app]
+# auth = "header"                          # local (loopback only) | oidc (st.login) | header (a reverse proxy)
+# identity_header = "X-Forwarded-Email"    # set by the proxy after it signed the person in
+# proxy_secret_env = "COPYDESK_PROXY_SECRET"   # the proxy sends its value in X-Copydesk-Proxy-Secret
+# allowed_hosts = ["copy.example.com"]
 '''
     return '''# copydesk settings. Environment variables COPYDESK_* override these.
 # database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
-# actor = "your name"                                  # recorded on every action
+# actor = "your name"            # recorded on every action; default: $COPYDESK_ACTOR, else your OS user
 
 [sources.notion]
 type = "notion"
@@ -315,4 +359,22 @@ rate = 3.0                   # requests per second (Notion's documented average)
 # skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
 # skip_quotes = true                         # quotations and customer quotes
 # not_edited_years = 3                       # pages nobody has edited for this long
+
+# Who may do what. Everyone may review and publish until roles are listed; nobody approves
+# their own changeset or rewrite (self_approval = false) whatever the roles.
+# [review]
+# approvals = 1                  # distinct approvers other than the authors
+# self_approval = false
+# default_role = "viewer"        # for identities listed nowhere (default: publisher until roles are listed)
+# [review.roles]
+# reviewer = ["priya@example.com"]
+# publisher = ["sam@example.com"]
+# viewer = ["intern@example.com"]
+
+# The review app beyond 127.0.0.1 needs authentication (see the README: The review app):
+# [app]
+# auth = "header"                          # local (loopback only) | oidc (st.login) | header (a reverse proxy)
+# identity_header = "X-Forwarded-Email"    # set by the proxy after it signed the person in
+# proxy_secret_env = "COPYDESK_PROXY_SECRET"   # the proxy sends its value in X-Copydesk-Proxy-Secret
+# allowed_hosts = ["copy.example.com"]
 '''
