@@ -20,6 +20,7 @@ from staging.changesets import ProposedEdit
 from staging.diff import diff_words, ops_to_json
 from staging.models import Changeset, ChangesetEdit
 from staging.resolve import resolve_document, resolve_revision
+from ui.arguments import changeset_argument, check_changeset_id, limit_option
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress, use_color, word_diff_text
 
 _STATUS_STYLE = {"proposed": "cyan", "approved": "blue", "applied": "green", "reverted": "magenta",
@@ -67,7 +68,7 @@ def list_changesets(
 
 def show_changeset(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """One changeset: its edits as word diffs, with lossy-formatting warnings and conflicts.
@@ -135,7 +136,7 @@ def stage(
 
 def approve(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     actor: Optional[str] = typer.Option(None, "--as", help="Reviewer name (default: actor in copydesk.toml)."),
     changes: List[str] = typer.Option([], "--edit", help="BLOCK=TEXT: approve with this text instead; repeatable."),
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Accept edits that cannot keep formatting exactly."),
@@ -162,7 +163,7 @@ def approve(
 
 def reject(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     reason: str = typer.Option("", "--reason", help="Why (kept in the audit log)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -177,7 +178,7 @@ def reject(
 
 def apply(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
     and_publish: bool = typer.Option(False, "--publish", help="Tools with drafts (Webflow): publish right after."),
@@ -209,7 +210,7 @@ def apply(
 
 def publish(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Publish an applied changeset (Webflow: just the changed item goes live).
@@ -225,7 +226,7 @@ def publish(
 
 def revert(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -302,8 +303,9 @@ def recover(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
 def events(
     ctx: typer.Context,
-    changeset_id: Optional[int] = typer.Option(None, "--changeset", help="Only this changeset's events."),
-    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many events."),
+    changeset_id: Optional[int] = typer.Option(None, "--changeset", callback=check_changeset_id,
+                                              help="Only this changeset's events."),
+    limit: int = limit_option("events"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The audit log, newest first: who did what, when.

@@ -32,6 +32,7 @@ from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
 from ui import brief_commands, changeset_commands, sweep_commands
+from ui.arguments import limit_option, port_option
 from ui.terminal import JSON_OPTION, Context, context, emit_json, err, out, progress, use_color, word_diff_text
 
 class _ReportingGroup(TyperGroup):
@@ -69,7 +70,7 @@ def _main(
 @app.command()
 def init(
     sandbox: bool = typer.Option(False, "--sandbox", help="Point every source at the local sandbox (no accounts)."),
-    port: int = typer.Option(DEFAULT_PORT, "--port", help="The sandbox port the config should use."),
+    port: int = port_option(DEFAULT_PORT, "The sandbox port the config should use.", lowest=1),
     directory: Path = typer.Option(Path("."), "--dir", help="Where to create copydesk.toml and .copydesk/."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing copydesk.toml."),
     as_json: bool = JSON_OPTION,
@@ -99,7 +100,7 @@ def init(
 
 @app.command()
 def sandbox(
-    port: int = typer.Option(DEFAULT_PORT, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    port: int = port_option(DEFAULT_PORT, "Port on 127.0.0.1 (0 picks a free one)."),
     no_rate_limit: bool = typer.Option(False, "--no-rate-limit", help="Serve without the vendors' rate limits."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -132,7 +133,7 @@ def sandbox(
 @app.command("ui")
 def ui_command(
     ctx: typer.Context,
-    port: int = typer.Option(8501, "--port", help="Port to serve the app on."),
+    port: int = port_option(8501, "Port to serve the app on.", lowest=1),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. Keep 127.0.0.1 unless a reverse proxy "
                              "with authentication stands in front (see the README)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the app in your browser once it is up."),
@@ -245,7 +246,7 @@ def status(
 def log(
     ctx: typer.Context,
     document: Optional[str] = typer.Argument(None, help="Id prefix, remote id or title (default: all documents)."),
-    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many revisions."),
+    limit: int = limit_option("revisions"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Revision history, newest first, like `git log`.
