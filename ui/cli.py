@@ -36,7 +36,16 @@ from ui.arguments import limit_option, port_option
 from ui.terminal import JSON_OPTION, Context, context, emit_json, err, out, progress, use_color, word_diff_text
 
 class _ReportingGroup(TyperGroup):
-    """Turns a CopydeskError from any command into one red line and exit code 1."""
+    """Turns a CopydeskError from any command into one red line and exit code 1, and refuses
+    an argument that is not text before any command sees it."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        for position, arg in enumerate(args, start=1):
+            if not _is_utf8(arg):
+                shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+                raise typer.BadParameter(f"'{shown}' holds bytes that are not UTF-8; set a UTF-8 locale "
+                                         "(LANG=C.UTF-8) or retype it.", ctx=ctx, param_hint=f"argument {position}")
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -47,6 +56,16 @@ class _ReportingGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print(Text("interrupted: nothing half-written; what was stored before is kept.", style="yellow"))
             raise typer.Exit(130)
+
+
+def _is_utf8(arg: str) -> bool:
+    """False for what Python makes of undecodable argv bytes (lone surrogates), which no
+    database, file or terminal encoding downstream accepts."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 app = typer.Typer(

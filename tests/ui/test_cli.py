@@ -149,9 +149,12 @@ def test_ports_outside_0_to_65535_are_refused(tmp_path, monkeypatch):
     _refused(cli("sandbox", "--port", "-1"), "greater than or equal to 0")
 
 
-def test_a_document_name_from_undecodable_argv_bytes_is_not_found(pulled_workdir):
-    result = cli("log", "\udcff")  # what Python makes of the byte 0xff in argv
-    assert result.exit_code == 1 and "No document matches" in result.stderr
+def test_an_argument_of_undecodable_argv_bytes_is_refused_before_any_command(pulled_workdir):
+    before = len(json.loads(cli("changesets", "--json").stdout))
+    for args in (("log", "\udcff"),  # what Python makes of the byte 0xff in argv
+                 ("stage", "Product overview", "--block", "title", "--text", "Setup \udc80 now")):
+        _refused(cli(*args), "not UTF-8", "LANG=C.UTF-8")
+    assert len(json.loads(cli("changesets", "--json").stdout)) == before
 
 
 def test_a_title_query_with_wildcards_matches_literally(pulled_workdir):
