@@ -25,8 +25,9 @@ Prints a table and the distinct tracebacks (grouped by exception and innermost c
 frame, with the area that owns it) on stderr, writes every figure to `--out`
 (bench/results/fuzz.json), and with `--json` prints the same JSON on stdout.
 
-    .venv/bin/python bench/fuzz.py              # ~3,000 inputs (~10 min on 2 cores)
-    .venv/bin/python bench/fuzz.py --quick      # ~300 inputs (~1 min)
+    .venv/bin/python bench/fuzz.py              # 1,840 inputs (~10 min on 2 cores; stops starting new ones at 570 s)
+    .venv/bin/python bench/fuzz.py --quick      # 184 inputs (~1 min)
+    .venv/bin/python bench/fuzz.py --case webflow#90 --case notion#107   # replay what a report names
     .venv/bin/python bench/fuzz.py --family webflow --count 200 --seed 3
 """
 
@@ -58,8 +59,8 @@ REPO = Path(__file__).resolve().parents[1]
 # Run as a script, bench/ comes first on sys.path, and bench/ui.py would shadow the `ui` package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 FAMILIES = ("cli", "brief", "notion", "gdocs", "webflow")
-FULL_COUNTS = {"cli": 1000, "brief": 600, "notion": 150, "gdocs": 150, "webflow": 150}
-QUICK_COUNTS = {"cli": 100, "brief": 60, "notion": 15, "gdocs": 15, "webflow": 15}
+FULL_COUNTS = {"cli": 1100, "brief": 500, "notion": 80, "gdocs": 80, "webflow": 80}
+QUICK_COUNTS = {"cli": 110, "brief": 50, "notion": 8, "gdocs": 8, "webflow": 8}
 PEAK_TARGET_MB = 500
 
 # Where a traceback's innermost copydesk frame lies → who owns the fix (issue 14).
@@ -136,7 +137,8 @@ class Outcome:
     label: str
     outcome: str  # ok | error | traceback | hang | refused
     seconds: float = 0.0
-    peak_mb: float = 0.0
+    peak_mb: float = 0.0  # the worker's peak resident memory during the input
+    grew_mb: float = 0.0  # that peak above what the worker held when the input started
     exception: str = ""
     where: str = ""
     detail: str = ""
@@ -202,6 +204,7 @@ def worker_main(conn: Connection, setup: dict[str, Any], memory_cap_mb: int) -> 
             return
         family, index, spec = message
         memory.reset()
+        before = memory.peak_mb()
         started = time.monotonic()
         result = Outcome(family, index, spec["label"], "ok")
         try:
@@ -212,6 +215,7 @@ def worker_main(conn: Connection, setup: dict[str, Any], memory_cap_mb: int) -> 
             result.where = _where(error.__traceback__)
         result.seconds = round(time.monotonic() - started, 3)
         result.peak_mb = round(memory.peak_mb(), 1)
+        result.grew_mb = round(result.peak_mb - before, 1)
         conn.send(result)
 
 
@@ -233,7 +237,7 @@ class Runners:
     def cli(self, spec: dict[str, Any]) -> tuple[str, str]:
         from ui.cli import app
 
-        result = self.cli_runner.invoke(app, spec["args"], catch_exceptions=True)
+        result = self.cli_runner.invoke(app, spec["args"], env=spec["env"] or None, catch_exceptions=True)
         error = result.exception
         if error is None or isinstance(error, SystemExit):
             code = result.exit_code
@@ -354,8 +358,12 @@ def cli_spec(rng: random.Random, context: dict[str, Any]) -> dict[str, Any]:
         return rng.choice(("HEAD", "HEAD~1", f"HEAD~{hostile_number(rng)}", f"~{rng.randint(0, 9)}", "head~0",
                            hostile_number(rng), hostile_text(rng, longest=200), "abcd", "0000"))
 
+    def marked() -> str:
+        """Hostile text sure to hold terminal or Markdown markup (names, titles, reasons)."""
+        return hostile_text(rng, longest=200, surrogates=False) + rng.choice(PIECES["markup"][:8])
+
     def ident() -> str:
-        return hostile_number(rng) if rng.random() < 0.7 else str(rng.randint(1, 6))
+        return hostile_number(rng) if rng.random() < 0.5 else str(rng.randint(1, 40))
 
     def path() -> str:
         name = rng.choice(("brief.md", "b.docx", "x.pdf", "dir/", "", "nul\x00.md", "../escape.md", "é.md",
@@ -369,9 +377,9 @@ def cli_spec(rng: random.Random, context: dict[str, Any]) -> dict[str, Any]:
         lambda: ["changeset", "show", ident()],
         lambda: ["changesets", *(["--status", rng.choice(("proposed", "superseded", hostile_text(rng)))] if rng.random() < 0.5 else []),
                  *(["--source", rng.choice(("notion", "gdocs", hostile_text(rng)))] if rng.random() < 0.5 else [])],
-        lambda: ["approve", ident(), *(["--as", hostile_text(rng)] if rng.random() < 0.5 else []),
+        lambda: ["approve", ident(), *(["--as", marked()] if rng.random() < 0.5 else []),
                  *(["--edit", f"{hostile_text(rng)}={hostile_text(rng)}"] if rng.random() < 0.4 else [])],
-        lambda: ["reject", ident(), "--reason", hostile_text(rng)],
+        lambda: ["reject", ident(), "--reason", marked()],
         lambda: ["apply", ident(), "--dry-run"],
         lambda: ["publish", ident()],
         lambda: ["revert", ident(), "--dry-run"],
@@ -383,8 +391,10 @@ def cli_spec(rng: random.Random, context: dict[str, Any]) -> dict[str, Any]:
         lambda: ["brief", "add", "--document", doc()],
         lambda: ["propose", "--dry-run", *(["--brief", ident()] if rng.random() < 0.7 else []),
                  "--source", rng.choice(("notion", "webflow", hostile_text(rng)))],
-        lambda: ["stage", doc(), "--block", rng.choice(("title", hostile_text(rng))), "--text", hostile_text(rng),
-                 *(["--title", hostile_text(rng)] if rng.random() < 0.5 else [])],
+        lambda: ["stage", rng.choice(context["notion_titles"]) if rng.random() < 0.8 else doc(),
+                 "--block", "title" if rng.random() < 0.8 else hostile_text(rng),
+                 "--text", hostile_text(rng, surrogates=rng.random() < 0.1),
+                 *(["--title", marked()] if rng.random() < 0.7 else [])],
         lambda: ["status", "--source", rng.choice(("notion", "gdocs", "webflow", hostile_text(rng)))],
         lambda: ["pull", "--source", rng.choice(("nope", hostile_text(rng)))],
         lambda: ["init", "--sandbox", "--port", hostile_number(rng), "--dir", str(context["scratch"] / path()),
@@ -395,7 +405,15 @@ def cli_spec(rng: random.Random, context: dict[str, Any]) -> dict[str, Any]:
     args = rng.choice(commands)()
     if rng.random() < 0.3:
         args.append("--json")
-    return {"label": "copydesk " + " ".join(repr(a)[:60] for a in args), "args": args}
+    env = {"COPYDESK_ACTOR": _environment_value(marked())} if rng.random() < 0.2 else {}
+    label = "".join(f"{k}={v!r} " for k, v in env.items())[:80] + "copydesk " + " ".join(repr(a)[:60] for a in args)
+    return {"label": label, "args": args, "env": env}
+
+
+def _environment_value(text: str) -> str:
+    """What an environment variable can hold: no NUL, and only the surrogates Python makes
+    of undecodable bytes (U+DC80..U+DCFF)."""
+    return re.sub(r"[\ud800-\udc7f\udd00-\udfff]", "\udcff", text.replace("\x00", ""))
 
 
 def _unservable_port(rng: random.Random) -> str:
@@ -621,7 +639,7 @@ def notion_spec(rng: random.Random, context: dict[str, Any]) -> dict[str, Any]:
             children = [{"type": "bulleted_list_item", "bulleted_list_item": {"rich_text": rich_text()}, "children": children}]
         label = f"deep chain of {depth} nested blocks"
     elif shape == "many-blocks":
-        count = rng.randint(200, 2000)
+        count = rng.randint(200, 1000)
         children = [{"type": "paragraph", "paragraph": {"rich_text": rich_text()}} for _ in range(count)]
         label = f"{count} blocks"
     elif shape == "huge-block":
@@ -763,14 +781,29 @@ SPECS: dict[str, Callable[[random.Random, dict[str, Any]], dict[str, Any]]] = {
 
 def iter_cases(families: list[str], counts: dict[str, int], seed: int, context: dict[str, Any]
                ) -> Iterator[tuple[str, int, dict[str, Any]]]:
-    """Every family's inputs, interleaved, each from its own seeded generator (deterministic)."""
+    """Every family's inputs, each from its own seeded generator (deterministic), interleaved
+    in proportion to the counts: a run stopped by the time budget has a share of each."""
     generators = {f: random.Random(f"{seed}:{f}") for f in families}
     made = Counter[str]()
-    while any(made[f] < counts[f] for f in families):
-        for family in families:
-            if made[family] < counts[family]:
-                yield family, made[family], SPECS[family](generators[family], context)
-                made[family] += 1
+    while True:
+        waiting = [f for f in families if made[f] < counts[f]]
+        if not waiting:
+            return
+        family = min(waiting, key=lambda f: (made[f] / counts[f], families.index(f)))
+        yield family, made[family], SPECS[family](generators[family], context)
+        made[family] += 1
+
+
+def iter_chosen(chosen: list[str], seed: int, context: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """Only the inputs named FAMILY#INDEX (as the report names them), made exactly as a full run makes them."""
+    for name in chosen:
+        family, _, number = name.partition("#")
+        if family not in SPECS or not number.isdigit():
+            raise SystemExit(f"--case takes FAMILY#INDEX (e.g. webflow#90), not {name!r}")
+        generator = random.Random(f"{seed}:{family}")
+        for index in range(int(number) + 1):
+            spec = SPECS[family](generator, context)
+        yield family, int(number), spec
 
 
 # -- the parent: sandboxes, project, watchdog, report -------------------------------------------------
@@ -783,6 +816,7 @@ class Watchdog:
         self.setup, self.hang_seconds, self.memory_cap_mb = setup, hang_seconds, memory_cap_mb
         self.context = multiprocessing.get_context("spawn")
         self.restarts = 0
+        self.served = 0
         self._start()
 
     def _start(self) -> None:
@@ -794,6 +828,7 @@ class Watchdog:
             raise SystemExit(f"the fuzz worker did not start (exit code {self.process.exitcode})")
 
     def run(self, family: str, index: int, spec: dict[str, Any]) -> Outcome:
+        self.served += 1
         started = time.monotonic()
         try:
             self.conn.send((family, index, spec))
@@ -814,6 +849,12 @@ class Watchdog:
         self.process.kill()
         self.process.join(10)
         self.restarts += 1
+        self._start()
+
+    def renew(self) -> None:
+        """A fresh worker: a long-lived one's resident memory creeps up, and with it every peak."""
+        self.close()
+        self.served = 0
         self._start()
 
     def close(self) -> None:
@@ -869,6 +910,7 @@ def prepare(tmp: Path) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     endpoints = {e.tool: {"base_url": e.base_url, "token": e.token} for e in fuzz_server.endpoints()}
     setup = {"seed": str(seed), "project": str(project), "store_template": str(template), "endpoints": endpoints}
     context = {"titles": sorted({e["title"] for e in listed}), "ids": sorted({e["document"] for e in listed}),
+               "notion_titles": sorted({e["title"] for e in listed if e["source"] == "notion" and e["status"] == "live"}),
                "scratch": scratch}
     return setup, context, [fuzz_server, project_server]
 
@@ -883,7 +925,7 @@ def summarise(results: list[Outcome], seconds: float, args: argparse.Namespace, 
                             "slowest_seconds": max(r.seconds for r in rows),
                             "refused_because": dict(Counter(r.detail[:160] for r in rows
                                                             if r.outcome == "refused").most_common(5)),
-                            "peak_mb": max(r.peak_mb for r in rows)}
+                            "peak_mb": max(r.peak_mb for r in rows), "grew_mb": max(r.grew_mb for r in rows)}
     groups: dict[tuple[str, str], list[Outcome]] = {}
     for r in results:
         if r.outcome == "traceback":
@@ -905,7 +947,8 @@ def summarise(results: list[Outcome], seconds: float, args: argparse.Namespace, 
         "targets": {"tracebacks": 0, "hangs": 0, "peak_mb": f"< {PEAK_TARGET_MB}"},
         "met": {"tracebacks": not groups, "hangs": not hangs, "peak_mb": peak < PEAK_TARGET_MB},
         "families": families, "findings": findings, "hang_inputs": hangs,
-        "heaviest": [{"family": r.family, "index": r.index, "label": r.label[:200], "peak_mb": r.peak_mb} for r in heaviest],
+        "heaviest": [{"family": r.family, "index": r.index, "label": r.label[:200], "peak_mb": r.peak_mb,
+                      "grew_mb": r.grew_mb} for r in heaviest],
         "stopped_early": len(results) < args.planned,
     }
 
@@ -913,12 +956,14 @@ def summarise(results: list[Outcome], seconds: float, args: argparse.Namespace, 
 def print_report(summary: dict[str, Any]) -> None:
     say(f"\nfuzz: {summary['inputs']} inputs, seed {summary['seed']}, {summary['seconds']} s, "
         f"{summary['worker_restarts']} worker restart(s)" + (" (stopped at the time budget)" if summary["stopped_early"] else ""))
-    header = f"{'family':8} {'inputs':>6} {'ok':>5} {'error':>5} {'trace':>5} {'hang':>4} {'refused':>7} {'slowest s':>9} {'peak MB':>8}"
+    header = (f"{'family':8} {'inputs':>6} {'ok':>5} {'error':>5} {'trace':>5} {'hang':>4} {'refused':>7} "
+              f"{'mean s':>6} {'slowest s':>9} {'peak MB':>8} {'grew MB':>8}")
     say(header)
     say("-" * len(header))
     for family, row in summary["families"].items():
         say(f"{family:8} {row['inputs']:>6} {row['ok']:>5} {row['error']:>5} {row['traceback']:>5} {row['hang']:>4} "
-            f"{row['refused']:>7} {row['slowest_seconds']:>9.2f} {row['peak_mb']:>8.0f}")
+            f"{row['refused']:>7} {row['mean_seconds']:>6.2f} {row['slowest_seconds']:>9.2f} {row['peak_mb']:>8.0f} "
+            f"{row['grew_mb']:>8.0f}")
     met = summary["met"]
     say(f"tracebacks {summary['tracebacks']} (target 0: {'met' if met['tracebacks'] else 'NOT met'}), "
         f"hangs {summary['hangs']} (target 0: {'met' if met['hangs'] else 'NOT met'}), "
@@ -940,6 +985,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tenth of the inputs (~1 minute)")
     parser.add_argument("--family", choices=FAMILIES, action="append", help="only this family (repeatable)")
     parser.add_argument("--count", type=int, help="inputs per family (overrides the defaults)")
+    parser.add_argument("--case", action="append", metavar="FAMILY#INDEX",
+                        help="run just this input, as the report names it (repeatable), e.g. --case webflow#90")
+    parser.add_argument("--recycle", type=int, default=200, help="a fresh worker after this many inputs (default 200)")
     parser.add_argument("--hang-seconds", type=float, default=5.0, help="an input running longer is a hang (default 5)")
     parser.add_argument("--memory-cap-mb", type=int, default=3072,
                         help="the worker's address-space cap, so a bomb cannot take the machine (default 3072)")
@@ -952,7 +1000,7 @@ def main() -> None:
     families = args.family or list(FAMILIES)
     counts = {f: args.count if args.count is not None else (QUICK_COUNTS if args.quick else FULL_COUNTS)[f]
               for f in families}
-    args.planned = sum(counts.values())
+    args.planned = len(args.case) if args.case else sum(counts.values())
     budget = args.time_budget if args.time_budget is not None else (75.0 if args.quick else 570.0)
 
     started = time.monotonic()
@@ -962,7 +1010,10 @@ def main() -> None:
         setup, context, servers = prepare(Path(tmp))
         watchdog = Watchdog(setup, args.hang_seconds, args.memory_cap_mb)
         try:
-            for family, index, spec in iter_cases(families, counts, args.seed, context):
+            cases = iter_chosen(args.case, args.seed, context) if args.case else iter_cases(families, counts, args.seed, context)
+            for family, index, spec in cases:
+                if watchdog.served >= args.recycle:
+                    watchdog.renew()
                 if time.monotonic() - started > budget:
                     say(f"time budget of {budget:g} s reached; reporting what ran")
                     break
