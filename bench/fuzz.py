@@ -50,7 +50,7 @@ import traceback
 import zipfile
 import zlib
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -163,7 +163,9 @@ def _where(tb: Any) -> str:
     return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
 
 
-def owner(where: str) -> str:
+def owner(exception: str, where: str) -> str:
+    if exception.startswith("MarkupError"):  # rich markup in data, wherever it was printed
+        return "terminal escaping (issue 14 §4)"
     return next((who for prefix, who in OWNERS if where.startswith(prefix)), "elsewhere")
 
 
@@ -930,7 +932,7 @@ def summarise(results: list[Outcome], seconds: float, args: argparse.Namespace, 
     for r in results:
         if r.outcome == "traceback":
             groups.setdefault((r.exception.split(":")[0], r.where), []).append(r)
-    findings = [{"exception": rows[0].exception, "where": where, "owner": owner(where), "count": len(rows),
+    findings = [{"exception": rows[0].exception, "where": where, "owner": owner(rows[0].exception, where), "count": len(rows),
                  "families": sorted({r.family for r in rows}), "example": rows[0].label[:300],
                  "example_index": rows[0].index}
                 for (_, where), rows in sorted(groups.items(), key=lambda kv: -len(kv[1]))]

@@ -98,11 +98,15 @@ def init(
 
     Example: copydesk init --sandbox   (then: copydesk sandbox, and in another terminal: copydesk pull)
     """
-    directory.mkdir(parents=True, exist_ok=True)
     config = directory / CONFIG_NAME
-    if config.exists() and not force:
-        raise ConfigError(f"{config} already exists; use --force to overwrite it.")
-    config.write_text(config_text(sandbox=sandbox, port=port), encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        if config.exists() and not force:
+            raise ConfigError(f"{config} already exists; use --force to overwrite it.")
+        config.write_text(config_text(sandbox=sandbox, port=port), encoding="utf-8")
+    except OSError as error:  # --dir names a file, a path under a file, a read-only place…
+        raise ConfigError(f"Cannot write {config} ({error.strerror or error}); give --dir a directory you can "
+                          "write to.") from error
     settings = load_settings(config)
     Store(settings.store_url).close()
     result = {"config": str(config), "store": settings.store_url, "sandbox": sandbox,

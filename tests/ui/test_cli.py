@@ -163,3 +163,12 @@ def test_a_title_query_with_wildcards_matches_literally(pulled_workdir):
     assert json.loads(percent.stdout)["content"]["ref"]["title"].endswith("46%")
     underscore = cli("show", "_")
     assert underscore.exit_code == 1 and "No document matches '_'" in underscore.stderr
+
+
+def test_init_into_a_file_or_under_one_says_so_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.md").write_text("not a directory")
+    for where in ("notes.md", "notes.md/inner"):
+        result = cli("init", "--sandbox", "--dir", where)
+        assert result.exit_code == 1, result.output
+        assert "give --dir a directory" in result.stderr and "Traceback" not in result.stderr
