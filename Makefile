@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo sweep-demo test bench clean
+.PHONY: demo sweep-demo test bench fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull bench
 	$(BIN)/python bench/pull.py --source webflow
 	$(BIN)/python bench/reliability.py
 	$(BIN)/python bench/sweep.py
+
+fuzz: $(BIN)/.installed  ## hostile inputs at the CLI, brief reader and connectors (~10 min; ARGS=--quick for ~1 min)
+	$(BIN)/python bench/fuzz.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .demo .demo-sweep

@@ -69,7 +69,7 @@ def _where(query, filters: Filters):  # type: ignore[no-untyped-def]
     if filters.actor:
         query = query.where(Event.actor == filters.actor)
     if filters.action:
-        query = query.where(col(Event.action).startswith(filters.action))
+        query = query.where(col(Event.action).startswith(filters.action, autoescape=True))
     if filters.changeset_id is not None:
         query = query.where(Event.subject == f"changeset/{filters.changeset_id}")
     return query

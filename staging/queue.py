@@ -109,5 +109,6 @@ def _where(query, filters: Filters):  # type: ignore[no-untyped-def]
     if filters.brief_id is not None:
         query = query.where(Changeset.brief_id == filters.brief_id)
     if filters.document.strip():
-        query = query.where(func.lower(TrackedDocument.title).contains(filters.document.strip().lower()))
+        wanted = filters.document.strip().lower()
+        query = query.where(func.lower(TrackedDocument.title).contains(wanted, autoescape=True))
     return query

@@ -19,6 +19,9 @@ def resolve_document(store: Store, query: str) -> TrackedDocument:
     wanted = query.strip()
     if not wanted:
         raise ConfigError("Name a document: an id prefix (from `copydesk log`), a remote id or part of its title.")
+    if not _is_text(wanted):
+        raise NotFound(f"No document matches {wanted!r}: it holds a NUL or an undecodable byte, which no title "
+                       "or id can. `copydesk log` lists what is tracked.")
     found: list[TrackedDocument] = []
     if _HEX.fullmatch(wanted.lower()):
         found = store.find_documents(id_prefix=wanted.lower())
@@ -60,6 +63,19 @@ def resolve_revision(store: Store, doc: TrackedDocument, query: str) -> Revision
         listed = "\n".join(f"  {r.id[:12]}  {r.observed_at:%Y-%m-%d %H:%M}" for r in found[:_LISTED])
         raise Ambiguous(f"{wanted!r} matches {len(found)} revisions; use a longer prefix:\n{listed}")
     return found[0]
+
+
+def _is_text(value: str) -> bool:
+    """Whether `value` can be a title or id at all: no NUL (PostgreSQL text refuses it) and no
+    lone surrogate (what Python makes of a non-UTF-8 byte in argv; the database drivers
+    cannot encode it)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _remote_form(value: str) -> str:

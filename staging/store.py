@@ -196,11 +196,11 @@ class Store:
     def find_documents(self, *, id_prefix: str = "", remote_id: str = "", title: str = "") -> list[TrackedDocument]:
         query = select(TrackedDocument)
         if id_prefix:
-            query = query.where(col(TrackedDocument.id).startswith(id_prefix))
+            query = query.where(col(TrackedDocument.id).startswith(id_prefix, autoescape=True))
         if remote_id:
             query = query.where(TrackedDocument.remote_id == remote_id)
         if title:
-            query = query.where(func.lower(TrackedDocument.title).contains(title.lower()))
+            query = query.where(func.lower(TrackedDocument.title).contains(title.lower(), autoescape=True))
         with self.session() as session:
             return list(session.exec(query.order_by(TrackedDocument.title).limit(50)))
 

@@ -16,6 +16,7 @@ from staging.agent.brief import read_brief_file
 from staging.models import Brief
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
+from ui.arguments import check_brief_id
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
 
 brief_app = typer.Typer(help="Positioning briefs: add, list and check them before proposing changes.",
@@ -84,7 +85,8 @@ def list_briefs(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @brief_app.command("show")
 def show(
     ctx: typer.Context,
-    brief_id: Optional[int] = typer.Argument(None, metavar="[ID]", help="Default: the active brief."),
+    brief_id: Optional[int] = typer.Argument(None, metavar="[ID]", callback=check_brief_id,
+                                            help="Default: the active brief."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The compiled brief: term changes, retired claims, key messages and scope rules.
@@ -135,7 +137,8 @@ def _brief_json(b: Brief) -> dict[str, Any]:
 
 def propose_command(
     ctx: typer.Context,
-    brief_id: Optional[int] = typer.Option(None, "--brief", help="Brief id (default: the active brief)."),
+    brief_id: Optional[int] = typer.Option(None, "--brief", callback=check_brief_id,
+                                          help="Brief id (default: the active brief)."),
     engine: Optional[str] = typer.Option(None, "--engine", help="rules: offline, deterministic, no key needed; "
                                          "claude: Anthropic's API ($ANTHROPIC_API_KEY). Default: agent.engine "
                                          "in copydesk.toml (rules)."),

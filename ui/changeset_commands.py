@@ -22,6 +22,7 @@ from staging.diff import diff_words, ops_to_json
 from staging.models import Changeset, ChangesetEdit
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
+from ui.arguments import changeset_argument, check_changeset_id, limit_option
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress, use_color, word_diff_text
 
 _STATUS_STYLE = {"proposed": "cyan", "approved": "blue", "applied": "green", "reverted": "magenta",
@@ -69,7 +70,7 @@ def list_changesets(
 
 def show_changeset(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """One changeset: its edits as word diffs, with lossy-formatting warnings and conflicts.
@@ -143,7 +144,7 @@ def stage(
 
 def approve(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     drops: List[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out before approving; repeatable."),
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Accept edits that cannot keep formatting exactly."),
     as_json: bool = JSON_OPTION,
@@ -168,7 +169,7 @@ def approve(
 
 def rewrite(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     changes: List[str] = typer.Option(..., "--edit", help="BLOCK=TEXT: this text instead of the proposed one; repeatable."),
     drops: List[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out; repeatable."),
     as_json: bool = JSON_OPTION,
@@ -198,7 +199,7 @@ def _standing(store: Store, changeset: Changeset, settings: Settings) -> str:
 
 def reject(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     reason: str = typer.Option("", "--reason", help="Why (kept in the audit log)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -214,7 +215,7 @@ def reject(
 
 def apply(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
     and_publish: bool = typer.Option(False, "--publish", help="Tools with drafts (Webflow): publish right after."),
@@ -247,7 +248,7 @@ def apply(
 
 def publish(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Publish an applied changeset (Webflow: just the changed item goes live).
@@ -263,7 +264,7 @@ def publish(
 
 def revert(
     ctx: typer.Context,
-    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -341,8 +342,9 @@ def recover(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
 def events(
     ctx: typer.Context,
-    changeset_id: Optional[int] = typer.Option(None, "--changeset", help="Only this changeset's events."),
-    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many events."),
+    changeset_id: Optional[int] = typer.Option(None, "--changeset", callback=check_changeset_id,
+                                              help="Only this changeset's events."),
+    limit: int = limit_option("events"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The audit log, newest first: who did what, when.

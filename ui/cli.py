@@ -33,10 +33,20 @@ from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
 from ui import brief_commands, changeset_commands, exposure, sweep_commands
+from ui.arguments import limit_option, port_option
 from ui.terminal import JSON_OPTION, Context, context, emit_json, err, out, progress, use_color, word_diff_text
 
 class _ReportingGroup(TyperGroup):
-    """Turns a CopydeskError from any command into one red line and exit code 1."""
+    """Turns a CopydeskError from any command into one red line and exit code 1, and refuses
+    an argument that is not text before any command sees it."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        for position, arg in enumerate(args, start=1):
+            if not _is_utf8(arg):
+                shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+                raise typer.BadParameter(f"'{shown}' holds bytes that are not UTF-8; set a UTF-8 locale "
+                                         "(LANG=C.UTF-8) or retype it.", ctx=ctx, param_hint=f"argument {position}")
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -47,6 +57,16 @@ class _ReportingGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print(Text("interrupted: nothing half-written; what was stored before is kept.", style="yellow"))
             raise typer.Exit(130)
+
+
+def _is_utf8(arg: str) -> bool:
+    """False for what Python makes of undecodable argv bytes (lone surrogates), which no
+    database, file or terminal encoding downstream accepts."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 app = typer.Typer(
@@ -70,7 +90,7 @@ def _main(
 @app.command()
 def init(
     sandbox: bool = typer.Option(False, "--sandbox", help="Point every source at the local sandbox (no accounts)."),
-    port: int = typer.Option(DEFAULT_PORT, "--port", help="The sandbox port the config should use."),
+    port: int = port_option(DEFAULT_PORT, "The sandbox port the config should use.", lowest=1),
     directory: Path = typer.Option(Path("."), "--dir", help="Where to create copydesk.toml and .copydesk/."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing copydesk.toml."),
     as_json: bool = JSON_OPTION,
@@ -79,11 +99,15 @@ def init(
 
     Example: copydesk init --sandbox   (then: copydesk sandbox, and in another terminal: copydesk pull)
     """
-    directory.mkdir(parents=True, exist_ok=True)
     config = directory / CONFIG_NAME
-    if config.exists() and not force:
-        raise ConfigError(f"{config} already exists; use --force to overwrite it.")
-    config.write_text(config_text(sandbox=sandbox, port=port), encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        if config.exists() and not force:
+            raise ConfigError(f"{config} already exists; use --force to overwrite it.")
+        config.write_text(config_text(sandbox=sandbox, port=port), encoding="utf-8")
+    except OSError as error:  # --dir names a file, a path under a file, a read-only place…
+        raise ConfigError(f"Cannot write {config} ({error.strerror or error}); give --dir a directory you can "
+                          "write to.") from error
     settings = load_settings(config)
     Store(settings.store_url).close()
     result = {"config": str(config), "store": settings.store_url, "sandbox": sandbox,
@@ -100,7 +124,7 @@ def init(
 
 @app.command()
 def sandbox(
-    port: int = typer.Option(DEFAULT_PORT, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    port: int = port_option(DEFAULT_PORT, "Port on 127.0.0.1 (0 picks a free one)."),
     no_rate_limit: bool = typer.Option(False, "--no-rate-limit", help="Serve without the vendors' rate limits."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -133,7 +157,7 @@ def sandbox(
 @app.command("ui")
 def ui_command(
     ctx: typer.Context,
-    port: int = typer.Option(8501, "--port", help="Port to serve the app on."),
+    port: int = port_option(8501, "Port to serve the app on.", lowest=1),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. Keep 127.0.0.1 unless a reverse proxy "
                              "with authentication stands in front (see the README)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the app in your browser once it is up."),
@@ -251,7 +275,7 @@ def status(
 def log(
     ctx: typer.Context,
     document: Optional[str] = typer.Argument(None, help="Id prefix, remote id or title (default: all documents)."),
-    limit: int = typer.Option(50, "--limit", "-n", help="Show at most this many revisions."),
+    limit: int = limit_option("revisions"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Revision history, newest first, like `git log`.

@@ -83,7 +83,7 @@ class NotionConnector:
 
     def fetch(self, ref: DocumentRef) -> Document:
         page = self._call(lambda: self._client.pages.retrieve(page_id=ref.remote_id))
-        return document_from_payload(page, list(self._iter_tree(ref.remote_id, 0)))
+        return document_from_payload(page, list(self._iter_tree(ref.remote_id)))
 
     def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
               dry_run: bool = False) -> Document:
@@ -129,15 +129,26 @@ class NotionConnector:
         }
         return self._call(lambda: self._client.search(**body))
 
-    def _iter_tree(self, parent_id: str, depth: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _iter_tree(self, page_id: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The page's blocks in reading order, with their depth. Walked with a stack of open
+        listings rather than by recursion: a page nested deeper than Python's recursion limit
+        (a hostile or just enthusiastic colleague) is read like any other."""
+        open_listings = [self._iter_children(page_id)]
+        while open_listings:
+            block = next(open_listings[-1], None)
+            if block is None:
+                open_listings.pop()
+                continue
+            yield len(open_listings) - 1, block
+            if block.get("has_children") and block.get("type") not in _NO_DESCENT:
+                open_listings.append(self._iter_children(block["id"]))
+
+    def _iter_children(self, parent_id: str) -> Iterator[dict[str, Any]]:
         def children_page(**kwargs: Any) -> dict[str, Any]:
             query = {k: v for k, v in kwargs.items() if v is not None}
             return self._call(lambda: self._client.blocks.children.list(block_id=parent_id, **query))
 
-        for block in iterate_paginated_api(children_page, page_size=self.page_size):
-            yield depth, block
-            if block.get("has_children") and block.get("type") not in _NO_DESCENT:
-                yield from self._iter_tree(block["id"], depth + 1)
+        return iterate_paginated_api(children_page, page_size=self.page_size)
 
     def _call(self, request: Callable[[], Any]) -> Any:
         def attempt() -> Any:

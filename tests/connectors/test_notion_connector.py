@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import threading
 import time
 import traceback
 from datetime import datetime, timedelta
@@ -15,11 +17,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from werkzeug.serving import make_server
 
 from connectors.document import Document, DocumentRef, Mention, Span
 from connectors.errors import AuthError, RemoteError
 from connectors.notion import NotionConnector
 from connectors.pacing import RetryPolicy
+from connectors.sandbox.notion import SANDBOX_TOKEN, NotionSandbox
+from connectors.sandbox.notion_workspace import NotionWorkspace
 
 VERSION = "2025-09-03"
 SEED_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "workspace" / "notion"
@@ -530,3 +535,35 @@ def test_client_pacing_at_the_sandbox_rate_gets_no_429(sandbox, connect):
 
     connector._client.client.event_hooks["request"].append(first_request_is_slow)
     _assert_paced_without_429(sandbox, connector)
+
+
+def test_a_page_nested_deeper_than_pythons_recursion_limit_is_read_whole():
+    """A colleague (or a script) can indent blocks without end; the connector walks the
+    tree without recursing, so a page nested deeper than the recursion limit reads like any other."""
+    depth = 500
+    children = [{"type": "paragraph", "paragraph": {"rich_text": [{"type": "text", "text": {"content": "leaf"}}]}}]
+    for level in range(depth):
+        children = [{"type": "bulleted_list_item", "children": children, "bulleted_list_item": {
+            "rich_text": [{"type": "text", "text": {"content": f"level {depth - level}"}}]}}]
+    seed = {"id": "8f1c6a52-4a3e-4d2b-9c55-0f6e2b7d1a90", "parent": {"type": "workspace", "workspace": True},
+            "properties": {"title": {"title": [{"type": "text", "text": {"content": "Deep"}}]}},
+            "created_time": "2025-01-01T00:00:00.000Z", "last_edited_time": "2026-01-01T00:00:00.000Z",
+            "children": children}
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(10_000)  # the sandbox, standing in for Notion, builds the tree recursively
+    try:
+        app = NotionSandbox(lambda: NotionWorkspace.from_seeds([seed], []))
+    finally:
+        sys.setrecursionlimit(limit)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    connector = NotionConnector(SANDBOX_TOKEN, base_url=f"http://127.0.0.1:{server.server_port}", rate=None)
+    ref = next(iter(connector.list_changed(None)))
+    sys.setrecursionlimit(400)  # fewer frames than this page has levels: no recursion may walk it
+    try:
+        doc = connector.fetch(ref)
+    finally:
+        sys.setrecursionlimit(limit)
+        server.shutdown()
+    assert [b.depth for b in doc.blocks[1:]] == list(range(depth + 1))
+    assert doc.blocks[1].text == "level 1" and doc.blocks[-1].text == "leaf"

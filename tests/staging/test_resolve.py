@@ -44,3 +44,23 @@ def test_revisions_by_head_offset_and_prefix(tracked):
         resolve_revision(tracked, doc, "HEAD~2")
     with pytest.raises(NotFound):
         resolve_revision(tracked, doc, "abc")
+
+
+@pytest.mark.parametrize("query", ["%", "Pr_cing", "pricing%faq", "_"])
+def test_like_wildcards_in_a_title_match_only_themselves(tracked, query):
+    with pytest.raises(NotFound, match="No document matches"):
+        resolve_document(tracked, query)
+
+
+def test_a_title_holding_wildcards_and_the_escape_character_is_found_literally(store):
+    store.record(make_document("a", remote_id="r-pct", title="Uptime 100% / SLA_v2"))
+    store.record(make_document("b", remote_id="r-plain", title="Uptime 1000 - SLAxv2"))
+    assert resolve_document(store, "100% / sla_").title == "Uptime 100% / SLA_v2"
+    with pytest.raises(NotFound, match="No document matches"):
+        resolve_document(store, "100%0")
+
+
+@pytest.mark.parametrize("query", ["Pricing\x00", "\udcff", "Pricing \ud800 plans"])
+def test_a_query_no_title_can_hold_is_not_found_not_a_driver_error(tracked, query):
+    with pytest.raises(NotFound, match="NUL or an undecodable byte"):
+        resolve_document(tracked, query)

@@ -108,3 +108,67 @@ def test_ui_without_a_config_says_how_to_make_one(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["ui"])
     assert result.exit_code == 1 and "copydesk init --sandbox" in result.stderr
+
+
+HUGE = "99999999999999999999"  # beyond SQLite's and PostgreSQL's 64-bit INTEGER
+
+
+def _refused(result, *expected: str) -> None:
+    """A usage error (exit 2) that names the valid range, never a traceback."""
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.replace("│", " ").split())
+    assert all(text in said for text in expected), said
+    assert "Traceback" not in result.stderr
+
+
+def test_ids_out_of_range_are_refused_in_one_message(workdir):
+    for args in (("changeset", "show", HUGE), ("approve", HUGE), ("reject", "0"), ("apply", "--", "-1"),
+                 ("publish", HUGE), ("revert", HUGE)):
+        _refused(cli(*args), "No changeset", "ids are 1..9223372036854775807", "copydesk changesets")
+    _refused(cli("events", "--changeset", HUGE), "No changeset")
+    for args in (("brief", "show", HUGE), ("propose", "--brief", HUGE, "--dry-run"), ("brief", "show", "0")):
+        _refused(cli(*args), "No brief", "copydesk brief list")
+    in_range = cli("changeset", "show", str(2**63 - 1))
+    assert in_range.exit_code == 1 and "No changeset" in in_range.stderr
+
+
+def test_counts_must_be_one_or_more_and_fit_the_database(pulled_workdir):
+    everything = json.loads(cli("log", "--json", "--limit", "500").stdout)
+    assert len(everything) > 3
+    for count in ("-1", "0"):
+        _refused(cli("log", "-n", count), "greater than or equal to 1")
+        _refused(cli("events", "-n", count), "greater than or equal to 1")
+    _refused(cli("log", "-n", HUGE), "less than or equal to 9223372036854775807")
+    assert len(json.loads(cli("log", "--json", "-n", "3").stdout)) == 3
+
+
+def test_ports_outside_0_to_65535_are_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _refused(cli("init", "--sandbox", "--port", "99999"), "less than or equal to 65535")
+    assert not (tmp_path / "copydesk.toml").exists()
+    _refused(cli("sandbox", "--port", "-1"), "greater than or equal to 0")
+
+
+def test_an_argument_of_undecodable_argv_bytes_is_refused_before_any_command(pulled_workdir):
+    before = len(json.loads(cli("changesets", "--json").stdout))
+    for args in (("log", "\udcff"),  # what Python makes of the byte 0xff in argv
+                 ("stage", "Product overview", "--block", "title", "--text", "Setup \udc80 now")):
+        _refused(cli(*args), "not UTF-8", "LANG=C.UTF-8")
+    assert len(json.loads(cli("changesets", "--json").stdout)) == before
+
+
+def test_a_title_query_with_wildcards_matches_literally(pulled_workdir):
+    percent = cli("show", "%", "--json")  # one seed title holds a "%": "… support tickets by 46%"
+    assert percent.exit_code == 0, percent.stderr
+    assert json.loads(percent.stdout)["content"]["ref"]["title"].endswith("46%")
+    underscore = cli("show", "_")
+    assert underscore.exit_code == 1 and "No document matches '_'" in underscore.stderr
+
+
+def test_init_into_a_file_or_under_one_says_so_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.md").write_text("not a directory")
+    for where in ("notes.md", "notes.md/inner"):
+        result = cli("init", "--sandbox", "--dir", where)
+        assert result.exit_code == 1, result.output
+        assert "give --dir a directory" in result.stderr and "Traceback" not in result.stderr
