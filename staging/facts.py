@@ -51,7 +51,9 @@ _CODE = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]+\b")  # Q4, p95
 _SAFE = r"[^\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff<>\"'“”‘’)\]]"
 _SCHEME_URL = re.compile(rf"(?i:\b(?:https?|ftp|mailto|tel|sms|javascript|data|file|wss?):){_SAFE}+")
 _MARKDOWN_TARGET = re.compile(rf"\]\(\s*({_SAFE}+)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Possessive runs: none of them can give back a character the next token would take.
+_EMAIL = re.compile(r"[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
+_EMAIL_AT_RUN_START = re.compile(r"(?<![\w.+-])" + _EMAIL.pattern)
 _DOMAIN = re.compile(rf"(?<![\w@.-])(?i:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?![\w@-])(?:/{_SAFE}*)?",
                      re.IGNORECASE)
 _TRAILING = ".,;:!?"
@@ -66,6 +68,15 @@ FUNCTION_WORDS = frozenset(
     "which who why will with yes you your".split())
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 _FILLERS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0"}  # blank-looking letters and joiners
+# No valid phone number is written in fewer characters: "+" and six digits (a 4-digit number
+# in Austria, Germany or Iran, +43 / +49 / +98); a US number needs ten. Shorter candidates
+# ("000" in "1,000,000", "10" in "10:00") are skipped before phonenumbers parses each one,
+# which is what made a 100,000-character run of digits take seconds.
+_SHORTEST_PHONE = 7
+# phonenumbers parses and validates each longer candidate (~0.1 ms each): a block of 20,000
+# years took seconds. Past this many candidates that are not phone numbers it stops looking;
+# a phone number added beyond them is still refused, as numbers the page did not have.
+_PHONE_TRIES = 1000
 
 
 @dataclass(frozen=True)
@@ -130,18 +141,42 @@ def targets(text: str) -> list[tuple[str, str]]:
     addresses and phone numbers."""
     found: list[tuple[str, str]] = [("link", m.group(1)) for m in _MARKDOWN_TARGET.finditer(text)]
     rest = text
-    for kind, pattern in (("link", _SCHEME_URL), ("e-mail address", _EMAIL), ("link", _DOMAIN)):
-        for match in pattern.finditer(rest):
-            found.append((kind, match.group(0).rstrip(_TRAILING)))
-        rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
+    for kind, find in (("link", _SCHEME_URL.finditer), ("e-mail address", _emails), ("link", _DOMAIN.finditer)):
+        matches = list(find(rest))
+        found.extend((kind, match.group(0).rstrip(_TRAILING)) for match in matches)
+        rest = _blanked(rest, matches)
     found.extend(("phone number", number) for number in _phone_numbers(rest))
     return list(dict.fromkeys((kind, target if kind == "link" else target.lower()) for kind, target in found))
+
+
+def _emails(text: str) -> Iterator[re.Match[str]]:
+    """What `_EMAIL.finditer(text)` finds, in linear time.
+
+    A match can start anywhere in a run of local-part characters, but all starts in one run
+    share its end (the "@" or not), so after a failed try at the run's first character every
+    other start in it fails too. Trying each start made one 100,000-character word take
+    minutes. So: try where the previous match ended (finditer's own starting point, maybe in
+    the middle of a run), then only where a run begins."""
+    at = 0
+    while (match := _EMAIL.match(text, at) or _EMAIL_AT_RUN_START.search(text, at)) is not None:
+        yield match
+        at = match.end()
+
+
+def _blanked(text: str, matches: list[re.Match[str]]) -> str:
+    """`text` with each match replaced by as many spaces (positions stay where they were)."""
+    parts, at = [], 0
+    for match in matches:
+        parts += [text[at:match.start()], " " * (match.end() - match.start())]
+        at = match.end()
+    return "".join(parts) + text[at:]
 
 
 def _phone_numbers(text: str) -> Iterator[str]:
     import phonenumbers  # imported here: its metadata takes a tenth of a second to load
 
-    for match in phonenumbers.PhoneNumberMatcher(text, "US"):
+    for match in phonenumbers.PhoneNumberMatcher(text, "US", max_tries=_PHONE_TRIES,
+                                                  min_candidate_length=_SHORTEST_PHONE):
         yield phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -163,8 +198,14 @@ def names(text: str, known: frozenset[str] = frozenset()) -> list[tuple[int, str
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip().rstrip(_OPENERS).rstrip()
-    return not before or before[-1] in _SENTENCE_END
+    """Whether only spaces and openers stand between `start` and a sentence end (or the text's
+    start). Walks back from `start` instead of copying the text before it: one copy per word
+    made a 100,000-character block of capitalised words quadratic."""
+    at = start
+    for skipped in (str.isspace, _OPENERS.__contains__, str.isspace):
+        while at and skipped(text[at - 1]):
+            at -= 1
+    return not at or text[at - 1] in _SENTENCE_END
 
 
 def name_changes(before: str, after: str, known: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:

@@ -5,6 +5,14 @@ the store skips refs whose version it already holds, and only the rest are fetch
 pull lists everything and marks stored documents that are gone as deleted. A failed pull
 keeps what it stored and does not move the cursor, so the next pull picks up from the same
 place.
+
+One unreadable document does not stop a pull. A fetch or normalisation that fails for that
+document alone (a bug-shaped exception, or a 4xx the tool answers about it) is reported as
+"not captured", with its title and a one-line reason, and the pull carries on. The pull then
+keeps the cursor it started from, so the next pull lists the document again and retries it
+(what was stored meanwhile is skipped by version). Whatever concerns every document stops
+the pull as before: rejected credentials, rate limits, the tool being down or unreachable,
+missing settings.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Callable
 
-from connectors.errors import CopydeskError, RemoteError
+from connectors.document import DocumentRef
+from connectors.errors import AuthError, ConfigError, CopydeskError, RemoteError
 from connectors.protocol import Connector
 from staging import lease, manual
 from staging.store import Store
@@ -33,9 +42,13 @@ class PullReport:
     seconds: float = 0.0
     pull_id: int | None = None
     changed_titles: list[str] = field(default_factory=list)
+    not_captured: list[dict[str, str]] = field(default_factory=list)  # {remote_id, title, reason}
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+_REASON_LENGTH = 200
 
 
 Progress = Callable[[PullReport], None]
@@ -65,7 +78,8 @@ def pull(
 def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progress: Progress | None) -> PullReport:
     source = connector.source
     previous = store.last_pull(source)
-    cursor = None if full else store.cursor(previous)
+    resume = store.cursor(previous)
+    cursor = None if full else resume
     full = full or cursor is None
     record = store.start_pull(source, full=full)
     report = PullReport(source=source, full=full, pull_id=record.id)
@@ -87,12 +101,16 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
     except BaseException as error:
         store.finish_pull(record, status="failed", error=str(error)[:500], **_counts(report))
         raise
-    store.finish_pull(record, status="ok", cursor=listing.cursor, **_counts(report))
-    store.log_event(actor, "pull", source, _counts(report) | {"pull_id": record.id, "full": full})
+    # A document not captured must be listed again: keep the cursor the last pull left.
+    store.finish_pull(record, status="ok", cursor=resume if report.not_captured else listing.cursor,
+                      error=_not_captured_note(report), **_counts(report))
+    store.log_event(actor, "pull", source, _counts(report) | {"pull_id": record.id, "full": full}
+                    | ({"not_captured": report.not_captured} if report.not_captured else {}))
     return report
 
 
-def _fetch_and_record(store: Store, connector: Connector, ref, pull_id: int, report: PullReport) -> None:
+def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull_id: int,
+                      report: PullReport) -> None:
     try:
         doc = connector.fetch(ref)
     except RemoteError as error:
@@ -102,7 +120,15 @@ def _fetch_and_record(store: Store, connector: Connector, ref, pull_id: int, rep
                 store.set_status([stored.id], "deleted")
                 report.deleted += 1
             return
+        if not _only_this_document(error):
+            raise
+        _not_captured(report, ref, error)
+        return
+    except ConfigError:
         raise
+    except Exception as error:  # noqa: BLE001 - a document the normaliser cannot read: skipped, named, retried
+        _not_captured(report, ref, error)
+        return
     report.fetched += 1
     recorded = store.record(doc, origin="pull", pull_id=pull_id)
     manual.verify(store, recorded.document, doc)
@@ -111,6 +137,29 @@ def _fetch_and_record(store: Store, connector: Connector, ref, pull_id: int, rep
         report.changed += not recorded.is_new
         if not recorded.is_new:
             report.changed_titles.append(doc.ref.title)
+
+
+def _only_this_document(error: RemoteError) -> bool:
+    """A refusal about this one document (400, 409, 422, an unreadable body…), not one that
+    every request would meet: rejected credentials, rate limits, 5xx, timeouts, no answer."""
+    return (not isinstance(error, AuthError) and not error.retryable and error.status is not None
+            and error.status not in (401, 403, 407, 408, 429) and error.status < 500)
+
+
+def _not_captured(report: PullReport, ref: DocumentRef, error: Exception) -> None:
+    lines = str(error).strip().splitlines()
+    reason = f"{type(error).__name__}: {lines[0] if lines else 'no message'}"
+    if len(reason) > _REASON_LENGTH:
+        reason = reason[:_REASON_LENGTH - 1] + "…"
+    report.not_captured.append({"remote_id": ref.remote_id, "title": ref.title, "reason": reason})
+
+
+def _not_captured_note(report: PullReport) -> str:
+    """One line on the Pull row naming what this pull could not read (the event has them all)."""
+    if not report.not_captured:
+        return ""
+    names = "; ".join(f"{row['title'] or row['remote_id']} ({row['reason']})" for row in report.not_captured)
+    return f"{len(report.not_captured)} document(s) not captured, retried next pull: {names}"[:500]
 
 
 def _tick(report: PullReport, connector: Connector, before: int, started: float, progress: Progress | None) -> None:

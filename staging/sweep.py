@@ -50,7 +50,8 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
         _say(progress, f"pulling {name}")
         report = pull(store, connector, actor=actor)
         run.pulls.append({"source": name, "requests": report.requests, "fetched": report.fetched,
-                          "changed": report.changed, "new": report.new, "deleted": report.deleted})
+                          "changed": report.changed, "new": report.new, "deleted": report.deleted,
+                          "not_captured": report.not_captured})
     _say(progress, "checking every in-scope document against the brief")
     checks = Checks(compiled)
     found = candidates(store, compiled)
@@ -150,10 +151,17 @@ def untouched(run: SweepRun) -> list[dict[str, Any]]:
     return [row for row in run.stale if row.get("kind") == "untouched"]
 
 
+def not_captured(run: SweepRun) -> list[dict[str, str]]:
+    """Documents the sweep's pulls could not read (each with its source and a one-line
+    reason): not checked this time, retried by the next pull."""
+    return [{"source": p["source"], **row} for p in run.pulls for row in p.get("not_captured") or []]
+
+
 def summary(run: SweepRun) -> str:
+    missed = len(not_captured(run))
     return (f"Sweep {run.id}: {len(retired(run))} stale document(s), {len(untouched(run))} to re-read, "
             f"{len(run.staged)} changeset(s) staged, {len(run.resolved)} closed as resolved upstream, "
-            f"{run.seconds:.1f} s.")
+            + (f"{missed} document(s) not captured, " if missed else "") + f"{run.seconds:.1f} s.")
 
 
 def to_markdown(run: SweepRun, titles: Mapping[int, str]) -> str:
@@ -163,6 +171,10 @@ def to_markdown(run: SweepRun, titles: Mapping[int, str]) -> str:
               f"{p['new']} new, {p['deleted']} deleted" for p in run.pulls]
     if run.new_stale or run.fixed:
         lines += ["", f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed."]
+    if missed := not_captured(run):
+        lines += ["", "## Not captured (not checked; the next pull retries them)", ""]
+        lines += [f"- {row['title'] or row['remote_id']} ({row['source']} {row['remote_id']}): {row['reason']}"
+                  for row in missed]
     for heading, rows in (("Stale content", retired(run)), ("Not edited since the brief: re-read", untouched(run))):
         if rows:
             lines += ["", f"## {heading}"]

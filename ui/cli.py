@@ -240,6 +240,10 @@ def pull_command(
         table.add_row(r.source, *(str(v) for v in (r.requests, r.listed, r.fetched, r.changed, r.new, r.deleted)),
                       f"{r.seconds:.1f}")
     out.print(table)
+    for r in reports:
+        for row in r.not_captured:  # remote text: printed as Text, never as markup
+            out.print(Text(f"not captured: {row['title'] or row['remote_id']} ({r.source} {row['remote_id']}): "
+                           f"{row['reason']}; the next pull retries it", style="yellow"))
 
 
 @app.command()

@@ -7,12 +7,13 @@ from datetime import datetime, timezone
 from typing import Optional
 
 import typer
+from rich.text import Text
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from connectors.errors import CopydeskError
 from staging import changesets
 from staging.schedule import next_runs, run_slot, sweep_alone, trigger
-from staging.sweep import summary, sweep, to_markdown
+from staging.sweep import not_captured, summary, sweep, to_markdown
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
 
 
@@ -52,6 +53,9 @@ def sweep_command(
         out.print(to_markdown(run, titles), markup=False)
     else:
         out.print(summary(run))
+        for row in not_captured(run):  # remote text: printed as Text, never as markup
+            out.print(Text(f"not captured: {row['title'] or row['remote_id']} ({row['source']} {row['remote_id']}): "
+                           f"{row['reason']}; the next pull retries it", style="yellow"))
         if run.new_stale or run.fixed:
             out.print(f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed.")
         if run.staged:

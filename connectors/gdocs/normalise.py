@@ -21,6 +21,7 @@ Volatile fields are left out so an unchanged document serialises to the same byt
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
 
@@ -154,23 +155,44 @@ def span_from_style(text: str, style: dict[str, Any]) -> Span:
 # -- structure ----------------------------------------------------------------------------
 
 
+@dataclass
+class _Content:
+    """A body or table cell being read: what is left of it, and its counts so far."""
+
+    elements: Iterator[dict[str, Any]]
+    prefix: str
+    paragraphs: int = 0
+    tables: int = 0
+    contents: int = 0
+
+
 def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str) -> Iterator[Block]:
-    """Blocks of a body (prefix "") or of a table cell (prefix "t1.r0.c2.")."""
-    paragraphs = tables = contents = 0
-    in_cell = bool(prefix)
-    for element in content:
+    """Blocks of a body (prefix "") or of a table cell (prefix "t1.r0.c2."), in reading order.
+
+    Tables nest as deep as a payload likes, so the walk keeps its own stack of the bodies and
+    cells being read (Python's would end in RecursionError)."""
+    stack = [_Content(iter(content), prefix)]
+    while stack:
+        frame = stack[-1]
+        element = next(frame.elements, None)
+        if element is None:
+            stack.pop()
+            continue
+        in_cell = bool(frame.prefix)
         if "paragraph" in element:
-            yield _paragraph_block(f"{prefix}p{paragraphs if in_cell else f'{paragraphs:04d}'}", element, lists, in_cell)
-            paragraphs += 1
+            number = frame.paragraphs if in_cell else f"{frame.paragraphs:04d}"
+            yield _paragraph_block(f"{frame.prefix}p{number}", element, lists, in_cell)
+            frame.paragraphs += 1
         elif "table" in element:
-            table_id = f"{prefix}t{tables}"
-            tables += 1
-            for r, row in enumerate(element["table"].get("tableRows") or []):
-                for c, cell in enumerate(row.get("tableCells") or []):
-                    yield from _blocks(cell.get("content") or [], lists, f"{table_id}.r{r}.c{c}.")
+            table_id = f"{frame.prefix}t{frame.tables}"
+            frame.tables += 1
+            cells = [_Content(iter(cell.get("content") or []), f"{table_id}.r{r}.c{c}.")
+                     for r, row in enumerate(element["table"].get("tableRows") or [])
+                     for c, cell in enumerate(row.get("tableCells") or [])]
+            stack.extend(reversed(cells))
         elif "tableOfContents" in element:
-            yield _contents_block(f"{prefix}toc{contents}", element, lists)
-            contents += 1
+            yield _contents_block(f"{frame.prefix}toc{frame.contents}", element, lists)
+            frame.contents += 1
 
 
 def _paragraph_block(block_id: str, element: dict[str, Any], lists: dict[str, Any], in_cell: bool) -> Block:

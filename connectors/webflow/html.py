@@ -9,6 +9,9 @@ spelling (`&nbsp;` stays `&nbsp;`), and only new characters are escaped.
 Parsing uses the standard library's `html.parser` (no dependency): its events tile the input
 exactly, so every node knows its source slice.
 
+Nothing here recurses: a field of 3,000 nested `<span>`s is as deep as a remote likes, and
+each walk keeps its own stack instead of Python's, which would end in `RecursionError`.
+
 A *unit* is one block's element (a `<p>`, a heading, one `<li>`, or a whole page text node).
 Its *runs* are, in reading order, the text between tags (one span each, marks from the
 enclosing inline tags) and structural breaks: `<br>` and the boundary between two block
@@ -19,6 +22,7 @@ reports cutting or replacing one as lossy, like a Notion mention.
 from __future__ import annotations
 
 import html as htmllib
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -31,6 +35,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "figure", "figcaption", "div",
          "pre", "table", "thead", "tbody", "tr", "td", "th", "hr", "section", "article", "header", "footer"}
 LISTS = {"ul", "ol"}
+_NOT_INLINE = BLOCK | VOID
 _MARKS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underline", "s": "strikethrough",
           "strike": "strikethrough", "del": "strikethrough", "code": "code"}
 LINE_BREAK = Mention(type="line_break")
@@ -47,7 +52,7 @@ class Element:
 
     @property
     def source(self) -> str:
-        return self.open + "".join(child_source(c) for c in self.children) + self.close
+        return "".join(_source_parts(self))
 
 
 @dataclass
@@ -77,6 +82,40 @@ Node = Union[Element, Text, Raw]
 
 def child_source(node: Node) -> str:
     return node.source
+
+
+def _source_parts(node: Node) -> Iterator[str]:
+    """The node's source, piece by piece in order: start tags, text, end tags."""
+    stack: list[Node | str] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, Element):
+            yield item.open
+            stack.append(item.close)
+            stack.extend(reversed(item.children))
+        else:
+            yield item.source
+
+
+def offset_of(root: Element, wanted: Node) -> int:
+    """Where `wanted` starts in the source of `root` (the tree tiles its source)."""
+    at = 0
+    stack: list[Node | str] = [root]
+    while stack:
+        item = stack.pop()
+        if item is wanted:
+            return at
+        if isinstance(item, str):
+            at += len(item)
+        elif isinstance(item, Element):
+            at += len(item.open)
+            stack.append(item.close)
+            stack.extend(reversed(item.children))
+        else:
+            at += len(item.source)
+    raise ValueError("element not in this tree")
 
 
 # -- parsing ------------------------------------------------------------------------------------
@@ -131,6 +170,7 @@ def parse(source: str) -> Element:
     builder.close()
     root = Element(tag="", open="")
     stack = [root]
+    open_tags: Counter[str] = Counter()  # tags on the stack, so an end tag finds its start in O(1)
     events = builder.events
     for index, (start, kind, tag, attrs) in enumerate(events):
         end = events[index + 1][0] if index + 1 < len(events) else len(source)
@@ -146,11 +186,13 @@ def parse(source: str) -> Element:
             element = Element(tag=tag, open=text, attrs=attrs)
             top.children.append(element)
             stack.append(element)
+            open_tags[tag] += 1
         elif kind in ("start", "void"):
             top.children.append(Element(tag=tag, open=text, attrs=attrs))
-        elif kind == "end" and any(e.tag == tag for e in stack[1:]):
+        elif kind == "end" and open_tags[tag]:
             while stack[-1].tag != tag:  # close what was left open inside it
-                stack.pop()
+                open_tags[stack.pop().tag] -= 1
+            open_tags[tag] -= 1
             stack.pop().close = text
         else:  # comments, declarations, an end tag nothing opened
             top.children.append(Raw(text))
@@ -202,14 +244,19 @@ def field_units(root: Element) -> list[Unit]:
 
 
 def _list_units(element: Element, depth: int) -> Iterator[Unit]:
-    ordered = element.tag == "ol"
-    for item in element.children:
+    """Each `<li>`, then the items of the lists nested in it, one level deeper."""
+    lists: list[tuple[Iterator[Node], bool, int]] = [(iter(element.children), element.tag == "ol", depth)]
+    while lists:
+        children, ordered, level = lists[-1]
+        item = next(children, None)
+        if item is None:
+            lists.pop()
+            continue
         if not isinstance(item, Element) or item.tag != "li":
             continue
-        yield Unit(item, "list_item", depth, (("ordered", ordered),))
-        for nested in item.children:
-            if isinstance(nested, Element) and nested.tag in LISTS:
-                yield from _list_units(nested, depth + 1)
+        yield Unit(item, "list_item", level, (("ordered", ordered),))
+        nested = [n for n in item.children if isinstance(n, Element) and n.tag in LISTS]
+        lists.extend((iter(n.children), n.tag == "ol", level + 1) for n in reversed(nested))
 
 
 def _kind(node: Node) -> str:
@@ -226,44 +273,50 @@ def runs(unit_node: Node, *, skip_lists: bool = False) -> list[Run]:
     """The unit's runs in reading order. With `skip_lists` (a list item), nested lists are
     other blocks and are not read."""
     out: list[Run] = []
-    _walk(unit_node, (), out, skip_lists)
+    _walk(unit_node, out, skip_lists)
     # Breaks at either end are markup around the text, not part of it.
     while out and out[-1].node is None:
         out.pop()
     return out
 
 
-def _walk(node: Node, marks: tuple[Element, ...], out: list[Run], skip_lists: bool) -> None:
-    if isinstance(node, Raw):
-        return
-    if isinstance(node, Text):
-        out.append(Run(_span(node.text, marks), node))
-        return
-    if node.tag in LISTS and skip_lists:
-        return
-    if node.tag == "br":
-        out.append(Run(Span(text="\n", mention=LINE_BREAK), node))
-        return
-    if node.tag in VOID:
-        return
-    inner = marks + ((node,) if node.tag not in BLOCK and node.tag else ())
-    has_blocks = any(isinstance(c, Element) and c.tag in BLOCK for c in node.children)
-    for child in node.children:
-        if has_blocks and isinstance(child, Text) and not child.text.strip():
+def _walk(unit_node: Node, out: list[Run], skip_lists: bool) -> None:
+    """Appends the runs under `unit_node` to `out`, in reading order. Each stack entry is a
+    node, the span flags of the inline markup around it, and whether it is a child of an
+    element holding blocks (then whitespace-only text is indentation, not copy)."""
+    stack: list[tuple[Node, dict[str, object], bool]] = [(unit_node, {}, False)]
+    first = True
+    while stack:
+        node, flags, among_blocks = stack.pop()
+        child, first = not first, False
+        if among_blocks and isinstance(node, Text) and not node.text.strip():
             continue  # indentation between block elements
-        if isinstance(child, Element) and child.tag in BLOCK and out and out[-1].node is not None:
+        if child and isinstance(node, Element) and node.tag in BLOCK and out and out[-1].node is not None:
             out.append(Run(Span(text="\n", mention=BLOCK_BREAK), None))
-        _walk(child, inner, out, skip_lists)
+        if isinstance(node, Raw):
+            continue
+        if isinstance(node, Text):
+            out.append(Run(Span(text=node.text, **flags), node))
+            continue
+        if node.tag in LISTS and skip_lists:
+            continue
+        if node.tag == "br":
+            out.append(Run(Span(text="\n", mention=LINE_BREAK), node))
+            continue
+        if node.tag in VOID:
+            continue
+        inner = _with_marks(flags, node) if node.tag not in BLOCK and node.tag else flags
+        has_blocks = any(isinstance(c, Element) and c.tag in BLOCK for c in node.children)
+        stack.extend((c, inner, has_blocks) for c in reversed(node.children))
 
 
-def _span(text: str, marks: tuple[Element, ...]) -> Span:
-    flags: dict[str, object] = {}
-    for element in marks:
-        if element.tag in _MARKS:
-            flags[_MARKS[element.tag]] = True
-        elif element.tag == "a" and element.attrs.get("href"):
-            flags["href"] = element.attrs["href"]
-    return Span(text=text, **flags)
+def _with_marks(flags: dict[str, object], element: Element) -> dict[str, object]:
+    """The span flags inside inline `element`: its mark added, or its link (the innermost wins)."""
+    if element.tag in _MARKS:
+        return flags | {_MARKS[element.tag]: True}
+    if element.tag == "a" and element.attrs.get("href"):
+        return flags | {"href": element.attrs["href"]}
+    return flags
 
 
 def spans(run_list: Sequence[Run]) -> tuple[Span, ...]:
@@ -314,27 +367,62 @@ def patch_unit(unit_node: Node, pieces: Sequence[Piece], *, skip_lists: bool = F
     return _serialise(unit_node, replacements, dropped, {k: "".join(v) for k, v in after.items()})
 
 
+@dataclass
+class _Open:
+    """An element being serialised: its children's output so far, and whether all of them
+    are inline markup holding nothing but text (and more such markup)."""
+
+    element: Element
+    parts: list[str] = field(default_factory=list)
+    inline_text_only: bool = True
+
+
 def _serialise(node: Node, replacements: dict[int, str], dropped: set[int], after: dict[int, str]) -> str:
-    if isinstance(node, Raw):
-        return node.source
-    if isinstance(node, Text):
-        return _respell(node, replacements[id(node)]) if id(node) in replacements else node.source
-    trailing = escape(after.get(id(node), ""))
-    if id(node) in dropped:
-        return trailing
-    inner = "".join(_serialise(c, replacements, dropped, after) for c in node.children)
-    if not inner and node.children and _inline_text_only(node):
-        return trailing  # an inline element whose text was all deleted
-    return node.open + inner + node.close + trailing
+    """The node's source with the replaced text respelled, dropped elements left out (their
+    trailing text kept), and inline elements whose text was all deleted dropped as well."""
+    done = _Open(Element(tag="", open=""))  # collects the node's own output
+    stack: list[_Open | Node] = [node]
+    parents = [done]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Open):  # all its children are out: close it
+            parents.pop()
+            element, inner = item.element, "".join(item.parts)
+            trailing = escape(after.get(id(element), ""))
+            inline_only = item.inline_text_only and bool(element.tag) and element.tag not in _NOT_INLINE
+            if not inner and element.children and inline_only:
+                parents[-1].parts.append(trailing)  # an inline element whose text was all deleted
+            else:
+                parents[-1].parts.append(element.open + inner + element.close + trailing)
+            parents[-1].inline_text_only &= inline_only
+        elif isinstance(item, Element) and id(item) in dropped:
+            parents[-1].parts.append(escape(after.get(id(item), "")))
+            parents[-1].inline_text_only &= _inline_text_only(item)
+        elif isinstance(item, Element):
+            opened = _Open(item)
+            parents.append(opened)
+            stack.append(opened)
+            stack.extend(reversed(item.children))
+        elif isinstance(item, Text):
+            replaced = id(item) in replacements
+            parents[-1].parts.append(_respell(item, replacements[id(item)]) if replaced else item.source)
+        else:
+            parents[-1].parts.append(item.source)
+            parents[-1].inline_text_only = False
+    return "".join(done.parts)
 
 
 def _inline_text_only(node: Node) -> bool:
     """Inline markup holding nothing but text (and more such markup): safe to drop when emptied."""
-    if isinstance(node, Text):
-        return True
-    if isinstance(node, Raw) or not node.tag or node.tag in BLOCK or node.tag in VOID:
-        return False
-    return all(_inline_text_only(c) for c in node.children)
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Text):
+            continue
+        if isinstance(item, Raw) or not item.tag or item.tag in _NOT_INLINE:
+            return False
+        stack.extend(item.children)
+    return True
 
 
 def _respell(node: Text, new: str) -> str:

@@ -127,19 +127,5 @@ def _new_unit_source(node: html.Node, block: Block, item: PlannedEdit, *, skip_l
 
 def _locate(root: html.Element, wanted: html.Node) -> tuple[int, int]:
     """Where `wanted` sits in the source of `root` (the tree tiles its source)."""
-    def walk(node: html.Node, at: int) -> int | None:
-        if node is wanted:
-            return at
-        if isinstance(node, html.Element):
-            at += len(node.open)
-            for child in node.children:
-                found = walk(child, at)
-                if found is not None:
-                    return found
-                at += len(child.source)
-        return None
-
-    start = walk(root, 0)
-    if start is None:
-        raise ValueError("element not in this tree")
+    start = html.offset_of(root, wanted)
     return start, start + len(wanted.source)

@@ -21,7 +21,12 @@ from staging import facts
 from staging.agent.brief import CompiledBrief
 
 _SLACK = 12  # characters any edit may grow or shrink by, past what the brief's rewording needs
-_REPEATED = re.compile(r"\b(\w+(?:\s+\w+)*)\s+\1\b", re.IGNORECASE)  # "AI support AI support engineer"
+_REPEATED_WORDS = 64  # the longest phrase told apart as said twice in a row; no copy doubles a longer one
+# A phrase said twice in a row ("AI support AI support engineer"). The runs are possessive (a
+# phrase ends where a word does), and the phrase is at most _REPEATED_WORDS words: unbounded,
+# it was tried at every length from every word of a long unpunctuated block, which took
+# minutes on 100,000 characters.
+_REPEATED = re.compile(rf"\b(\w++(?:\s++\w++){{0,{_REPEATED_WORDS - 1}}})\s++\1\b", re.IGNORECASE)
 
 
 def rejection(doc: Document, block_id: str, after: str, brief: CompiledBrief, shown: set[str]) -> str | None:
@@ -111,7 +116,8 @@ def _names(doc: Document, before: str, after: str, brief: CompiledBrief, retired
         if name.lower() not in new_words:
             return f"the edit adds the name {name!r}, which neither the page nor the brief has"
     was, now = _facts_in_order(before, known), _facts_in_order(after, known)
-    kept = {item for item, count in Counter(was).items() if Counter(now)[item] == count}
+    counted_now = Counter(now)
+    kept = {item for item, count in Counter(was).items() if counted_now[item] == count}
     if [i for i in was if i in kept] != [i for i in now if i in kept]:
         return "the edit moves the page's names and numbers around; keep who did what as it was"
     return None
