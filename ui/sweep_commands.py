@@ -13,7 +13,8 @@ from connectors.errors import CopydeskError
 from staging import changesets
 from staging.schedule import next_runs, run_slot, sweep_alone, trigger
 from staging.sweep import summary, sweep, to_markdown
-from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
+from staging.literal import visible
+from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown
 
 
 def register(app: typer.Typer) -> None:
@@ -44,12 +45,12 @@ def sweep_command(
         task = bar.add_task("sweeping", total=None)
         run = sweep_alone(c.store, lambda: sweep(
             c.store, connectors, actor=c.settings.actor_name, engine=chosen, house=c.settings.scope,
-            progress=lambda message: bar.update(task, description=f"sweep: {message}")))
+            progress=lambda message: bar.update(task, description=visible(f"sweep: {message}"))))
     titles = {i: changesets.get(c.store, i).title for i in run.staged}
     if as_json:
         emit_json(run.model_dump(mode="json"))
     elif markdown:
-        out.print(to_markdown(run, titles), markup=False)
+        out.print(plain(to_markdown(run, titles)))
     else:
         out.print(summary(run))
         if run.new_stale or run.fixed:
@@ -87,7 +88,7 @@ def schedule_command(
         try:
             done = run_slot(c.store, slot, sweep_now)
         except CopydeskError as error:
-            err.print(f"[red]sweep at {slot:%Y-%m-%d %H:%M} failed: {error}[/red]")
+            err.print(f"[red]sweep at {slot:%Y-%m-%d %H:%M} failed: {shown(error)}[/red]")
             return
         out.print(f"{slot:%Y-%m-%d %H:%M} " + (summary(done) if done else "skipped: another scheduler has this slot"))
 

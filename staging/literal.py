@@ -1,0 +1,45 @@
+"""Untrusted text made literal: what a renderer needs so remote text is shown, never obeyed.
+
+Page titles and text, names, briefs, model answers and the error messages quoting them come
+from people and tools copydesk does not control. Shown as they are, they would act: a
+Markdown image is a tracking pixel, a link a phishing button, `<img onerror>` script in a
+mailed report, an ESC sequence hidden text or a hidden hyperlink in a terminal, U+202E text
+that reads backwards. Each renderer applies one rule from here (the terminal adds Rich's own
+escaping in `ui/terminal.py`):
+
+- `visible`: control, format (bidi, zero-width), separator and surrogate characters become
+  their Python escapes (`\\x1b`, `\\u202e`), so a reader sees they are there.
+- `markdown`: `visible`, then every ASCII punctuation character backslash-escaped, which
+  CommonMark (and GFM, and Streamlit's directives `:red[…]`, `:material/…:` and `$math$`)
+  reads as that literal character: no link, image, HTML, emphasis or autolink can form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Categories a terminal or browser acts on instead of drawing: Cc controls (ESC starts CSI and
+# OSC sequences), Cf format characters (bidi overrides and isolates, zero-width characters),
+# Cs lone surrogates (which no encoder can write), Zl/Zp line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_KEPT = frozenset("\n\t")
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def visible(text: str) -> str:
+    """`text` with every character that would act rather than show written as its escape."""
+    if text.isprintable():  # the common case: nothing to look at character by character
+        return text
+    return "".join(_shown(ch) for ch in text)
+
+
+def markdown(text: str) -> str:
+    """`text` as Markdown that renders to exactly `text` (with `visible`'s escapes)."""
+    return _ASCII_PUNCTUATION.sub(r"\\\1", visible(text))
+
+
+def _shown(ch: str) -> str:
+    if ch in _KEPT or unicodedata.category(ch) not in _HIDDEN_CATEGORIES:
+        return ch
+    return ch.encode("unicode_escape").decode("ascii")
