@@ -9,9 +9,10 @@ escaping in `ui/terminal.py`):
 
 - `visible`: control, format (bidi, zero-width), separator and surrogate characters become
   their Python escapes (`\\x1b`, `\\u202e`), so a reader sees they are there.
-- `markdown`: `visible`, then every ASCII punctuation character backslash-escaped, which
-  CommonMark (and GFM, and Streamlit's directives `:red[…]`, `:material/…:` and `$math$`)
-  reads as that literal character: no link, image, HTML, emphasis or autolink can form.
+- `markdown`: `visible`, then each ASCII punctuation character that can start Markdown syntax
+  backslash-escaped, which CommonMark (and GFM, and Streamlit's directives `:red[…]`,
+  `:material/…:` and `$math$`) reads as that literal character: no link, image, HTML,
+  emphasis or autolink can form.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ import unicodedata
 # Cs lone surrogates (which no encoder can write), Zl/Zp line and paragraph separators.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _KEPT = frozenset("\n\t")
-_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# ASCII punctuation that can begin Markdown syntax somewhere in CommonMark, GFM (autolinks such
+# as `www.x.example`, tables, strikethrough) or Streamlit (directives, `:material/…:`, `$math$`);
+# the other four (`,;?%`) and the quotes never do, so they stay unescaped for a readable report.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!#$&()*+\-./:<=>@\[\\\]^_`{|}~])")
 
 
 def visible(text: str) -> str:
@@ -36,7 +40,7 @@ def visible(text: str) -> str:
 
 def markdown(text: str) -> str:
     """`text` as Markdown that renders to exactly `text` (with `visible`'s escapes)."""
-    return _ASCII_PUNCTUATION.sub(r"\\\1", visible(text))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", visible(text))
 
 
 def _shown(ch: str) -> str:
