@@ -17,7 +17,6 @@ from markdown_it import MarkdownIt
 from connectors.sandbox.admin import SandboxAdminClient
 from staging import changesets
 from staging.config import load_settings
-from staging.literal import markdown, visible
 from staging.store import Store
 from tests.conftest import REPO
 from tests.ui.conftest import cli
@@ -146,12 +145,3 @@ def test_the_sweep_report_shows_remote_text_literally(hostile):
     assert "![x](http://host/pixel.png)" in rendered, "the reader sees the text as it was written"
     assert not re.search(r"(?<!\\):red\[", result.stdout) and not re.search(r"(?<!\\)\$x", result.stdout)
     assert_shown_as_data(cli("sweep"))
-
-
-def test_visible_and_markdown_escapes():
-    assert visible("a\x1b[8mb\u202ec\u200bd\ud800\te\nf") == "a\\x1b[8mb\\u202ec\\u200bd\\ud800\te\nf"
-    assert visible("Café, naïve — ok 🐝") == "Café, naïve — ok 🐝"
-    assert markdown("![x](http://h/p.png) <b> :red[x] $x$") == (
-        "\\!\\[x\\]\\(http\\:\\/\\/h\\/p\\.png\\) \\<b\\> \\:red\\[x\\] \\$x\\$")
-    assert MarkdownIt("commonmark").renderInline(markdown("*a* [b](c) `d` <e> &amp;")) == (
-        "*a* [b](c) `d` &lt;e&gt; &amp;amp;")

@@ -1,0 +1,29 @@
+"""The two rules that make untrusted text literal (staging/literal.py)."""
+
+from __future__ import annotations
+
+import string
+
+from markdown_it import MarkdownIt
+
+from staging.literal import markdown, visible
+
+
+def test_hidden_characters_become_escapes_and_the_rest_is_kept():
+    assert visible("a\x1b[8mb\u202ec\u200bd\ud800\te\nf") == "a\\x1b[8mb\\u202ec\\u200bd\\ud800\te\nf"
+    assert visible("Café, naïve — ok 🐝") == "Café, naïve — ok 🐝"
+
+
+def test_markdown_renders_back_to_the_text_and_forms_nothing():
+    assert markdown("![x](http://h/p.png) <b> :red[x] $x$") == (
+        "\\!\\[x\\]\\(http\\:\\/\\/h\\/p\\.png\\) \\<b\\> \\:red\\[x\\] \\$x\\$")
+    assert MarkdownIt("commonmark").renderInline(markdown("*a* [b](c) `d` <e> &amp;")) == (
+        "*a* [b](c) `d` &lt;e&gt; &amp;amp;")
+
+
+def test_markdown_of_any_punctuation_reads_back_as_written():
+    reader = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    for text in (string.punctuation, "1. item", "# not a heading", "---", "www.evil.example", "a@b.example",
+                 "&amp; &#60;", "| a | b |", "~~gone~~", "```", "<https://evil.example>"):
+        html_text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        assert reader.render(markdown(text)) == f"<p>{html_text}</p>\n", text
