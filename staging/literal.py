@@ -11,8 +11,9 @@ escaping in `ui/terminal.py`):
   their Python escapes (`\\x1b`, `\\u202e`), so a reader sees they are there.
 - `markdown`: `visible`, then each ASCII punctuation character that can start Markdown syntax
   backslash-escaped, which CommonMark (and GFM, and Streamlit's directives `:red[…]`,
-  `:material/…:` and `$math$`) reads as that literal character: no link, image, HTML,
-  emphasis or autolink can form.
+  `:material/…:` and `$math$`) reads as that literal character: no link, image, HTML or
+  emphasis can form; a zero-width word joiner inside `https://`, `www.` and `a@b` stops
+  GFM's autolinks, which ignore escapes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ _KEPT = frozenset("\n\t")
 # as `www.x.example`, tables, strikethrough) or Streamlit (directives, `:material/…:`, `$math$`);
 # the other four (`,;?%`) and the quotes never do, so they stay unescaped for a readable report.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!#$&()*+\-./:<=>@\[\\\]^_`{|}~])")
+# GFM's autolink literals (`https://…`, `www.…`, `name@host`) are looked for in the parsed
+# text, where backslash escapes are gone (Streamlit links them all): a word joiner (U+2060,
+# zero-width) between the scheme or `www` and what follows, and before `@`, keeps them text.
+_AUTOLINK_TRIGGER = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=mailto)(?=:)|(?<=xmpp)(?=:)"
+                               r"|(?<=www)(?=\.)|(?=@)")
+_WORD_JOINER = "\u2060"
 
 
 def visible(text: str) -> str:
@@ -39,8 +46,9 @@ def visible(text: str) -> str:
 
 
 def markdown(text: str) -> str:
-    """`text` as Markdown that renders to exactly `text` (with `visible`'s escapes)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", visible(text))
+    """`text` as Markdown that renders to exactly `text` (with `visible`'s escapes; links
+    that a renderer would find in it hold an invisible word joiner)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _AUTOLINK_TRIGGER.sub(_WORD_JOINER, visible(text)))
 
 
 def _shown(ch: str) -> str:

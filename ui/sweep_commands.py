@@ -14,7 +14,7 @@ from staging import changesets
 from staging.schedule import next_runs, run_slot, sweep_alone, trigger
 from staging.sweep import summary, sweep, to_markdown
 from staging.literal import visible
-from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown
+from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress, shown
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +50,7 @@ def sweep_command(
     if as_json:
         emit_json(run.model_dump(mode="json"))
     elif markdown:
-        out.print(plain(to_markdown(run, titles)))
+        out.print(to_markdown(run, titles), markup=False)  # already literal: every remote string is escaped there
     else:
         out.print(summary(run))
         if run.new_stale or run.fixed:

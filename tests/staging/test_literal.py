@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 from markdown_it import MarkdownIt
@@ -16,7 +17,7 @@ def test_hidden_characters_become_escapes_and_the_rest_is_kept():
 
 def test_markdown_renders_back_to_the_text_and_forms_nothing():
     assert markdown("![x](http://h/p.png) <b> :red[x] $x$") == (
-        "\\!\\[x\\]\\(http\\:\\/\\/h\\/p\\.png\\) \\<b\\> \\:red\\[x\\] \\$x\\$")
+        "\\!\\[x\\]\\(http\u2060\\:\\/\\/h\\/p\\.png\\) \\<b\\> \\:red\\[x\\] \\$x\\$")
     assert MarkdownIt("commonmark").renderInline(markdown("*a* [b](c) `d` <e> &amp;")) == (
         "*a* [b](c) `d` &lt;e&gt; &amp;amp;")
 
@@ -26,4 +27,13 @@ def test_markdown_of_any_punctuation_reads_back_as_written():
     for text in (string.punctuation, "1. item", "# not a heading", "---", "www.evil.example", "a@b.example",
                  "&amp; &#60;", "| a | b |", "~~gone~~", "```", "<https://evil.example>"):
         html_text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-        assert reader.render(markdown(text)) == f"<p>{html_text}</p>\n", text
+        assert reader.render(markdown(text)).replace("\u2060", "") == f"<p>{html_text}</p>\n", text
+
+
+def test_no_autolink_can_form_though_the_text_reads_the_same():
+    """GFM finds `https://…`, `www.…` and `a@b.c` in the parsed text, escapes resolved."""
+    for text in ("https://evil.example", "HTTP://evil.example", "www.evil.example", "login@evil.example",
+                 "mailto:a@evil.example"):
+        rendered = MarkdownIt("commonmark").renderInline(markdown(text))
+        assert not re.search(r"(?i)(https?://|www\.|\w@|mailto:)", rendered), rendered
+        assert rendered.replace("\u2060", "") == text

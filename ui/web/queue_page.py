@@ -344,8 +344,9 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
 
 
 def _link(title: str, url: str) -> str:
-    """The document's title, linked to it in its tool when its URL is a plain https address;
-    both escaped, so neither can make a link or image of its own."""
+    """The document's title, linked to it in its tool when its URL is a plain https address
+    (as a `<…>` destination, where only a backslash needs escaping); the title escaped, so it
+    cannot make a link or image of its own."""
     if not url.startswith("https://") or any(ch.isspace() or ch in "<>" for ch in url):
         return literal.markdown(title)
-    return f"[{literal.markdown(title)}](<{literal.markdown(url)}>)"
+    return f"[{literal.markdown(title)}](<{url.replace(chr(92), chr(92) * 2)}>)"

@@ -84,8 +84,9 @@ def page(name: str, **query: str) -> AppTest:
 
 def texts(app: AppTest, kind: str) -> list[str]:
     """What a reader sees in each element of `kind`: its Markdown's backslash escapes resolved
-    (the pages escape every title, name and message, see staging/literal.py)."""
-    return [_MARKDOWN_ESCAPE.sub(r"\1", element.value) for element in getattr(app, kind)]
+    and the zero-width word joiners that stop autolinks dropped (the pages escape every title,
+    name and message, see staging/literal.py)."""
+    return [_MARKDOWN_ESCAPE.sub(r"\1", element.value).replace("\u2060", "") for element in getattr(app, kind)]
 
 
 def sources(app: AppTest, kind: str) -> list[str]:
