@@ -26,32 +26,38 @@ import unicodedata
 # Cs lone surrogates (which no encoder can write), Zl/Zp line and paragraph separators.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _KEPT = frozenset("\n\t")
+# Characters that can be in those categories: everything but tab, newline and the ranges of
+# printable ASCII, Latin-1 (less the soft hyphen) and Latin to Hebrew, which hold none. Only
+# these are looked up, so the usual text costs one regex scan.
+_SUSPECT = re.compile("[^\t\n\x20-\x7e\xa0-\xac\xae-\u05ff]")
 # ASCII punctuation that can begin Markdown syntax somewhere in CommonMark, GFM (autolinks such
 # as `www.x.example`, tables, strikethrough) or Streamlit (directives, `:material/…:`, `$math$`);
 # the other four (`,;?%`) and the quotes never do, so they stay unescaped for a readable report.
-_MARKDOWN_PUNCTUATION = re.compile(r"([!#$&()*+\-./:<=>@\[\\\]^_`{|}~])")
+_MARKDOWN_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "!#$&()*+-./:<=>@[\\]^_`{|}~"})
 # GFM's autolink literals (`https://…`, `www.…`, `name@host`) are looked for in the parsed
 # text, where backslash escapes are gone (Streamlit links them all): a word joiner (U+2060,
 # zero-width) between the scheme or `www` and what follows, and before `@`, keeps them text.
-_AUTOLINK_TRIGGER = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=mailto)(?=:)|(?<=xmpp)(?=:)"
-                               r"|(?<=www)(?=\.)|(?=@)")
+_AUTOLINK_SCHEME = re.compile(r"(?i)(?:https?|mailto|xmpp)(?=:)|www(?=\.)")
 _WORD_JOINER = "\u2060"
 
 
 def visible(text: str) -> str:
     """`text` with every character that would act rather than show written as its escape."""
-    if text.isprintable():  # the common case: nothing to look at character by character
-        return text
-    return "".join(_shown(ch) for ch in text)
+    return _SUSPECT.sub(_shown, text)
 
 
 def markdown(text: str) -> str:
     """`text` as Markdown that renders to exactly `text` (with `visible`'s escapes; links
     that a renderer would find in it hold an invisible word joiner)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _AUTOLINK_TRIGGER.sub(_WORD_JOINER, visible(text)))
+    unlinked = _AUTOLINK_SCHEME.sub(lambda scheme: scheme.group() + _WORD_JOINER, visible(text))
+    return unlinked.replace("@", _WORD_JOINER + "@").translate(_MARKDOWN_ESCAPES)
 
 
-def _shown(ch: str) -> str:
-    if ch in _KEPT or unicodedata.category(ch) not in _HIDDEN_CATEGORIES:
-        return ch
-    return ch.encode("unicode_escape").decode("ascii")
+def is_hidden(ch: str) -> bool:
+    """Whether a renderer would act on `ch` (or drop it) instead of drawing it."""
+    return ch not in _KEPT and unicodedata.category(ch) in _HIDDEN_CATEGORIES
+
+
+def _shown(match: re.Match[str]) -> str:
+    ch = match.group()
+    return ch.encode("unicode_escape").decode("ascii") if is_hidden(ch) else ch

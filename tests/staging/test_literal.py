@@ -7,7 +7,7 @@ import string
 
 from markdown_it import MarkdownIt
 
-from staging.literal import markdown, visible
+from staging.literal import is_hidden, markdown, visible
 
 
 def test_hidden_characters_become_escapes_and_the_rest_is_kept():
@@ -37,3 +37,10 @@ def test_no_autolink_can_form_though_the_text_reads_the_same():
         rendered = MarkdownIt("commonmark").renderInline(markdown(text))
         assert not re.search(r"(?i)(https?://|www\.|\w@|mailto:)", rendered), rendered
         assert rendered.replace("\u2060", "") == text
+
+
+def test_every_hidden_character_in_unicode_is_shown_as_an_escape():
+    """`visible` looks up only characters outside the ranges known to hold none: this checks
+    that no control, format, surrogate or separator character lies inside those ranges."""
+    missed = [f"U+{c:04X}" for c in range(0x110000) if is_hidden(chr(c)) and visible(chr(c)) == chr(c)]
+    assert missed == []
