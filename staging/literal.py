@@ -14,10 +14,13 @@ escaping in `ui/terminal.py`):
   `:material/…:` and `$math$`) reads as that literal character: no link, image, HTML or
   emphasis can form; a zero-width word joiner inside `https://`, `www.` and `a@b` stops
   GFM's autolinks, which ignore escapes.
+- `json_text`: JSON whose hidden characters are `\\uXXXX` escapes: the same value for a
+  parser, nothing acting in a terminal (json.dumps leaves U+202E or a lone surrogate raw).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -53,6 +56,11 @@ def markdown(text: str) -> str:
     return unlinked.replace("@", _WORD_JOINER + "@").translate(_MARKDOWN_ESCAPES)
 
 
+def json_text(text: str) -> str:
+    """JSON text (from json.dumps with ensure_ascii=False) with its hidden characters escaped."""
+    return _SUSPECT.sub(_json_escaped, text)
+
+
 def is_hidden(ch: str) -> bool:
     """Whether a renderer would act on `ch` (or drop it) instead of drawing it."""
     return ch not in _KEPT and unicodedata.category(ch) in _HIDDEN_CATEGORIES
@@ -61,3 +69,8 @@ def is_hidden(ch: str) -> bool:
 def _shown(match: re.Match[str]) -> str:
     ch = match.group()
     return ch.encode("unicode_escape").decode("ascii") if is_hidden(ch) else ch
+
+
+def _json_escaped(match: re.Match[str]) -> str:
+    ch = match.group()
+    return json.dumps(ch)[1:-1] if is_hidden(ch) else ch

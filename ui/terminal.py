@@ -19,7 +19,7 @@ from connectors.errors import CopydeskError
 from staging.apply import recover
 from staging.config import Settings, find_config, load_settings
 from staging.diff import Op
-from staging.literal import visible
+from staging.literal import json_text, visible
 from staging.store import Store
 
 # emoji=False: a title holding `:thumbs_up:` is shown as typed, not as an emoji.
@@ -89,7 +89,7 @@ def plain(value: object, style: str = "") -> Text:
 
 
 def emit_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(json.dumps(payload, indent=2, default=str, ensure_ascii=False)) + "\n")
 
 
 def progress(enabled: bool) -> Progress:

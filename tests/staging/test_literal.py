@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import string
 
 from markdown_it import MarkdownIt
 
-from staging.literal import is_hidden, markdown, visible
+from staging.literal import is_hidden, json_text, markdown, visible
 
 
 def test_hidden_characters_become_escapes_and_the_rest_is_kept():
@@ -44,3 +45,10 @@ def test_every_hidden_character_in_unicode_is_shown_as_an_escape():
     that no control, format, surrogate or separator character lies inside those ranges."""
     missed = [f"U+{c:04X}" for c in range(0x110000) if is_hidden(chr(c)) and visible(chr(c)) == chr(c)]
     assert missed == []
+
+
+def test_json_text_escapes_hidden_characters_and_parses_to_the_same_value():
+    value = {"title": "a\u202eb\x85c\u2028d\ud800 é 🐝"}
+    text = json_text(json.dumps(value, ensure_ascii=False))
+    assert not any(is_hidden(ch) for ch in text)
+    assert json.loads(text) == value

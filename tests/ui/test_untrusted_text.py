@@ -120,6 +120,14 @@ def test_hostile_titles_and_names_print_as_data_in_every_command(hostile):
         assert_shown_as_data(cli("show", document[:8], "--blocks"), "[/bold]")
 
 
+def test_json_output_escapes_hidden_characters_and_keeps_the_value(hostile):
+    result = cli("log", "--json")
+    assert_shown_as_data(result, "\\u202e")
+    titles = {row["title"] for row in json.loads(result.stdout)}
+    assert any(title.startswith("Partner FAQ ![x]") and "\x1b[8mhidden" in title and "\u202e" in title
+               for title in titles)
+
+
 def test_a_diff_and_a_superseded_changeset_print_as_data(hostile, sandbox):
     """The page changes behind copydesk's back: `diff` shows the change, and proposing again
     supersedes the open changeset, which `changesets` used to crash on (no style for it)."""
