@@ -172,7 +172,8 @@ def to_markdown(run: SweepRun, titles: Mapping[int, str]) -> str:
             lines += ["", f"## {heading}"]
         for row in rows:
             lines += ["", f"### {md(row['title'])} ({md(row['source'])})", md(row["url"])]
-            lines += [f"- {md(', '.join(w['matched'])) or 'retired wording'}: “{md(w['text'])}”" for w in row["why"]]
+            lines += [f"- {md(', '.join(w['matched'])) or 'retired wording'}: “{md(w['text'])}”"
+                      for w in row["why"]]
     if run.staged:
         lines += ["", "## Staged for review"] + [f"- #{i} {md(titles.get(i, ''))}" for i in run.staged]
     return "\n".join(lines) + "\n"

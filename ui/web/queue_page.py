@@ -244,7 +244,8 @@ def _actions(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
 def _manual_steps(changeset: Changeset) -> None:
     """The tool's API cannot write these blocks: the exact text to paste, and where."""
     verb = "revert" if changeset.status == "awaiting_manual_revert" else "apply"
-    st.warning(f"Awaiting manual {verb}: {literal.markdown(changeset.source)}'s API cannot write these blocks. Paste each text in "
+    st.warning(f"Awaiting manual {verb}: {literal.markdown(changeset.source)}'s API cannot write these blocks. "
+               "Paste each text in "
                "the tool where it says; the next pull checks it and settles this changeset.")
     for step in changeset.manual_steps:
         st.markdown(f"**{literal.markdown(step.get('where', ''))}** · block {literal.markdown(step['block_id'][:12])}")
@@ -260,7 +261,8 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     if changeset.published_at is not None:
         st.success(f"Published {ago(changeset.published_at)}.")
         return
-    st.info(f"Staged in {literal.markdown(changeset.source)}, not yet published: the live site still shows the old text.")
+    st.info(f"Staged in {literal.markdown(changeset.source)}, not yet published: the live site still shows the "
+            "old text.")
     if st.button("Publish", type="primary", disabled=not reviewer, key="publish"):
         with reported():
             publishing.publish(ws.store, connector, changeset.id, actor=reviewer)

@@ -21,7 +21,8 @@ def render() -> None:
     show_flashes()
     st.title("Sources")
     if not ws.settings.sources:
-        st.info(f"No sources in {literal.markdown(str(ws.config))}. Add one, or run `copydesk init --sandbox` to try the local sandbox.")
+        st.info(f"No sources in {literal.markdown(str(ws.config))}. Add one, or run `copydesk init --sandbox` to try "
+                "the local sandbox.")
     for name in sorted(ws.settings.sources):
         with st.container(border=True):
             _source(ws, name)
