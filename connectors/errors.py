@@ -7,6 +7,7 @@
     │   └── Ambiguous        more than one matches; the message lists them
     ├── RemoteError          a tool's API failed; `retryable` says whether trying again may help
     │   └── AuthError        the tool rejected the token
+    ├── Forbidden            the review policy does not let this person do this (their own change, their role)
     ├── Conflict             the remote no longer reads what copydesk expected
     ├── LossyEdit            an edit would lose formatting (mixed runs, a mention) and was not allowed to
     └── ManualStep           the tool's API cannot write this text; a person must paste it (nothing was written)
@@ -37,6 +38,11 @@ class NotFound(CopydeskError):
 
 class Ambiguous(NotFound):
     """A prefix or title matches several things; the message lists the candidates."""
+
+
+class Forbidden(CopydeskError):
+    """The review policy refuses this person this action: approving their own change, an
+    action their role does not allow, or writing content nobody else approved."""
 
 
 class RemoteError(CopydeskError):

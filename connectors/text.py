@@ -57,7 +57,7 @@ _SENTENCE_END = {".", "!", "?"}
 def token_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     """difflib opcodes aligning two token lists; long texts sentence by sentence first."""
     if len(a) + len(b) <= _LONG_TEXT:
-        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        return _matched(a, b)
     cuts_a, cuts_b = _sentence_cuts(a), _sentence_cuts(b)
     keys_a = ["".join(a[s:e]) for s, e in zip(cuts_a, cuts_a[1:])]
     keys_b = ["".join(b[s:e]) for s, e in zip(cuts_b, cuts_b[1:])]
@@ -67,9 +67,29 @@ def token_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, 
         if tag == "equal":
             opcodes.append(("equal", a1, a2, b1, b2))
             continue
-        for sub, k1, k2, m1, m2 in SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False).get_opcodes():
+        for sub, k1, k2, m1, m2 in _matched(a[a1:a2], b[b1:b2]):
             opcodes.append((sub, a1 + k1, a1 + k2, b1 + m1, b1 + m2))
     return opcodes
+
+
+def _matched(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """SequenceMatcher's opcodes, with the tokens both sides start and end with set aside
+    first: one edit in a 100,000-character sentence aligns only what changed, instead of
+    the whole sentence (quadratic: minutes)."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    middle = [(tag, head + i1, head + i2, head + j1, head + j2) for tag, i1, i2, j1, j2 in
+              SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False).get_opcodes()]
+    if head:
+        middle.insert(0, ("equal", 0, head, 0, head))
+    if tail:
+        middle.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return middle
+
 
 
 def _sentence_cuts(tokens: list[str]) -> list[int]:

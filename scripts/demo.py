@@ -56,9 +56,14 @@ def step(title: str) -> None:
     print(f"\n\033[1;36m== {title}\033[0m", flush=True)
 
 
-def run(*args: str) -> None:
-    print(f"\033[2m$ copydesk {' '.join(args)}\033[0m", flush=True)
-    subprocess.run([COPYDESK, *args], cwd=DEMO, check=True)
+WRITER, REVIEWER = "demo-writer", "demo-reviewer"  # two people: nobody approves their own change
+
+
+def run(*args: str, actor: str = WRITER, check: bool = True) -> None:
+    """A copydesk command as `actor` (copydesk knows who acts from COPYDESK_ACTOR)."""
+    shown = "" if actor == WRITER else f"COPYDESK_ACTOR={actor} "
+    print(f"\033[2m$ {shown}copydesk {' '.join(args)}\033[0m", flush=True)
+    subprocess.run([COPYDESK, *args], cwd=DEMO, check=check, env=os.environ | {"COPYDESK_ACTOR": actor})
 
 
 def wait_until_up(base_url: str, server: subprocess.Popen) -> None:
@@ -158,8 +163,10 @@ def main() -> None:
         run("stage", PAGE, "--block", block_id[:8], "--text", text.replace(REPLACE, STAGED),
             "--reason", "the brief promises an hour, not an afternoon")
         run("changeset", "show", "1")
-        step("9. Review and approve, then apply (a dry run first prints exactly what would be sent)")
-        run("approve", "1", "--as", "demo-reviewer")
+        step("9. Its writer cannot approve it; a reviewer does, then it is applied (a dry run first prints "
+             "exactly what would be sent)")
+        run("approve", "1", check=False)
+        run("approve", "1", actor=REVIEWER)
         run("apply", "1", "--dry-run")
         run("apply", "1")
         run("diff", PAGE)
@@ -176,19 +183,19 @@ def main() -> None:
         step("12. On a Google Doc: approve, apply (one batchUpdate, styles kept), revert")
         doc_changeset = proposed_on("gdocs", DOC)
         run("changeset", "show", doc_changeset)
-        run("approve", doc_changeset, "--as", "demo-reviewer")
+        run("approve", doc_changeset, actor=REVIEWER)
         run("apply", doc_changeset)
         run("diff", DOC)
         run("revert", doc_changeset)
         step("13. On Webflow: a CMS item is written staged, published on purpose, then reverted")
         item_changeset = proposed_on("webflow", ITEM)
-        run("approve", item_changeset, "--as", "demo-reviewer")
+        run("approve", item_changeset, actor=REVIEWER)
         run("apply", item_changeset)
         run("publish", item_changeset)
         run("revert", item_changeset)
         step("14. A primary-locale Webflow page: its API cannot write it, so copydesk says exactly what to paste")
         page_changeset = proposed_on("webflow", STATIC_PAGE)
-        run("approve", page_changeset, "--as", "demo-reviewer")
+        run("approve", page_changeset, actor=REVIEWER)
         run("apply", page_changeset)
         print("The next `copydesk pull` checks the page: once it reads the new text, the changeset is applied.")
         if open_app:

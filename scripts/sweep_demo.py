@@ -10,6 +10,7 @@ back in "Notion", 6. a third sweep finds it again, says why, and stages a fix. N
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,10 +26,13 @@ HERE = ROOT / ".demo-sweep"
 PAGE = "HR: Team handbook"
 
 
-def copydesk(*args: str, show: bool = True) -> str:
+def copydesk(*args: str, show: bool = True, actor: str = demo.WRITER) -> str:
+    """A copydesk command as `actor` (COPYDESK_ACTOR), its output shown or returned."""
     if show:
-        print(f"\033[2m$ copydesk {' '.join(args)}\033[0m", flush=True)
-    done = subprocess.run([demo.COPYDESK, *args], cwd=HERE, check=True, capture_output=not show, text=True)
+        shown = "" if actor == demo.WRITER else f"COPYDESK_ACTOR={actor} "
+        print(f"\033[2m$ {shown}copydesk {' '.join(args)}\033[0m", flush=True)
+    done = subprocess.run([demo.COPYDESK, *args], cwd=HERE, check=True, capture_output=not show, text=True,
+                          env=os.environ | {"COPYDESK_ACTOR": actor})
     return done.stdout or ""
 
 
@@ -51,7 +55,8 @@ def main() -> None:
         edits = json.loads(copydesk("changeset", "show", fix, "--json", show=False))["edits"]
         rewrites = [f"{e['block']}={e['before'].replace('5 minutes', 'an afternoon')}" for e in edits
                     if e["reason"].startswith("retired claim")]  # the reviewer rewrites what rules only flag
-        copydesk("approve", fix, "--as", "demo-reviewer", *[arg for r in rewrites for arg in ("--edit", r)])
+        copydesk("rewrite", fix, *[arg for r in rewrites for arg in ("--edit", r)], actor="demo-reviewer")
+        copydesk("approve", fix, actor="demo-lead")  # a rewrite is approved by someone other than its writer
         copydesk("apply", fix)
         demo.step(f"4. Second sweep: {PAGE!r} is no longer stale")
         copydesk("sweep")

@@ -17,13 +17,14 @@ from typing import Any, Callable, Sequence
 from sqlmodel import col, select
 
 from connectors.document import Block, Document, DocumentRef, Edit
-from connectors.errors import Conflict, CopydeskError, LossyEdit, ManualStep, RemoteError
+from connectors.errors import Conflict, CopydeskError, Forbidden, LossyEdit, ManualStep, RemoteError
 from connectors.protocol import Connector
 from connectors.text import normalise
-from staging import changesets
+from staging import changesets, identity, review
 from staging.changesets import CAN_APPLY, CAN_REVERT, this_process, transition
 from staging.lease import process_gone
 from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, as_utc, utcnow
+from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
 
 # A claim from another host is only taken over when it is this old (its process cannot be
@@ -83,9 +84,17 @@ class PreviewJournal:
 
 
 def apply(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False,
-          allow_lossy: bool = False) -> Outcome:
+          allow_lossy: bool = False, policy: ReviewPolicy = DEFAULT_POLICY) -> Outcome:
+    """Write an approved changeset. Its status is not trusted alone: the approvals stored must
+    cover the content as it reads now (staging.review), and `actor` must be a publisher."""
     changeset = changesets.get(store, changeset_id)
-    rows = changesets.to_write(store, changeset_id)
+    every = changesets.edits(store, changeset_id)
+    if not dry_run:
+        actor = identity.checked(actor)
+        policy.require(actor, "apply")
+        if changeset.status in CAN_APPLY:
+            _gate(store, changeset, every, actor, policy)
+    rows = [r for r in every if not (r.dropped or changesets.unresolved(r))]
     lossy_ok = allow_lossy or changeset.allow_lossy
     edits = [Edit(block_id=r.block_id, before=r.before, after=r.after, target=_target(r), allow_lossy=lossy_ok)
              for r in rows]
@@ -93,8 +102,13 @@ def apply(store: Store, connector: Connector, changeset_id: int, *, actor: str, 
                 dry_run=dry_run)
 
 
-def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False) -> Outcome:
-    """Write every block back as it read before the apply, run for run."""
+def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False,
+           policy: ReviewPolicy = DEFAULT_POLICY) -> Outcome:
+    """Write every block back as it read before the apply, run for run. One step for any
+    reviewer: it restores content that was reviewed already, and is audited like the apply."""
+    if not dry_run:
+        actor = identity.checked(actor)
+        policy.require(actor, "revert")
     changeset = changesets.get(store, changeset_id)
     rows = changesets.to_write(store, changeset_id)
     before_apply = _previous_blocks(store, changeset_id, "apply")
@@ -103,6 +117,16 @@ def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str,
                   target=before_apply.get(r.block_id) or base.block(r.block_id)) for r in rows]
     return _run(store, connector, changeset, edits, operation="revert", allowed=CAN_REVERT, actor=actor,
                 dry_run=dry_run)
+
+
+def _gate(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], actor: str,
+          policy: ReviewPolicy) -> None:
+    """Refuse, and say so in the audit log, content the stored approvals do not cover."""
+    try:
+        review.require_approved(store, changeset, rows, policy)
+    except Forbidden as refused:
+        store.log_event(actor, "changeset.apply.refused", changesets.subject(changeset.id), {"reason": str(refused)})
+        raise
 
 
 def preview(connector: Connector, tracked: TrackedDocument, edits: Sequence[Edit]) -> list[dict[str, Any]]:

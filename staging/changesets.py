@@ -6,6 +6,10 @@
                                                  ├─▶ failed (may be applied again)  ├─▶ applied (revert rolled back)
                                                  └─▶ awaiting_manual ──pull──▶ ...  └─▶ awaiting_manual_revert ──pull──▶ ...
 
+`approve` moves a changeset to approved only once the `[review]` policy is satisfied (enough
+approvers, none of them an author: staging.review); a reviewer's `rewrite` makes them an
+author and sends an approved changeset back to proposed, its earlier approvals dismissed.
+
 A proposed changeset whose page has changed since is superseded by a new proposal on the
 current text when the brief is proposed again (a sweep does this); an approved one is left
 for its reviewer (apply checks the page first).
@@ -32,8 +36,10 @@ from sqlmodel import col, select
 
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, CopydeskError, NotFound
-from connectors.text import rewrite
+from connectors import text as runs
+from staging import identity, review
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
+from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
 
 STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "conflict", "failed",
@@ -114,7 +120,7 @@ def lossy_report(base: Document, rows: Sequence[ChangesetEdit]) -> dict[str, lis
     for row in rows:
         block = base.block(row.block_id)
         if block is not None and row.target is None:
-            losses = rewrite(block.spans, row.after).lossy
+            losses = runs.rewrite(block.spans, row.after).lossy
             if losses:
                 report[row.block_id] = list(losses)
     return report
@@ -226,47 +232,96 @@ def _editable_block(base: Document, tracked: TrackedDocument, block_id: str) -> 
 # -- review -----------------------------------------------------------------------------------
 
 
-def approve(store: Store, changeset_id: int, *, actor: str, changes: dict[str, str] | None = None,
-            dropped: Iterable[str] = (), allow_lossy: bool = False) -> Changeset:
-    """Approve, optionally rewriting some edits' text first (block id or prefix → new text)
-    and leaving some out (`dropped`: block ids or prefixes), as a reviewer does edit by edit."""
-    if not actor:
-        raise ConfigError("Approval needs a name: pass --as NAME or set actor in copydesk.toml.")
+def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[str] = (), allow_lossy: bool = False,
+            policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
+    """Record `actor`'s approval of the changeset exactly as it reads, after leaving out the
+    `dropped` edits (block ids or prefixes), as a reviewer does edit by edit.
+
+    The changeset becomes `approved` once the policy's count of approvers other than its
+    authors approved this content; until then it stays proposed, awaiting the others."""
+    actor = identity.checked(actor)
+    policy.require(actor, "approve")
+    changeset = get(store, changeset_id)
+    if changeset.status != "proposed":
+        raise refusal(changeset, "approved")
     rows = edits(store, changeset_id)
-    revised = _revise(rows, changes or {})
-    left_out = {_row_for(rows, key).block_id for key in dropped}
-    if both := left_out & set(revised):
-        raise ConfigError(f"Block {sorted(both)[0]} is both rewritten and dropped; choose one.")
-    kept = [r for r in rows if r.block_id not in left_out]
+    left_out = {_row_for(rows, key).block_id for key in dropped} - {r.block_id for r in rows if r.dropped}
+    kept = [r for r in rows if not (r.dropped or r.block_id in left_out)]
     if rows and not kept:
         raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
-    pending = [r.block_id for r in kept if unresolved(r) and r.block_id not in revised]
+    pending = [r.block_id for r in kept if unresolved(r)]
     if kept and len(pending) == len(kept):
         raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: write the "
-                          f"new text of each flagged block (\"Edit text\" in the app, --edit {pending[0][:8]}=TEXT on "
-                          "the command line), or reject it.")
-    details: dict[str, Any] = {"edited": revised} if revised else {}
+                          f"new text of each flagged block (\"Edit text\" in the app, `copydesk rewrite "
+                          f"{changeset_id} --edit {pending[0][:8]}=TEXT` on the command line), or reject it.")
+    review.refuse_author(changeset, rows, actor, policy)
+    details: dict[str, Any] = {}
     if left_out:
         details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}
-    changeset = transition(store, changeset_id, ("proposed",), "approved", actor=actor, action="changeset.approved",
-                           details=details, approved_by=actor, approved_at=utcnow(), allow_lossy=allow_lossy)
-    if revised or left_out:
-        with store.session() as session:
-            for row in rows:
-                if row.block_id in revised:
-                    row.after = revised[row.block_id]["approved"]
-                    row.target = None
-                row.dropped = row.block_id in left_out
-                session.add(row)
-            session.commit()
-    return changeset
+        _save(store, rows, dropped=left_out)
+        rows = edits(store, changeset_id)
+    review.record(store, changeset, rows, actor)
+    now = review.standing(store, changeset, rows, policy)
+    details.update({"fingerprint": review.fingerprint(changeset, rows), "approvals": len(now.approvers),
+                    "required": now.required})
+    if not now.satisfied:
+        store.log_event(actor, "changeset.approval.recorded", subject(changeset_id), details)
+        return get(store, changeset_id)
+    return transition(store, changeset_id, ("proposed",), "approved", actor=actor, action="changeset.approved",
+                      details=details, approved_by=", ".join(now.approvers), approved_at=utcnow(),
+                      allow_lossy=allow_lossy)
+
+
+def rewrite(store: Store, changeset_id: int, *, actor: str, changes: dict[str, str], dropped: Iterable[str] = (),
+            policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
+    """A reviewer's own text for some edits (block id or prefix → new text), and maybe some
+    edits left out. The reviewer becomes an author of the changeset, so it is (again) proposed
+    and every earlier approval is dismissed: someone else approves the rewritten content. The
+    audit log keeps the text replaced and the text written."""
+    actor = identity.checked(actor)
+    policy.require(actor, "rewrite")
+    rows = edits(store, changeset_id)
+    revised = _revise(rows, changes)
+    left_out = {_row_for(rows, key).block_id for key in dropped} - {r.block_id for r in rows if r.dropped}
+    if both := left_out & set(revised):
+        raise ConfigError(f"Block {sorted(both)[0]} is both rewritten and dropped; choose one.")
+    if rows and all(r.dropped or r.block_id in left_out for r in rows):
+        raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
+    if not (revised or left_out):
+        raise ConfigError(f"Nothing to rewrite: every new text given reads as changeset {changeset_id} does already.")
+    changeset = get(store, changeset_id)
+    dismissed = review.standing(store, changeset, rows, policy).approvers
+    details: dict[str, Any] = {"edited": revised, "dismissed": dismissed}
+    if left_out:
+        details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}
+    if changeset.status == "approved":
+        transition(store, changeset_id, ("approved",), "proposed", actor=actor, action="changeset.reopened",
+                   details={"reason": "rewritten after approval"}, approved_by=None, approved_at=None)
+    elif changeset.status != "proposed":
+        raise refusal(changeset, "rewritten")
+    _save(store, rows, dropped=left_out, revised={b: t["rewritten"] for b, t in revised.items()}, by=actor)
+    store.log_event(actor, "changeset.rewritten", subject(changeset_id), details)
+    return get(store, changeset_id)
+
+
+def _save(store: Store, rows: Sequence[ChangesetEdit], *, dropped: set[str], revised: dict[str, str] | None = None,
+          by: str = "") -> None:
+    with store.session() as session:
+        for row in rows:
+            if row.block_id in (revised or {}):
+                row.after, row.target, row.revised_by = (revised or {})[row.block_id], None, by
+            row.dropped = row.dropped or row.block_id in dropped
+            session.add(row)
+        session.commit()
 
 
 def _revise(rows: Sequence[ChangesetEdit], changes: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The rewrites that change something: block id → the text replaced and the new text."""
     revised: dict[str, dict[str, str]] = {}
     for key, text in changes.items():
         row = _row_for(rows, key)
-        revised[row.block_id] = {"proposed": row.proposed_after, "approved": text}
+        if text != row.after:
+            revised[row.block_id] = {"proposed": row.after, "rewritten": text}
     return revised
 
 
@@ -278,7 +333,11 @@ def _row_for(rows: Sequence[ChangesetEdit], key: str) -> ChangesetEdit:
     return found[0]
 
 
-def reject(store: Store, changeset_id: int, *, actor: str, reason: str = "") -> Changeset:
+def reject(store: Store, changeset_id: int, *, actor: str, reason: str = "",
+           policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
+    """Anyone who may review may reject, their own changeset included: refusing writes nothing."""
+    actor = identity.checked(actor)
+    policy.require(actor, "reject")
     return transition(store, changeset_id, ("proposed", "approved"), "rejected", actor=actor,
                       action="changeset.rejected", details={"reason": reason} if reason else {})
 
@@ -304,8 +363,10 @@ def transition(store: Store, changeset_id: int, allowed: Iterable[str], to: str,
     return get(store, changeset_id)
 
 
-_VERBS = {"approved": "approved", "rejected": "rejected", "applying": "applied", "reverting": "reverted"}
+_VERBS = {"approved": "approved", "rejected": "rejected", "applying": "applied", "reverting": "reverted",
+          "rewritten": "rewritten"}
 _WHEN = {"approved": "a proposed", "rejected": "a proposed or approved", "applying": "an approved (or failed)",
+         "rewritten": "a proposed or approved",
          "reverting": "an applied (or revert_conflict)"}
 
 

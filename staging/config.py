@@ -1,16 +1,18 @@
 """Settings: `copydesk.toml` plus `COPYDESK_*` environment variables (which win).
 
 Tokens are never stored in the file: a source names the environment variable that holds
-its token (`token_env`). A sandbox source falls back to the sandbox's public token, so the
-demo runs with no keys.
+its token (`token_env`). A sandbox source always sends the sandbox's public token (never one from
+the environment, and only to this machine), so the demo runs with no keys and leaks none.
 """
 
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -18,14 +20,17 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from connectors.errors import ConfigError
 from connectors.notion import NOTION_API, NOTION_RATE, NotionConnector
 from connectors.protocol import Connector
-from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
+from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID, GDOCS_SANDBOX_TOKEN
 from connectors.sandbox.notion import SANDBOX_TOKEN
 from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID
 from connectors.sandbox.server import DEFAULT_PORT
+from staging import identity
 from staging.agent.brief import Scope
 from staging.agent.engine import Engine
+from staging.review import ReviewPolicy
 
 CONFIG_NAME = "copydesk.toml"
+SANDBOX_TOKENS = frozenset({SANDBOX_TOKEN, WEBFLOW_SANDBOX_TOKEN, GDOCS_SANDBOX_TOKEN})
 STATE_DIR = ".copydesk"
 
 
@@ -81,6 +86,25 @@ class HouseScope(Scope):
     skip_archived: bool = False
 
 
+class AppSettings(BaseModel):
+    """`[app]`: how the review app knows who is acting. `local` trusts the command line's
+    identity and is served on loopback only; beyond loopback a visitor must be authenticated,
+    by Streamlit's OIDC login (`oidc`, with an [auth] section in .streamlit/secrets.toml) or by
+    a reverse proxy that signs people in and sets `identity_header` (`header`). The proxy is
+    pinned by a shared secret it sends in `X-Copydesk-Proxy-Secret` (read from the variable
+    `proxy_secret_env`) or by its address (`proxy_addresses`); anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    auth: Literal["local", "oidc", "header"] = "local"
+    identity_header: str = "X-Forwarded-Email"
+    proxy_secret_env: str = "COPYDESK_PROXY_SECRET"
+    proxy_addresses: list[str] = Field(default_factory=list)
+    allowed_hosts: list[str] = Field(default_factory=list)  # the names people reach the app by, beyond --host
+
+    def proxy_secret(self) -> str:
+        return os.environ.get(self.proxy_secret_env, "")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COPYDESK_", env_nested_delimiter="__", extra="forbid")
 
@@ -91,6 +115,8 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     # The workspace's own rules, applied with every brief's (whatever either skips is skipped).
     scope: HouseScope = Field(default_factory=HouseScope)
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+    app: AppSettings = Field(default_factory=AppSettings)
 
     home: Path = Field(default=Path("."), exclude=True)
 
@@ -104,7 +130,10 @@ class Settings(BaseSettings):
 
     @property
     def actor_name(self) -> str:
-        return self.actor or os.environ.get("USER") or getpass.getuser()
+        """Who is acting on the command line: COPYDESK_ACTOR, else the config's `actor`, else
+        the OS user. Trusted as git trusts user.name: whoever runs copydesk says who they are;
+        the review gate then keeps that person from approving their own changes."""
+        return identity.checked(self.actor or os.environ.get("USER") or getpass.getuser())
 
     def source(self, name: str) -> SourceSettings:
         if name not in self.sources:
@@ -113,12 +142,19 @@ class Settings(BaseSettings):
         return self.sources[name]
 
     def token(self, name: str) -> str:
+        """The token to send. A sandbox source always sends the sandbox's public token, whatever
+        the environment holds: a real token exported for another source must never travel,
+        over plain HTTP, to a local test server. A real source never sends a sandbox token."""
         source = self.source(name)
-        token = os.environ.get(source.token_env, "")
-        if token:
-            return token
+        check_endpoint(name, source)
         if source.sandbox:
             return WEBFLOW_SANDBOX_TOKEN if source.type == "webflow" else SANDBOX_TOKEN
+        token = os.environ.get(source.token_env, "")
+        if token in SANDBOX_TOKENS:
+            raise ConfigError(f"{source.token_env} holds the sandbox's token, but source {name!r} is a real "
+                              f"{source.type} workspace: export your integration token, or set sandbox = true.")
+        if token:
+            return token
         raise ConfigError(
             f"Source {name!r} needs a token: export {source.token_env}=<your {source.type} integration token> "
             f"(copydesk reads it from the environment and never stores it)."
@@ -146,16 +182,16 @@ class Settings(BaseSettings):
 
     def _gdocs(self, name: str, source: SourceSettings) -> Connector:
         from connectors.gdocs import GDOCS_RATE, GDocsConnector, credentials_from  # the Google SDK loads only here
-        from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN
 
         if not (source.folders or source.drive_id):
             raise ConfigError(f"Source {name!r} needs folders = [\"<Drive folder id>\", …] or drive_id = \"<shared "
                               f"drive id>\" in {CONFIG_NAME}: copydesk only reads what you point it at.")
-        if source.credentials_file:
+        check_endpoint(name, source)
+        if source.sandbox:  # never a real credentials file: the sandbox gets its own static token
+            credentials = credentials_from(token=GDOCS_SANDBOX_TOKEN)
+        elif source.credentials_file:
             path = Path(source.credentials_file).expanduser()
             credentials = credentials_from(file=path if path.is_absolute() else self.home / path)
-        elif source.sandbox:
-            credentials = credentials_from(token=GDOCS_SANDBOX_TOKEN)
         else:
             raise ConfigError(f"Source {name!r} needs credentials_file = \"<service-account key or OAuth token "
                               f"file>\" in {CONFIG_NAME} (see the README: Google Docs).")
@@ -181,6 +217,30 @@ class Settings(BaseSettings):
                               "(copydesk reads it from the environment and never stores it), "
                               "or use --engine rules, which needs none.")
         return ClaudeEngine(agent, api_key=key)
+
+
+def check_endpoint(name: str, source: SourceSettings) -> None:
+    """Refuse a source whose credentials would reach the wrong server: a sandbox that is not
+    on this machine (its empty base_url would even mean the vendor's real API), or a real
+    source sending its token over plain HTTP beyond loopback."""
+    url = urlsplit(source.base_url)
+    local = url.hostname is not None and _is_loopback(url.hostname)
+    if source.sandbox and not (source.base_url and local):
+        raise ConfigError(f"Source {name!r} has sandbox = true but base_url {source.base_url or '(the real API)'!r} "
+                          f"is not this machine: point it at the local sandbox (http://127.0.0.1:PORT/{source.type}) "
+                          "or set sandbox = false.")
+    if source.base_url and url.scheme != "https" and not local:
+        raise ConfigError(f"Source {name!r} would send its token unencrypted to {source.base_url!r}: use an https:// "
+                          "base_url (plain http only for 127.0.0.1 or localhost).")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def find_config(explicit: Path | None = None) -> Path:
@@ -223,7 +283,7 @@ def config_text(*, sandbox: bool, port: int = DEFAULT_PORT) -> str:
     if sandbox:
         return f'''# copydesk settings. Environment variables COPYDESK_* override these.
 # database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
-# actor = "your name"                                  # recorded on every action
+# actor = "your name"            # recorded on every action; default: $COPYDESK_ACTOR, else your OS user
 
 [sources.notion]
 type = "notion"
@@ -253,10 +313,28 @@ rate = 1.0                                   # requests per second (Starter/Basi
 # skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
 # skip_quotes = true                         # quotations and customer quotes
 # not_edited_years = 3                       # pages nobody has edited for this long
+
+# Who may do what. Everyone may review and publish until roles are listed; nobody approves
+# their own changeset or rewrite (self_approval = false) whatever the roles.
+# [review]
+# approvals = 1                  # distinct approvers other than the authors
+# self_approval = false
+# default_role = "viewer"        # for identities listed nowhere (default: publisher until roles are listed)
+# [review.roles]
+# reviewer = ["priya@example.com"]
+# publisher = ["sam@example.com"]
+# viewer = ["intern@example.com"]
+
+# The review app beyond 127.0.0.1 needs authentication (see the README: The review app):
+# [app]
+# auth = "header"                          # local (loopback only) | oidc (st.login) | header (a reverse proxy)
+# identity_header = "X-Forwarded-Email"    # set by the proxy after it signed the person in
+# proxy_secret_env = "COPYDESK_PROXY_SECRET"   # the proxy sends its value in X-Copydesk-Proxy-Secret
+# allowed_hosts = ["copy.example.com"]
 '''
     return '''# copydesk settings. Environment variables COPYDESK_* override these.
 # database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
-# actor = "your name"                                  # recorded on every action
+# actor = "your name"            # recorded on every action; default: $COPYDESK_ACTOR, else your OS user
 
 [sources.notion]
 type = "notion"
@@ -281,4 +359,22 @@ rate = 3.0                   # requests per second (Notion's documented average)
 # skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
 # skip_quotes = true                         # quotations and customer quotes
 # not_edited_years = 3                       # pages nobody has edited for this long
+
+# Who may do what. Everyone may review and publish until roles are listed; nobody approves
+# their own changeset or rewrite (self_approval = false) whatever the roles.
+# [review]
+# approvals = 1                  # distinct approvers other than the authors
+# self_approval = false
+# default_role = "viewer"        # for identities listed nowhere (default: publisher until roles are listed)
+# [review.roles]
+# reviewer = ["priya@example.com"]
+# publisher = ["sam@example.com"]
+# viewer = ["intern@example.com"]
+
+# The review app beyond 127.0.0.1 needs authentication (see the README: The review app):
+# [app]
+# auth = "header"                          # local (loopback only) | oidc (st.login) | header (a reverse proxy)
+# identity_header = "X-Forwarded-Email"    # set by the proxy after it signed the person in
+# proxy_secret_env = "COPYDESK_PROXY_SECRET"   # the proxy sends its value in X-Copydesk-Proxy-Secret
+# allowed_hosts = ["copy.example.com"]
 '''

@@ -131,8 +131,8 @@ class Changeset(SQLModel, table=True):
 
 class ChangesetEdit(SQLModel, table=True):
     """One block's proposed text. `proposed_after` keeps what was proposed when a reviewer
-    changed `after`; a `dropped` edit is never written; `target` is an exact block from a
-    stored revision (restore)."""
+    changed `after` (`revised_by` names them); a `dropped` edit is never written; `target` is an
+    exact block from a stored revision (restore)."""
 
     __tablename__ = "edit"
 
@@ -150,6 +150,20 @@ class ChangesetEdit(SQLModel, table=True):
     dropped: bool = False  # the reviewer left this edit out when approving; it is kept for the record
     proposed_by: str
     target: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    revised_by: str = ""  # the reviewer whose rewrite `after` is: an author too, who cannot approve it
+
+
+class Approval(SQLModel, table=True):
+    """One person's approval of a changeset's exact content: `fingerprint` hashes every edit
+    (block, before, after, dropped, target) as it read when they approved. An approval whose
+    fingerprint no longer matches (someone rewrote or dropped an edit since) counts for
+    nothing: it is dismissed, though kept for the record (staging.review)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    changeset_id: int = Field(foreign_key="changeset.id", index=True)
+    actor: str
+    fingerprint: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow)
 
 
 class JournalEntry(SQLModel, table=True):

@@ -12,9 +12,10 @@ from sqlmodel import col
 
 from connectors.errors import ConfigError
 from connectors.protocol import Connector, Publisher
-from staging import changesets
+from staging import changesets, identity, review
 from staging.apply import remote_ref
 from staging.models import Changeset, utcnow
+from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
 
 
@@ -22,14 +23,19 @@ def can_publish(connector: Connector) -> bool:
     return isinstance(connector, Publisher)
 
 
-def publish(store: Store, connector: Connector, changeset_id: int, *, actor: str) -> Changeset:
-    """Publish an applied changeset's document, or explain why it cannot be."""
+def publish(store: Store, connector: Connector, changeset_id: int, *, actor: str,
+            policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
+    """Publish an applied changeset's document, or explain why it cannot be. A publisher
+    publishes, and only content the stored approvals still cover."""
+    actor = identity.checked(actor)
+    policy.require(actor, "publish")
     changeset = changesets.get(store, changeset_id)
     if not isinstance(connector, Publisher):
         raise ConfigError(f"{changeset.source} has no publish step: an applied changeset is live already.")
     if changeset.status != "applied":
         raise ConfigError(f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is published "
                           f"(apply it first with `copydesk apply {changeset_id}`).")
+    review.require_approved(store, changeset, changesets.edits(store, changeset_id), policy)
     return _publish(store, connector, changeset, actor=actor, action="changeset.published")
 
 

@@ -14,11 +14,13 @@ from rich.table import Table
 from connectors.errors import ConfigError
 from staging import apply as applying
 from staging import publish as publishing
-from staging import changesets
+from staging import changesets, facts, review
 from staging.changesets import ProposedEdit
+from staging.config import Settings
 from staging.diff import diff_words, ops_to_json
 from staging.models import Changeset, ChangesetEdit
 from staging.resolve import resolve_document, resolve_revision
+from staging.store import Store
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown, use_color, word_diff_text
 
 # Every status in changesets.STATUSES has a style (tests/ui/test_untrusted_text.py checks it).
@@ -35,7 +37,7 @@ def register(app: typer.Typer) -> None:
     changeset_app = typer.Typer(help="Look at one changeset.", no_args_is_help=True)
     changeset_app.command("show")(show_changeset)
     app.add_typer(changeset_app, name="changeset")
-    for command in (stage, approve, reject, apply, publish, revert, restore, recover, events):
+    for command in (stage, approve, rewrite, reject, apply, publish, revert, restore, recover, events):
         app.command()(command)
 
 
@@ -85,13 +87,18 @@ def show_changeset(
     base = store.load(changesets.revision_of(store, changeset.base_revision_id))
     lossy = changesets.lossy_report(base, rows)
     if as_json:
+        now = review.standing(store, changeset, rows, context(ctx).settings.review)
         emit_json({**_changeset_json(changeset, title), "rationale": changeset.rationale,
+                   "review": {"approvers": now.approvers, "required": now.required, "authors": now.authors,
+                              "dismissed": now.dismissed, "summary": now.summary()},
                    "edits": [_edit_json(r, changeset, lossy) for r in rows]})
         return
     status = plain(changeset.status, _STATUS_STYLE.get(changeset.status, ""))
     out.print(f"[bold]Changeset {changeset.id}[/bold]  ", status, f"  {shown(changeset.title)}", sep="")
     out.print(plain(f"{title} · base {changeset.base_revision_id[:12]} · proposed by {changeset.proposed_by}"
                     + (f" · approved by {changeset.approved_by}" if changeset.approved_by else ""), style="dim"))
+    if changeset.status in ("proposed", "approved"):
+        out.print(plain(f"review: {_standing(store, changeset, context(ctx).settings)}", style="dim"))
     if changeset.rationale:
         out.print(plain(changeset.rationale))
     if changeset.error:
@@ -100,6 +107,7 @@ def show_changeset(
         out.print(plain(f"@@ {row.block_kind} {row.block_id}" + (f" · {row.reason}" if row.reason else "")
                         + (f" · confidence {row.confidence:.2f}" if row.confidence is not None else ""), style="cyan"))
         out.print(word_diff_text(diff_words(row.before, row.after), color=use_color()))
+        out.print(plain("what else changed: " + facts.what_else_changed(row.before, row.after), style="dim"))
         if row.after != row.proposed_after:
             out.print(plain(f"proposed: {row.proposed_after}", style="dim"))
         for loss in lossy.get(row.block_id, []):
@@ -137,17 +145,41 @@ def stage(
 def approve(
     ctx: typer.Context,
     changeset_id: int = typer.Argument(..., metavar="ID"),
-    actor: Optional[str] = typer.Option(None, "--as", help="Reviewer name (default: actor in copydesk.toml)."),
-    changes: List[str] = typer.Option([], "--edit", help="BLOCK=TEXT: approve with this text instead; repeatable."),
+    drops: List[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out before approving; repeatable."),
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Accept edits that cannot keep formatting exactly."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Approve a proposed changeset, optionally rewriting some edits first.
+    """Approve a proposed changeset exactly as it reads now, as yourself.
 
-    The audit log keeps both the proposed and the approved text. Nothing is written to the
-    tool until `copydesk apply`.
+    You are COPYDESK_ACTOR, else actor in copydesk.toml, else your OS user. Whoever proposed
+    or rewrote the changeset cannot approve it: someone else must. It becomes approved once
+    [review] approvals people have; nothing is written to the tool until `copydesk apply`.
 
-    Example: copydesk approve 3 --as priya --edit 0a45c777="Setup in one afternoon."
+    Example: copydesk approve 3   (as priya: COPYDESK_ACTOR=priya copydesk approve 3)
+    """
+    c = context(ctx)
+    changeset = changesets.approve(c.store, changeset_id, actor=c.settings.actor_name, dropped=drops,
+                                   allow_lossy=allow_lossy, policy=c.settings.review)
+    if changeset.status == "approved":
+        message = f"Approved changeset {changeset.id}; write it with `copydesk apply {changeset.id}`."
+    else:
+        message = f"Recorded your approval of changeset {changeset.id}; {_standing(c.store, changeset, c.settings)}."
+    _report(changeset, as_json, message)
+
+
+def rewrite(
+    ctx: typer.Context,
+    changeset_id: int = typer.Argument(..., metavar="ID"),
+    changes: List[str] = typer.Option(..., "--edit", help="BLOCK=TEXT: this text instead of the proposed one; repeatable."),
+    drops: List[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out; repeatable."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Rewrite some edits of a proposed (or approved) changeset in your own words.
+
+    You become one of its authors: it is proposed again, earlier approvals are dismissed, and
+    someone other than you approves the rewritten text. The audit log keeps both texts.
+
+    Example: copydesk rewrite 3 --edit 0a45c777="Setup in one afternoon."
     """
     c = context(ctx)
     revised = {}
@@ -156,9 +188,13 @@ def approve(
         if not sep or not block:
             raise ConfigError(f"--edit takes BLOCK=TEXT, not {change!r}.")
         revised[block] = text
-    changeset = changesets.approve(c.store, changeset_id, actor=actor or c.settings.actor, changes=revised,
-                                   allow_lossy=allow_lossy)
-    _report(changeset, as_json, f"Approved changeset {changeset.id}; write it with `copydesk apply {changeset.id}`.")
+    changeset = changesets.rewrite(c.store, changeset_id, actor=c.settings.actor_name, changes=revised, dropped=drops,
+                                   policy=c.settings.review)
+    _report(changeset, as_json, f"Rewrote changeset {changeset.id}; {_standing(c.store, changeset, c.settings)}.")
+
+
+def _standing(store: Store, changeset: Changeset, settings: Settings) -> str:
+    return review.standing(store, changeset, changesets.edits(store, changeset.id), settings.review).summary()
 
 
 def reject(
@@ -172,7 +208,8 @@ def reject(
     Example: copydesk reject 3 --reason "off-brand"
     """
     c = context(ctx)
-    changeset = changesets.reject(c.store, changeset_id, actor=c.settings.actor_name, reason=reason)
+    changeset = changesets.reject(c.store, changeset_id, actor=c.settings.actor_name, reason=reason,
+                                  policy=c.settings.review)
     _report(changeset, as_json, f"Rejected changeset {changeset.id}.")
 
 
@@ -199,9 +236,10 @@ def apply(
     with progress(enabled=not as_json) as bar:
         bar.add_task(f"applying changeset {changeset_id} to {changeset.source}", total=None)
         outcome = applying.apply(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run,
-                                 allow_lossy=allow_lossy)
+                                 allow_lossy=allow_lossy, policy=c.settings.review)
         if and_publish and not dry_run and outcome.changeset.status == "applied":
-            outcome.changeset = publishing.publish(c.store, connector, changeset_id, actor=c.settings.actor_name)
+            outcome.changeset = publishing.publish(c.store, connector, changeset_id, actor=c.settings.actor_name,
+                                                   policy=c.settings.review)
     _report_outcome(outcome, as_json, dry_run, "Applied")
     if not as_json and outcome.changeset.status == "applied" and publishing.can_publish(connector):
         out.print("Staged in the tool, not yet published." if outcome.changeset.published_at is None
@@ -220,7 +258,7 @@ def publish(
     c = context(ctx)
     changeset = changesets.get(c.store, changeset_id)
     published = publishing.publish(c.store, c.settings.connector(changeset.source), changeset_id,
-                                   actor=c.settings.actor_name)
+                                   actor=c.settings.actor_name, policy=c.settings.review)
     _report(published, as_json, f"Published changeset {changeset_id}.")
 
 
@@ -242,7 +280,8 @@ def revert(
     with progress(enabled=not as_json) as bar:
         bar.add_task(f"reverting changeset {changeset_id} on {changeset.source}", total=None)
         connector = c.settings.connector(changeset.source)
-        outcome = applying.revert(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run)
+        outcome = applying.revert(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run,
+                                  policy=c.settings.review)
         if not dry_run and outcome.changeset.status == "reverted":
             outcome.changeset = publishing.republish_after_revert(c.store, connector, changeset_id,
                                                                   actor=c.settings.actor_name)
@@ -365,6 +404,8 @@ def _changeset_json(c: Changeset, title: str) -> dict[str, Any]:
 
 def _edit_json(row: ChangesetEdit, changeset: Changeset, lossy: dict[str, list[str]]) -> dict[str, Any]:
     return {"block": row.block_id, "kind": row.block_kind, "before": row.before, "after": row.after,
-            "proposed_after": row.proposed_after, "reason": row.reason, "confidence": row.confidence,
+            "proposed_after": row.proposed_after, "revised_by": row.revised_by or None, "reason": row.reason,
+            "confidence": row.confidence,
             "diff": ops_to_json(diff_words(row.before, row.after)), "lossy": lossy.get(row.block_id, []),
+            "what_else_changed": facts.what_else_changed(row.before, row.after),
             "remote_now": changeset.conflicts.get(row.block_id, None) if row.block_id in changeset.conflicts else None}

@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 
 from connectors.errors import ConfigError, CopydeskError
 from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
+from staging.agent.brief import MAX_BYTES
 from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
 from staging.diff import alignment, diff_documents, summary
 from staging.models import Revision, TrackedDocument
@@ -31,7 +32,7 @@ from staging.pull import PullReport, pull, remote_status
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
-from ui import brief_commands, changeset_commands, sweep_commands
+from ui import brief_commands, changeset_commands, exposure, sweep_commands
 from ui.terminal import (JSON_OPTION, Context, context, emit_json, err, out, plain, progress, shown, use_color,
                          word_diff_text)
 
@@ -140,16 +141,21 @@ def ui_command(
 ) -> None:
     """Open the review app: brief, queue, history, activity and sources, in the browser.
 
-    Serves the Streamlit app on http://HOST:PORT until Ctrl-C; the reviewer's name is asked
-    once per browser session and recorded on every approval, apply and revert.
+    Serves the Streamlit app on http://HOST:PORT until Ctrl-C. On 127.0.0.1 you act as
+    yourself (COPYDESK_ACTOR, actor in copydesk.toml, else your OS user); any other address
+    needs [app] auth = "oidc" or "header" (see the README), or the app refuses to start.
     Example: copydesk ui --open
     """
     c = context(ctx)
-    load_settings(c.config_path)  # a broken config is reported here, in one line, not in the browser
+    settings = load_settings(c.config_path)  # a broken config is reported here, in one line, not in the browser
+    hosts = exposure.allowed_hosts(host, settings.app)
     command = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).with_name("app.py")),
                "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+               "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
+               *(arg for name in hosts for arg in ("--server.allowedHosts", name)),
                "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
                "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none", "--theme.base", "light"]
+    command += ["--server.maxUploadSize", str(-(-MAX_BYTES // (1024 * 1024)))]  # MB: the largest brief file, no more
     url = f"http://{host}:{port}"
     err.print(f"copydesk review app on {url} (Ctrl-C stops it)")
     server = subprocess.Popen(command, env=os.environ | {"COPYDESK_CONFIG": str(c.config_path)})

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any, Iterator
 
 from connectors.document import Block, Document, DocumentRef, Mention, Span
+from connectors.storable import storable
 
 DOC_MIME = "application/vnd.google-apps.document"
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -99,7 +100,7 @@ def document_from_payload(payload: dict[str, Any], ref: DocumentRef) -> Document
     blocks = tuple(_blocks(document_body(payload).get("content") or [], lists, ""))
     title = payload.get("title") or ref.title
     raw = _without_volatile({k: v for k, v in payload.items() if k not in _VOLATILE_DOCUMENT_KEYS})
-    return Document(ref=ref.model_copy(update={"title": title}), blocks=blocks, raw=raw)
+    return storable(Document(ref=ref.model_copy(update={"title": title}), blocks=blocks, raw=raw))
 
 
 # -- runs: shared with the write side ---------------------------------------------------------

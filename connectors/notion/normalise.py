@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from connectors.document import Block, Document, DocumentRef, Mention, Span
+from connectors.storable import storable
 
 _VOLATILE = {"last_edited_time", "last_edited_by", "request_id"}
 _KINDS = {
@@ -107,7 +108,7 @@ def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, 
     ]
     for depth, native in tree:
         blocks.extend(_blocks_from_native(native, depth))
-    return Document(ref=page_ref(page), blocks=tuple(blocks), raw=_stable(page))
+    return storable(Document(ref=page_ref(page), blocks=tuple(blocks), raw=_stable(page)))
 
 
 def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:

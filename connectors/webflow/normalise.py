@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from connectors.document import Block, Document, DocumentRef, Span
+from connectors.storable import storable
 from connectors.webflow import html
 
 SOURCE = "webflow"
@@ -163,7 +164,7 @@ def item_document(item: dict[str, Any], collection: Collection, site: Site | Non
             blocks.append(plain_text_block(field, "" if value is None else str(value)))
     raw = {k: v for k, v in item.items() if k not in _VOLATILE}
     raw["collection"] = {"id": collection.id, "slug": collection.slug, "displayName": collection.name}
-    return Document(ref=item_ref(item, collection, site), blocks=tuple(blocks), raw=raw)
+    return storable(Document(ref=item_ref(item, collection, site), blocks=tuple(blocks), raw=raw))
 
 
 def plain_text_block(field: Field, text: str) -> Block:
@@ -243,7 +244,7 @@ def page_document(ref: DocumentRef, page: dict[str, Any], nodes: Iterable[dict[s
             blocks.extend(_override_blocks(node))
     raw = {"page": {k: v for k, v in page.items() if k not in _VOLATILE}, "nodes": nodes,
            "locale": _locale_raw(locale), "writable": not primary}
-    return Document(ref=ref, blocks=tuple(blocks), raw=raw)
+    return storable(Document(ref=ref, blocks=tuple(blocks), raw=raw))
 
 
 def text_node_block(node: dict[str, Any], *, manual: bool) -> Block:

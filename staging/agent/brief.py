@@ -46,6 +46,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from connectors.errors import BriefError
+from staging.agent.brief_limits import MAX_PAGES, Deadline, check_archive, pdf_limits, unreadable
 
 MAX_BYTES = 2 * 1024 * 1024  # a one-page brief is a few kB; anything this big is not a brief
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -108,9 +109,8 @@ def read_brief_file(path: Path) -> str:
     """The brief's text, or a BriefError saying exactly what is wrong with the file."""
     if not path.is_file():
         raise BriefError(f"No brief file at {path}.")
-    if path.stat().st_size > MAX_BYTES:  # refused before reading it into memory
-        return read_brief_bytes(path.name, path.read_bytes()[:MAX_BYTES + 1])
-    return read_brief_bytes(path.name, path.read_bytes())
+    with path.open("rb") as file:  # one byte past the limit at most: enough to refuse it
+        return read_brief_bytes(path.name, file.read(MAX_BYTES + 1))
 
 
 def read_brief_bytes(name: str, data: bytes) -> str:
@@ -148,32 +148,48 @@ def _decode(name: str, data: bytes) -> str:
 
 def _docx_text(name: str, data: bytes) -> str:
     import docx  # python-docx; imported here so the CLI starts fast
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
+    check_archive(name, data)
+    deadline = Deadline(name)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise BriefError(f"{name} is not a readable .docx ({error}); export it again from Word or Google Docs.") from error
-    lines = []
-    for block in document.iter_inner_content():  # paragraphs and tables, in reading order
-        if isinstance(block, docx.table.Table):
-            lines.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
-            continue
-        style = (block.style.name if block.style is not None else "") or ""
-        prefix = "#" * int(style[-1]) + " " if style.startswith("Heading") and style[-1:].isdigit() else ""
-        bullet = "- " if "List" in style else ""
-        lines.append(prefix + bullet + block.text)
+        lines = []
+        for block in document.iter_inner_content():  # paragraphs and tables, in reading order
+            deadline.check()
+            if isinstance(block, docx.table.Table):
+                lines.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
+                continue
+            style = (block.style.name if block.style is not None else "") or ""
+            prefix = "#" * int(style[-1]) + " " if style.startswith("Heading") and style[-1:].isdigit() else ""
+            bullet = "- " if "List" in style else ""
+            lines.append(prefix + bullet + block.text)
+    except (zipfile.BadZipFile, PackageNotFoundError, LxmlError, RecursionError, KeyError, ValueError, IndexError,
+            AttributeError, TypeError) as error:  # what python-docx and lxml raise on a malformed package
+        raise unreadable(name, ".docx", error) from error
     return "\n".join(lines)
 
 
 def _pdf_text(name: str, data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
+    deadline = Deadline(name)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        return "\n".join((page.extract_text() or "") for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError) as error:
-        raise BriefError(f"{name} is not a readable PDF ({error}).") from error
+        with pdf_limits():
+            reader = PdfReader(io.BytesIO(data))
+            if len(reader.pages) > MAX_PAGES:
+                raise BriefError(f"{name} has {len(reader.pages):,} pages; a brief is at most {MAX_PAGES}. "
+                                 "Keep it to the positioning itself.")
+            texts = []
+            for page in reader.pages:
+                deadline.check()
+                texts.append(page.extract_text() or "")
+    except (PyPdfError, RecursionError, KeyError, ValueError, IndexError, AttributeError, TypeError,
+            ZeroDivisionError, OverflowError) as error:  # PyPdfError: PdfReadError, LimitReachedError, ...
+        raise unreadable(name, "PDF", error) from error
+    return "\n".join(texts)
 
 
 # -- compiling --------------------------------------------------------------------------------

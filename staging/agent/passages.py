@@ -14,8 +14,11 @@ from typing import Callable, Iterable
 
 from connectors.document import Block, Document
 
-# A sentence runs to its end mark and the spaces after it, or to a line break.
-_SENTENCE = re.compile(r"[^\n]*?(?:[.!?]+[\"”’)\]]*\s+|\n+|$)")
+# A sentence runs to its end mark and the spaces after it, or to a line break. The end is
+# looked for only where a run of marks starts, and no quantifier gives back what it took
+# (the rest cannot match after a mark, a closer or a space), so finding every end of a
+# block is linear in its length, however long a line without one is.
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"”’)\]]*+\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -55,11 +58,20 @@ def phrase_matcher(phrase: str) -> re.Pattern[str] | None:
     if not words:
         return None
     lookaheads = "".join(rf"(?=.*\b{re.escape(w)}\b)" for w in words[:-1])
-    return re.compile(lookaheads + rf"(?=.*\b{re.escape(words[-1])})", re.IGNORECASE | re.DOTALL)
+    # Anchored: each lookahead reads the text once from its start, instead of once from every
+    # position (quadratic: minutes for one 100,000-character paragraph).
+    return re.compile(r"\A" + lookaheads + rf"(?=.*\b{re.escape(words[-1])})", re.IGNORECASE | re.DOTALL)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+    """Each sentence's (start, end): up to and including its end, the last one to the end of the text."""
+    spans, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        spans.append((start, end.end()))
+        start = end.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
 
 
 def _passage(block: Block, stale: Callable[[str], bool]) -> Passage:

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import http.server
+import threading
 from pathlib import Path
 
 import pytest
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, CopydeskError
 from connectors.notion import NotionConnector
+from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN
 from connectors.sandbox.notion import SANDBOX_TOKEN
+from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN
 from staging.config import config_text, find_config, load_settings
+
+
+SANDBOX_TOKENS_BY_TOOL = {"notion": SANDBOX_TOKEN, "webflow": WEBFLOW_SANDBOX_TOKEN, "gdocs": GDOCS_SANDBOX_TOKEN}
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -75,3 +82,71 @@ def test_the_written_configs_document_the_workspace_scope(tmp_path):
         assert "# [scope]" in text
         uncommented = text.replace("# [scope]", "[scope]").replace("# skip_titles", "skip_titles")
         assert load_settings(_write(tmp_path, uncommented)).scope.skip_titles == ["Legal:*", "Changelog*"]
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A local server that answers 401 and keeps each request's Authorization header."""
+
+    seen: list[str] = []
+
+    def _answer(self) -> None:
+        type(self).seen.append(self.headers.get("Authorization", ""))
+        body = b'{"object": "error", "status": 401, "code": "unauthorized", "message": "no"}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PATCH = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder():
+    _Recorder.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], _Recorder.seen
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("tool, token_env", [("notion", "NOTION_TOKEN"), ("webflow", "WEBFLOW_TOKEN"),
+                                              ("gdocs", "GOOGLE_TOKEN")])
+def test_a_sandbox_source_never_sends_a_real_token_from_the_environment(tmp_path, monkeypatch, recorder, tool,
+                                                                         token_env):
+    port, seen = recorder
+    monkeypatch.setenv(token_env, "real-secret-token")
+    extra = {"webflow": 'site_id = "site1"', "gdocs": 'folders = ["root"]'}.get(tool, "")
+    settings = load_settings(_write(tmp_path, f'[sources.{tool}]\ntype = "{tool}"\nsandbox = true\n'
+                                              f'token_env = "{token_env}"\n{extra}\n'
+                                              f'base_url = "http://127.0.0.1:{port}/{tool}"\nrate = 1000.0\n'))
+    connector = settings.connector(tool)
+    with pytest.raises(CopydeskError):
+        list(connector.list_changed(None))
+    assert seen and all("real-secret-token" not in header for header in seen)
+    assert all(header.endswith(SANDBOX_TOKENS_BY_TOOL[tool]) for header in seen)
+
+
+def test_a_real_source_refuses_the_sandbox_token_and_a_sandbox_refuses_a_remote_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("NOTION_TOKEN", SANDBOX_TOKEN)
+    real = load_settings(_write(tmp_path, config_text(sandbox=False)))
+    with pytest.raises(ConfigError, match="sandbox's token"):
+        real.connector("notion")
+    for base_url in ("", "https://api.notion.com", "http://sandbox.example.com/notion"):
+        remote = load_settings(_write(tmp_path, f'[sources.notion]\nsandbox = true\nbase_url = "{base_url}"\n'))
+        with pytest.raises(ConfigError, match="is not this machine"):
+            remote.connector("notion")
+
+
+def test_a_real_token_never_goes_over_plain_http_beyond_this_machine(tmp_path, monkeypatch):
+    monkeypatch.setenv("NOTION_TOKEN", "ntn_real")
+    plain = load_settings(_write(tmp_path, '[sources.notion]\nbase_url = "http://proxy.example.com/v1"\n'))
+    with pytest.raises(ConfigError, match="unencrypted"):
+        plain.connector("notion")
+    local = load_settings(_write(tmp_path, '[sources.notion]\nbase_url = "http://localhost:9999/v1"\n'))
+    assert isinstance(local.connector("notion"), NotionConnector)

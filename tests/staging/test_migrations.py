@@ -12,7 +12,7 @@ from staging.changesets import ProposedEdit
 from staging.store import Store
 from tests.builders import make_document
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def _version(store: Store) -> str:
@@ -29,10 +29,11 @@ def test_an_older_store_is_migrated_and_keeps_its_data(store):
     tracked = store.record(make_document("One.", "Two.")).document
     staged = changesets.stage(store, tracked, [ProposedEdit("b1", "Uno."), ProposedEdit("b2", "Dos.")], actor="t")
     with store.engine.begin() as connection:  # back to the schema copydesk 0.1 made with create_all
-        for table, column in (("edit", "dropped"), ("changeset", "manual_steps"), ("changeset", "published_at")):
+        for table, column in (("edit", "dropped"), ("edit", "revised_by"), ("changeset", "manual_steps"),
+                              ("changeset", "published_at")):
             connection.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
         connection.execute(sa.text("DROP INDEX ix_event_subject"))
-        for table in ("answered", "sweep_run", "lease", "alembic_version"):
+        for table in ("answered", "sweep_run", "lease", "approval", "alembic_version"):
             connection.execute(sa.text(f"DROP TABLE {table}"))
     assert "dropped" not in {c["name"] for c in sa.inspect(store.engine).get_columns("edit")}
     store.close()
@@ -40,7 +41,7 @@ def test_an_older_store_is_migrated_and_keeps_its_data(store):
     reopened = Store(store.url)
     assert _version(reopened) == HEAD
     assert "ix_event_subject" in {i["name"] for i in sa.inspect(reopened.engine).get_indexes("event")}
-    assert {"answered", "sweep_run", "lease"} <= set(sa.inspect(reopened.engine).get_table_names())
+    assert {"answered", "sweep_run", "lease", "approval"} <= set(sa.inspect(reopened.engine).get_table_names())
     changesets.approve(reopened, staged.id, actor="priya", dropped=["b2"])
     assert [r.block_id for r in changesets.to_write(reopened, staged.id)] == ["b1"]
     assert changesets.get(reopened, staged.id).manual_steps == []

@@ -37,6 +37,11 @@ def cli(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+def cli_as(actor: str, *args: str):
+    """A command run by another person: copydesk knows who acts from COPYDESK_ACTOR."""
+    return runner.invoke(app, list(args), env={"COPYDESK_ACTOR": actor}, catch_exceptions=False)
+
+
 @pytest.fixture(scope="session")
 def seed_store(sandbox_server, tmp_path_factory) -> Path:
     """A store of every sandbox's seed workspace, pulled once per test process: the pull is

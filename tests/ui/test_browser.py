@@ -1,6 +1,9 @@
 """The review app end to end in a real browser: the `copydesk ui` server as a user starts it,
-driven by Playwright through headless Chromium, with every write checked in the Notion
-sandbox over HTTP rather than in the store, so a UI that only claims success fails.
+behind a signing-in proxy's trusted header (the identity in X-Forwarded-Email, the proxy
+pinned by its shared secret, as the browser contexts' extra headers here), driven by
+Playwright through headless Chromium, with every write checked in the Notion sandbox over
+HTTP rather than in the store, so a UI that only claims success fails. One person proposes
+and rewrites, another approves and applies; a request without the proxy's secret is refused.
 
 Needs Debian's /usr/bin/chromium (`.ci/run` installs it); `playwright install` is never used.
 Screenshots of the queue and of a diff (and of the page when a step fails) and the server's
@@ -21,7 +24,7 @@ from typing import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from connectors.document import Document, DocumentRef
 from tests.conftest import REPO, SandboxAdmin
@@ -33,7 +36,8 @@ COPYDESK = Path(sys.executable).with_name("copydesk")
 SAMPLE_BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 ARTIFACTS = REPO / "test-artifacts"
 STEP_TIMEOUT_MS = 30_000
-REVIEWER = "Priya (browser test)"
+WRITER, APPROVER = "priya@example.com", "sam@example.com"
+PROXY_SECRET = "browser-test-proxy-secret"
 PAGE_TITLE = "Product overview"
 TAGLINE = "the AI support engineer for your team"
 RETIRED_CLAIM = "cuts support tickets by 40%"
@@ -67,8 +71,11 @@ def app_url(pulled: Path) -> Iterator[str]:
     port = _free_port()
     log_path = ARTIFACTS / "ui-server.log"
     log = log_path.open("w")
+    with (pulled / "copydesk.toml").open("a") as config:
+        config.write('\n[app]\nauth = "header"\n')
     server = subprocess.Popen([str(COPYDESK), "ui", "--port", str(port)], cwd=pulled, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+                              stderr=subprocess.STDOUT, start_new_session=True,
+                              env=os.environ | {"COPYDESK_PROXY_SECRET": PROXY_SECRET})
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_until_healthy(url, server, log_path)
@@ -79,32 +86,52 @@ def app_url(pulled: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(chromium_path: Path) -> Iterator[Page]:
-    """A new browser with a fresh profile (launch() makes one) per test, so no session, cookie
-    or cache carries over from another run; every wait is bounded by STEP_TIMEOUT_MS."""
+def browser(chromium_path: Path) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.set_default_timeout(STEP_TIMEOUT_MS)
-            expect.set_options(timeout=STEP_TIMEOUT_MS)
-            yield context.new_page()
+            yield browser
         finally:
             browser.close()
 
 
-def test_brief_to_queue_to_revert_to_history_without_a_terminal(page: Page, app_url: str, sandbox: SandboxAdmin):
+def _visitor(browser: Browser, headers: dict[str, str]) -> Page:
+    """A new browser context (a fresh profile: no session, cookie or cache carries over) whose
+    every request, the WebSocket included, carries `headers` as the proxy would add them;
+    every wait is bounded by STEP_TIMEOUT_MS."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, extra_http_headers=headers)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
+    return context.new_page()
+
+
+def _signed_in(browser: Browser, email: str) -> Page:
+    return _visitor(browser, {"X-Forwarded-Email": email, "X-Copydesk-Proxy-Secret": PROXY_SECRET})
+
+
+def test_a_request_without_the_proxys_secret_is_refused(browser: Browser, app_url: str):
+    for headers in ({}, {"X-Forwarded-Email": APPROVER}, {"X-Forwarded-Email": APPROVER,
+                                                           "X-Copydesk-Proxy-Secret": "guessed"}):
+        page = _visitor(browser, headers)
+        with _screenshot_on_failure(page):
+            page.goto(app_url)
+            expect(page.get_by_text("answers only through its sign-in proxy")).to_be_visible()
+            expect(page.get_by_role("heading", name="Review queue")).to_have_count(0)
+            expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+
+
+def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser, app_url: str,
+                                                                 sandbox: SandboxAdmin):
     before = _notion_page(sandbox, PAGE_TITLE)
+    page = _signed_in(browser, WRITER)
     with _screenshot_on_failure(page):
         page.goto(app_url)
-        name = page.get_by_role("textbox", name="Your name")
-        name.fill(REVIEWER)
-        name.press("Enter")
         expect(page.get_by_text("The queue is empty")).to_be_visible()
+        expect(page.get_by_text(f"{WRITER} (publisher)")).to_be_visible()
+        expect(page.get_by_role("textbox", name="Your name")).to_have_count(0)
 
         page.get_by_role("link", name="Brief").click()
         expect(page.get_by_role("heading", name="Brief")).to_be_visible()
-        expect(page.get_by_role("textbox", name="Your name")).to_have_value(REVIEWER)
         page.locator("input[type=file]").set_input_files(SAMPLE_BRIEF)
         expect(page.get_by_text(SAMPLE_BRIEF.name)).to_be_visible()
         page.get_by_role("button", name="Add brief").click()
@@ -123,16 +150,27 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(page: Page, app_
         expect(page.get_by_text("before", exact=True).first).to_be_visible()
         _screenshot(page, "changeset-diff-side-by-side.png")
         _settle_flagged_edits(page)
-        page.get_by_role("button", name="Approve", exact=True).click()
-        expect(page.get_by_text("Approved #")).to_be_visible()
-        expect(page.get_by_text("Proposed text, changed by the reviewer")).to_be_visible()
+        page.get_by_role("button", name="Submit rewrite", exact=True).click()
+        expect(page.get_by_text("awaits approval by someone other than you")).to_be_visible()
+        expect(page.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
+        changeset_url = page.url
+        assert "changeset=" in changeset_url
 
-        page.get_by_role("button", name="Apply", exact=True).click()
-        expect(page.get_by_text("is now applied")).to_be_visible()
+    second = _signed_in(browser, APPROVER)
+    with _screenshot_on_failure(second):
+        second.goto(changeset_url)
+        expect(second.get_by_text(f"awaiting approval by someone other than agent:rules, {WRITER}")).to_be_visible()
+        expect(second.get_by_text("Proposed text, changed by the reviewer")).to_be_visible()
+        second.get_by_role("button", name="Approve", exact=True).click()
+        expect(second.get_by_text("Approved #")).to_be_visible()
+        second.get_by_role("button", name="Apply", exact=True).click()
+        expect(second.get_by_text("is now applied")).to_be_visible()
         applied = _notion_page(sandbox, PAGE_TITLE).text
         assert TAGLINE in applied and REWRITTEN_CLAIM in applied
         assert applied.count(RETIRED_CLAIM) == before.text.count(RETIRED_CLAIM) - 1, "dropped edits were written"
 
+    with _screenshot_on_failure(page):
+        page.reload()
         page.get_by_role("button", name="Revert", exact=True).click()
         expect(page.get_by_text("is now reverted")).to_be_visible()
         assert _readings(_notion_page(sandbox, PAGE_TITLE)) == _readings(before)

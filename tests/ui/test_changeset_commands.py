@@ -12,7 +12,7 @@ from connectors.document import DocumentRef
 from staging.config import load_settings
 from staging.store import Store
 from tests.conftest import REPO
-from tests.ui.conftest import cli
+from tests.ui.conftest import cli, cli_as
 
 PAGE = "Product overview"
 FIND = "Setup in 5 minutes"
@@ -52,7 +52,7 @@ def test_stage_approve_apply_revert_restore_end_to_end(staged, sandbox):
     assert shown["status"] == "proposed" and shown["edits"][0]["after"] == new_text
     assert {"op": "insert", "text": "under an hour"} in shown["edits"][0]["diff"]
 
-    assert cli("approve", str(changeset), "--as", "priya").exit_code == 0
+    assert cli_as("priya", "approve", str(changeset)).exit_code == 0
     dry = json.loads(cli("apply", str(changeset), "--dry-run", "--json").stdout)
     assert dry["dry_run"] and dry["writes"][0]["path"] == f"/v1/blocks/{block['id']}"
     assert _patches(sandbox) == 0 and dry["status"] == "approved"
@@ -71,7 +71,7 @@ def test_stage_approve_apply_revert_restore_end_to_end(staged, sandbox):
     restore = cli("restore", PAGE, "HEAD~1", "--json")
     assert restore.exit_code == 0, restore.stderr
     restored = json.loads(restore.stdout)["id"]
-    assert cli("approve", str(restored), "--as", "priya").exit_code == 0
+    assert cli_as("priya", "approve", str(restored)).exit_code == 0
     assert json.loads(cli("apply", str(restored), "--json").stdout)["status"] == "applied"
     assert _remote_text(sandbox, block["id"]) == new_text, "HEAD~1 was the applied revision"
 
@@ -82,21 +82,50 @@ def test_stage_approve_apply_revert_restore_end_to_end(staged, sandbox):
     assert [(c["id"], c["status"]) for c in listed] == [(restored, "applied"), (changeset, "reverted")]
 
 
-def test_approve_with_a_reviewer_edit_keeps_both_texts(staged, sandbox):
+def test_a_reviewers_rewrite_keeps_both_texts_and_waits_for_someone_else(staged, sandbox):
     changeset, block, new_text = staged
-    result = cli("approve", str(changeset), "--as", "priya", "--edit", f"{block['id'][:8]}=Reviewed text.")
+    result = cli_as("priya", "rewrite", str(changeset), "--edit", f"{block['id'][:8]}=Reviewed text.")
     assert result.exit_code == 0, result.stderr
-    edit = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)["edits"][0]
-    assert (edit["after"], edit["proposed_after"]) == ("Reviewed text.", new_text)
-    approved = json.loads(cli("events", "--changeset", str(changeset), "--json").stdout)[0]
-    assert approved["actor"] == "priya"
-    assert approved["details"]["edited"][block["id"]] == {"proposed": new_text, "approved": "Reviewed text."}
+    assert "awaiting approval by someone other than" in result.stdout and "priya" in result.stdout
+    shown = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)
+    edit = shown["edits"][0]
+    assert (edit["after"], edit["proposed_after"], edit["revised_by"]) == ("Reviewed text.", new_text, "priya")
+    assert "priya" in shown["review"]["authors"] and shown["review"]["approvers"] == []
+    rewritten = json.loads(cli("events", "--changeset", str(changeset), "--json").stdout)[0]
+    assert rewritten["actor"] == "priya" and rewritten["action"] == "changeset.rewritten"
+    assert rewritten["details"]["edited"][block["id"]] == {"proposed": new_text, "rewritten": "Reviewed text."}
+
+    refused = cli_as("priya", "approve", str(changeset))
+    assert refused.exit_code == 1 and "priya wrote" in refused.stderr and "Traceback" not in refused.stderr
+    assert json.loads(cli_as("sam", "approve", str(changeset), "--json").stdout)["status"] == "approved"
+    assert cli("apply", str(changeset)).exit_code == 0 and _remote_text(sandbox, block["id"]) == "Reviewed text."
+
+
+def test_one_person_cannot_stage_approve_and_apply_their_own_change(pulled_workdir, sandbox):
+    block = _paragraph(FIND)
+    staged = cli_as("mallory", "stage", PAGE, "--block", block["id"][:8], "--text", "$0 / month", "--json")
+    changeset = str(json.loads(staged.stdout)["id"])
+    approved = cli_as("mallory", "approve", changeset)
+    assert approved.exit_code == 1 and "mallory wrote" in approved.stderr
+    assert approved.stderr.count("\n") == 1 and "Traceback" not in approved.stderr
+    assert cli_as("Mallory", "approve", changeset).exit_code == 1
+    assert cli_as("mallory", "apply", changeset).exit_code == 1
+    forged = cli_as("mallory", "approve", changeset, "--as", "priya")
+    assert forged.exit_code == 2 and "--as" in forged.stderr  # no flag records another person's name
+    assert _patches(sandbox) == 0 and _remote_text(sandbox, block["id"]) == block["text"]
+
+
+@pytest.mark.parametrize("name, message", [("   ", "blank"), ("pri\u202eya", "U+202E"), ("sam\x1b]8;;x\x07", "U+001B")])
+def test_a_blank_or_disguised_name_is_refused_in_one_line(staged, sandbox, name, message):
+    result = cli_as(name, "approve", str(staged[0]))
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(cli("changeset", "show", str(staged[0]), "--json").stdout)["status"] == "proposed"
 
 
 def test_an_outside_edit_before_apply_is_a_conflict_with_the_remote_text(staged, sandbox):
     changeset, block, _ = staged
     sandbox.post("edit", {"id": block["id"], "find": "chatbot", "replace": "assistant"})
-    cli("approve", str(changeset), "--as", "priya")
+    cli_as("priya", "approve", str(changeset))
     result = cli("apply", str(changeset))
     assert result.exit_code == 1 and "no longer read" in result.stderr
     shown = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)
@@ -106,12 +135,11 @@ def test_an_outside_edit_before_apply_is_a_conflict_with_the_remote_text(staged,
 
 
 @pytest.mark.parametrize("args, message", [
-    (("approve", "999", "--as", "priya"), "No changeset 999"),
+    (("approve", "999"), "No changeset 999"),
     (("apply", "1"), "only an approved"),
-    (("approve", "1"), "Approval needs a name"),
     (("stage", PAGE, "--block", "nosuchblock", "--text", "x"), "has no block"),
     (("stage", PAGE, "--block", "title"), "Give one --text per --block"),
-    (("approve", "1", "--as", "priya", "--edit", "no-equals-sign"), "BLOCK=TEXT"),
+    (("rewrite", "1", "--edit", "no-equals-sign"), "BLOCK=TEXT"),
 ])
 def test_bad_input_is_one_clear_line_and_writes_nothing(staged, sandbox, args, message):
     result = cli(*args)
@@ -124,8 +152,8 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(staged, sandbox, args, m
 def test_rejected_changesets_cannot_be_approved_or_applied(staged, sandbox):
     changeset = str(staged[0])
     assert cli("reject", changeset, "--reason", "off-brand").exit_code == 0
-    for args in (("approve", changeset, "--as", "priya"), ("apply", changeset), ("revert", changeset)):
-        result = cli(*args)
+    for args in (("approve", changeset), ("apply", changeset), ("revert", changeset)):
+        result = cli_as("priya", *args)
         assert result.exit_code == 1 and "is rejected" in result.stderr
     assert _patches(sandbox) == 0
 
@@ -151,7 +179,7 @@ def test_a_brief_on_a_google_doc_from_the_command_line(workdir, sandbox):
     ref = DocumentRef(source="gdocs", remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title)
     original = connector.fetch(ref)
 
-    assert cli("approve", str(changeset["id"]), "--as", "priya").exit_code == 0
+    assert cli_as("priya", "approve", str(changeset["id"])).exit_code == 0
     assert cli("apply", str(changeset["id"])).exit_code == 0
     applied = {b.id: b.text for b in connector.fetch(ref).blocks}
     assert all(applied[e["block"]] == e["after"] for e in changeset["edits"] if e["after"] != e["before"])
@@ -162,7 +190,15 @@ def test_a_brief_on_a_google_doc_from_the_command_line(workdir, sandbox):
 
     assert cli("pull", "--source", "gdocs").exit_code == 0
     restored = json.loads(cli("restore", tracked.id, "HEAD~1", "--json").stdout)
-    assert cli("approve", str(restored["id"]), "--as", "priya").exit_code == 0
+    assert cli_as("priya", "approve", str(restored["id"])).exit_code == 0
     assert cli("apply", str(restored["id"])).exit_code == 0
     assert {b.id: b.text for b in connector.fetch(ref).blocks} == applied
     store.close()
+
+
+def test_changeset_show_says_what_else_an_edit_changes(staged):
+    changeset, _, _ = staged
+    shown = cli("changeset", "show", str(changeset))
+    assert "what else changed: numbers -5 minutes" in shown.stdout
+    edit = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)["edits"][0]
+    assert edit["what_else_changed"] == "numbers -5 minutes"

@@ -13,7 +13,7 @@ import pytest
 from staging.config import load_settings
 from staging.store import Store
 from tests.conftest import REPO
-from tests.ui.conftest import cli
+from tests.ui.conftest import cli, cli_as
 
 BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 
@@ -73,7 +73,7 @@ def test_a_cms_item_is_applied_staged_published_and_reverted(proposed):
     staged_before, live_before = proposed.item(remote_id), proposed.item(remote_id, live=True)
     number = str(changeset["id"])
 
-    assert cli("approve", number, "--as", "priya").exit_code == 0
+    assert cli_as("priya", "approve", number).exit_code == 0
     applied = cli("apply", number)
     assert applied.exit_code == 0 and "Staged in the tool, not yet published." in applied.stdout
     assert proposed.item(remote_id) != staged_before
@@ -93,7 +93,7 @@ def test_a_primary_locale_page_goes_through_a_person_and_the_next_pull(proposed)
     changeset = _changeset(proposed, lambda d: d.kind == "page" and "@" not in d.remote_id)  # primary locale
     tracked = changeset["tracked"]
     number = str(changeset["id"])
-    assert cli("approve", number, "--as", "priya").exit_code == 0
+    assert cli_as("priya", "approve", number).exit_code == 0
     shown = cli("apply", number)
     assert shown.exit_code == 0 and "needs a person" in shown.stdout and "paste:" in shown.stdout
     assert not any(route.startswith("POST") for route in httpx.get(f"{proposed.admin}/stats").json()["routes"])

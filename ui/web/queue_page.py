@@ -10,11 +10,12 @@ import streamlit as st
 
 from connectors.errors import Conflict, CopydeskError, LossyEdit, NotFound
 from staging import apply as applying
-from staging import changesets, literal, queue
+from staging import changesets, facts, identity, literal, queue, review
 from staging import publish as publishing
 from staging.agent import briefs
 from staging.models import Changeset, ChangesetEdit
 from staging.rebase import repropose
+from staging.review import NEEDS
 from ui.web import diffs
 from ui.web.formatting import ago, badge, when
 from ui.web.session import (Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes,
@@ -102,7 +103,7 @@ def _bulk(ws: Workspace, picked: list[int]) -> None:
     apply = right.button(f"Apply selected ({len(picked)})", disabled=not picked, key="bulk-apply")
     if not (approve or apply):
         return
-    reviewer = require_reviewer()
+    reviewer = require_reviewer("approve" if approve else "apply")
     if not reviewer:
         return
     bar = st.progress(0.0, text="starting…")
@@ -119,10 +120,10 @@ def _bulk(ws: Workspace, picked: list[int]) -> None:
 def _bulk_one(ws: Workspace, changeset_id: int, reviewer: str, approve: bool) -> str:
     try:
         if approve:
-            return changesets.approve(ws.store, changeset_id, actor=reviewer).status
+            return changesets.approve(ws.store, changeset_id, actor=reviewer, policy=ws.settings.review).status
         changeset = changesets.get(ws.store, changeset_id)
-        return applying.apply(ws.store, ws.settings.connector(changeset.source), changeset_id, actor=reviewer
-                              ).changeset.status
+        return applying.apply(ws.store, ws.settings.connector(changeset.source), changeset_id, actor=reviewer,
+                              policy=ws.settings.review).changeset.status
     except Conflict:
         return "conflict"
     except CopydeskError as error:  # one changeset's refusal or failure must not stop the batch
@@ -168,6 +169,9 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
                 f"observed {ago(base.observed_at if base else None)}{brief}")
     approved = f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""
     st.caption(literal.markdown(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}{approved}"))
+    if changeset.status in ("proposed", "approved"):
+        st.caption("Review: " + literal.markdown(review.standing(ws.store, changeset, changesets.edits(
+            ws.store, changeset.id), ws.settings.review).summary()))
     if changeset.rationale:
         st.text(literal.visible(changeset.rationale))
     if changeset.error:
@@ -196,6 +200,7 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str) -> tuple[str, str
         diffs.three_way(row.before, row.after, changeset.conflicts[row.block_id])
     elif not (needs_text and changeset.status == "proposed"):  # else the edit box below shows the text
         (diffs.inline if mode == "Inline" else diffs.side_by_side)(row.before, row.after)
+    st.text(literal.visible(f"What else changed: {facts.what_else_changed(row.before, row.after)}"))
     if row.dropped:
         st.caption("Dropped by the reviewer: not written.")
     if row.after != row.proposed_after:
@@ -223,7 +228,7 @@ def _actions(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
     if status in ("awaiting_manual", "awaiting_manual_revert"):
         _manual_steps(changeset)
         return
-    reviewer = require_reviewer()
+    reviewer = require_reviewer("approve" if status == "proposed" else "revert")
     if status == "proposed":
         _review(ws, changeset, rows, choices, reviewer)
     elif status in changesets.CAN_APPLY:
@@ -234,6 +239,7 @@ def _actions(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
     elif status == "conflict":
         if st.button("Re-propose on the current text", type="primary", disabled=not reviewer, key="repropose"):
             with reported():
+                ws.settings.review.require(reviewer, "repropose")
                 result = repropose(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer)
                 left = f" Left out: {len(result.left_out)} block(s), see its rationale." if result.left_out else ""
                 flash("success", f"Staged #{result.changeset.id} on the current text; #{changeset.id} is superseded.{left}")
@@ -263,9 +269,11 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
         return
     st.info(f"Staged in {literal.markdown(changeset.source)}, not yet published: the live site still shows the "
             "old text.")
-    if st.button("Publish", type="primary", disabled=not reviewer, key="publish"):
+    allowed = bool(reviewer) and ws.settings.review.may(reviewer, "publish")
+    if st.button("Publish", type="primary", disabled=not allowed, key="publish",
+                 help=None if allowed else "Publishing needs the publisher role in [review.roles]."):
         with reported():
-            publishing.publish(ws.store, connector, changeset.id, actor=reviewer)
+            publishing.publish(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review)
             flash("success", f"Published #{changeset.id}.")
         st.rerun()
 
@@ -278,22 +286,36 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
         st.warning("Formatting some edits cannot keep exactly: "
                    + literal.markdown("; ".join(f"{b[:8]}: {', '.join(losses)}" for b, losses in lossy.items())))
         allow_lossy = st.checkbox("Write them anyway (formatting may be lost)", key="allow-lossy")
+    # A flagged edit opens on "Edit text" with its old wording: unchanged, it is no rewrite, so
+    # approve() still refuses a changeset whose retired claims nobody rewrote, as the CLI does.
+    current = {row.block_id: row.after for row in rows}
+    edited = {b: text for b, (choice, text) in choices.items() if choice == _EDIT and text != current[b]}
+    dropped = [b for b, (choice, _) in choices.items() if choice == _DROP]
+    policy = ws.settings.review
+    author = bool(reviewer) and not policy.self_approval and any(
+        identity.same(reviewer, a) for a in review.authors(changeset, rows))
+    if edited:
+        st.caption("Your rewrite makes you one of this changeset's authors: someone else approves it.")
+    elif author:
+        st.caption(f"You ({literal.markdown(reviewer)}) wrote or rewrote this changeset: someone else approves it.")
     approve, reject, reason = st.columns([1, 1, 3], vertical_alignment="bottom")
     why = reason.text_input("Reason for rejecting (optional)", key=f"reject-reason-{changeset.id}")
-    if approve.button("Approve", type="primary", disabled=not reviewer, key="approve"):
-        # A flagged edit opens on "Edit text" with its old wording: unchanged, it is no rewrite, so
-        # approve() still refuses a changeset whose retired claims nobody rewrote, as the CLI does.
-        current = {row.block_id: row.after for row in rows}
-        edited = {b: text for b, (choice, text) in choices.items() if choice == _EDIT and text != current[b]}
-        dropped = [b for b, (choice, _) in choices.items() if choice == _DROP]
+    label = "Submit rewrite" if edited else "Approve"
+    if approve.button(label, type="primary", disabled=not reviewer or (author and not edited), key="approve"):
         with reported():
-            changesets.approve(ws.store, changeset.id, actor=reviewer, changes=edited, dropped=dropped,
-                               allow_lossy=allow_lossy)
-            flash("success", f"Approved #{changeset.id}. Nothing is written until you apply it.")
+            if edited:
+                changesets.rewrite(ws.store, changeset.id, actor=reviewer, changes=edited, dropped=dropped,
+                                   policy=policy)
+                flash("success", f"Rewrote #{changeset.id}; it awaits approval by someone other than you.")
+            else:
+                done = changesets.approve(ws.store, changeset.id, actor=reviewer, dropped=dropped,
+                                          allow_lossy=allow_lossy, policy=policy)
+                flash("success", f"Approved #{changeset.id}. Nothing is written until it is applied."
+                      if done.status == "approved" else f"Recorded your approval of #{changeset.id}; it needs more.")
         st.rerun()
     if reject.button("Reject", disabled=not reviewer, key="reject"):
         with reported():
-            changesets.reject(ws.store, changeset.id, actor=reviewer, reason=why)
+            changesets.reject(ws.store, changeset.id, actor=reviewer, reason=why, policy=policy)
             flash("success", f"Rejected #{changeset.id}.")
         st.rerun()
 
@@ -313,11 +335,13 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     if operation == "apply" and st.session_state.get(lossy_key):
         options["allow_lossy"] = st.checkbox("Write even where formatting cannot be kept exactly",
                                              key=f"allow-lossy-{changeset.id}")
-    if go.button(verb, type="primary", disabled=not reviewer, key=operation):
+    allowed = bool(reviewer) and ws.settings.review.may(reviewer, operation)
+    if go.button(verb, type="primary", disabled=not allowed, key=operation,
+                 help=None if allowed else f"To {operation} needs the {NEEDS[operation]} role in [review.roles]."):
         with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {literal.markdown(changeset.source)}…"):
             try:
                 connector = ws.settings.connector(changeset.source)
-                outcome = run(ws.store, connector, changeset.id, actor=reviewer, **options)
+                outcome = run(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review, **options)
                 if operation == "revert" and outcome.changeset.status == "reverted":
                     outcome.changeset = publishing.republish_after_revert(ws.store, connector, changeset.id,
                                                                           actor=reviewer)
@@ -333,7 +357,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
         st.rerun()
     if changeset.status == "approved" and reject.button("Reject", disabled=not reviewer, key="reject"):
         with reported():
-            changesets.reject(ws.store, changeset.id, actor=reviewer)
+            changesets.reject(ws.store, changeset.id, actor=reviewer, policy=ws.settings.review)
             flash("success", f"Rejected #{changeset.id}.")
         st.rerun()
     writes: list[dict[str, Any]] | None = st.session_state.get(f"preview-{changeset.id}")

@@ -1,9 +1,9 @@
-"""What every page of the app shares: the workspace (settings and store), the reviewer's
-name, one-line errors, and messages that survive the rerun after an action."""
+"""What every page of the app shares: the workspace (settings and store), the acting person
+(identified by the server, see ui/web/identity.py) and what their role lets them do, one-line
+errors, and messages that survive the rerun after an action."""
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +15,11 @@ from connectors.errors import CopydeskError
 from staging import literal
 from staging.apply import recover
 from staging.config import Settings, find_config, load_settings
+from staging.review import NEEDS
 from staging.store import Store
+from ui.web.identity import visitor
 
 _FLASH = "copydesk.flash"
-_REVIEWER = "copydesk.reviewer"
-# Streamlit forgets a page's widget state when the reviewer switches pages, so the field has a
-# key of its own and the name is kept under _REVIEWER, which is no widget's key.
-_REVIEWER_FIELD = "copydesk.reviewer_field"
 
 
 @dataclass(frozen=True)
@@ -32,14 +30,27 @@ class Workspace:
 
 
 def workspace() -> Workspace:
-    """The configured workspace, or a readable error and an end to this page's run."""
+    """The configured workspace, or a readable error and an end to this page's run. A visitor
+    the server cannot identify sees nothing else: not the queue, not a document."""
     try:
         path = find_config(None)
-        return _open(str(path.resolve()), path.stat().st_mtime_ns)
+        ws = _open(str(path.resolve()), path.stat().st_mtime_ns)
     except CopydeskError as error:
         st.error(literal.markdown(str(error)))
         st.stop()
         raise  # st.stop() ends the run; this line only satisfies type checkers
+    _admit(ws)
+    return ws
+
+
+def _admit(ws: Workspace) -> None:
+    who = visitor(ws.settings)
+    if who.name:
+        return
+    st.error(literal.markdown(who.refused))
+    if who.login:
+        st.button("Sign in", on_click=st.login, type="primary", key="sign-in")
+    st.stop()
 
 
 @st.cache_resource(show_spinner="Opening the store…", max_entries=4)
@@ -56,42 +67,30 @@ def _open(config: str, _mtime: int) -> Workspace:
 
 
 def reviewer() -> str:
-    """The person acting: the signed-in user when the deployment has authentication, else the
-    name given once in this browser session (empty until then)."""
-    user = _signed_in_user()
-    return user or st.session_state.get(_REVIEWER, "").strip()
-
-
-def _signed_in_user() -> str:
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "")
-    except (AttributeError, KeyError, st.errors.StreamlitAPIException):
-        pass  # no [auth] configured: ask for a name instead
-    return ""
+    """The person acting, as the server identifies them (ui/web/identity.py); never typed in."""
+    return visitor(workspace().settings).name
 
 
 def reviewer_box() -> None:
-    """The sidebar field that asks for the reviewer's name once per session."""
-    if _signed_in_user():
-        st.sidebar.caption(f"Signed in as **{_signed_in_user()}**")
-        return
-    st.session_state.setdefault(_REVIEWER, os.environ.get("COPYDESK_ACTOR", ""))
-    st.session_state[_REVIEWER_FIELD] = st.session_state[_REVIEWER]
-    st.sidebar.text_input("Your name", key=_REVIEWER_FIELD, on_change=_remember_reviewer,
-                          help="Recorded on every approval, apply and revert.", placeholder="e.g. Priya")
-
-
-def _remember_reviewer() -> None:
-    st.session_state[_REVIEWER] = st.session_state[_REVIEWER_FIELD]
-
-
-def require_reviewer() -> str:
-    """The reviewer's name, or a note saying where to enter it (and an empty string)."""
+    """The sidebar line saying who is acting, and as what."""
+    ws = workspace()
     name = reviewer()
-    if not name:
-        st.info("Enter your name in the sidebar first: it is recorded on every approval, apply and revert.")
-    return name
+    st.sidebar.caption("Acting as")
+    st.sidebar.text(f"{name} ({ws.settings.review.role_of(name)})")
+    if ws.settings.app.auth == "oidc":
+        st.sidebar.button("Sign out", on_click=st.logout, key="sign-out")
+
+
+def require_reviewer(action: str = "approve") -> str:
+    """The acting person's name when the policy lets them `action`, else a note saying why
+    not (and an empty string, which keeps the page's action buttons disabled)."""
+    name = reviewer()
+    policy = workspace().settings.review
+    if name and policy.may(name, action):
+        return name
+    st.info(f"You can look, but not {action}: your role is {policy.role_of(name)} in [review.roles] of copydesk.toml, "
+            f"and to {action} needs the {NEEDS[action]} role.")
+    return ""
 
 
 def flash(kind: str, message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from connectors.document import Block, Document, DocumentRef
 from staging.agent.passages import passages, phrase_matcher
 
@@ -38,3 +40,21 @@ def test_a_one_sentence_block_or_a_match_across_sentences_is_sent_whole():
     found = passages(_doc(short, spread, code), {"a", "b", "c"}, _any_of("chatbot", "setup 5 minutes"))
     assert [(p.block_id, p.whole) for p in found] == [("a", True), ("b", True)]
     assert found[1].splice(spread.text, "Live in an afternoon.") == "Live in an afternoon."
+
+
+def test_sentences_end_at_marks_with_closers_and_spaces_or_at_line_breaks():
+    from staging.agent.passages import sentences
+
+    assert sentences('Hi!! "Done." Next\n\nline... and more?) end') == [
+        "Hi!! ", '"Done." ', "Next\n\n", "line... ", "and more?) ", "end"]
+    assert sentences("a.b. c!!!") == ["a.b. ", "c!!!"]
+    assert sentences("") == [] and sentences("\n") == ["\n"]
+
+
+@pytest.mark.timeout(30)  # a safety net, not a speed test (bench/limits.py measures it): main took 375 s
+@pytest.mark.parametrize("filler", ["our team answers every question ", "a-", "!", "x"])
+def test_one_100000_character_block_without_a_sentence_end_is_read_in_one_pass(filler):
+    text = (filler * (100_000 // len(filler)))[:100_000] + " the chatbot for your docs"
+    [passage] = passages(_doc(Block(id="b", kind="paragraph", text=text)), {"b"},
+                         _any_of("the chatbot for your docs", "setup in 5 minutes", "helphive"))
+    assert passage.text == (text if passage.whole else "the chatbot for your docs")

@@ -31,7 +31,7 @@ def _block(text: str, block_id: str = "b1", kind: str = "paragraph", spans=None,
     ("See https://fernhill.example/pricing for 99.9%. Ask @Priya Raman.", None),
     ("See https://fernhill.example/pricing for 99%.", "the number '99.9%'"),
     ("See https://fernhill.example/pricing for 99.9%. Ask someone.", "the mention"),
-    ("See https://fernhill.example/pricing for 99.9%. Ask @Priya Raman. " * 3, "the length"),
+    ("See https://fernhill.example/pricing for 99.9% uptime" + ", month after month" * 6 + ". Ask @Priya Raman.", "the length"),
     ("See see https://fernhill.example/pricing for 99.9%. Ask @Priya Raman.", "repeats itself"),
     ("See https://fernhill.example/pricing and https://offers.example/claim for 99.9%. Ask @Priya Raman.",
      "adds the link 'https://offers.example/claim'"),
@@ -77,3 +77,47 @@ def test_numbers_inside_a_retired_claim_may_go():
     brief = CompiledBrief(retired_claims=["cuts support tickets by 40%"])
     doc = _doc(_block("HelpHive cuts support tickets by 40%."))
     assert rejection(doc, "b1", "HelpHive resolves tickets end to end.", brief, {"b1"}) is None
+
+
+SAMPLE = CompiledBrief(terms=[TermChange(retire="the chatbot for your docs", use="the AI support engineer for your team"),
+                              TermChange(retire="chatbot", use="AI support engineer")],
+                       retired_claims=["Setup in 5 minutes", "cuts support tickets by 40%"],
+                       key_messages=["Live in an afternoon, with a named onboarding engineer."])
+
+
+@pytest.mark.parametrize("before, after, reason", [
+    ("More than 400 support teams use it.", "More than 4000 support teams use it.", "the number '400'"),
+    ("Acme Corp saw 46%.", "Acme Corp saw 146%.", "the number '46%'"),
+    ("HelpHive Pro is $199.", "HelpHive Pro is $1,199.", "the number '$199'"),
+    ("Pro went from $149 to $199.", "Pro went from $49 to $199.", "the number '$149'"),
+    ("In three plans.", "In three plans from $0.", "adds the number '$0'"),
+    ("It takes five minutes.", "It takes fifty minutes.", "adds the number 'fifty minutes'"),
+    ("On the partner's own contract.", "Free forever for partners, claim it at www.partner-offers.example.",
+     "adds the link 'www.partner-offers.example'"),
+    ("Ask us.", "Ask deals@offers.example.", "adds the e-mail address"),
+    ("Ask us.", "Ask us: (415) 555-0134.", "adds the phone number"),
+    ("Acme Corp saw 46%.", "Globex Corp saw 46%.", "adds the name 'Globex'"),
+    ("Like Acme Corp, Globex saw 46%.", "Like Acme Corp, it saw 46%.", "the name 'Globex'"),
+    ("It saw 46%.", "Globex saw 46%.", "adds the name 'Globex'"),
+    ("Customers like Acme Corp and Globex.", "Customers like Globex and Acme Corp.", "moves the page's names"),
+    ("The chatbot for your docs.", "The AI support engineer\u202e for your team.", "U+202E"),
+    ("The chatbot for your docs.", "The AI support engineer for your team.\x1b[8m", "U+001B"),
+    ("chatbot", "AI support engineer for every partner who asks", "the length"),
+    ("Works with Zendesk and Intercom, and answers from your docs in seconds.", "Works with Zendesk and Intercom.",
+     "the length"),
+])
+def test_what_a_rogue_model_writes_is_refused(before, after, reason):
+    found = rejection(_doc(_block(before)), "b1", after, SAMPLE, {"b1"})
+    assert found is not None and reason in found, found
+
+
+@pytest.mark.parametrize("before, after", [
+    ("chatbot", "AI support engineer"),
+    ("Setup in 5 minutes", "Live in an afternoon"),
+    ("Setup in 5 minutes.", "Live in an afternoon, with a named onboarding engineer."),
+    ("Customers see HelpHive cut support tickets by 40% within 60 days.", "Customers see HelpHive resolve tickets end to end within 60 days."),
+    ("HelpHive deflects 43% of questions.", "HelpHive deflects 43 percent of questions."),
+    ("Eyebrow: THE CHATBOT FOR YOUR DOCS", "Eyebrow: THE AI SUPPORT ENGINEER FOR YOUR TEAM"),
+])
+def test_the_brief_s_own_rewording_passes_on_blocks_of_every_size(before, after):
+    assert rejection(_doc(_block(before)), "b1", after, SAMPLE, {"b1"}) is None

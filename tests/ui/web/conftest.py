@@ -48,8 +48,9 @@ class Workspace:
 
 @pytest.fixture
 def workspace(pulled_workdir, sandbox, monkeypatch) -> Iterator[Workspace]:
-    """A pulled sandbox workspace (Notion, Google Docs, Webflow) with no brief yet; the
-    reviewer's name is preset."""
+    """A pulled sandbox workspace (Notion, Google Docs, Webflow) with no brief yet. The app
+    runs on loopback, so the person acting is the local identity, COPYDESK_ACTOR: priya, who
+    did not write the agent's changesets and so may approve them."""
     monkeypatch.setenv("COPYDESK_ACTOR", REVIEWER)
     settings = load_settings(pulled_workdir / "copydesk.toml")
     store = Store(settings.store_url)

@@ -4,6 +4,7 @@ reverted, rejected, edited, in conflict, and failing to apply."""
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 
 from staging import changesets, queue
 from staging.changesets import ProposedEdit
@@ -79,21 +80,36 @@ def test_reject_records_the_reason(proposed):
     assert any("nothing more to do" in i for i in texts(app, "info"))
 
 
-def test_edit_one_edit_and_drop_another_then_approve(proposed):
+def _as(monkeypatch, name: str, page_name: str, **query: str):
+    """The page as another person on this machine sees it (the app's identity is the server's)."""
+    monkeypatch.setenv("COPYDESK_ACTOR", name)
+    st.cache_resource.clear()
+    return page(page_name, **query)
+
+
+def test_edit_one_edit_and_drop_another_then_someone_else_approves(proposed, monkeypatch):
     changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
                      if len(changesets.edits(proposed.store, c.id)) >= 2)
     first, second = changesets.edits(proposed.store, changeset.id)[:2]
     app = page("queue_page", changeset=str(changeset.id))
     app.radio(key=f"choice-{changeset.id}-{first.block_id}").set_value("Edit text").run()
     app.text_area(key=f"text-{changeset.id}-{first.block_id}").set_value("A reviewer's own sentence.")
-    app.radio(key=f"choice-{changeset.id}-{second.block_id}").set_value("Drop")
+    app.radio(key=f"choice-{changeset.id}-{second.block_id}").set_value("Drop").run()
+    assert app.button(key="approve").label == "Submit rewrite"
     app.button(key="approve").click().run()
     no_traceback(app)
     rows = {r.block_id: r for r in changesets.edits(proposed.store, changeset.id)}
-    assert rows[first.block_id].after == "A reviewer's own sentence."
+    assert rows[first.block_id].after == "A reviewer's own sentence." and rows[first.block_id].revised_by == REVIEWER
     assert rows[first.block_id].proposed_after == first.proposed_after
     assert rows[second.block_id].dropped
     assert second.block_id not in {r.block_id for r in changesets.to_write(proposed.store, changeset.id)}
+    assert changesets.get(proposed.store, changeset.id).status == "proposed"
+    assert app.button(key="approve").disabled, "the rewrite's writer cannot approve it"
+    assert any("awaiting approval by someone other than" in c and REVIEWER in c for c in texts(app, "caption"))
+
+    second_reviewer = _as(monkeypatch, "sam", "queue_page", changeset=str(changeset.id))
+    second_reviewer.button(key="approve").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "approved"
 
 
 def test_an_outside_edit_shows_the_three_way_view_and_re_proposes(proposed):
@@ -151,15 +167,32 @@ def test_bulk_approve_then_apply_the_selected(proposed):
     assert any("applied" in s for s in texts(app, "success"))
 
 
-def test_without_a_name_nothing_is_approved(proposed, monkeypatch):
-    monkeypatch.delenv("COPYDESK_ACTOR")
+def test_the_app_acts_as_the_local_identity_and_asks_no_name(proposed, monkeypatch):
     changeset = proposed.changeset_for(PAGE)
     app = page("queue_page", changeset=str(changeset.id))
+    assert not app.sidebar.text_input, "no free-text name box"
+    assert f"{REVIEWER} (publisher)" in [t.value for t in app.sidebar.text]
+    tracked = proposed.store.document(changeset.document_id)
+    block = next(r for r in changesets.edits(proposed.store, changeset.id))
+    own = changesets.stage(proposed.store, tracked, [ProposedEdit(block.block_id, "Mine.")], actor=REVIEWER)
+    app = page("queue_page", changeset=str(own.id))
     assert app.button(key="approve").disabled
-    assert any("Enter your name" in i for i in texts(app, "info"))
-    app.sidebar.text_input[0].set_value("sam").run()
-    app.button(key="approve").click().run()
-    assert changesets.get(proposed.store, changeset.id).approved_by == "sam"
+    assert any("someone else approves it" in c for c in texts(app, "caption"))
+
+
+def test_a_viewer_sees_every_action_disabled_with_a_reason(proposed, monkeypatch):
+    changeset = proposed.changeset_for(PAGE)
+    monkeypatch.setenv("COPYDESK_REVIEW__DEFAULT_ROLE", "viewer")
+    app = _as(monkeypatch, "intern", "queue_page", changeset=str(changeset.id))
+    assert app.button(key="approve").disabled and app.button(key="reject").disabled
+    assert any("You can look, but not approve" in i and "viewer" in i for i in texts(app, "info"))
+    changesets.approve(proposed.store, changeset.id, actor="sam")
+    app = page("queue_page", changeset=str(changeset.id))
+    assert app.button(key="apply").disabled
+    queue = page("queue_page")
+    queue.checkbox(key=f"pick-{changeset.id}").check().run()
+    queue.button(key="bulk-apply").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "approved"
 
 
 def test_empty_queue_and_unknown_changeset(empty):
@@ -167,7 +200,7 @@ def test_empty_queue_and_unknown_changeset(empty):
     assert any("No changeset 99" in e for e in texts(page("queue_page", changeset="99"), "error"))
 
 
-def test_a_flag_only_changeset_needs_the_reviewers_text(proposed):
+def test_a_flag_only_changeset_needs_the_reviewers_text(proposed, monkeypatch):
     changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
                      if all(changesets.unresolved(r) for r in changesets.edits(proposed.store, c.id)))
     row = changesets.edits(proposed.store, changeset.id)[0]
@@ -178,6 +211,8 @@ def test_a_flag_only_changeset_needs_the_reviewers_text(proposed):
     assert changesets.get(proposed.store, changeset.id).status == "proposed"
     app.text_area(key=f"text-{changeset.id}-{row.block_id}").set_value("Setup takes an afternoon with our team.")
     app.button(key="approve").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "proposed"
+    _as(monkeypatch, "sam", "queue_page", changeset=str(changeset.id)).button(key="approve").click().run()
     assert changesets.get(proposed.store, changeset.id).status == "approved"
     assert changesets.to_write(proposed.store, changeset.id)[0].after == "Setup takes an afternoon with our team."
 
@@ -236,3 +271,13 @@ def test_a_primary_locale_page_shows_the_text_to_paste(proposed):
     assert waiting.status == "awaiting_manual"
     assert any("Awaiting manual apply" in w for w in texts(app, "warning"))
     assert [c.value for c in app.code] == [step["after"] for step in waiting.manual_steps]
+
+
+def test_each_edit_says_what_else_it_changes_as_plain_text(workspace):
+    tracked = next(d for d in workspace.store.documents("notion") if d.title == PAGE)
+    block = next(b for b in workspace.store.load(changesets.revision_of(workspace.store, tracked.head_revision_id)).blocks
+                 if "Setup in 5 minutes" in b.text and b.kind == "paragraph")
+    after = block.text.replace("Setup in 5 minutes", "Setup in 50 minutes, see [offers](https://x.example)")
+    changeset = changesets.stage(workspace.store, tracked, [ProposedEdit(block.id, after)], actor="t")
+    app = no_traceback(page("queue_page", changeset=str(changeset.id)))
+    assert "What else changed: numbers -5 minutes +50 minutes; links +https://x.example" in texts(app, "text")
