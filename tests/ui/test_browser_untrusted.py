@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.ui.test_browser import (ARTIFACTS, COPYDESK, _free_port, _screenshot, _screenshot_on_failure, _stop_group,
-                                   _wait_until_healthy, chromium_path, page)
+                                   _visitor, _wait_until_healthy, browser, chromium_path)
 from tests.ui.test_untrusted_text import SAMPLE_BRIEF, load_hostile
 
-__all__ = ["chromium_path", "page"]  # the browser fixtures, shared with test_browser.py
+__all__ = ["browser", "chromium_path"]  # the browser fixtures, shared with test_browser.py
 
 BEACON = "http://host/pixel.png"
 PHISHING = "https://evil.example"
@@ -59,7 +59,8 @@ def hostile_app(workdir: Path, hostile_changeset: int) -> Iterator[str]:
             _stop_group(server)
 
 
-def test_a_hostile_title_is_literal_text_in_the_browser(page: Page, hostile_app: str, hostile_changeset: int):
+def test_a_hostile_title_is_literal_text_in_the_browser(browser: Browser, hostile_app: str, hostile_changeset: int):
+    page = _visitor(browser, {})  # on loopback: the local identity, no sign-in
     with _screenshot_on_failure(page):
         page.goto(f"{hostile_app}/?changeset={hostile_changeset}")
         heading = page.get_by_role("heading", level=1).filter(has_text=f"#{hostile_changeset}")
