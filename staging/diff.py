@@ -17,6 +17,7 @@ from typing import Literal, Sequence
 
 from connectors.document import Block, Document
 from connectors.text import token_opcodes, tokenize
+from staging.literal import visible
 
 OpKind = Literal["equal", "insert", "delete", "fold"]  # fold: an unchanged stretch shown folded
 
@@ -91,7 +92,7 @@ def ops_to_html(ops: Sequence[Op]) -> str:
     stretches in a <details> that opens on a click."""
     parts = []
     for op in ops:
-        text = html.escape(op.text)
+        text = html.escape(visible(op.text))
         if op.kind == "fold":
             words = sum(1 for t in tokenize(op.text) if t[0].isalnum())
             parts.append(f'<details class="fold"><summary>… {words} unchanged words …</summary>{text}</details>')

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 from connectors.errors import CopydeskError
 from connectors.protocol import Connector
-from staging import changesets
+from staging import changesets, literal
 from staging.agent import briefs, rules
 from staging.agent.engine import Engine
 from staging.agent.brief import CompiledBrief, Scope
@@ -165,24 +165,29 @@ def summary(run: SweepRun) -> str:
 
 
 def to_markdown(run: SweepRun, titles: Mapping[int, str]) -> str:
-    """The sweep report for people: what is stale and why, what was staged or closed."""
+    """The sweep report for people: what is stale and why, what was staged or closed.
+
+    People mail it around and open it in Markdown viewers, so every title, URL and quote from
+    the tools is escaped (`literal.markdown`): shown as written, never an image, link or HTML."""
+    md = literal.markdown
     lines = ["# " + summary(run), ""]
-    lines += [f"- {p['source']}: {p['requests']} requests, {p['fetched']} fetched, {p['changed']} changed, "
+    lines += [f"- {md(p['source'])}: {p['requests']} requests, {p['fetched']} fetched, {p['changed']} changed, "
               f"{p['new']} new, {p['deleted']} deleted" for p in run.pulls]
     if run.new_stale or run.fixed:
         lines += ["", f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed."]
     if missed := not_captured(run):
         lines += ["", "## Not captured (not checked; the next pull retries them)", ""]
-        lines += [f"- {row['title'] or row['remote_id']} ({row['source']} {row['remote_id']}): {row['reason']}"
-                  for row in missed]
+        lines += [f"- {md(row['title'] or row['remote_id'])} ({md(row['source'])} {md(row['remote_id'])}): "
+                  f"{md(row['reason'])}" for row in missed]
     for heading, rows in (("Stale content", retired(run)), ("Not edited since the brief: re-read", untouched(run))):
         if rows:
             lines += ["", f"## {heading}"]
         for row in rows:
-            lines += ["", f"### {row['title']} ({row['source']})", row["url"]]
-            lines += [f"- {', '.join(w['matched']) or 'retired wording'}: “{w['text']}”" for w in row["why"]]
+            lines += ["", f"### {md(row['title'])} ({md(row['source'])})", md(row["url"])]
+            lines += [f"- {md(', '.join(w['matched'])) or 'retired wording'}: “{md(w['text'])}”"
+                      for w in row["why"]]
     if run.staged:
-        lines += ["", "## Staged for review"] + [f"- #{i} {titles.get(i, '')}" for i in run.staged]
+        lines += ["", "## Staged for review"] + [f"- #{i} {md(titles.get(i, ''))}" for i in run.staged]
     return "\n".join(lines) + "\n"
 
 

@@ -13,11 +13,12 @@ from staging import changesets
 from staging.agent import briefs
 from staging.agent.propose import propose
 from staging.agent.brief import read_brief_file
+from staging.literal import visible
 from staging.models import Brief
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from ui.arguments import check_brief_id
-from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
+from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown
 
 brief_app = typer.Typer(help="Positioning briefs: add, list and check them before proposing changes.",
                         no_args_is_help=True)
@@ -59,7 +60,7 @@ def add(
     if as_json:
         emit_json({**_brief_json(brief), "new": is_new})
         return
-    out.print(f"{'Added' if is_new else 'Already had'} brief {brief.id} ({brief.title})"
+    out.print(f"{'Added' if is_new else 'Already had'} brief {brief.id} ({shown(brief.title)})"
               + (", active." if brief.active else f"; activate it with `copydesk brief add {file or ''} --activate`."))
 
 
@@ -78,7 +79,8 @@ def list_briefs(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         return
     table = Table("id", "active", "title", "source", "added")
     for b in rows:
-        table.add_row(str(b.id), "✓" if b.active else "", b.title, b.source, f"{b.added_at:%Y-%m-%d %H:%M}")
+        table.add_row(str(b.id), "✓" if b.active else "", plain(b.title), plain(b.source),
+                      f"{b.added_at:%Y-%m-%d %H:%M}")
     out.print(table)
 
 
@@ -100,32 +102,34 @@ def show(
     if as_json:
         emit_json({**_brief_json(brief), "compiled": compiled.model_dump(mode="json")})
         return
-    out.print(f"[bold]Brief {brief.id}[/bold]  {brief.title}" + ("  [green](active)[/green]" if brief.active else ""))
+    out.print(f"[bold]Brief {brief.id}[/bold]  {shown(brief.title)}"
+              + ("  [green](active)[/green]" if brief.active else ""))
     if compiled.summary:
-        out.print(compiled.summary)
+        out.print(plain(compiled.summary))
     out.print("\n[bold]Term changes[/bold]" if compiled.terms else "\n[dim]No term changes.[/dim]")
     for term in compiled.terms:
-        out.print(f"  {term.retire} → {term.use}" + (f"  [dim]({term.note})[/dim]" if term.note else ""))
+        out.print(f"  {shown(term.retire)} → {shown(term.use)}"
+                  + (f"  [dim]({shown(term.note)})[/dim]" if term.note else ""))
     out.print("[bold]Retired claims[/bold] (flagged for a person, never rewritten by rules)" if compiled.retired_claims
               else "[dim]No retired claims.[/dim]")
     for claim in compiled.retired_claims:
-        out.print(f"  ✗ {claim}")
+        out.print(plain(f"  ✗ {claim}"))
     if compiled.key_messages:
         out.print("[bold]Key messages[/bold]")
         for message in compiled.key_messages:
-            out.print(f"  • {message}")
+            out.print(plain(f"  • {message}"))
     if compiled.protected_names():
         out.print("[bold]Names kept verbatim[/bold] (and CamelCase names such as HelpHive)")
-        out.print("  " + ", ".join(compiled.protected_names()))
+        out.print(plain("  " + ", ".join(compiled.protected_names())))
     if compiled.topics:
         out.print("[bold]Topics[/bold] (a sweep lists pages on these not edited since the brief)")
-        out.print("  " + ", ".join(compiled.topics))
+        out.print(plain("  " + ", ".join(compiled.topics)))
     scope = compiled.scope
     out.print("[bold]Never touched[/bold] (the brief's scope and copydesk.toml's [scope])")
     out.print(f"  archived pages: {'skipped' if scope.skip_archived else 'included'}")
     out.print(f"  customer quotes: {'skipped' if scope.skip_quotes else 'included'}")
     if scope.skip_titles:
-        out.print(f"  titles matching: {', '.join(scope.skip_titles)}")
+        out.print(plain(f"  titles matching: {', '.join(scope.skip_titles)}"))
     if scope.not_edited_years is not None:
         out.print(f"  pages not edited in {scope.not_edited_years:g} years")
 
@@ -167,7 +171,7 @@ def propose_command(
         task = bar.add_task("proposing", total=None)
 
         def show(done: int, total: int, title: str) -> None:
-            bar.update(task, total=total, completed=done, description=f"proposing: {title}")
+            bar.update(task, total=total, completed=done, description=visible(f"proposing: {title}"))
 
         run = propose(c.store, brief, actor=c.settings.actor_name, engine=chosen, source=source, dry_run=dry_run,
                       progress=show, house=c.settings.scope, again=again)
@@ -193,17 +197,17 @@ def propose_command(
     for document_id in sorted(set(staged) | set(counts), key=lambda d: titles.get(d) or c.store.document(d).title):
         changeset_id = staged.get(document_id)
         found = counts.get(document_id, {})
-        table.add_row(titles.get(document_id) or c.store.document(document_id).title,
+        table.add_row(plain(titles.get(document_id) or c.store.document(document_id).title),
                       f"#{changeset_id} ({len(changesets.edits(c.store, changeset_id))} edits)" if changeset_id else "",
                       str(found.get("rejected", 0)), str(found.get("flagged", 0)))
     out.print(table)
     for row in run.skipped:
-        out.print(f"[dim]skipped {row['title']}: {row['reason']}[/dim]")
+        out.print(plain(f"skipped {row['title']}: {row['reason']}", style="dim"))
     share = run.candidate_tokens / run.corpus_tokens if run.corpus_tokens else 0.0
     out.print(f"{len(run.staged)} changeset(s) staged; {run.candidate_blocks} of {run.corpus_blocks} blocks were "
               f"candidates (≈{run.candidate_tokens:,} of {run.corpus_tokens:,} tokens, {share:.1%}); model tokens "
               f"sent {run.tokens_in:,} / received {run.tokens_out:,}, cost ${run.cost_usd:.2f}, {run.seconds:.1f} s.")
     if run.stopped:
-        err.print(f"[yellow]{run.stopped}[/yellow]")
+        err.print(plain(run.stopped, style="yellow"))
     if run.staged:
         out.print("Review them with `copydesk changesets --status proposed`.")

@@ -10,7 +10,6 @@ from typing import Any, List, Optional
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from connectors.errors import ConfigError
 from staging import apply as applying
@@ -23,11 +22,13 @@ from staging.models import Changeset, ChangesetEdit
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
 from ui.arguments import changeset_argument, check_changeset_id, limit_option
-from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress, use_color, word_diff_text
+from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown, use_color, word_diff_text
 
+# Every status in changesets.STATUSES has a style (tests/ui/test_untrusted_text.py checks it).
 _STATUS_STYLE = {"proposed": "cyan", "approved": "blue", "applied": "green", "reverted": "magenta",
-                 "rejected": "dim", "conflict": "red", "revert_conflict": "red", "failed": "red",
-                 "applying": "yellow", "reverting": "yellow"}
+                 "rejected": "dim", "superseded": "dim", "resolved_upstream": "dim", "conflict": "red",
+                 "revert_conflict": "red", "failed": "red", "applying": "yellow", "reverting": "yellow",
+                 "awaiting_manual": "yellow", "awaiting_manual_revert": "yellow"}
 
 DRY_RUN = typer.Option(False, "--dry-run", help="Print exactly what would be written; touch nothing.")
 
@@ -62,9 +63,9 @@ def list_changesets(
         return
     table = Table("id", "status", "document", "title", "by", "updated")
     for c in rows:
-        style = _STATUS_STYLE.get(c.status, "")
-        table.add_row(str(c.id), f"[{style}]{c.status}[/{style}]", titles.get(c.document_id, c.document_id[:8]),
-                      c.title, c.proposed_by, f"{c.updated_at:%Y-%m-%d %H:%M}")
+        table.add_row(str(c.id), plain(c.status, _STATUS_STYLE.get(c.status, "")),
+                      plain(titles.get(c.document_id, c.document_id[:8])), plain(c.title), plain(c.proposed_by),
+                      f"{c.updated_at:%Y-%m-%d %H:%M}")
     out.print(table)
 
 
@@ -93,25 +94,25 @@ def show_changeset(
                               "dismissed": now.dismissed, "summary": now.summary()},
                    "edits": [_edit_json(r, changeset, lossy) for r in rows]})
         return
-    style = _STATUS_STYLE.get(changeset.status, "")
-    out.print(f"[bold]Changeset {changeset.id}[/bold]  [{style}]{changeset.status}[/{style}]  {changeset.title}")
-    out.print(f"[dim]{title} · base {changeset.base_revision_id[:12]} · proposed by {changeset.proposed_by}"
-              + (f" · approved by {changeset.approved_by}" if changeset.approved_by else "") + "[/dim]")
+    status = plain(changeset.status, _STATUS_STYLE.get(changeset.status, ""))
+    out.print(f"[bold]Changeset {changeset.id}[/bold]  ", status, f"  {shown(changeset.title)}", sep="")
+    out.print(plain(f"{title} · base {changeset.base_revision_id[:12]} · proposed by {changeset.proposed_by}"
+                    + (f" · approved by {changeset.approved_by}" if changeset.approved_by else ""), style="dim"))
     if changeset.status in ("proposed", "approved"):
-        out.print(Text(f"review: {_standing(store, changeset, context(ctx).settings)}", style="dim"))
+        out.print(plain(f"review: {_standing(store, changeset, context(ctx).settings)}", style="dim"))
     if changeset.rationale:
-        out.print(changeset.rationale)
+        out.print(plain(changeset.rationale))
     if changeset.error:
-        out.print(f"[red]{changeset.error}[/red]")
+        out.print(plain(changeset.error, style="red"))
     for row in rows:
-        out.print(Text(f"@@ {row.block_kind} {row.block_id}" + (f" · {row.reason}" if row.reason else "")
-                       + (f" · confidence {row.confidence:.2f}" if row.confidence is not None else ""), style="cyan"))
+        out.print(plain(f"@@ {row.block_kind} {row.block_id}" + (f" · {row.reason}" if row.reason else "")
+                        + (f" · confidence {row.confidence:.2f}" if row.confidence is not None else ""), style="cyan"))
         out.print(word_diff_text(diff_words(row.before, row.after), color=use_color()))
-        out.print(Text("what else changed: " + facts.what_else_changed(row.before, row.after), style="dim"))
+        out.print(plain("what else changed: " + facts.what_else_changed(row.before, row.after), style="dim"))
         if row.after != row.proposed_after:
-            out.print(f"[dim]proposed: {row.proposed_after}[/dim]")
+            out.print(plain(f"proposed: {row.proposed_after}", style="dim"))
         for loss in lossy.get(row.block_id, []):
-            out.print(f"[yellow]lossy: {loss}[/yellow]")
+            out.print(plain(f"lossy: {loss}", style="yellow"))
         if row.block_id in changeset.conflicts:
             remote = changeset.conflicts[row.block_id]
             out.print("[red]remote now:[/red] " + ("(block deleted)" if remote is None else ""), end="")
@@ -333,9 +334,9 @@ def recover(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
                    "in_progress": [{"changeset": b.id, "status": b.status, "claim": b.claim} for b in busy]})
         return
     for o in outcomes:
-        out.print(f"changeset {o.changeset.id}: now {o.changeset.status}. {o.changeset.error}")
+        out.print(plain(f"changeset {o.changeset.id}: now {o.changeset.status}. {o.changeset.error}"))
     for b in busy:
-        out.print(f"changeset {b.id}: still {b.status} by {b.claim}, left alone.")
+        out.print(plain(f"changeset {b.id}: still {b.status} by {b.claim}, left alone."))
     if not outcomes and not busy:
         out.print("Nothing to recover.")
 
@@ -358,14 +359,14 @@ def events(
                     "details": e.details} for e in rows])
         return
     for e in rows:
-        out.print(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:12} {e.action:28} {e.subject}")
+        out.print(plain(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:12} {e.action:28} {e.subject}"))
 
 
 def _report(changeset: Changeset, as_json: bool, message: str) -> None:
     if as_json:
         emit_json(_changeset_json(changeset, ""))
     else:
-        out.print(message)
+        out.print(plain(message))
 
 
 def _report_outcome(outcome: applying.Outcome, as_json: bool, dry_run: bool, verb: str) -> None:
@@ -379,9 +380,9 @@ def _report_outcome(outcome: applying.Outcome, as_json: bool, dry_run: bool, ver
         out.print(f"[yellow]Changeset {outcome.changeset.id} needs a person:[/yellow] the tool's API cannot write "
                   "these blocks. Paste each text where it says; the next `copydesk pull` checks it.")
         for step in outcome.manual:
-            out.print(f"[bold]{step['where']}[/bold]  (block {step['block_id']})")
-            out.print(f"  now:   {step['before']}", markup=False)
-            out.print(f"  paste: {step['after']}", markup=False)
+            out.print(f"[bold]{shown(step['where'])}[/bold]  (block {shown(step['block_id'])})")
+            out.print(plain(f"  now:   {step['before']}"))
+            out.print(plain(f"  paste: {step['after']}"))
         return
     out.print(f"{verb} changeset {outcome.changeset.id}: now {outcome.changeset.status}"
               + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
@@ -390,7 +391,7 @@ def _report_outcome(outcome: applying.Outcome, as_json: bool, dry_run: bool, ver
 def _print_writes(writes: list[dict[str, Any]]) -> None:
     err.print(f"[dim]Dry run: {len(writes)} request(s) would be sent; nothing was written.[/dim]")
     for write in writes:
-        out.print(f"{write['method']} {write['path']}  (blocks {', '.join(write['blocks'])})")
+        out.print(plain(f"{write['method']} {write['path']}  (blocks {', '.join(write['blocks'])})"))
         out.print_json(data=write["body"])
 
 

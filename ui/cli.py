@@ -34,7 +34,8 @@ from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
 from ui import brief_commands, changeset_commands, exposure, sweep_commands
 from ui.arguments import limit_option, port_option
-from ui.terminal import JSON_OPTION, Context, context, emit_json, err, out, progress, use_color, word_diff_text
+from ui.terminal import (JSON_OPTION, Context, context, emit_json, err, out, plain, progress, shown, use_color,
+                         word_diff_text)
 
 class _ReportingGroup(TyperGroup):
     """Turns a CopydeskError from any command into one red line and exit code 1, and refuses
@@ -52,7 +53,7 @@ class _ReportingGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CopydeskError as error:
-            err.print(Text(f"error: {error}", style="bold red"))
+            err.print(plain(f"error: {error}", style="bold red"))
             raise typer.Exit(1) from error
         except KeyboardInterrupt:
             err.print(Text("interrupted: nothing half-written; what was stored before is kept.", style="yellow"))
@@ -237,13 +238,14 @@ def pull_command(
         return
     table = Table("source", "requests", "listed", "fetched", "changed", "new", "deleted", "seconds")
     for r in reports:
-        table.add_row(r.source, *(str(v) for v in (r.requests, r.listed, r.fetched, r.changed, r.new, r.deleted)),
+        counts = (r.requests, r.listed, r.fetched, r.changed, r.new, r.deleted)
+        table.add_row(plain(r.source), *(str(v) for v in counts),
                       f"{r.seconds:.1f}")
     out.print(table)
     for r in reports:
         for row in r.not_captured:  # remote text: printed as Text, never as markup
-            out.print(Text(f"not captured: {row['title'] or row['remote_id']} ({r.source} {row['remote_id']}): "
-                           f"{row['reason']}; the next pull retries it", style="yellow"))
+            out.print(plain(f"not captured: {row['title'] or row['remote_id']} ({r.source} {row['remote_id']}): "
+                            f"{row['reason']}; the next pull retries it", style="yellow"))
 
 
 @app.command()
@@ -265,12 +267,12 @@ def status(
         return
     for r in results:
         when = r["last_pull"] or "never"
-        out.print(f"[bold]{r['source']}[/bold] (last pull: {when})")
+        out.print(f"[bold]{shown(r['source'])}[/bold] (last pull: {when})")
         if r["note"]:
-            out.print(f"  {r['note']}")
+            out.print(f"  {shown(r['note'])}")
         for label, style in (("new", "green"), ("changed", "yellow"), ("deleted", "red")):
             for title in r[label]:
-                out.print(f"  [{style}]{label:8}[/{style}] {title}")
+                out.print(f"  [{style}]{label:8}[/{style}] {shown(title)}")
         if not (r["new"] or r["changed"] or r["deleted"]):
             out.print("  up to date")
 
@@ -304,7 +306,7 @@ def log(
         doc = docs[r.document_id]
         flag = "" if doc.status == "live" else f" [red]({doc.status})[/red]"
         out.print(f"[yellow]{r.id[:12]}[/yellow]  {r.observed_at:%Y-%m-%d %H:%M:%S}  {r.origin:7} "
-                  f"[cyan]{doc.id[:8]}[/cyan]  {doc.title}{flag}")
+                  f"[cyan]{doc.id[:8]}[/cyan]  {shown(doc.title)}{flag}")
 
 
 def _revision_json(r: Revision, doc: TrackedDocument) -> dict[str, Any]:
@@ -336,12 +338,12 @@ def show(
     if blocks:
         for block in doc.blocks:
             mark = "" if block.editable else " [dim](read-only)[/dim]"
-            out.print(f"[cyan]{block.id}[/cyan]  {block.kind}{mark}  {block.text[:80]}")
+            out.print(f"[cyan]{shown(block.id)}[/cyan]  {shown(block.kind)}{mark}  {shown(block.text[:80])}")
         return
     trail = " / ".join([*c.store.breadcrumb(tracked), tracked.title])
-    err.print(f"[dim]{trail} · {tracked.url}\nrevision {revision.id[:12]} · {revision.origin} · "
+    err.print(f"[dim]{shown(trail)} · {shown(tracked.url)}\nrevision {revision.id[:12]} · {revision.origin} · "
               f"{revision.observed_at:%Y-%m-%d %H:%M:%S} UTC[/dim]")
-    out.print(to_markdown(doc), markup=False)
+    out.print(plain(to_markdown(doc)))
 
 
 @app.command()
@@ -370,12 +372,12 @@ def diff(
         emit_json({"document": tracked.id, "title": tracked.title, "from": old_rev.id, "to": new_rev.id,
                     "summary": summary(blocks), "blocks": [b.as_dict() for b in changed]})
         return
-    out.print(f"[bold]{tracked.title}[/bold]  {old_rev.id[:12]} → {new_rev.id[:12]}")
+    out.print(f"[bold]{shown(tracked.title)}[/bold]  {old_rev.id[:12]} → {new_rev.id[:12]}")
     if not changed:
         out.print("No differences.")
         return
     for block in changed:
-        out.print(Text(f"@@ {block.status} {block.kind} {block.block_id[:13]}", style="cyan"))
+        out.print(plain(f"@@ {block.status} {block.kind} {block.block_id[:13]}", style="cyan"))
         out.print(word_diff_text(block.ops, color=use_color()))
     counts = summary(blocks)
     out.print(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed blocks; "

@@ -7,14 +7,14 @@ from datetime import datetime, timezone
 from typing import Optional
 
 import typer
-from rich.text import Text
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from connectors.errors import CopydeskError
 from staging import changesets
 from staging.schedule import next_runs, run_slot, sweep_alone, trigger
+from staging.literal import visible
 from staging.sweep import not_captured, summary, sweep, to_markdown
-from ui.terminal import JSON_OPTION, context, emit_json, err, out, progress
+from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown
 
 
 def register(app: typer.Typer) -> None:
@@ -45,17 +45,17 @@ def sweep_command(
         task = bar.add_task("sweeping", total=None)
         run = sweep_alone(c.store, lambda: sweep(
             c.store, connectors, actor=c.settings.actor_name, engine=chosen, house=c.settings.scope,
-            progress=lambda message: bar.update(task, description=f"sweep: {message}")))
+            progress=lambda message: bar.update(task, description=visible(f"sweep: {message}"))))
     titles = {i: changesets.get(c.store, i).title for i in run.staged}
     if as_json:
         emit_json(run.model_dump(mode="json"))
     elif markdown:
-        out.print(to_markdown(run, titles), markup=False)
+        out.print(to_markdown(run, titles), markup=False)  # already literal: every remote string is escaped there
     else:
         out.print(summary(run))
         for row in not_captured(run):  # remote text: printed as Text, never as markup
-            out.print(Text(f"not captured: {row['title'] or row['remote_id']} ({row['source']} {row['remote_id']}): "
-                           f"{row['reason']}; the next pull retries it", style="yellow"))
+            out.print(plain(f"not captured: {row['title'] or row['remote_id']} ({row['source']} {row['remote_id']}): "
+                            f"{row['reason']}; the next pull retries it", style="yellow"))
         if run.new_stale or run.fixed:
             out.print(f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed.")
         if run.staged:
@@ -91,7 +91,7 @@ def schedule_command(
         try:
             done = run_slot(c.store, slot, sweep_now)
         except CopydeskError as error:
-            err.print(f"[red]sweep at {slot:%Y-%m-%d %H:%M} failed: {error}[/red]")
+            err.print(f"[red]sweep at {slot:%Y-%m-%d %H:%M} failed: {shown(error)}[/red]")
             return
         out.print(f"{slot:%Y-%m-%d %H:%M} " + (summary(done) if done else "skipped: another scheduler has this slot"))
 

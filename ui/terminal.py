@@ -1,5 +1,6 @@
 """What every command-line module shares: consoles, the lazily opened settings and store,
-JSON output, progress display and the terminal rendering of word diffs."""
+JSON output, progress display, the terminal rendering of word diffs, and `shown`: the one
+rule for putting data (titles, names, page text, error messages) on the terminal."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, Optional, Sequence
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
@@ -17,10 +19,12 @@ from connectors.errors import CopydeskError
 from staging.apply import recover
 from staging.config import Settings, find_config, load_settings
 from staging.diff import Op
+from staging.literal import json_text, visible
 from staging.store import Store
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: a title holding `:thumbs_up:` is shown as typed, not as an emoji.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
 
@@ -58,24 +62,39 @@ class Context:
         try:
             outcomes, _ = recover(self._store, self.settings.connector, actor=self.settings.actor_name)
         except CopydeskError as error:
-            err.print(f"[yellow]warning: an interrupted changeset could not be recovered yet ({error}); "
+            err.print(f"[yellow]warning: an interrupted changeset could not be recovered yet ({shown(error)}); "
                       "run `copydesk recover` once the remote is reachable.[/yellow]")
             return
         for outcome in outcomes:
             err.print(f"[yellow]recovered changeset {outcome.changeset.id}: now {outcome.changeset.status}. "
-                      f"{outcome.changeset.error}[/yellow]")
+                      f"{shown(outcome.changeset.error)}[/yellow]")
 
 
 def context(ctx: typer.Context) -> Context:
     return ctx.obj
 
 
+def shown(value: object) -> str:
+    """`value` as data inside a Rich markup string: `[/bold]` in a page title is printed, not
+    obeyed, and ESC, bidi and zero-width characters are written as escapes (`\\x1b`, `\\u202e`),
+    so page text can neither break a command nor hide text or links in the reader's terminal.
+    Everything a command prints that came from a tool, a brief, a person or a model goes
+    through here (or through `plain` where no markup is wanted)."""
+    return escape(visible(str(value)))
+
+
+def plain(value: object, style: str = "") -> Text:
+    """`value` as a Rich `Text` (never read as markup), its hidden characters visible."""
+    return Text(visible(str(value)), style=style)
+
+
 def emit_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(json.dumps(payload, indent=2, default=str, ensure_ascii=False)) + "\n")
 
 
 def progress(enabled: bool) -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+    """A spinner on stderr; task descriptions are plain text (they name documents and steps)."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(), console=err,
                     disable=not enabled, transient=True)
 
 
@@ -84,12 +103,13 @@ def word_diff_text(ops: Sequence[Op], *, color: bool) -> Text:
     read [-deleted-] and {+inserted+} like `git diff --word-diff`."""
     text = Text()
     for op in ops:
+        words = visible(op.text)
         if op.kind == "equal":
-            text.append(op.text)
+            text.append(words)
         elif color:
-            text.append(op.text, style="bold green" if op.kind == "insert" else "red strike")
+            text.append(words, style="bold green" if op.kind == "insert" else "red strike")
         else:
-            text.append(f"{{+{op.text}+}}" if op.kind == "insert" else f"[-{op.text}-]")
+            text.append(f"{{+{words}+}}" if op.kind == "insert" else f"[-{words}-]")
     return text
 
 

@@ -13,6 +13,8 @@ Admin (uncounted, no auth) under `/_sandbox/`:
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "rate", "window_seconds", "retry_after"}
     POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one
+    POST pages        a page in the seed files' shape (fixtures/workspace/notion/pages/*.json),
+                      added to the workspace as if someone had just created it: {"id", "blocks"}
 """
 
 from __future__ import annotations
@@ -120,6 +122,7 @@ class NotionSandbox:
                 Rule("/_sandbox/faults", methods=["POST"], endpoint="faults"),
                 Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
                 Rule("/_sandbox/generate", methods=["POST"], endpoint="generate"),
+                Rule("/_sandbox/pages", methods=["POST"], endpoint="pages"),
             ]
         )
 
@@ -294,6 +297,16 @@ class NotionSandbox:
         self.workspace = NotionWorkspace.synthetic(int(body.get("pages", 1000)), int(body.get("seed", 7)))
         self.harness.reset_stats()
         return _admin_json({"pages": len(self.workspace.pages)})
+
+    def _admin_pages(self, request: Request) -> Response:
+        seed = _body(request)
+        page_id = normalise_id(str(seed["id"]))
+        if page_id is None:
+            return _admin_json({"error": f"{seed['id']!r} is not a page id (a UUID)"}, 400)
+        if page_id in self.workspace.pages:
+            return _admin_json({"error": f"a page with id {page_id} exists already"}, 409)
+        page = self.workspace.add_page({**seed, "id": page_id})
+        return _admin_json({"id": page["id"], "blocks": sum(1 for _ in self.workspace.iter_descendants(page_id))})
 
 
 

@@ -184,6 +184,15 @@ class NotionWorkspace:
         """A large believable workspace for benchmarks: a tree of `pages` pages of prose."""
         return cls.from_seeds(*_synthetic_seeds(pages, seed))
 
+    def add_page(self, seed: dict[str, Any]) -> dict[str, Any]:
+        """One more page from a seed, as `from_seeds` adds each (the admin API's `pages` route)."""
+        with self.lock:
+            self._add_page(seed, {**self.titles(), seed["id"]: plain_text_of_title(seed)})
+            parent = seed.get("parent", {})
+            if parent.get("type") == "page_id" and not seed.get("in_trash"):
+                self._add_child_page_block(seed["id"], parent["page_id"])
+            return self.pages[seed["id"]]
+
     def _add_page(self, seed: dict[str, Any], titles: dict[str, str]) -> None:
         page_id = seed["id"]
         title_items = [complete_rich_text(i, titles) for i in seed["properties"]["title"]["title"]]

@@ -41,6 +41,9 @@ Admin (uncounted, no auth) under `/_sandbox/`:
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "per_minute", "window_seconds", "site_publish_interval_seconds"}
     POST generate     {"items": 1000, "seed": 7}: add (or replace) a synthetic "Benchmark Posts" collection
+    POST items        {"collection": id or slug, "fieldData", "isDraft"?, "isArchived"?, "live"?: true}:
+                      a new item, as Webflow's create-item (`/items`, or `/items/live` with "live")
+                      makes it; answers the item
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ import json
 import math
 import threading
 import time
+import uuid
 from collections import deque
 from pathlib import Path
 from typing import Any, Callable
@@ -205,7 +209,7 @@ class WebflowSandbox:
         self._admin = Map([
             Rule("/_sandbox/stats", methods=["GET"], endpoint="stats"),
             *(Rule(f"/_sandbox/{name}", methods=["POST"], endpoint=name)
-              for name in ("reset", "edit", "faults", "rate_limit", "generate")),
+              for name in ("reset", "edit", "faults", "rate_limit", "generate", "items")),
         ])
 
     @classmethod
@@ -547,6 +551,25 @@ class WebflowSandbox:
             count = len(workspace.items_of(collection.id))
         self.harness.reset_stats()
         return _admin_json({"collection_id": collection.id, "items": count})
+
+    def _admin_items(self, request: Request) -> Response:
+        body = _body(request)
+        workspace = self.workspace
+        with workspace.lock:
+            wanted = str(body["collection"])
+            collection = next((c for c in workspace.collections.values() if wanted in (c.id, c.slug)), None)
+            if collection is None:
+                return _admin_json({"error": f"no collection with id or slug {wanted!r}"}, 404)
+            _check_field_data(collection, body["fieldData"])
+            stamp = workspace.clock.now()
+            data = copy.deepcopy(body["fieldData"])
+            live = bool(body.get("live", True))
+            item = Item(uuid.uuid4().hex[:24], collection.id, workspace.primary_locale["cmsLocaleId"], stamp, stamp,
+                        stamp if live else None, bool(body.get("isDraft", False)), bool(body.get("isArchived", False)),
+                        data, copy.deepcopy(data) if live else None)
+            workspace.items[item.id] = item
+            workspace.site["lastUpdated"] = stamp
+        return _admin_json(item.resource())
 
     def _rate_limit_summary(self) -> dict[str, Any] | None:
         limit = self.harness.rate_limit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from staging import activity
+from staging import activity, literal
 from ui.web.formatting import usd, when
 from ui.web.session import reviewer_box, show_flashes, workspace
 
@@ -21,11 +21,11 @@ def render() -> None:
     show_flashes()
     st.title("Activity")
     who, what, which = st.columns(3)
-    actor = who.selectbox("Who", [_ALL, *activity.actors(ws.store)], key="activity.actor")
+    actor = who.selectbox("Who", [_ALL, *activity.actors(ws.store)], key="activity.actor", format_func=literal.visible)
     action = what.selectbox("What", list(_ACTIONS), format_func=_ACTIONS.get, key="activity.action")
     changeset = which.text_input("Changeset number", key="activity.changeset", placeholder="e.g. 12")
     if changeset.strip() and not changeset.strip().lstrip("#").isdigit():
-        st.error(f"{changeset!r} is not a changeset number.")
+        st.error(literal.markdown(f"{changeset!r} is not a changeset number."))
         return
     filters = activity.Filters(actor=None if actor == _ALL else actor, action=action,
                                changeset_id=int(changeset.strip().lstrip("#")) if changeset.strip() else None)
@@ -38,9 +38,10 @@ def render() -> None:
         st.info("Nothing recorded yet." if filters == activity.Filters() else "No events match.")
         return
     st.caption(f"{total} event(s), newest first.")
-    st.dataframe([{"when": when(r.at), "who": r.actor, "action": r.action, "subject": r.subject,
-                   "document": r.document, "brief": r.brief, "engine": r.engine, "run cost": usd(r.cost_usd),
-                   "details": _details(r.details)} for r in rows], hide_index=True, width="stretch")
+    st.dataframe([{"when": when(r.at), "who": literal.visible(r.actor), "action": r.action,
+                   "subject": literal.visible(r.subject), "document": literal.visible(r.document),
+                   "brief": literal.visible(r.brief), "engine": r.engine, "run cost": usd(r.cost_usd),
+                   "details": literal.visible(_details(r.details))} for r in rows], hide_index=True, width="stretch")
 
 
 def _details(details: dict) -> str:

@@ -8,7 +8,7 @@ import os
 import streamlit as st
 
 from connectors.errors import BriefError, CopydeskError
-from staging import changesets
+from staging import changesets, literal
 from staging.agent import briefs
 from staging.agent.brief import CompiledBrief, Scope, parse_term, read_brief_bytes
 from staging.agent.propose import propose
@@ -49,7 +49,8 @@ def _add(ws: Workspace) -> None:
                                            "prose needs Claude to compile it.")
         else:
             documents = {d.id: d.title for d in ws.store.documents(status="live")}
-            page = st.selectbox("Tracked page", list(documents), format_func=documents.get, key="brief.page",
+            page = st.selectbox("Tracked page", list(documents), format_func=lambda d: literal.visible(documents[d]),
+                                key="brief.page",
                                 index=None, placeholder="Choose a page")
         claude_ready = bool(os.environ.get(ws.settings.agent.key_env))
         compiler = st.radio("Read it with", ["Markdown sections", "Claude (prose)"], horizontal=True,
@@ -89,7 +90,8 @@ def _choose(rows: list[Brief]) -> Brief:
     if st.session_state.get("brief.chosen") not in by_id:
         st.session_state["brief.chosen"] = active
     chosen = st.selectbox("Brief", list(by_id), key="brief.chosen",
-                          format_func=lambda i: f"#{i} {by_id[i].title}" + (" (active)" if by_id[i].active else ""))
+                          format_func=lambda i: literal.visible(f"#{i} {by_id[i].title}")
+                          + (" (active)" if by_id[i].active else ""))
     return by_id[chosen]
 
 
@@ -98,7 +100,7 @@ def _compiled(ws: Workspace, brief: Brief) -> None:
     compiled = briefs.compiled(brief)
     st.subheader("What the agent will act on")
     if compiled.summary:
-        st.caption(compiled.summary)
+        st.caption(literal.markdown(compiled.summary))
     with st.form(f"brief.form.{brief.id}"):
         terms = st.text_area("Term changes (one `old -> new (note)` per line)",
                              "\n".join(t.as_line() for t in compiled.terms), height=140)
@@ -156,14 +158,14 @@ def _run(ws: Workspace, brief: Brief, actor: str, engine: str, source: str | Non
     bar = st.progress(0.0, text="finding candidate blocks…")
 
     def show(done: int, total: int, title: str) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{done} of {total} documents · {title}")
+        bar.progress(done / total if total else 1.0, text=f"{done} of {total} documents · {literal.markdown(title)}")
 
     try:
         run = propose(ws.store, brief, actor=actor, engine=ws.settings.engine(engine), source=source,
                       dry_run=dry_run, progress=show, house=ws.settings.scope)
     except CopydeskError as error:
         bar.empty()
-        st.error(str(error))
+        st.error(literal.markdown(str(error)))
         return
     bar.progress(1.0, text="done")
     st.session_state[_LAST_RUN] = run
@@ -178,20 +180,21 @@ def _summary(ws: Workspace, run: AgentRun) -> None:
     flagged.metric("Retired claims flagged", len(run.flagged))
     cost.metric("Model cost", usd(run.cost_usd), help=f"{run.tokens_in:,} tokens sent, {run.tokens_out:,} received")
     if run.stopped:
-        st.warning(run.stopped)
+        st.warning(literal.markdown(run.stopped))
     share = run.candidate_tokens / run.corpus_tokens if run.corpus_tokens else 0.0
     st.caption(f"{run.candidate_blocks} of {run.corpus_blocks} blocks were candidates "
                f"(≈{run.candidate_tokens:,} of {run.corpus_tokens:,} tokens, {share:.1%}).")
     for changeset_id in run.staged:
         with reported():
             changeset = changesets.get(ws.store, changeset_id)
-            if st.button(f"Review #{changeset_id} · {changeset.title}", key=f"brief.open.{changeset_id}"):
+            if st.button(f"Review #{changeset_id} · {literal.markdown(changeset.title)}",
+                         key=f"brief.open.{changeset_id}"):
                 open_changeset(changeset_id)
     if run.rejected:
         with st.expander(f"Rejected proposals ({len(run.rejected)})"):
             for row in run.rejected:
-                st.markdown(f"**{row['title']}** · {row.get('reason', '')}")
+                st.markdown(f"**{literal.markdown(row['title'])}** · {literal.markdown(row.get('reason', ''))}")
     if run.skipped:
         with st.expander(f"Skipped documents ({len(run.skipped)})"):
             for row in run.skipped:
-                st.markdown(f"**{row['title']}** · {row['reason']}")
+                st.markdown(f"**{literal.markdown(row['title'])}** · {literal.markdown(row['reason'])}")

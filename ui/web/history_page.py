@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from staging import changesets
+from staging import changesets, literal
 from staging.diff import alignment, diff_documents, summary
 from staging.history import timeline
 from ui.web import diffs
@@ -28,14 +28,15 @@ def render() -> None:
     latest = ws.store.revisions(limit=1)
     chosen = st.selectbox("Document", order, key="history.document", help="Opens on the last document that changed.",
                           index=order.index(latest[0].document_id) if latest else 0,
-                          format_func=lambda d: documents[d].title + ("" if documents[d].status == "live"
-                                                                       else f" ({documents[d].status})"))
+                          format_func=lambda d: literal.visible(documents[d].title) + (
+                              "" if documents[d].status == "live" else f" ({documents[d].status})"))
     tracked = documents[chosen]
-    st.caption(f"{tracked.source} · {tracked.url}")
+    st.caption(literal.markdown(f"{tracked.source} · {tracked.url}"))
     entries = timeline(ws.store, tracked.id)
     st.subheader("Timeline")
-    st.dataframe([{"revision": e.revision_id[:12], "when": when(e.at), "what": e.origin, "who": e.actor,
-                   "changeset": f"#{e.changeset_id} {e.changeset_title}" if e.changeset_id else ""}
+    st.dataframe([{"revision": e.revision_id[:12], "when": when(e.at), "what": e.origin,
+                   "who": literal.visible(e.actor),
+                   "changeset": literal.visible(f"#{e.changeset_id} {e.changeset_title}") if e.changeset_id else ""}
                   for e in entries], hide_index=True, width="stretch")
     if len(entries) < 2:
         st.info("One revision so far: a diff needs two. Pull again after the page changes.")
@@ -64,7 +65,7 @@ def _compare(ws: Workspace, tracked, entries) -> None:  # type: ignore[no-untype
     if not changed:
         st.info("No differences.")
     for block in changed:
-        st.markdown(f"**{block.status}** {block.kind} `{block.block_id[:8]}`")
+        st.markdown(f"**{block.status}** {literal.markdown(block.kind)} {literal.markdown(block.block_id[:8])}")
         diffs.inline(block.before, block.after)
 
 

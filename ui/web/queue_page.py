@@ -10,7 +10,7 @@ import streamlit as st
 
 from connectors.errors import Conflict, CopydeskError, LossyEdit, NotFound
 from staging import apply as applying
-from staging import changesets, facts, identity, queue, review
+from staging import changesets, facts, identity, literal, queue, review
 from staging import publish as publishing
 from staging.agent import briefs
 from staging.models import Changeset, ChangesetEdit
@@ -36,7 +36,7 @@ def render() -> None:
         if opened.isdigit():
             _detail(ws, int(opened))
             return
-        st.error(f"{opened!r} is not a changeset number.")
+        st.error(literal.markdown(f"{opened!r} is not a changeset number."))
     _queue(ws)
 
 
@@ -71,7 +71,7 @@ def _filters(ws: Workspace) -> queue.Filters:
     status = columns[1].selectbox("Status", [_ALL, *changesets.STATUSES], key="queue.status")
     brief_titles = queue.briefs(ws.store)
     brief = columns[2].selectbox("Brief", [_ALL, *brief_titles], key="queue.brief",
-                                 format_func=lambda b: b if b == _ALL else f"#{b} {brief_titles[b]}")
+                                 format_func=lambda b: b if b == _ALL else literal.visible(f"#{b} {brief_titles[b]}"))
     document = columns[3].text_input("Document title contains", key="queue.document")
     return queue.Filters(source=None if source == _ALL else source, status=None if status == _ALL else status,
                          brief_id=None if brief == _ALL else int(brief), document=document)
@@ -85,8 +85,8 @@ def _row(row: queue.Row) -> bool:
     number.markdown(f"**#{row.id}**")
     status.markdown(badge(row.status))
     title = row.title.removesuffix(f": {row.document_title}")
-    what.markdown(f"**{_plain(row.document_title)}** · {_plain(title)}  \n"
-                  f":gray[{row.source} · by {_plain(row.proposed_by)}]")
+    what.markdown(f"**{literal.markdown(row.document_title)}** · {literal.markdown(title)}  \n"
+                  f":gray[{literal.markdown(row.source)} · by {literal.markdown(row.proposed_by)}]")
     size.caption(f"{row.edits} edit{'s' if row.edits != 1 else ''}")
     updated.caption(ago(row.updated_at))
     if action.button("Open", key=f"open-{row.id}"):
@@ -140,7 +140,7 @@ def _detail(ws: Workspace, changeset_id: int) -> None:
     try:
         changeset = changesets.get(ws.store, changeset_id)
     except NotFound as error:
-        st.error(str(error))
+        st.error(literal.markdown(str(error)))
         return
     rows = changesets.edits(ws.store, changeset_id)
     _header(ws, changeset)
@@ -150,30 +150,32 @@ def _detail(ws: Workspace, changeset_id: int) -> None:
     _actions(ws, changeset, rows, choices)
     with st.expander("Audit trail"):
         for event in ws.store.events(100, subject=changesets.subject(changeset_id)):
-            st.markdown(f"{when(event.at)} · **{_plain(event.actor)}** · `{event.action}`")
+            st.markdown(f"{when(event.at)} · **{literal.markdown(event.actor)}** · `{event.action}`")
 
 
 def _header(ws: Workspace, changeset: Changeset) -> None:
     tracked = ws.store.document(changeset.document_id)
     base = ws.store.revision(changeset.base_revision_id)
-    st.title(f"#{changeset.id} {changeset.title}")
+    st.title(f"#{changeset.id} {literal.markdown(changeset.title)}")
     st.markdown(badge(changeset.status))
-    where = f"[{_plain(tracked.title)}]({tracked.url})" if tracked and tracked.url else _plain(tracked.title if tracked else "")
+    where = _link(tracked.title, tracked.url) if tracked else ""
     brief = ""
     if changeset.brief_id:
         with reported():
-            brief = f" · brief #{changeset.brief_id} {_plain(briefs.get(ws.store, changeset.brief_id).title)}"
-    st.markdown(f"{where} · {changeset.source} · base revision `{changeset.base_revision_id[:12]}`, "
+            title = briefs.get(ws.store, changeset.brief_id).title
+            brief = f" · brief #{changeset.brief_id} {literal.markdown(title)}"
+    st.markdown(f"{where} · {literal.markdown(changeset.source)} · "
+                f"base revision `{changeset.base_revision_id[:12]}`, "
                 f"observed {ago(base.observed_at if base else None)}{brief}")
-    st.caption(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}"
-               + (f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""))
+    approved = f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""
+    st.caption(literal.markdown(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}{approved}"))
     if changeset.status in ("proposed", "approved"):
-        st.caption("Review: " + _plain(review.standing(ws.store, changeset, changesets.edits(ws.store, changeset.id),
-                                                       ws.settings.review).summary()))
+        st.caption("Review: " + literal.markdown(review.standing(ws.store, changeset, changesets.edits(
+            ws.store, changeset.id), ws.settings.review).summary()))
     if changeset.rationale:
-        st.text(changeset.rationale)
+        st.text(literal.visible(changeset.rationale))
     if changeset.error:
-        st.error(changeset.error)
+        st.error(literal.markdown(changeset.error))
     if changeset.status == "conflict":
         st.warning("Someone changed these blocks in the tool after this changeset was staged; nothing was written. "
                    "Compare below, then re-propose on the current text.")
@@ -181,26 +183,28 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
 
 def _edit(changeset: Changeset, row: ChangesetEdit, mode: str) -> tuple[str, str]:
     """One edit: its diff, and (while proposed) the reviewer's choice and text."""
-    meta = [f"**{row.block_kind}** `{row.block_id[:8]}`"]
+    meta = [f"**{literal.markdown(row.block_kind)}** {literal.markdown(row.block_id[:8])}"]
     if row.reason:
-        meta.append(_plain(row.reason))
+        meta.append(literal.markdown(row.reason))
     if row.confidence is not None:
         meta.append(f"confidence {row.confidence:.0%}")
     st.markdown(" · ".join(meta))
     needs_text = changesets.unresolved(row)
     if needs_text:
-        st.warning(f"Retired claim: {row.flag}. Rules never rewrite a claim: write the new text, or drop this edit.")
+        st.warning(f"Retired claim: {literal.markdown(row.flag)}. Rules never rewrite a claim: write the new text, "
+                   "or drop this edit.")
     elif row.flag:
-        st.warning(f"This block also makes the retired claim “{row.flag}”: rewrite it in the new text if it must go.")
+        st.warning(f"This block also makes the retired claim “{literal.markdown(row.flag)}”: rewrite it in the new "
+                   "text if it must go.")
     if changeset.status == "conflict" and row.block_id in changeset.conflicts:
         diffs.three_way(row.before, row.after, changeset.conflicts[row.block_id])
     elif not (needs_text and changeset.status == "proposed"):  # else the edit box below shows the text
         (diffs.inline if mode == "Inline" else diffs.side_by_side)(row.before, row.after)
-    st.text(f"What else changed: {facts.what_else_changed(row.before, row.after)}")
+    st.text(literal.visible(f"What else changed: {facts.what_else_changed(row.before, row.after)}"))
     if row.dropped:
         st.caption("Dropped by the reviewer: not written.")
     if row.after != row.proposed_after:
-        st.caption(f"Proposed text, changed by the reviewer: {row.proposed_after}")
+        st.caption(f"Proposed text, changed by the reviewer: {literal.markdown(row.proposed_after)}")
     if changeset.status != "proposed":
         return _ACCEPT, row.after
     choice = st.radio("This edit", [_ACCEPT, _DROP, _EDIT], index=2 if needs_text else 0, horizontal=True,
@@ -215,7 +219,7 @@ def _actions(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
              choices: dict[str, tuple[str, str]]) -> None:
     status = changeset.status
     if status in ("applying", "reverting"):
-        st.info(f"Being {'applied' if status == 'applying' else 'reverted'} by {changeset.claim}. "
+        st.info(f"Being {'applied' if status == 'applying' else 'reverted'} by {literal.markdown(changeset.claim)}. "
                 "Reload in a moment; if that process died, run `copydesk recover`.")
         return
     if status in ("rejected", "reverted", "superseded"):
@@ -246,12 +250,13 @@ def _actions(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
 def _manual_steps(changeset: Changeset) -> None:
     """The tool's API cannot write these blocks: the exact text to paste, and where."""
     verb = "revert" if changeset.status == "awaiting_manual_revert" else "apply"
-    st.warning(f"Awaiting manual {verb}: {changeset.source}'s API cannot write these blocks. Paste each text in "
+    st.warning(f"Awaiting manual {verb}: {literal.markdown(changeset.source)}'s API cannot write these blocks. "
+               "Paste each text in "
                "the tool where it says; the next pull checks it and settles this changeset.")
     for step in changeset.manual_steps:
-        st.markdown(f"**{_plain(step.get('where', ''))}** · block `{step['block_id'][:12]}`")
-        st.caption(f"Now reads: {step['before']}")
-        st.code(step["after"], language=None, wrap_lines=True)
+        st.markdown(f"**{literal.markdown(step.get('where', ''))}** · block {literal.markdown(step['block_id'][:12])}")
+        st.caption(f"Now reads: {literal.markdown(step['before'])}")
+        st.code(literal.visible(step["after"]), language=None, wrap_lines=True)
 
 
 def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
@@ -262,7 +267,8 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     if changeset.published_at is not None:
         st.success(f"Published {ago(changeset.published_at)}.")
         return
-    st.info(f"Staged in {changeset.source}, not yet published: the live site still shows the old text.")
+    st.info(f"Staged in {literal.markdown(changeset.source)}, not yet published: the live site still shows the "
+            "old text.")
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, "publish")
     if st.button("Publish", type="primary", disabled=not allowed, key="publish",
                  help=None if allowed else "Publishing needs the publisher role in [review.roles]."):
@@ -278,7 +284,7 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     allow_lossy = False
     if lossy:
         st.warning("Formatting some edits cannot keep exactly: "
-                   + "; ".join(f"{b[:8]}: {', '.join(losses)}" for b, losses in lossy.items()))
+                   + literal.markdown("; ".join(f"{b[:8]}: {', '.join(losses)}" for b, losses in lossy.items())))
         allow_lossy = st.checkbox("Write them anyway (formatting may be lost)", key="allow-lossy")
     # A flagged edit opens on "Edit text" with its old wording: unchanged, it is no rewrite, so
     # approve() still refuses a changeset whose retired claims nobody rewrote, as the CLI does.
@@ -291,7 +297,7 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     if edited:
         st.caption("Your rewrite makes you one of this changeset's authors: someone else approves it.")
     elif author:
-        st.caption(f"You ({_plain(reviewer)}) wrote or rewrote this changeset: someone else approves it.")
+        st.caption(f"You ({literal.markdown(reviewer)}) wrote or rewrote this changeset: someone else approves it.")
     approve, reject, reason = st.columns([1, 1, 3], vertical_alignment="bottom")
     why = reason.text_input("Reason for rejecting (optional)", key=f"reject-reason-{changeset.id}")
     label = "Submit rewrite" if edited else "Approve"
@@ -332,7 +338,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, operation)
     if go.button(verb, type="primary", disabled=not allowed, key=operation,
                  help=None if allowed else f"To {operation} needs the {NEEDS[operation]} role in [review.roles]."):
-        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {changeset.source}…"):
+        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {literal.markdown(changeset.source)}…"):
             try:
                 connector = ws.settings.connector(changeset.source)
                 outcome = run(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review, **options)
@@ -358,10 +364,15 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     if writes is not None:
         st.caption(f"Dry run: {len(writes)} request(s) would be sent; nothing was written.")
         for write in writes:
-            st.markdown(f"`{write['method']} {write['path']}` (blocks {', '.join(b[:8] for b in write['blocks'])})")
+            st.markdown(literal.markdown(f"{write['method']} {write['path']} "
+                                         f"(blocks {', '.join(b[:8] for b in write['blocks'])})"))
             st.json(write["body"], expanded=False)
 
 
-def _plain(text: str) -> str:
-    """User and tool text shown inside Markdown, with Markdown's special characters escaped."""
-    return "".join(f"\\{ch}" if ch in "\\`*_{}[]<>()#+-.!|~$:" else ch for ch in text)
+def _link(title: str, url: str) -> str:
+    """The document's title, linked to it in its tool when its URL is a plain https address
+    (as a `<…>` destination, where only a backslash needs escaping); the title escaped, so it
+    cannot make a link or image of its own."""
+    if not url.startswith("https://") or any(ch.isspace() or ch in "<>" for ch in url):
+        return literal.markdown(title)
+    return f"[{literal.markdown(title)}](<{url.replace(chr(92), chr(92) * 2)}>)"

@@ -12,6 +12,7 @@ from typing import Iterator
 import streamlit as st
 
 from connectors.errors import CopydeskError
+from staging import literal
 from staging.apply import recover
 from staging.config import Settings, find_config, load_settings
 from staging.review import NEEDS
@@ -35,7 +36,7 @@ def workspace() -> Workspace:
         path = find_config(None)
         ws = _open(str(path.resolve()), path.stat().st_mtime_ns)
     except CopydeskError as error:
-        st.error(str(error))
+        st.error(literal.markdown(str(error)))
         st.stop()
         raise  # st.stop() ends the run; this line only satisfies type checkers
     _admit(ws)
@@ -46,7 +47,7 @@ def _admit(ws: Workspace) -> None:
     who = visitor(ws.settings)
     if who.name:
         return
-    st.error(who.refused)
+    st.error(literal.markdown(who.refused))
     if who.login:
         st.button("Sign in", on_click=st.login, type="primary", key="sign-in")
     st.stop()
@@ -93,13 +94,14 @@ def require_reviewer(action: str = "approve") -> str:
 
 
 def flash(kind: str, message: str) -> None:
-    """Show `message` after the rerun an action triggers."""
+    """Show `message` after the rerun an action triggers. It is plain text (it quotes titles
+    and error messages): `show_flashes` escapes it, so it never renders as Markdown."""
     st.session_state.setdefault(_FLASH, []).append((kind, message))
 
 
 def show_flashes() -> None:
     for kind, message in st.session_state.pop(_FLASH, []):
-        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(message)
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(literal.markdown(message))
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import os
 import streamlit as st
 
 from connectors.errors import CopydeskError, NotFound
+from staging import literal
 from staging.agent import briefs
 from staging.pull import PullReport, pull, remote_status
 from ui.web.formatting import ago, when
@@ -20,7 +21,8 @@ def render() -> None:
     show_flashes()
     st.title("Sources")
     if not ws.settings.sources:
-        st.info(f"No sources in {ws.config}. Add one, or run `copydesk init --sandbox` to try the local sandbox.")
+        st.info(f"No sources in {literal.markdown(str(ws.config))}. Add one, or run `copydesk init --sandbox` to try "
+                "the local sandbox.")
     for name in sorted(ws.settings.sources):
         with st.container(border=True):
             _source(ws, name)
@@ -29,16 +31,16 @@ def render() -> None:
 
 def _source(ws: Workspace, name: str) -> None:
     settings = ws.settings.source(name)
-    st.subheader(name)
+    st.subheader(literal.markdown(name))
     where = settings.base_url or f"{settings.type} (the vendor's API)"
     token = "sandbox token" if settings.sandbox and not os.environ.get(settings.token_env) else (
         f"${settings.token_env} set" if os.environ.get(settings.token_env) else f"${settings.token_env} not set")
-    st.caption(f"{settings.type} · {where} · {token}")
+    st.caption(literal.markdown(f"{settings.type} · {where} · {token}"))
     last = ws.store.last_pull(name, successful=False)
     if last is None:
         st.info("Never pulled.")
     elif last.status == "failed":
-        st.error(f"Last pull failed {ago(last.finished_at or last.started_at)}: {last.error}")
+        st.error(f"Last pull failed {ago(last.finished_at or last.started_at)}: {literal.markdown(last.error)}")
     else:
         st.markdown(f"Last pull **{ago(last.finished_at)}** ({when(last.finished_at)}): {last.requests} requests, "
                     f"{last.listed} listed, {last.fetched} fetched, {last.changed} changed, {last.new} new, "
@@ -49,8 +51,9 @@ def _source(ws: Workspace, name: str) -> None:
         with st.spinner(f"Listing {name}…"):
             with reported():
                 status = remote_status(ws.store, ws.settings.connector(name))
+                note = f" {literal.markdown(status['note'])}" if status["note"] else ""
                 st.success(f"Connected. Since the last pull: {len(status['new'])} new, {len(status['changed'])} "
-                           f"changed, {len(status['deleted'])} deleted." + (f" {status['note']}" if status["note"] else ""))
+                           f"changed, {len(status['deleted'])} deleted.{note}")
         show_flashes()
     if go.button("Pull now", type="primary", key=f"sources.pull.{name}"):
         actor = require_reviewer()
@@ -85,11 +88,11 @@ def _scope(ws: Workspace) -> None:
         st.info("No active brief: add one on the Brief page. Until then no proposal is made.")
         return
     scope = briefs.compiled(brief, ws.settings.scope).scope
-    st.markdown(f"From the active brief **#{brief.id} {brief.title}** and copydesk.toml's `[scope]`:")
+    st.markdown(f"From the active brief **#{brief.id} {literal.markdown(brief.title)}** and copydesk.toml's `[scope]`:")
     st.markdown("\n".join([
         f"- archived pages: {'skipped' if scope.skip_archived else 'included'}",
         f"- customer quotes: {'skipped' if scope.skip_quotes else 'included'}",
-        f"- titles matching: {', '.join(scope.skip_titles) if scope.skip_titles else 'none skipped'}",
+        f"- titles matching: {literal.markdown(', '.join(scope.skip_titles)) if scope.skip_titles else 'none skipped'}",
         f"- pages not edited in {scope.not_edited_years:g} years: skipped" if scope.not_edited_years is not None
         else "- pages not edited for years: included",
         "- always: code, URLs, mentions and read-only blocks are never edited",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from connectors.errors import CopydeskError, NotFound
+from staging import literal
 from staging.agent import briefs
 from staging.schedule import next_runs, sweep_alone
 from staging.sweep import last, retired, summary, sweep, untouched
@@ -44,9 +45,9 @@ def _schedule(ws: Workspace) -> None:
     try:
         upcoming = next_runs(plan.cron, plan.timezone)
     except CopydeskError as error:
-        st.error(str(error))
+        st.error(literal.markdown(str(error)))
         return
-    st.markdown(f"Schedule `{plan.cron}` ({plan.timezone}) · next runs: "
+    st.markdown(f"Schedule {literal.markdown(plan.cron)} ({literal.markdown(plan.timezone)}) · next runs: "
                 + ", ".join(f"{r:%a %d %b %H:%M}" for r in upcoming))
 
 
@@ -55,7 +56,8 @@ def _sweep_now(ws: Workspace, actor: str) -> None:
     connectors = {name: ws.settings.connector(name) for name in sorted(ws.settings.sources)}
     try:
         run = sweep_alone(ws.store, lambda: sweep(ws.store, connectors, actor=actor, engine=ws.settings.engine(),
-                                                   progress=status.write, house=ws.settings.scope))
+                                                   progress=lambda message: status.text(literal.visible(message)),
+                                                   house=ws.settings.scope))
     except CopydeskError as error:
         status.update(label="Sweep failed", state="error")
         flash("error", f"The sweep failed: {error}")
@@ -73,14 +75,14 @@ def _report(run) -> None:  # type: ignore[no-untyped-def]
     reread.metric("To re-read", len(untouched(run)), help="On the brief's topics, not edited since it was added")
     staged.metric("Changesets staged", len(run.staged))
     resolved.metric("Fixed by hand", len(run.resolved))
-    st.dataframe([{"source": p["source"], "requests": p["requests"], "fetched": p["fetched"],
+    st.dataframe([{"source": literal.visible(p["source"]), "requests": p["requests"], "fetched": p["fetched"],
                    "changed": p["changed"], "new": p["new"], "deleted": p["deleted"]} for p in run.pulls],
                  hide_index=True, width="stretch")
     for heading, rows in (("Stale content", retired(run)), ("Not edited since the brief: re-read", untouched(run))):
         if rows:
             st.markdown(f"#### {heading}")
         for row in rows:
-            with st.expander(f"{row['title']} ({row['source']})"):
+            with st.expander(literal.markdown(f"{row['title']} ({row['source']})")):
                 for why in row["why"]:
-                    st.markdown(f"**{', '.join(why['matched']) or 'retired wording'}**")
-                    st.text(why["text"])
+                    st.markdown(f"**{literal.markdown(', '.join(why['matched'])) or 'retired wording'}**")
+                    st.text(literal.visible(why["text"]))

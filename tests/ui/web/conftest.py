@@ -3,6 +3,7 @@ real HTTP: pulled, the sample brief added and proposed by the rules engine."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -23,6 +24,7 @@ from staging.store import Store
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE_BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 REVIEWER = "priya"
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before ASCII punctuation
 
 
 @dataclass
@@ -82,6 +84,14 @@ def page(name: str, **query: str) -> AppTest:
 
 
 def texts(app: AppTest, kind: str) -> list[str]:
+    """What a reader sees in each element of `kind`: its Markdown's backslash escapes resolved
+    and the zero-width word joiners that stop autolinks dropped (the pages escape every title,
+    name and message, see staging/literal.py)."""
+    return [_MARKDOWN_ESCAPE.sub(r"\1", element.value).replace("\u2060", "") for element in getattr(app, kind)]
+
+
+def sources(app: AppTest, kind: str) -> list[str]:
+    """The Markdown source each element of `kind` hands the browser, escapes and all."""
     return [element.value for element in getattr(app, kind)]
 
 

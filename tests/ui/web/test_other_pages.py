@@ -99,6 +99,6 @@ def test_sweeps_page_sweeps_now_and_shows_the_report(workspace):
     assert [m.label for m in app.metric] == ["Stale documents", "To re-read", "Changesets staged", "Fixed by hand"]
     assert int(app.metric[2].value) == len(changesets.listing(workspace.store, status="proposed")) > 0
     assert int(app.metric[1].value) > 0, "pages on the brief's topics (onboarding, pricing) predate it"
-    assert any(m.value.startswith("untouched since") for m in app.markdown if "topic:" in m.value) or any(
-        "topic:" in m.value for m in app.markdown)
+    assert any(m.startswith("untouched since") for m in texts(app, "markdown") if "topic:" in m) or any(
+        "topic:" in m for m in texts(app, "markdown"))
     assert len(app.expander) >= 8 and set(app.dataframe[0].value["source"]) == {"gdocs", "notion", "webflow"}
