@@ -287,7 +287,7 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     dropped = [b for b, (choice, _) in choices.items() if choice == _DROP]
     policy = ws.settings.review
     author = bool(reviewer) and not policy.self_approval and any(
-        identity.same(reviewer, a) for a in review.authors(changeset, rows))
+        identity.same(reviewer, a) for a in review.authors(ws.store, changeset, rows))
     if edited:
         st.caption("Your rewrite makes you one of this changeset's authors: someone else approves it.")
     elif author:
