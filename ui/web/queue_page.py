@@ -291,7 +291,7 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     if edited:
         st.caption("Your rewrite makes you one of this changeset's authors: someone else approves it.")
     elif author:
-        st.caption(f"You ({_plain(reviewer)}) wrote or rewrote this changeset: someone else approves it.")
+        st.caption(f"You ({_plain(reviewer)}) are one of this changeset's authors: someone else approves it.")
     approve, reject, reason = st.columns([1, 1, 3], vertical_alignment="bottom")
     why = reason.text_input("Reason for rejecting (optional)", key=f"reject-reason-{changeset.id}")
     label = "Submit rewrite" if edited else "Approve"
