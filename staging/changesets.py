@@ -254,7 +254,7 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
         raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: write the "
                           f"new text of each flagged block (\"Edit text\" in the app, `copydesk rewrite "
                           f"{changeset_id} --edit {pending[0][:8]}=TEXT` on the command line), or reject it.")
-    review.refuse_author(changeset, rows, actor, policy)
+    review.refuse_author(store, changeset, rows, actor, policy)
     details: dict[str, Any] = {}
     if left_out:
         details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}

@@ -315,7 +315,8 @@ rate = 1.0                                   # requests per second (Starter/Basi
 # not_edited_years = 3                       # pages nobody has edited for this long
 
 # Who may do what. Everyone may review and publish until roles are listed; nobody approves
-# their own changeset or rewrite (self_approval = false) whatever the roles.
+# their own changeset or rewrite, nor what their brief or propose staged (self_approval =
+# false), whatever the roles.
 # [review]
 # approvals = 1                  # distinct approvers other than the authors
 # self_approval = false
@@ -361,7 +362,8 @@ rate = 3.0                   # requests per second (Notion's documented average)
 # not_edited_years = 3                       # pages nobody has edited for this long
 
 # Who may do what. Everyone may review and publish until roles are listed; nobody approves
-# their own changeset or rewrite (self_approval = false) whatever the roles.
+# their own changeset or rewrite, nor what their brief or propose staged (self_approval =
+# false), whatever the roles.
 # [review]
 # approvals = 1                  # distinct approvers other than the authors
 # self_approval = false

@@ -194,6 +194,8 @@ class Brief(SQLModel, table=True):
     active: bool = False
     added_by: str
     added_at: datetime = Field(default_factory=utcnow)
+    # Everyone who corrected the compiled form: authors, with added_by, of what it proposes.
+    corrected_by: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class AgentRun(SQLModel, table=True):
@@ -206,6 +208,7 @@ class AgentRun(SQLModel, table=True):
     brief_id: int = Field(foreign_key="brief.id", index=True)
     engine: str
     model: str = ""
+    requested_by: str = ""  # who ran the propose or sweep (a schedule's actor); empty on runs made before 0005
     dry_run: bool = False
     started_at: datetime = Field(default_factory=utcnow)
     seconds: float = 0.0

@@ -6,8 +6,11 @@ authors approved exactly that content. So
 - an approval is bound to a fingerprint of the edits as they read when it was given (block,
   before, after, dropped, target); rewrite or drop an edit afterwards and every earlier
   approval is dismissed (kept for the record, counted for nothing);
-- the authors of a changeset are whoever proposed it and every reviewer who rewrote one of its
-  edits; with `self_approval = false` (the default) none of them may approve it;
+- the authors of a changeset are whoever proposed it, every reviewer who rewrote one of its
+  edits and, for a changeset an engine made from a brief, the people behind the engine: who
+  wrote the brief, who corrected its compiled form and who ran the propose or sweep. A brief
+  is instructions to a model, so its writer is as much an author of what it proposes as one
+  who typed the text; with `self_approval = false` (the default) none of them may approve it;
 - roles say who may act at all: viewers look, reviewers approve, rewrite, reject and revert
   (a revert restores what was already reviewed), publishers (and admins) also apply and
   publish. With no roles configured everyone is a publisher; self-approval stays off.
@@ -29,7 +32,7 @@ from sqlmodel import col, select
 
 from connectors.errors import Forbidden
 from staging import identity
-from staging.models import Approval, Changeset, ChangesetEdit
+from staging.models import AgentRun, Approval, Brief, Changeset, ChangesetEdit
 from staging.store import Store
 
 Role = Literal["viewer", "reviewer", "publisher", "admin"]
@@ -96,13 +99,39 @@ def fingerprint(changeset: Changeset, rows: Sequence[ChangesetEdit]) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def authors(changeset: Changeset, rows: Sequence[ChangesetEdit]) -> list[str]:
-    """Whoever proposed the changeset or any edit, and every reviewer who rewrote one."""
-    names = [changeset.proposed_by, *(r.proposed_by for r in rows), *(r.revised_by for r in rows if r.revised_by)]
-    unique: dict[str, str] = {}
-    for name in names:
-        unique.setdefault(identity.key(name), name)
-    return list(unique.values())
+# What made someone an author, as "<name> … changeset N" in a refusal and "<name> (who …)"
+# in a summary; a summary leaves the plain proposer and rewriter unexplained.
+_DID = {"proposed": "wrote (or rewrote)", "rewrote": "wrote (or rewrote)", "wrote the brief": "wrote the brief behind",
+        "corrected the brief": "corrected the brief behind", "ran propose": "ran the propose that staged"}
+_EXPLAINED = ("wrote the brief", "corrected the brief", "ran propose")
+
+
+def authorship(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit]) -> dict[str, list[str]]:
+    """Each author of the changeset (as first named) and what made them one, in `_DID`'s words:
+    whoever proposed it or any edit, every reviewer who rewrote one, and for a changeset made
+    from a brief, the brief's writer, its correctors and whoever ran the propose."""
+    deeds: list[tuple[str, str]] = [(changeset.proposed_by, "proposed"), *((r.proposed_by, "proposed") for r in rows),
+                                    *((r.revised_by, "rewrote") for r in rows if r.revised_by)]
+    with store.session() as session:
+        brief = session.get(Brief, changeset.brief_id) if changeset.brief_id is not None else None
+        run = session.get(AgentRun, changeset.agent_run_id) if changeset.agent_run_id is not None else None
+    if brief is not None:
+        deeds.append((brief.added_by, "wrote the brief"))
+        deeds.extend((name, "corrected the brief") for name in brief.corrected_by)
+    if run is not None and run.requested_by:
+        deeds.append((run.requested_by, "ran propose"))
+    first: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
+    for name, deed in deeds:
+        done = found.setdefault(first.setdefault(identity.key(name), name), [])
+        if deed not in done:
+            done.append(deed)
+    return found
+
+
+def authors(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit]) -> list[str]:
+    """Everyone `authorship` names: none of them may approve while self-approval is off."""
+    return list(authorship(store, changeset, rows))
 
 
 @dataclass(frozen=True)
@@ -113,18 +142,24 @@ class Standing:
     approvers: list[str]  # approvals of the current content that count
     dismissed: list[str]  # approvals of earlier content, or by someone who may not approve
     authors: list[str]
+    deeds: dict[str, list[str]]  # what made each author one (see `authorship`)
 
     @property
     def satisfied(self) -> bool:
         return len(self.approvers) >= self.required
 
     def summary(self) -> str:
-        """One line for a person: e.g. "awaiting approval by someone other than priya (0 of 1)"."""
+        """One line for a person: e.g. "awaiting approval by someone other than agent:rules,
+        priya (who wrote the brief) (0 of 1)"."""
         count = f"{len(self.approvers)} of {self.required}"
         if self.satisfied:
             return f"approved by {', '.join(self.approvers)} ({count})"
-        others = ", ".join([*self.authors, *self.approvers])
+        others = ", ".join([*map(self._explained, self.authors), *self.approvers])
         return f"awaiting approval by someone other than {others} ({count})"
+
+    def _explained(self, name: str) -> str:
+        why = [deed for deed in self.deeds.get(name, []) if deed in _EXPLAINED]
+        return f"{name} (who {' and '.join(why)})" if why else name
 
 
 def approvals(store: Store, changeset_id: int) -> list[Approval]:
@@ -136,7 +171,8 @@ def approvals(store: Store, changeset_id: int) -> list[Approval]:
 def standing(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit],
              policy: ReviewPolicy = DEFAULT_POLICY) -> Standing:
     current = fingerprint(changeset, rows)
-    written_by = {identity.key(a) for a in authors(changeset, rows)}
+    deeds = authorship(store, changeset, rows)
+    written_by = {identity.key(a) for a in deeds}
     counted: dict[str, str] = {}
     dismissed: list[str] = []
     for approval in approvals(store, changeset.id):
@@ -148,7 +184,7 @@ def standing(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit],
         else:
             dismissed.append(approval.actor)
     return Standing(required=policy.approvals, approvers=list(counted.values()), dismissed=dismissed,
-                    authors=authors(changeset, rows))
+                    authors=list(deeds), deeds=deeds)
 
 
 def require_approved(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit],
@@ -161,12 +197,15 @@ def require_approved(store: Store, changeset: Changeset, rows: Sequence[Changese
                         f"it needs `copydesk approve {changeset.id}` by someone who did not write it.")
 
 
-def refuse_author(changeset: Changeset, rows: Sequence[ChangesetEdit], actor: str, policy: ReviewPolicy) -> None:
+def refuse_author(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], actor: str,
+                  policy: ReviewPolicy) -> None:
     if policy.self_approval:
         return
-    if any(identity.same(actor, name) for name in authors(changeset, rows)):
-        raise Forbidden(f"{actor} wrote (or rewrote) changeset {changeset.id}, so cannot approve it: someone else "
-                        "must (self-approval is off in [review] of copydesk.toml).")
+    for name, deeds in authorship(store, changeset, rows).items():
+        if identity.same(actor, name):
+            did = " and ".join(dict.fromkeys(_DID[deed] for deed in deeds))
+            raise Forbidden(f"{actor} {did} changeset {changeset.id}, so cannot "
+                            "approve it: someone else must (self-approval is off in [review] of copydesk.toml).")
 
 
 def record(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], actor: str) -> Approval:

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from connectors.errors import BriefError, NotFound
+from staging import identity
 from staging.agent.brief import CompiledBrief, Scope, compile_markdown
 from staging.models import Brief
 from staging.store import Store
@@ -64,7 +65,8 @@ def set_active(store: Store, brief_id: int, *, actor: str) -> Brief:
 
 def correct(store: Store, brief_id: int, compiled: CompiledBrief, *, actor: str) -> Brief:
     """Replace a brief's compiled form with a person's correction (the text stays as added);
-    the audit log keeps the form before and after."""
+    the audit log keeps the form before and after. The corrector is recorded on the brief: what
+    the corrected form proposes is their work too, so they cannot approve it (staging.review)."""
     if compiled.is_empty:
         raise BriefError("The corrected brief names no term changes and no retired claims; keep at least one.")
     with store.session() as session:
@@ -72,6 +74,8 @@ def correct(store: Store, brief_id: int, compiled: CompiledBrief, *, actor: str)
         if brief is None:
             raise NotFound(f"No brief {brief_id}. List them with `copydesk brief list`.")
         previous, brief.compiled = brief.compiled, compiled.model_dump(mode="json")
+        if not any(identity.same(actor, name) for name in brief.corrected_by):
+            brief.corrected_by = [*brief.corrected_by, actor]
         session.add(brief)
         session.commit()
         session.refresh(brief)

@@ -85,7 +85,9 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     """Proposals for every in-scope document the brief's checks find; `house` is the
     workspace's own scope (copydesk.toml's [scope]), applied with the brief's; `again` asks
     the engine about documents it already answered at their current revision too; `found`
-    is what `candidates` just returned for the same brief and scope (a sweep has it)."""
+    is what `candidates` just returned for the same brief and scope (a sweep has it). `actor`
+    is who asked (a scheduled sweep's is the scheduler's): recorded on the run, they are an
+    author of what it stages, like the brief's writer (staging.review)."""
     engine = engine or rules.RulesEngine()
     started = time.monotonic()
     compiled = briefs.compiled(brief, house)
@@ -96,7 +98,7 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     held = {w.tracked.id: why for w in found.work
             if (why := _held_back(w, open_for.get(w.tracked.id), answered.get(w.tracked.id)))}
     work = [w for w in found.work if w.tracked.id not in held]
-    run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, dry_run=dry_run,
+    run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, requested_by=actor, dry_run=dry_run,
                    corpus_blocks=store.indexed_blocks(), candidate_blocks=found.blocks, skipped=found.skipped,
                    candidate_tokens=sum(estimate_tokens(p.text) for w in work for p in w.passages))
     run.corpus_tokens = _corpus_tokens(store)

@@ -8,11 +8,14 @@ import threading
 import sqlalchemy as sa
 
 from staging import changesets
+from staging.agent import briefs
+from staging.agent.brief import parse_term
 from staging.changesets import ProposedEdit
 from staging.store import Store
 from tests.builders import make_document
+from tests.conftest import REPO
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 def _version(store: Store) -> str:
@@ -67,3 +70,22 @@ def test_processes_opening_a_store_at_once_migrate_it_once(store):
     again = Store(url)
     assert _version(again) == HEAD
     again.close()
+
+
+def test_a_store_from_before_brief_correctors_gets_them_from_the_audit_log(store):
+    brief, _ = briefs.add(store, (REPO / "fixtures/briefs/ai-support-engineer.md").read_text(), source="b.md",
+                          actor="lead")
+    corrected = briefs.compiled(brief).model_copy(update={"terms": [parse_term("widget -> gadget (typo)")]})
+    for actor in ("sam", "lee", "Sam"):
+        briefs.correct(store, brief.id, corrected, actor=actor)
+    with store.engine.begin() as connection:  # back to the schema of revision 0004
+        connection.execute(sa.text("ALTER TABLE brief DROP COLUMN corrected_by"))
+        connection.execute(sa.text("ALTER TABLE agent_run DROP COLUMN requested_by"))
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0004'"))
+    store.close()
+
+    reopened = Store(store.url)
+    assert _version(reopened) == HEAD
+    assert briefs.get(reopened, brief.id).corrected_by == ["sam", "lee"]
+    assert "requested_by" in {c["name"] for c in sa.inspect(reopened.engine).get_columns("agent_run")}
+    reopened.close()

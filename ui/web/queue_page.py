@@ -293,11 +293,11 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     dropped = [b for b, (choice, _) in choices.items() if choice == _DROP]
     policy = ws.settings.review
     author = bool(reviewer) and not policy.self_approval and any(
-        identity.same(reviewer, a) for a in review.authors(changeset, rows))
+        identity.same(reviewer, a) for a in review.authors(ws.store, changeset, rows))
     if edited:
         st.caption("Your rewrite makes you one of this changeset's authors: someone else approves it.")
     elif author:
-        st.caption(f"You ({literal.markdown(reviewer)}) wrote or rewrote this changeset: someone else approves it.")
+        st.caption(f"You ({literal.markdown(reviewer)}) are one of this changeset's authors: someone else approves it.")
     approve, reject, reason = st.columns([1, 1, 3], vertical_alignment="bottom")
     why = reason.text_input("Reason for rejecting (optional)", key=f"reject-reason-{changeset.id}")
     label = "Submit rewrite" if edited else "Approve"
