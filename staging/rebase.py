@@ -18,7 +18,7 @@ from connectors.text import tokenize
 from staging import changesets
 from staging.apply import remote_ref
 from staging.changesets import ProposedEdit
-from staging.models import Changeset
+from staging.models import Changeset, ChangesetEdit
 from staging.store import Store
 
 
@@ -52,7 +52,8 @@ def repropose(store: Store, connector: Connector, changeset_id: int, *, actor: s
     tracked = store.record(current, origin="pull").document
     proposals: list[ProposedEdit] = []
     left_out: dict[str, str] = {}
-    for row in changesets.to_write(store, changeset_id):
+    carried = changesets.to_write(store, changeset_id)
+    for row in carried:
         now = current.block(row.block_id)
         if now is None:
             left_out[row.block_id] = "the block was deleted in the tool"
@@ -72,6 +73,20 @@ def repropose(store: Store, connector: Connector, changeset_id: int, *, actor: s
     new = changesets.stage(store, tracked, proposals, actor=actor, title=old.title,
                            rationale=f"{old.rationale}\n\n{rationale}".strip(), brief_id=old.brief_id,
                            agent_run_id=old.agent_run_id)
+    _keep_authors(store, new.id, carried)
     changesets.transition(store, changeset_id, ("conflict",), "superseded", actor=actor,
                           action="changeset.superseded", details={"by": new.id, "left_out": left_out})
     return Reproposal(new, left_out)
+
+
+def _keep_authors(store: Store, changeset_id: int, carried: list[ChangesetEdit]) -> None:
+    """The carried-over text is still its writers' words: whoever proposed or rewrote an edit of
+    the conflicted changeset stays an author of the new one, so re-proposing (by anyone) never
+    frees them to approve their own text."""
+    by_block = {row.block_id: row for row in carried}
+    with store.session() as session:
+        for row in changesets.edits(store, changeset_id):
+            old = by_block[row.block_id]
+            row.proposed_by, row.revised_by = old.proposed_by, old.revised_by
+            session.add(row)
+        session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.errors import Conflict, ConfigError
+from connectors.errors import Conflict, ConfigError, Forbidden
 from staging import changesets
 from staging.apply import apply
 from staging.changesets import ProposedEdit
@@ -62,3 +62,25 @@ def test_repropose_refuses_what_is_not_in_conflict_and_what_cannot_merge(conflic
     with pytest.raises(ConfigError, match="Nothing of changeset"):
         repropose(store, connector, changeset.id, actor="r")
     assert changesets.get(store, changeset.id).status == "conflict"
+
+
+def test_whoever_re_proposes_the_writers_of_the_carried_text_still_cannot_approve_it(store, sandbox):
+    """mallory stages, priya rewrites, sam approves; the apply meets an outside edit and kim
+    re-proposes: the new changeset holds mallory's and priya's words, so neither approves it."""
+    connector = sandbox.connector()
+    pull(store, connector)
+    tracked = store.find_documents(title="Product overview")[0]
+    doc = store.load(changesets.revision_of(store, tracked.head_revision_id))
+    block = next(b for b in doc.blocks if b.kind == "paragraph" and b.editable and len(b.text.split()) > 6)
+    changeset = changesets.stage(store, tracked, [ProposedEdit(block.id, "Now: " + block.text)], actor="mallory")
+    changesets.rewrite(store, changeset.id, actor="priya", changes={block.id: "Lately: " + block.text})
+    changesets.approve(store, changeset.id, actor="sam")
+    last = block.text.rstrip(".").split()[-1]
+    sandbox.post("edit", {"id": block.id, "find": last, "replace": last + " (updated)"})
+    with pytest.raises(Conflict):
+        apply(store, connector, changeset.id, actor="sam")
+    new = repropose(store, connector, changeset.id, actor="kim").changeset
+    for writer in ("mallory", "priya", "kim"):
+        with pytest.raises(Forbidden):
+            changesets.approve(store, new.id, actor=writer)
+    assert changesets.approve(store, new.id, actor="sam").status == "approved"
