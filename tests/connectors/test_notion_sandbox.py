@@ -6,6 +6,7 @@ responses recorded for API version 2025-09-03 (fixtures/api-shapes/notion/).
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 import time
@@ -25,14 +26,10 @@ SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((SEED_DIR / "
 LIVE = [s for s in SEEDS if not s.get("in_trash")]
 TRASHED = [s for s in SEEDS if s.get("in_trash")]
 ERROR_KEYS = {"object", "status", "code", "message", "request_id"}
-# One client for the module: a new httpx client per request costs ~30 ms (its SSL context).
+# One client for the process: a new httpx client per request costs ~30 ms (its SSL context).
+# Closed at exit, not with this module: other test modules call the sandbox through `call`.
 HTTP = httpx.Client(timeout=10)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _close_http():
-    yield
-    HTTP.close()
+atexit.register(HTTP.close)
 
 
 def seed_titled(title: str) -> dict:

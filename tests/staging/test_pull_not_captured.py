@@ -8,6 +8,7 @@ import pytest
 
 from connectors.errors import AuthError, RemoteError
 from connectors.webflow import connector as webflow_connector
+from staging import literal
 from staging.agent import briefs
 from staging.agent.brief import read_brief_file
 from staging.pull import pull
@@ -83,4 +84,5 @@ def test_a_sweep_carries_on_past_an_unreadable_page_and_its_report_names_it(stor
     [missed] = run.pulls[0]["not_captured"]
     assert run.stale and "1 document(s) not captured" in summary(run)
     report = to_markdown(run, {})
-    assert "## Not captured" in report and f"{missed['title']} (notion {missed['remote_id']})" in report
+    assert "## Not captured" in report
+    assert f"{literal.markdown(missed['title'])} (notion {literal.markdown(missed['remote_id'])})" in report
