@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 
 from connectors.document import Block, Document, DocumentRef, Span
@@ -24,3 +25,17 @@ def make_document(*texts: str, remote_id: str = "page-1", title: str = "Product 
     blocks = [Block(id="title", kind="title", text=title)]
     blocks += [make_block(f"b{n}", text) for n, text in enumerate(texts, start=1)]
     return Document(ref=ref, blocks=tuple(blocks))
+
+
+def pdf_of(*objects: bytes) -> bytes:
+    """A PDF of these numbered objects (1 is the catalog), with a correct xref table."""
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()

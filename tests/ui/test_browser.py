@@ -14,28 +14,22 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from connectors.document import Document, DocumentRef
 from tests.conftest import REPO, SandboxAdmin
+from tests.ui.served import ARTIFACTS, COPYDESK, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
-COPYDESK = Path(sys.executable).with_name("copydesk")
 SAMPLE_BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
-ARTIFACTS = REPO / "test-artifacts"
 STEP_TIMEOUT_MS = 30_000
 WRITER, APPROVER = "priya@example.com", "sam@example.com"
 PROXY_SECRET = "browser-test-proxy-secret"
@@ -65,25 +59,11 @@ def pulled(workdir: Path) -> Path:
 
 @pytest.fixture
 def app_url(pulled: Path) -> Iterator[str]:
-    """`copydesk ui` on a free port, in its own process group: the command runs Streamlit as a
-    child, and stopping only the parent would leave that server running. Its output goes to
-    test-artifacts/, since the browser is shown no tracebacks."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    log_path = ARTIFACTS / "ui-server.log"
-    log = log_path.open("w")
+    """`copydesk ui` behind the trusted-header sign-in, as a proxy would front it."""
     with (pulled / "copydesk.toml").open("a") as config:
         config.write('\n[app]\nauth = "header"\n')
-    server = subprocess.Popen([str(COPYDESK), "ui", "--port", str(port)], cwd=pulled, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True,
-                              env=os.environ | {"COPYDESK_PROXY_SECRET": PROXY_SECRET})
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(url, server, log_path)
+    with serving(pulled, "ui-server.log", env={"COPYDESK_PROXY_SECRET": PROXY_SECRET}) as url:
         yield url
-    finally:
-        _stop_group(server)
-        log.close()
 
 
 @pytest.fixture
@@ -266,37 +246,3 @@ def _screenshot_on_failure(page: Page) -> Iterator[None]:
         page.screenshot(path=ARTIFACTS / "failure.png", full_page=True)
         raise
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"`copydesk ui` exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"`copydesk ui` was not healthy within {seconds:.0f} s:\n{log.read_text()}")
-
-
-def _stop_group(server: subprocess.Popen, seconds: float = 10) -> None:
-    """SIGTERM to the whole group, then SIGKILL to whatever is left after `seconds`."""
-    os.killpg(server.pid, signal.SIGTERM)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        server.poll()
-        try:
-            os.killpg(server.pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
-    os.killpg(server.pid, signal.SIGKILL)
-    server.wait(timeout=seconds)

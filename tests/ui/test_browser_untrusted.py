@@ -15,8 +15,8 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.ui.test_browser import (ARTIFACTS, COPYDESK, _free_port, _screenshot, _screenshot_on_failure, _stop_group,
-                                   _visitor, _wait_until_healthy, browser, chromium_path)
+from tests.ui.served import COPYDESK, serving
+from tests.ui.test_browser import _screenshot, _screenshot_on_failure, _visitor, browser, chromium_path  # noqa: F401
 from tests.ui.test_untrusted_text import SAMPLE_BRIEF, load_hostile
 
 __all__ = ["browser", "chromium_path"]  # the browser fixtures, shared with test_browser.py
@@ -45,18 +45,8 @@ def hostile_changeset(workdir: Path, sandbox, sandbox_server) -> int:
 
 @pytest.fixture
 def hostile_app(workdir: Path, hostile_changeset: int) -> Iterator[str]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    log_path = ARTIFACTS / "ui-server-hostile.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([str(COPYDESK), "ui", "--port", str(port)], cwd=workdir, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(url, server, log_path)
-            yield url
-        finally:
-            _stop_group(server)
+    with serving(workdir, "ui-server-hostile.log") as url:
+        yield url
 
 
 def test_a_hostile_title_is_literal_text_in_the_browser(browser: Browser, hostile_app: str, hostile_changeset: int):

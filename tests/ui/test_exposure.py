@@ -4,14 +4,13 @@ for known host names (a DNS-rebinding page cannot open the app's WebSocket)."""
 from __future__ import annotations
 
 import socket
-import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from tests.ui.conftest import cli
-from tests.ui.test_browser import ARTIFACTS, COPYDESK, _free_port, _stop_group, _wait_until_healthy
+from tests.ui.served import free_port, serving
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10"])
@@ -31,16 +30,9 @@ def test_header_authentication_without_a_pinned_proxy_refuses_too(workdir, monke
 @pytest.fixture
 def served(workdir: Path) -> Iterator[int]:
     """`copydesk ui` on loopback, as a user starts it; yields its port."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port, log_path = _free_port(), ARTIFACTS / "ui-exposure.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([str(COPYDESK), "ui", "--port", str(port)], cwd=workdir, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            _wait_until_healthy(f"http://127.0.0.1:{port}", server, log_path)
-            yield port
-        finally:
-            _stop_group(server)
+    port = free_port()
+    with serving(workdir, "ui-exposure.log", port=port):
+        yield port
 
 
 def _handshake(port: int, host: str) -> str:

@@ -5,15 +5,14 @@ identity is the e-mail the provider vouches for."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.ui.test_browser import (ARTIFACTS, COPYDESK, _free_port, _screenshot_on_failure, _stop_group,  # noqa: F401
-                                   _visitor, _wait_until_healthy, browser, chromium_path)
+from tests.ui.served import free_port, serving
+from tests.ui.test_browser import _screenshot_on_failure, _visitor, browser, chromium_path  # noqa: F401
 
 oidc_provider_mock = pytest.importorskip("oidc_provider_mock", reason="pip install -e '.[test]'")
 # The mock provider runs on Authlib's deprecated `jose` module; its warnings are not ours.
@@ -29,7 +28,7 @@ def provider() -> Iterator[str]:
 @pytest.fixture
 def oidc_app(workdir: Path, provider: str) -> Iterator[str]:
     """`copydesk ui` on loopback with [app] auth = "oidc" and an [auth] section naming the provider."""
-    port = _free_port()
+    port = free_port()
     url = f"http://localhost:{port}"
     with (workdir / "copydesk.toml").open("a") as config:
         config.write('\n[app]\nauth = "oidc"\n')
@@ -38,16 +37,8 @@ def oidc_app(workdir: Path, provider: str) -> Iterator[str]:
         f'[auth]\nredirect_uri = "{url}/oauth2callback"\ncookie_secret = "a-test-cookie-secret-of-some-length"\n'
         f'client_id = "copydesk"\nclient_secret = "test-client-secret"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n')
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "ui-oidc.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([str(COPYDESK), "ui", "--port", str(port)], cwd=workdir, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            _wait_until_healthy(f"http://127.0.0.1:{port}", server, log_path)
-            yield url
-        finally:
-            _stop_group(server)
+    with serving(workdir, "ui-oidc.log", port=port):
+        yield url
 
 
 def test_a_visitor_signs_in_with_the_provider_and_acts_as_that_identity(browser: Browser, oidc_app: str):

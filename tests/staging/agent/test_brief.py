@@ -11,6 +11,7 @@ from pypdf import PdfWriter
 from connectors.errors import BriefError, NotFound
 from staging.agent import briefs
 from staging.agent.brief import MAX_BYTES, compile_markdown, parse_term, read_brief_bytes, read_brief_file
+from tests.builders import pdf_of
 from tests.conftest import REPO
 
 SAMPLE = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
@@ -25,16 +26,7 @@ def _pdf_with_text(text: str) -> bytes:
                b"/Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_of(*objects)
 
 
 def test_markdown_and_text_briefs_are_read_as_they_are(tmp_path):

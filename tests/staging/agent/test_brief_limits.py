@@ -15,6 +15,7 @@ import pytest
 from connectors.errors import BriefError
 from staging.agent import brief_limits
 from staging.agent.brief import read_brief_bytes, read_brief_file
+from tests.builders import pdf_of
 
 DOCUMENT = "word/document.xml"
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -89,23 +90,11 @@ def test_malformed_docx_xml_is_one_line():
         read_brief_bytes("torn.docx", _docx(b"<w:document " + _W.encode() + b"><w:body><w:p>"))
 
 
-def _pdf(*objects: bytes) -> bytes:
-    """A PDF of these numbered objects (1 is the catalog), with a correct xref table."""
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def test_a_pdf_page_that_inflates_past_the_limit_is_refused():
     packed = zlib.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET " + b" " * 80_000_000, 9)
-    bomb = _pdf(b"<< /Type /Catalog /Pages 2 0 R >>",
+    bomb = pdf_of(b"<< /Type /Catalog /Pages 2 0 R >>",
                 b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
                 b"/Resources << /Font << /F1 5 0 R >> >> >>",
@@ -117,7 +106,7 @@ def test_a_pdf_page_that_inflates_past_the_limit_is_refused():
 
 
 def test_a_pdf_whose_page_tree_loops_is_one_line():
-    looping = _pdf(b"<< /Type /Catalog /Pages 2 0 R >>",
+    looping = pdf_of(b"<< /Type /Catalog /Pages 2 0 R >>",
                    b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
                    b"<< /Type /Pages /Parent 2 0 R /Kids [3 0 R 2 0 R] /Count 2 >>")
     with pytest.raises(BriefError, match="PDF"):
