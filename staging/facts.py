@@ -66,7 +66,9 @@ FUNCTION_WORDS = frozenset(
     "a an and are as at be but by do for from has have he her his i if in is it its my no not of on or our "
     "she so than that the their them then there these they this those to up us was we were what when where "
     "which who why will with yes you your".split())
-_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+# Controls, format characters (bidi overrides, zero-width), private-use, lone surrogates,
+# unassigned code points, line and paragraph separators: nothing a person sees as written.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 _FILLERS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0"}  # blank-looking letters and joiners
 # No valid phone number is written in fewer characters: "+" and six digits (a 4-digit number
 # in Austria, Germany or Iran, +43 / +49 / +98); a US number needs ten. Shorter candidates
@@ -222,7 +224,7 @@ def name_changes(before: str, after: str, known: frozenset[str] = frozenset()) -
 def invisible(text: str) -> list[str]:
     """Control, bidi, zero-width and other invisible characters (newlines and tabs aside), as U+XXXX."""
     return [f"U+{ord(ch):04X}" for ch in text if ch not in "\n\t"
-            and (unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _FILLERS)]
+            and (unicodedata.category(ch) in INVISIBLE_CATEGORIES or ch in _FILLERS)]
 
 
 def what_else_changed(before: str, after: str) -> str:

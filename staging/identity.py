@@ -16,13 +16,10 @@ from __future__ import annotations
 import unicodedata
 
 from connectors.errors import ConfigError
+from staging.facts import INVISIBLE_CATEGORIES
 
 MAX_LENGTH = 100
 
-# Unicode categories a name may not hold: controls (Cc: ESC, NUL, newlines), format
-# characters (Cf: bidi overrides such as U+202E, zero-width spaces and joiners), line and
-# paragraph separators, unassigned and private-use code points, lone surrogates.
-_REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cn", "Co", "Cs"}
 
 
 def checked(name: str, *, where: str = "COPYDESK_ACTOR (or actor in copydesk.toml)") -> str:
@@ -33,7 +30,7 @@ def checked(name: str, *, where: str = "COPYDESK_ACTOR (or actor in copydesk.tom
     if len(cleaned) > MAX_LENGTH:
         raise ConfigError(f"The acting person's name is {len(cleaned)} characters long; set {where} to a name of "
                           f"at most {MAX_LENGTH}.")
-    bad = next((ch for ch in cleaned if unicodedata.category(ch) in _REFUSED_CATEGORIES), None)
+    bad = next((ch for ch in cleaned if unicodedata.category(ch) in INVISIBLE_CATEGORIES), None)
     if bad is not None:
         raise ConfigError(f"The acting person's name holds an invisible or control character (U+{ord(bad):04X}); "
                           f"set {where} to a plain name.")
