@@ -12,41 +12,26 @@ output are saved in test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from connectors.document import Document, DocumentRef
 from tests.conftest import REPO, SandboxAdmin
-from tests.ui.served import ARTIFACTS, COPYDESK, serving
+from tests.ui.browsing import screenshot, screenshot_on_failure, visitor, wait_until_idle
+from tests.ui.served import COPYDESK, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
 SAMPLE_BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
-STEP_TIMEOUT_MS = 30_000
 WRITER, APPROVER = "priya@example.com", "sam@example.com"
 PROXY_SECRET = "browser-test-proxy-secret"
 PAGE_TITLE = "Product overview"
 TAGLINE = "the AI support engineer for your team"
 RETIRED_CLAIM = "cuts support tickets by 40%"
 REWRITTEN_CLAIM = "HelpHive resolves tickets end to end"
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    """CI must run this test, so a missing browser there is an error; on a laptop it is a skip."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run should have installed Debian's chromium.")
-        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium, or run .ci/run)")
-    return CHROMIUM
 
 
 @pytest.fixture
@@ -66,35 +51,17 @@ def app_url(pulled: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _visitor(browser: Browser, headers: dict[str, str]) -> Page:
-    """A new browser context (a fresh profile: no session, cookie or cache carries over) whose
-    every request, the WebSocket included, carries `headers` as the proxy would add them;
-    every wait is bounded by STEP_TIMEOUT_MS."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, extra_http_headers=headers)
-    context.set_default_timeout(STEP_TIMEOUT_MS)
-    expect.set_options(timeout=STEP_TIMEOUT_MS)
-    return context.new_page()
 
 
 def _signed_in(browser: Browser, email: str) -> Page:
-    return _visitor(browser, {"X-Forwarded-Email": email, "X-Copydesk-Proxy-Secret": PROXY_SECRET})
+    return visitor(browser, {"X-Forwarded-Email": email, "X-Copydesk-Proxy-Secret": PROXY_SECRET})
 
 
 def test_a_request_without_the_proxys_secret_is_refused(browser: Browser, app_url: str):
     for headers in ({}, {"X-Forwarded-Email": APPROVER}, {"X-Forwarded-Email": APPROVER,
                                                            "X-Copydesk-Proxy-Secret": "guessed"}):
-        page = _visitor(browser, headers)
-        with _screenshot_on_failure(page):
+        page = visitor(browser, headers)
+        with screenshot_on_failure(page):
             page.goto(app_url)
             expect(page.get_by_text("answers only through its sign-in proxy")).to_be_visible()
             expect(page.get_by_role("heading", name="Review queue")).to_have_count(0)
@@ -105,7 +72,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
                                                                  sandbox: SandboxAdmin):
     before = _notion_page(sandbox, PAGE_TITLE)
     page = _signed_in(browser, WRITER)
-    with _screenshot_on_failure(page):
+    with screenshot_on_failure(page):
         page.goto(app_url)
         expect(page.get_by_text("The queue is empty")).to_be_visible()
         expect(page.get_by_text(f"{WRITER} (publisher)")).to_be_visible()
@@ -126,10 +93,10 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
 
         expect(page.get_by_role("heading", name=PAGE_TITLE)).to_be_visible()
         expect(page.locator(".cd-diff ins").first).to_be_visible()
-        _screenshot(page, "changeset-diff.png")
+        screenshot(page, "changeset-diff.png")
         page.get_by_text("Side by side", exact=True).click()
         expect(page.get_by_text("before", exact=True).first).to_be_visible()
-        _screenshot(page, "changeset-diff-side-by-side.png")
+        screenshot(page, "changeset-diff-side-by-side.png")
         _settle_flagged_edits(page)
         page.get_by_role("button", name="Submit rewrite", exact=True).click()
         expect(page.get_by_text("awaits approval by someone other than you")).to_be_visible()
@@ -138,7 +105,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
         assert "changeset=" in changeset_url
 
     second = _signed_in(browser, APPROVER)
-    with _screenshot_on_failure(second):
+    with screenshot_on_failure(second):
         second.goto(changeset_url)
         awaiting = re.escape(f"awaiting approval by someone other than agent:rules, {WRITER}")
         expect(second.get_by_text(re.compile(awaiting.replace("@", "\u2060?@")))).to_be_visible()  # no mailto: link
@@ -151,7 +118,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
         assert TAGLINE in applied and REWRITTEN_CLAIM in applied
         assert applied.count(RETIRED_CLAIM) == before.text.count(RETIRED_CLAIM) - 1, "dropped edits were written"
 
-    with _screenshot_on_failure(page):
+    with screenshot_on_failure(page):
         page.reload()
         page.get_by_role("button", name="Revert", exact=True).click()
         expect(page.get_by_text("is now reverted")).to_be_visible()
@@ -160,7 +127,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
         page.get_by_role("button", name="← Back to the queue").click()
         expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
         expect(page.get_by_text("reverted").first).to_be_visible()
-        _screenshot(page, "queue.png")
+        screenshot(page, "queue.png")
 
         page.get_by_role("link", name="History").click()
         expect(page.get_by_role("heading", name="History")).to_be_visible()
@@ -168,7 +135,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
         expect(page.get_by_text("Compare two revisions")).to_be_visible()
         expect(page.get_by_text("changed, 0 added, 0 removed blocks")).to_be_visible()
         expect(page.locator(".cd-diff del").first).to_be_visible()
-        _screenshot(page, "history.png")
+        screenshot(page, "history.png")
 
 
 def _settle_flagged_edits(page: Page) -> None:
@@ -192,7 +159,7 @@ def _settle_flagged_edits(page: Page) -> None:
 
 def _edit_choices(page: Page) -> list[Locator]:
     """Each edit's Accept / Drop / Edit text radio, found by its widget key (choice-ID-BLOCK)."""
-    _wait_until_idle(page)
+    wait_until_idle(page)
     return page.locator("[class*='st-key-choice-']").all()
 
 
@@ -214,35 +181,3 @@ def _notion_page(sandbox: SandboxAdmin, title: str) -> Document:
 def _readings(document: Document) -> list[tuple]:
     """What a reader sees, block by block: text with its formatting, not edit timestamps."""
     return [(block.id, block.kind, block.text, block.spans, block.attrs) for block in document.blocks]
-
-
-def _screenshot(page: Page, name: str) -> None:
-    """The whole page once the run has finished. Streamlit scrolls its main block, not the
-    document, so a full-page screenshot would stop at the viewport: the viewport is stretched
-    to the content for the shot instead."""
-    _wait_until_idle(page)
-    viewport = page.viewport_size or {"width": 1400, "height": 1000}
-    content = page.get_by_test_id("stMainBlockContainer").evaluate("element => element.scrollHeight")
-    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], content + 120)})
-    try:
-        _wait_until_idle(page)
-        page.screenshot(path=ARTIFACTS / name)
-    finally:
-        page.set_viewport_size(viewport)
-
-
-def _wait_until_idle(page: Page) -> None:
-    """Until the script run has finished: while it runs, Streamlit keeps showing the previous
-    run's elements (marked stale) where the new run has not drawn yet."""
-    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0)
-    expect(page.locator("[data-stale='true']")).to_have_count(0)
-
-
-@contextmanager
-def _screenshot_on_failure(page: Page) -> Iterator[None]:
-    try:
-        yield
-    except Exception:
-        page.screenshot(path=ARTIFACTS / "failure.png", full_page=True)
-        raise
-

@@ -16,10 +16,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.ui.served import COPYDESK, serving
-from tests.ui.test_browser import _screenshot, _screenshot_on_failure, _visitor, browser, chromium_path  # noqa: F401
+from tests.ui.browsing import screenshot, screenshot_on_failure, visitor
 from tests.ui.test_untrusted_text import SAMPLE_BRIEF, load_hostile
-
-__all__ = ["browser", "chromium_path"]  # the browser fixtures, shared with test_browser.py
 
 BEACON = "http://host/pixel.png"
 PHISHING = "https://evil.example"
@@ -50,12 +48,12 @@ def hostile_app(workdir: Path, hostile_changeset: int) -> Iterator[str]:
 
 
 def test_a_hostile_title_is_literal_text_in_the_browser(browser: Browser, hostile_app: str, hostile_changeset: int):
-    page = _visitor(browser, {})  # on loopback: the local identity, no sign-in
-    with _screenshot_on_failure(page):
+    page = visitor(browser, {})  # on loopback: the local identity, no sign-in
+    with screenshot_on_failure(page):
         page.goto(f"{hostile_app}/?changeset={hostile_changeset}")
         heading = page.get_by_role("heading", level=1).filter(has_text=f"#{hostile_changeset}")
         expect(heading).to_be_visible()
-        _screenshot(page, "hostile-changeset.png")
+        screenshot(page, "hostile-changeset.png")
         shown = heading.inner_text().replace("\u2060", "")  # the word joiners that stop autolinks are invisible
         assert f"![x]({BEACON}) [Re-login to approve]({PHISHING})" in shown
         assert "<img src=x onerror=alert(1)> [/bold] :red[x] :material/warning: $x$" in shown
@@ -68,6 +66,6 @@ def test_a_hostile_title_is_literal_text_in_the_browser(browser: Browser, hostil
         page.goto(hostile_app)
         expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
         expect(page.get_by_text("Partner FAQ ![x](http").first).to_be_visible()
-        _screenshot(page, "hostile-queue.png")
+        screenshot(page, "hostile-queue.png")
         assert page.locator(f"img[src*='host/pixel.png']").count() == 0
         assert page.locator(f"a[href^='{PHISHING}']").count() == 0

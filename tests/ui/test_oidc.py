@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.ui.served import free_port, serving
-from tests.ui.test_browser import _screenshot_on_failure, _visitor, browser, chromium_path  # noqa: F401
+from tests.ui.browsing import screenshot_on_failure, visitor
 
 oidc_provider_mock = pytest.importorskip("oidc_provider_mock", reason="pip install -e '.[test]'")
 # The mock provider runs on Authlib's deprecated `jose` module; its warnings are not ours.
@@ -42,8 +42,8 @@ def oidc_app(workdir: Path, provider: str) -> Iterator[str]:
 
 
 def test_a_visitor_signs_in_with_the_provider_and_acts_as_that_identity(browser: Browser, oidc_app: str):
-    page = _visitor(browser, {})
-    with _screenshot_on_failure(page):
+    page = visitor(browser, {})
+    with screenshot_on_failure(page):
         page.goto(oidc_app)
         expect(page.get_by_text("Sign in to review changesets.")).to_be_visible()
         expect(page.get_by_role("heading", name="Review queue")).to_have_count(0)
