@@ -1,10 +1,13 @@
 """A real browser for the app's tests: Debian's headless Chromium driven by Playwright
 (`.ci/run` installs it; `playwright install` cannot download browsers here), a fresh profile
-per visitor, bounded waits, and screenshots in test-artifacts/ for a person to look at."""
+per visitor, bounded waits, screenshots in test-artifacts/ for a person to look at, and the
+queue of the sample brief served for the review journeys."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -12,12 +15,15 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.ui.served import ARTIFACTS
+from tests.conftest import REPO
+from tests.ui.served import ARTIFACTS, COPYDESK, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 STEP_TIMEOUT_MS = 30_000
+SAMPLE_BRIEF = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
+REVIEWER = "sam"
 
 
 @pytest.fixture
@@ -84,3 +90,34 @@ def screenshot_on_failure(page: Page, name: str = "failure.png") -> Iterator[Non
         raise
 
 
+
+
+def copydesk(directory: Path, *args: str, actor: str = "priya") -> str:
+    """A command as its user types it, in `directory`, acting as `actor`; its standard output."""
+    result = subprocess.run([str(COPYDESK), *args], cwd=directory, capture_output=True, text=True, timeout=120,
+                            env=os.environ | {"COPYDESK_ACTOR": actor})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def proposed(pulled_workdir: Path) -> Path:
+    """The seed workspace, pulled, with the sample brief added by priya and proposed by the
+    rules engine: the queue a content lead meets on the first morning."""
+    copydesk(pulled_workdir, "brief", "add", str(SAMPLE_BRIEF), "--activate")
+    copydesk(pulled_workdir, "propose")
+    return pulled_workdir
+
+
+@pytest.fixture
+def review_app(proposed: Path) -> Iterator[str]:
+    """`copydesk ui` on loopback over the proposed queue; the visitor is sam (a reviewer who
+    wrote nothing in it, so may approve), the local identity of whoever started the app."""
+    with serving(proposed, "ui-server-journey.log", env={"COPYDESK_ACTOR": REVIEWER}) as url:
+        yield url
+
+
+def changeset_id(directory: Path, document_title: str) -> int:
+    """The open changeset on the document titled `document_title`, by the real `changesets --json`."""
+    listed = json.loads(copydesk(directory, "changesets", "--json"))
+    return next(c["id"] for c in listed if c["document_title"] == document_title)

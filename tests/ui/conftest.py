@@ -13,7 +13,7 @@ from staging.config import config_text, load_settings
 from staging.pull import pull
 from staging.store import Store
 from tests.conftest import reset_sandboxes
-from tests.ui.browsing import browser, chromium_path  # noqa: F401  (fixtures for every browser test)
+from tests.ui.browsing import browser, chromium_path, proposed, review_app  # noqa: F401  (browser fixtures)
 from ui.cli import app
 
 runner = CliRunner()
