@@ -60,6 +60,13 @@ class TermChange(BaseModel):
     use: str
     note: str = ""
 
+    @property
+    def is_name(self) -> bool:
+        """A product, brand or company name ("HelpHive -> Fernhill Desk (product name)"): the
+        same in every language and in any position, unlike a descriptive term ("chatbot")."""
+        note = self.note.lower()
+        return "name" in note or "brand" in note
+
     def as_line(self) -> str:
         """The form `parse_term` reads back."""
         return f"{self.retire} -> {self.use}" + (f" ({self.note})" if self.note else "")
@@ -97,7 +104,7 @@ class CompiledBrief(BaseModel):
 
     def protected_names(self) -> list[str]:
         """Names no edit may drop: the brief's own list, and new product names it introduces."""
-        renamed = [t.use for t in self.terms if "name" in t.note.lower()]
+        renamed = [t.use for t in self.terms if t.is_name]
         return sorted(set(self.names) | set(renamed))
 
     @property

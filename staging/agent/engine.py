@@ -32,12 +32,24 @@ class Proposal:
     confidence: float = 1.0
 
 
+FLAG_KINDS = ("claim", "translate", "modifier", "compound")
+
+
 @dataclass(frozen=True)
 class Flag:
-    """A retired claim found in a block, left for a person to rewrite."""
+    """Something in a block only a person can rewrite; the block's text is left as it is.
+
+    kind "claim": a retired claim, `claim` its wording word for word (what a reviewer and the
+    approval checks match on). "translate": a term of the brief on a page in another language;
+    "modifier"/"compound": a term used before a noun or inside a hyphenated word, where its
+    replacement would not read right. For those, `claim` is the short label a reviewer reads
+    ("translate: chatbot → AI support engineer") and `reason` the sentence saying what to do.
+    """
 
     block_id: str
     claim: str
+    kind: str = "claim"
+    reason: str = ""
 
 
 @dataclass

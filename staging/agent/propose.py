@@ -28,7 +28,7 @@ from staging import changesets
 from staging.agent import briefs, rules
 from staging.agent.brief import CompiledBrief, Scope
 from staging.agent.checks import Checks
-from staging.agent.engine import Answer, Engine, Proposal, Usage, estimate_tokens, tokens_for_length
+from staging.agent.engine import Answer, Engine, Flag, Proposal, Usage, estimate_tokens, tokens_for_length
 from staging.agent.passages import Passage, passages
 from staging.agent.validate import rejection
 from staging.changesets import ProposedEdit
@@ -189,10 +189,11 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
                                  "after": proposal.after, "reason": why})
         else:
             accepted[proposal.block_id] = proposal
-    flags: dict[str, list[str]] = defaultdict(list)
+    flags: dict[str, list[Flag]] = defaultdict(list)
     for flag in answer.flags:
-        flags[flag.block_id].append(flag.claim)
-        run.flagged.append({"document": tracked.id, "title": tracked.title, "block": flag.block_id, "claim": flag.claim})
+        flags[flag.block_id].append(flag)
+        run.flagged.append({"document": tracked.id, "title": tracked.title, "block": flag.block_id, "claim": flag.claim,
+                            "kind": flag.kind})
     edits = [_edit(doc, block_id, accepted.get(block_id), flags.get(block_id, []))
              for block_id in [b.id for b in doc.blocks] if block_id in accepted or block_id in flags]
     if not edits:
@@ -212,24 +213,33 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
     run.staged.append(changeset.id)
 
 
-def _edit(doc: Document, block_id: str, proposal: Proposal | None, claims: list[str]) -> ProposedEdit:
-    """A proposed rewrite, a retired claim for a person to rewrite (the text unchanged), or both."""
-    flag = "; ".join(claims)
+def _edit(doc: Document, block_id: str, proposal: Proposal | None, flags: list[Flag]) -> ProposedEdit:
+    """A proposed rewrite, something only a person can rewrite (the text unchanged), or both.
+    A retired claim's `flag` is the claim itself; other kinds' is their label, and `reason`
+    says what the person must do."""
+    flag = "; ".join(f.claim for f in flags)
+    claims = "; ".join(f.claim for f in flags if f.kind == "claim")
+    others = " ".join(f.reason for f in flags if f.kind != "claim")
     if proposal is None:
         block = doc.block(block_id)
         assert block is not None
-        return ProposedEdit(block_id, block.text, reason=f"retired claim: {flag} (needs a person's rewrite)",
-                            confidence=None, flag=flag)
-    reason = proposal.reason + (f"; still makes the retired claim: {flag}" if flag else "")
+        reason = " ".join(filter(None, [f"retired claim: {claims} (needs a person's rewrite)" if claims else "",
+                                        others]))
+        return ProposedEdit(block_id, block.text, reason=reason, confidence=None, flag=flag)
+    reason = (proposal.reason + (f"; still makes the retired claim: {claims}" if claims else "")
+              + (f". Still to do: {others}" if others else ""))
     return ProposedEdit(block_id, proposal.after, reason=reason, confidence=proposal.confidence, flag=flag)
 
 
-def _rationale(compiled: CompiledBrief, flags: dict[str, list[str]]) -> str:
+def _rationale(compiled: CompiledBrief, flags: dict[str, list[Flag]]) -> str:
     text = compiled.summary
-    claims = sorted({c for found in flags.values() for c in found})
+    claims = sorted({f.claim for found in flags.values() for f in found if f.kind == "claim"})
     if claims:
         text += (" Retired claims on this page are flagged for a person to rewrite when approving: "
                  + "; ".join(claims) + ".")
+    held = sorted({f.claim for found in flags.values() for f in found if f.kind != "claim"})
+    if held:
+        text += (" Left for a person, where the brief's wording would not read right: " + "; ".join(held) + ".")
     return text.strip()
 
 
