@@ -9,8 +9,14 @@ runs `propose`, and compares the blocks it edited with `fixtures/eval/<set>.json
 - tokens that would go to a model (the matching passages of in-scope candidate blocks)
   against the whole corpus (target ≤ 5 %).
 
+`--set hard-cases` scores single blocks instead (staging.agent.evaluation): other languages,
+modifiers, compounds, headings, quotes, a/an, product names. It reports wrong substitutions
+(target 0), flags raised where a substitution was expected (safe: a person looks), missed
+substitutions or flags, and precision (right text changes among all made; target 1.0).
+
     .venv/bin/python bench/agent.py
     .venv/bin/python bench/agent.py --set tagline --json
+    .venv/bin/python bench/agent.py --set hard-cases
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pathlib import Path
 from connectors.notion import NotionConnector
 from connectors.sandbox.server import SandboxServer
 from staging import changesets
-from staging.agent import briefs
+from staging.agent import briefs, evaluation
 from staging.agent.brief import read_brief_file
 from staging.agent.propose import propose
 from staging.pull import pull
@@ -46,9 +52,12 @@ def resolve(store: Store, label: dict) -> tuple[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", default="tagline", help="evaluation set in fixtures/eval/ (default tagline)")
+    parser.add_argument("--set", default="tagline", help="evaluation set in fixtures/eval/: tagline (default, the seed workspace) or hard-cases")
     parser.add_argument("--json", action="store_true", help="print only the JSON report")
     args = parser.parse_args()
+    if args.set == "hard-cases":
+        hard_cases(args.json)
+        return
     labels = json.loads((EVAL / f"{args.set}.json").read_text(encoding="utf-8"))
 
     with SandboxServer(0, rate_limited=False) as server, tempfile.TemporaryDirectory() as tmp:
@@ -85,6 +94,18 @@ def main() -> None:
         print(f"\nrecall {report['recall']:.3f} (target ≥ 0.95), precision {report['precision']}, "
               f"out-of-scope edits {report['out_of_scope_edits']} (target 0), "
               f"tokens to a model {report['candidate_share']:.1%} of the corpus (target ≤ 5 %)")
+
+
+def hard_cases(quiet: bool) -> None:
+    brief, cases = evaluation.load(EVAL / "hard-cases.json")
+    report = evaluation.report([evaluation.score(brief, case) for case in cases])
+    report["targets"] = {"wrong": 0, "precision": 1.0}
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    if not quiet:
+        print(f"\n{report['cases']} hard cases: {report['right']} right, wrong substitutions {report['wrong']} "
+              f"(target 0), {report['flagged']} flagged where a substitution was expected (safe), "
+              f"{report['missed']} missed; precision {report['precision']} over {report['substitutions_made']} "
+              "text changes (target 1.0)")
 
 
 if __name__ == "__main__":

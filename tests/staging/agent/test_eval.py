@@ -1,4 +1,5 @@
-"""The rules engine on the hand-labelled evaluation set (fixtures/eval/): recall and scope.
+"""The rules engine on the hand-labelled evaluation sets (fixtures/eval/): recall and scope on
+the seed workspace, and no wrong substitution on the hard cases.
 
 bench/agent.py reports the same figures; this test keeps them from regressing."""
 
@@ -6,8 +7,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from staging import changesets
-from staging.agent import briefs
+from staging.agent import briefs, evaluation
 from staging.agent.brief import read_brief_file
 from staging.agent.propose import propose
 from staging.pull import pull
@@ -35,3 +38,22 @@ def test_the_rules_engine_finds_every_labelled_block_and_nothing_out_of_scope(st
     assert len(edited & must) / len(must) >= 0.95
     assert edited & must_not == set()
     assert edited <= must, "every edit of this brief is one a person labelled"
+
+
+HARD_BRIEF, HARD_CASES = evaluation.load(EVAL / "hard-cases.json")
+
+
+@pytest.mark.parametrize("case", HARD_CASES, ids=[c["name"] for c in HARD_CASES])
+def test_no_hard_case_is_rewritten_wrong_and_labelled_flags_are_raised(case):
+    """Other languages, modifiers, compounds, headings, quotes, a/an: a flag where a
+    substitution was expected is safe (a person looks), a wrong substitution never is."""
+    scored = evaluation.score(HARD_BRIEF, case)
+    assert scored.outcome != "wrong", f"{case['text']!r} became {scored.after!r}"
+    if case["expect"] != "substitute":
+        assert scored.outcome == "right", f"{case['text']!r}: expected {case['expect']}, got {scored}"
+
+
+def test_the_hard_cases_are_thirty_or_more_and_mostly_substituted_right():
+    summary = evaluation.report([evaluation.score(HARD_BRIEF, case) for case in HARD_CASES])
+    assert summary["cases"] >= 30 and summary["wrong"] == 0 and summary["missed"] == 0
+    assert summary["precision"] == 1.0 and summary["right"] >= 0.9 * summary["cases"]
