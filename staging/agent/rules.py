@@ -150,11 +150,17 @@ class _PageLanguage:
             self._brief_language = language.of_brief(self._brief)
         return self._brief_language
 
-    def of_block(self, text: str) -> str:
-        """A Webflow locale is the page's word for every block; other pages' blocks are read
-        one by one (a French paragraph on an English page), and a block too short to tell
-        takes its page's language, or the brief's."""
-        return self._locale or language.detect(text) or self._document() or self.brief
+    def of_block(self, text: str) -> tuple[str, str]:
+        """A block's language, and how a reviewer is told it. A Webflow locale is the page's
+        word for every block (English left on a French page is still to translate); other
+        pages' blocks are read one by one (a French paragraph on an English page), and a
+        block too short to tell takes its page's language, or the brief's."""
+        if self._locale:
+            return self._locale, "This page is in"
+        detected = language.detect(text)
+        if detected:
+            return detected, "This text is in"
+        return self._document() or self.brief, "This page is in"
 
     def _document(self) -> str | None:
         if not hasattr(self, "_detected"):
@@ -206,7 +212,7 @@ class _Found:
 
 
 def _replace_terms(text: str, terms: list[TermChange], protected: list[tuple[int, int]],
-                   block_language: Callable[[], str], brief_language: str,
+                   block_language: Callable[[], tuple[str, str]], brief_language: str,
                    heading: bool = False) -> tuple[str, list[str], list[Held]]:
     """Every match of every term, longest terms first, non-overlapping, then rewritten at
     once; occurrences a replacement would not read right in are held back as flags."""
@@ -242,13 +248,14 @@ def _replace_terms(text: str, terms: list[TermChange], protected: list[tuple[int
     return result + text[at:], changed, held
 
 
-def _why_not(text: str, found: _Found, block_language: Callable[[], str], brief_language: str) -> Held | None:
+def _why_not(text: str, found: _Found, block_language: Callable[[], tuple[str, str]],
+             brief_language: str) -> Held | None:
     """Why a descriptive term must not be replaced here (a flag), or None to replace it."""
     term = found.term
-    page = block_language()
+    page, said_by = block_language()
     if page != brief_language:
         return ("translate", f"translate: {term.retire} → {term.use}",
-                f"This text is in {language.name(page)} and the brief in {language.name(brief_language)}: "
+                f"{said_by} {language.name(page)} and the brief in {language.name(brief_language)}: "
                 f"write the {language.name(page)} for “{term.use}” here by hand, or dismiss the flag if the "
                 f"{language.name(page)} wording should stay.")
     compound = _compound(text, found)
