@@ -5,7 +5,8 @@ API (bearer auth, `Notion-Version` required, cursor pagination with `page_size` 
     GET   /v1/pages/{id}                 PATCH: title, in_trash
     GET   /v1/blocks/{id}                PATCH: rich text (and table row cells, to-do checked)
     GET   /v1/blocks/{id}/children
-    GET   /v1/users/{id}                 a person or bot, as users.retrieve returns them
+    GET   /v1/users/{id}                 a person or bot, as users.retrieve returns them ("me": the
+                                         integration's bot)
 
 Admin (uncounted, no auth) under `/_sandbox/`:
     GET  stats        {"total": N, "routes": {"POST /v1/search": n, ...}, ...}
@@ -236,7 +237,7 @@ class NotionSandbox:
         return _json({**_paginate(children, request.args.get("start_cursor"), page_size), "type": "block", "block": {}})
 
     def _api_retrieve_user(self, request: Request, user_id: str) -> Response:
-        found = normalise_id(user_id)
+        found = BOT_USER_ID if user_id == "me" else normalise_id(user_id)
         if found is None:
             raise _invalid_id("user_id", user_id)
         user = self.workspace.users.get(found)

@@ -57,6 +57,7 @@ def test_the_notion_sandbox_serves_users_like_notion(sandbox):
     assert person["person"]["email"] == "jordan@fernhill.example" and person["avatar_url"] is None
     bot = call(sandbox, "GET", f"/v1/users/{BOT_USER_ID.replace('-', '')}").json()
     assert bot["type"] == "bot" and bot["bot"]["owner"] == {"type": "workspace", "workspace": True}
+    assert call(sandbox, "GET", "/v1/users/me").json()["id"] == BOT_USER_ID
     missing = call(sandbox, "GET", f"/v1/users/{uuid.uuid4()}")
     assert missing.status_code == 404 and missing.json()["code"] == "object_not_found"
     assert call(sandbox, "GET", "/v1/users/nobody").status_code == 400
