@@ -9,6 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import SandboxAdmin
+from tests.ui.test_cli import _page_id
 from tests.ui.browsing import (browser, chromium_path, copydesk, proposed, review_app, screenshot,  # noqa: F401
                                screenshot_on_failure, visitor, wait_until_idle)
 
@@ -18,8 +19,7 @@ OLD, NEW = "trust what the bot says", "rely on every answer"
 def test_history_names_the_editor_opens_a_revision_and_compares(browser: Browser, review_app: str,  # noqa: F811
                                                                  proposed: Path, sandbox: SandboxAdmin):  # noqa: F811
     head = json.loads(copydesk(proposed, "log", "Product overview", "--json"))[0]
-    remote_id = json.loads(copydesk(proposed, "show", "Product overview", "--json"))["content"]["ref"]["remote_id"]
-    sandbox.post("edit", {"id": remote_id, "find": OLD, "replace": NEW})
+    sandbox.post("edit", {"id": _page_id(sandbox, "Product overview"), "find": OLD, "replace": NEW})
     copydesk(proposed, "pull")
 
     page = visitor(browser, {})
@@ -44,3 +44,8 @@ def test_history_names_the_editor_opens_a_revision_and_compares(browser: Browser
         expect(page.locator(".cd-diff ins").first).to_be_visible()
         page.get_by_text("Compare two revisions").scroll_into_view_if_needed()
         screenshot(page, "journey-history-3-compare.png")
+
+        page.go_back()
+        wait_until_idle(page)
+        expect(page.get_by_text("The page now")).to_be_visible()
+        expect(page.locator(".cd-page")).to_contain_text(NEW)

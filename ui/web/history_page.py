@@ -83,7 +83,8 @@ def _timeline(entries: list[Entry], opened: Entry) -> None:
         with st.container(border=entry is opened):
             st.button(f"**{when(entry.at)}** · {literal.markdown(entry.summary)}", key=f"history.open.{entry.revision_id}",
                       help=f"Revision {entry.revision_id[:12]}, {ago(entry.at)}", width="stretch",
-                      type="primary" if entry is opened else "secondary", on_click=_open, args=(entry.revision_id,))
+                      icon=":material/visibility:" if entry is opened else None, on_click=_open,
+                      args=(entry.revision_id,))
             if entry.changeset_id is not None:
                 if st.button(f"Open #{entry.changeset_id}: {literal.markdown(entry.changeset_title)}", type="tertiary",
                              key=f"history.changeset.{entry.revision_id}", icon=":material/open_in_new:"):
