@@ -74,6 +74,9 @@ class DocumentRef(BaseModel):
 
     `parent` is the remote id of the containing page, folder or collection; the store turns
     parents into breadcrumbs, so a connector never spends requests walking up a tree.
+    `edited_by` is the person (or bot) the tool names as the last to change the document, as
+    the tool shows their name; empty where the tool does not say (Webflow), so History can
+    name a colleague's edit instead of the pull that saw it.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -86,6 +89,7 @@ class DocumentRef(BaseModel):
     parent: str = ""
     remote_version: str = ""
     updated_at: datetime | None = None
+    edited_by: str = ""
     archived: bool = False
 
 

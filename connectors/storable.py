@@ -40,7 +40,7 @@ def storable(doc: Document) -> Document:
         return doc
     blocks = tuple(_block(block) for block in doc.blocks)
     ref = doc.ref.model_copy(update={"title": cleaned(doc.ref.title), "url": cleaned(doc.ref.url),
-                                     "parent": cleaned(doc.ref.parent)})
+                                     "parent": cleaned(doc.ref.parent), "edited_by": cleaned(doc.ref.edited_by)})
     return doc.model_copy(update={"ref": ref, "blocks": blocks, "raw": _cleaned_json(doc.raw)})
 
 

@@ -59,6 +59,7 @@ class Revision(SQLModel, table=True):
     document_id: str = Field(foreign_key="document.id", index=True, max_length=32)
     blob_sha256: str = Field(foreign_key="blob.sha256", max_length=64)
     remote_version: str = ""
+    edited_by: str = ""  # whom the tool names as its last editor ('' where it does not say)
     observed_at: datetime = Field(default_factory=utcnow)
     origin: str = "pull"  # pull | apply | revert | rollback
     parent_id: Optional[str] = Field(default=None, max_length=32)

@@ -32,10 +32,11 @@ _VERSION_SETTLED = timedelta(minutes=1, seconds=30)
 
 
 def canonical_bytes(doc: Document) -> bytes:
-    """The bytes a document's identity is computed from. The remote version and edit time
-    are left out: they change when content does not (an edit undone), and live on the
+    """The bytes a document's identity is computed from. The remote version, edit time and
+    editor are left out: they change when content does not (an edit undone), and live on the
     revision row instead."""
-    payload = doc.model_dump(mode="json", exclude={"ref": {"remote_version", "updated_at"}}, exclude_defaults=True)
+    payload = doc.model_dump(mode="json", exclude={"ref": {"remote_version", "updated_at", "edited_by"}},
+                             exclude_defaults=True)
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -78,7 +79,8 @@ class Store:
 
     def load(self, revision: Revision) -> Document:
         doc = Document.model_validate(json.loads(self._bytes(revision.blob_sha256)))
-        return doc.model_copy(update={"ref": doc.ref.model_copy(update={"remote_version": revision.remote_version})})
+        return doc.model_copy(update={"ref": doc.ref.model_copy(update={"remote_version": revision.remote_version,
+                                                                         "edited_by": revision.edited_by})})
 
     def _bytes(self, sha: str) -> bytes:
         with self.session() as session:
@@ -126,6 +128,7 @@ class Store:
                     document_id=tracked.id,
                     blob_sha256=sha,
                     remote_version=doc.ref.remote_version,
+                    edited_by=doc.ref.edited_by,
                     observed_at=now,
                     origin=origin,
                     parent_id=head.id if head else None,

@@ -26,6 +26,7 @@ from connectors.errors import ConfigError, CopydeskError
 from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
 from staging.agent.brief import MAX_BYTES
 from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
+from staging import history
 from staging.diff import alignment, diff_documents, summary
 from staging.models import Revision, TrackedDocument
 from staging.pull import PullReport, pull, remote_status
@@ -296,8 +297,9 @@ def log(
         revisions = store.revisions(target.id, limit=limit)
     else:
         revisions = store.revisions(limit=limit)
+    said = {e.revision_id: e for e in history.entries(store, revisions)}
     if as_json:
-        emit_json([_revision_json(r, docs[r.document_id]) for r in revisions])
+        emit_json([_revision_json(r, docs[r.document_id], said[r.id]) for r in revisions])
         return
     if not revisions:
         out.print("No revisions yet: run `copydesk pull`.")
@@ -306,13 +308,14 @@ def log(
         doc = docs[r.document_id]
         flag = "" if doc.status == "live" else f" [red]({doc.status})[/red]"
         out.print(f"[yellow]{r.id[:12]}[/yellow]  {r.observed_at:%Y-%m-%d %H:%M:%S}  {r.origin:7} "
-                  f"[cyan]{doc.id[:8]}[/cyan]  {shown(doc.title)}{flag}")
+                  f"[cyan]{doc.id[:8]}[/cyan]  {shown(doc.title)}{flag}  [dim]{shown(said[r.id].summary)}[/dim]")
 
 
-def _revision_json(r: Revision, doc: TrackedDocument) -> dict[str, Any]:
+def _revision_json(r: Revision, doc: TrackedDocument, entry: history.Entry) -> dict[str, Any]:
     return {"revision": r.id, "document": doc.id, "title": doc.title, "source": doc.source, "origin": r.origin,
             "observed_at": r.observed_at.isoformat(), "remote_version": r.remote_version, "parent": r.parent_id,
-            "status": doc.status}
+            "status": doc.status, "edited_by": r.edited_by, "changeset": r.changeset_id, "actor": entry.actor,
+            "summary": entry.summary}
 
 
 @app.command()
@@ -341,7 +344,8 @@ def show(
             out.print(f"[cyan]{shown(block.id)}[/cyan]  {shown(block.kind)}{mark}  {shown(block.text[:80])}")
         return
     trail = " / ".join([*c.store.breadcrumb(tracked), tracked.title])
-    err.print(f"[dim]{shown(trail)} · {shown(tracked.url)}\nrevision {revision.id[:12]} · {revision.origin} · "
+    said = history.entries(c.store, [revision])[0].summary
+    err.print(f"[dim]{shown(trail)} · {shown(tracked.url)}\nrevision {revision.id[:12]} · {shown(said)} · "
               f"{revision.observed_at:%Y-%m-%d %H:%M:%S} UTC[/dim]")
     out.print(plain(to_markdown(doc)))
 

@@ -30,7 +30,9 @@ from connectors.document import DocumentRef
 from connectors.gdocs.client import GoogleApi, RemoteNotFound
 from connectors.gdocs.normalise import DOC_MIME, FOLDER_MIME, file_ref, parse_time
 
-FILE_FIELDS = "id,name,mimeType,modifiedTime,version,webViewLink,parents,trashed,driveId"
+# lastModifyingUser: who History names for an outside edit (Drive fills it for signed-in users only).
+FILE_FIELDS = ("id,name,mimeType,modifiedTime,version,webViewLink,parents,trashed,driveId,"
+               "lastModifyingUser(displayName,emailAddress)")
 _FOLDER_FIELDS = "id,mimeType,parents,trashed,driveId"
 
 

@@ -60,8 +60,9 @@ def file_ref(file: dict[str, Any], *, parent: str = "", archived: bool = False) 
     `remote_version` is the Drive file `version`: the one change marker that both a listing
     and a fetch can report, so staging can skip documents whose version it already holds.
     An archived ref carries no version, so staging always re-reads it and records the new
-    status."""
+    status. The editor is Drive's `lastModifyingUser` (absent when the edit was anonymous)."""
     parents = file.get("parents") or []
+    editor = file.get("lastModifyingUser") or {}
     trashed = archived or bool(file.get("trashed"))
     return DocumentRef(
         source="gdocs",
@@ -72,6 +73,7 @@ def file_ref(file: dict[str, Any], *, parent: str = "", archived: bool = False) 
         parent=parent or (parents[0] if parents else ""),
         remote_version="" if trashed else str(file.get("version", "")),
         updated_at=parse_time(file.get("modifiedTime")),
+        edited_by=str(editor.get("displayName") or editor.get("emailAddress") or ""),
         archived=trashed,
     )
 

@@ -57,6 +57,7 @@ class NotionConnector:
         self.page_size = page_size
         self.margin = margin
         self._retry = retry or RetryPolicy()
+        self._names: dict[str, str] = {}  # user id → name, looked up once per connector (one pull)
         self._pacer = Pacer(rate)
         http = httpx.Client(event_hooks={"request": [self._pacer.on_request]})
         self._client = Client(
@@ -83,7 +84,7 @@ class NotionConnector:
 
     def fetch(self, ref: DocumentRef) -> Document:
         page = self._call(lambda: self._client.pages.retrieve(page_id=ref.remote_id))
-        return document_from_payload(page, list(self._iter_tree(ref.remote_id)))
+        return document_from_payload(page, list(self._iter_tree(ref.remote_id)), edited_by=self._editor(page))
 
     def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
               dry_run: bool = False) -> Document:
@@ -101,6 +102,25 @@ class NotionConnector:
         return current if dry_run else self.fetch(ref)
 
     # -- internals ------------------------------------------------------------------------
+
+    def _editor(self, page: dict[str, Any]) -> str:
+        """The name of whoever last edited `page`. A page names its editor by id only, so the
+        name takes a users.retrieve, once per person per connector."""
+        user_id = str((page.get("last_edited_by") or {}).get("id") or "")
+        if user_id and user_id not in self._names:
+            self._names[user_id] = self._user_name(user_id)
+        return self._names.get(user_id, "")
+
+    def _user_name(self, user_id: str) -> str:
+        """'' when Notion will not say: a user since removed (404), or an integration without
+        the "Read user information" capability (403); the pull goes on either way."""
+        try:
+            user = self._call(lambda: self._client.users.retrieve(user_id=user_id))
+        except RemoteError as error:
+            if error.status in (403, 404):
+                return ""
+            raise
+        return str(user.get("name") or "")
 
     def _send(self, write: Write) -> Any:
         if write.endpoint == "pages":

@@ -51,7 +51,7 @@ def is_trashed(page: dict[str, Any]) -> bool:
     return bool(page.get("in_trash") or page.get("archived") or page.get("is_archived"))
 
 
-def page_ref(page: dict[str, Any]) -> DocumentRef:
+def page_ref(page: dict[str, Any], edited_by: str = "") -> DocumentRef:
     parent = page.get("parent") or {}
     parent_type = parent.get("type", "")
     return DocumentRef(
@@ -63,6 +63,7 @@ def page_ref(page: dict[str, Any]) -> DocumentRef:
         parent=str(parent.get(parent_type, "")) if parent_type not in ("", "workspace") else "",
         remote_version=page.get("last_edited_time", ""),
         updated_at=_parse_time(page.get("last_edited_time")),
+        edited_by=edited_by,
         archived=is_trashed(page),
     )
 
@@ -96,8 +97,10 @@ def spans_from_rich_text(rich_text: Iterable[dict[str, Any]]) -> tuple[Span, ...
     return tuple(spans)
 
 
-def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, Any]]]) -> Document:
-    """`tree` is the page's blocks in reading order as (depth, block) pairs."""
+def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, Any]]], *,
+                          edited_by: str = "") -> Document:
+    """`tree` is the page's blocks in reading order as (depth, block) pairs; `edited_by` the
+    name of the page's `last_edited_by` user, which the page object gives as an id only."""
     name, title_items = next(
         ((name, p.get("title", [])) for name, p in page.get("properties", {}).items() if p.get("type") == "title"),
         ("title", []),
@@ -108,7 +111,7 @@ def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, 
     ]
     for depth, native in tree:
         blocks.extend(_blocks_from_native(native, depth))
-    return storable(Document(ref=page_ref(page), blocks=tuple(blocks), raw=_stable(page)))
+    return storable(Document(ref=page_ref(page, edited_by), blocks=tuple(blocks), raw=_stable(page)))
 
 
 def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:

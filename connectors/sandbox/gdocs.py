@@ -19,7 +19,8 @@ Admin (uncounted, no auth) under `/_sandbox/`:
     GET  stats        {"total", "routes": {"GET /drive/v3/files": n, ...}, "rate_limited", "faults_served",
                        "rate_limit": {"docs_read" | "docs_write" | "drive": {"per_minute", "window_seconds"}}}
     POST reset        reload the seed, clear stats, faults and rate-limit changes
-    POST edit         {"id", "find", "replace"}: a colleague edits the first paragraph containing find
+    POST edit         {"id", "find", "replace", "editor"?}: a colleague (`editor`, a user key of the
+                      seed; default: Jordan Lee) edits the first paragraph containing find
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "reads_per_minute", "writes_per_minute", "drive_per_minute", "window_seconds"}
     POST generate     {"docs": 1000, "seed": 7}: replace the Drive with one top folder of synthetic docs
@@ -320,7 +321,10 @@ class GdocsSandbox:
             edited = model.replace_first(document, find, replace)
             if edited is None:
                 return _admin_json({"error": f"no paragraph of {document_id} contains {find!r}"}, 404)
-            workspace.commit_document(document_id, edited, workspace.outside_editor)
+            editor = str(body.get("editor") or workspace.outside_editor)
+            if editor not in workspace.users:
+                return _admin_json({"error": f"no user {editor!r}: one of {', '.join(sorted(workspace.users))}"}, 400)
+            workspace.commit_document(document_id, edited, editor)
             file = workspace.files[document_id]
             return _admin_json({"documentId": document_id, "revisionId": edited["revisionId"],
                                 "version": str(file.version), "modifiedTime": file.modified_time})

@@ -5,11 +5,14 @@ API (bearer auth, `Notion-Version` required, cursor pagination with `page_size` 
     GET   /v1/pages/{id}                 PATCH: title, in_trash
     GET   /v1/blocks/{id}                PATCH: rich text (and table row cells, to-do checked)
     GET   /v1/blocks/{id}/children
+    GET   /v1/users/{id}                 a person or bot, as users.retrieve returns them ("me": the
+                                         integration's bot)
 
 Admin (uncounted, no auth) under `/_sandbox/`:
     GET  stats        {"total": N, "routes": {"POST /v1/search": n, ...}, ...}
     POST reset        reload the seed workspace, clear stats, faults and rate-limit changes
-    POST edit         {"id", "find", "replace"}: edit the first block under id containing find
+    POST edit         {"id", "find", "replace", "editor"?}: edit the first block under id containing
+                      find, as the user `editor` (an id; default: the colleague Jordan Lee)
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "rate", "window_seconds", "retry_after"}
     POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one
@@ -31,6 +34,7 @@ from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatc
 from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.notion_workspace import (
     BOT_USER_ID,
+    OUTSIDE_EDITOR_ID,
     NotionWorkspace,
     SandboxValidationError,
     complete_rich_text,
@@ -112,6 +116,7 @@ class NotionSandbox:
                 Rule("/v1/blocks/<block_id>", methods=["GET"], endpoint="retrieve_block"),
                 Rule("/v1/blocks/<block_id>", methods=["PATCH"], endpoint="update_block"),
                 Rule("/v1/blocks/<block_id>/children", methods=["GET"], endpoint="list_children"),
+                Rule("/v1/users/<user_id>", methods=["GET"], endpoint="retrieve_user"),
             ]
         )
         self._admin = Map(
@@ -231,6 +236,15 @@ class NotionSandbox:
             children = [self.workspace.blocks[c] for c in self.workspace.children.get(parent, [])]
         return _json({**_paginate(children, request.args.get("start_cursor"), page_size), "type": "block", "block": {}})
 
+    def _api_retrieve_user(self, request: Request, user_id: str) -> Response:
+        found = BOT_USER_ID if user_id == "me" else normalise_id(user_id)
+        if found is None:
+            raise _invalid_id("user_id", user_id)
+        user = self.workspace.users.get(found)
+        if user is None:
+            raise ApiError(404, "object_not_found", f"Could not find user with ID: {found}.")
+        return _json({"avatar_url": None, **user})
+
     def _page(self, raw_id: str) -> dict[str, Any]:
         page_id = normalise_id(raw_id)
         if page_id is None:
@@ -269,7 +283,10 @@ class NotionSandbox:
         target = normalise_id(str(body["id"]))
         if target is None or (target not in self.workspace.pages and target not in self.workspace.blocks):
             return _admin_json({"error": f"no page or block with id {body['id']}"}, 404)
-        block = self.workspace.edit_text(target, str(body["find"]), str(body["replace"]))
+        editor = normalise_id(str(body.get("editor") or OUTSIDE_EDITOR_ID))
+        if editor is None:
+            return _admin_json({"error": f"editor {body['editor']!r} is not a user id (a UUID)"}, 400)
+        block = self.workspace.edit_text(target, str(body["find"]), str(body["replace"]), editor)
         if block is None:
             return _admin_json({"error": f"no block under {target} contains {body['find']!r}"}, 404)
         return _admin_json({"block_id": block["id"], "page_id": self.workspace.page_of(block["id"]),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 BOT_USER_ID = "6f3c8e0a-1d2b-4c5d-8e9f-0a1b2c3d4e5f"
-OUTSIDE_EDITOR_ID = "0b7d5c4e-3f2a-4b1c-9d8e-7f6a5b4c3d2e"
+OUTSIDE_EDITOR_ID = "0b7d5c4e-3f2a-4b1c-9d8e-7f6a5b4c3d2e"  # Jordan Lee in the seed's users.json
 _ID_NAMESPACE = uuid.UUID("2b9f6f0e-5a3c-4e1d-9c7b-8a6d5e4f3a2b")
 _DEFAULT_ANNOTATIONS = {
     "bold": False,
@@ -168,7 +168,8 @@ class NotionWorkspace:
         workspace = cls()
         workspace.users = {u["id"]: {"object": "user", **u} for u in users}
         workspace.users.setdefault(
-            BOT_USER_ID, {"object": "user", "id": BOT_USER_ID, "name": "copydesk", "type": "bot", "bot": {}}
+            BOT_USER_ID, {"object": "user", "id": BOT_USER_ID, "name": "copydesk", "type": "bot",
+                          "bot": {"owner": {"type": "workspace", "workspace": True}, "workspace_name": "Fernhill"}}
         )
         titles = {s["id"]: plain_text_of_title(s) for s in seeds}
         for seed in seeds:
@@ -338,9 +339,10 @@ class NotionWorkspace:
         if page_id in self.blocks:
             self.blocks[page_id]["child_page"]["title"] = plain_text(page["properties"]["title"]["title"])
 
-    def edit_text(self, root_id: str, find: str, replace: str) -> dict[str, Any] | None:
-        """Change the first block under `root_id` whose text contains `find`, as an outside
-        user would (the admin API's `edit`). Returns the changed block or None."""
+    def edit_text(self, root_id: str, find: str, replace: str,
+                  editor: str = OUTSIDE_EDITOR_ID) -> dict[str, Any] | None:
+        """Change the first block under `root_id` whose text contains `find`, as the user
+        `editor` would (the admin API's `edit`). Returns the changed block or None."""
         with self.lock:
             candidates = [self.blocks[root_id]] if root_id in self.blocks else []
             candidates += list(self.iter_descendants(root_id))
@@ -350,13 +352,13 @@ class NotionWorkspace:
                     updated = replace_in_rich_text(body["rich_text"], find, replace)
                     if updated is not None:
                         body["rich_text"] = updated
-                        self.touch(block["id"], self.page_of(block["id"]), OUTSIDE_EDITOR_ID)
+                        self.touch(block["id"], self.page_of(block["id"]), editor)
                         return block
                 for index, cell in enumerate(body.get("cells", [])):
                     updated = replace_in_rich_text(cell, find, replace)
                     if updated is not None:
                         body["cells"][index] = updated
-                        self.touch(block["id"], self.page_of(block["id"]), OUTSIDE_EDITOR_ID)
+                        self.touch(block["id"], self.page_of(block["id"]), editor)
                         return block
         return None
 

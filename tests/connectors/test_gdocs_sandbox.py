@@ -797,7 +797,7 @@ def test_an_outside_edit_keeps_the_runs_around_it(gdocs):
     assert edited[4][0].startswith(", and no intents") and edited[5:] == original[5:]
     assert gdocs.file(ONE_PAGER)["version"] == "185"
     assert gdocs.drive.files().get(fileId=ONE_PAGER, fields="lastModifyingUser(displayName)").execute() == {
-        "lastModifyingUser": {"displayName": "Priya Raman"}}
+        "lastModifyingUser": {"displayName": "Jordan Lee"}}
 
 
 def test_edit_is_404_when_the_text_or_the_document_is_not_found(gdocs):

@@ -109,7 +109,7 @@ def test_missing_notion_version_is_400_missing_version(sandbox):
 
 @pytest.mark.parametrize(
     "method,path",
-    [("GET", "/v1/users/me"), ("GET", "/v2/search"), ("POST", "/v1/pages"), ("DELETE", "/v1/blocks/{id}")],
+    [("GET", "/v1/comments"), ("GET", "/v2/search"), ("POST", "/v1/pages"), ("DELETE", "/v1/blocks/{id}")],
 )
 def test_an_unknown_route_is_400_invalid_request_url(sandbox, method, path):
     response = call(sandbox, method, path.format(id=PRODUCT["id"]))

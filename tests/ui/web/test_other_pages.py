@@ -21,30 +21,6 @@ def _applied(workspace, title: str = "Product overview") -> int:
     return changeset.id
 
 
-def test_history_shows_who_applied_diffs_and_stages_a_restore(proposed):
-    changeset_id = _applied(proposed)
-    document_id = changesets.get(proposed.store, changeset_id).document_id
-    app = page("history_page")
-    app.selectbox(key="history.document").set_value(document_id).run()
-    no_traceback(app)
-    timeline = app.dataframe[0].value
-    assert list(timeline["what"]) == ["apply", "pull"]
-    assert timeline["who"][0] == REVIEWER and timeline["changeset"][0].startswith(f"#{changeset_id}")
-    assert any("changed" in c and "words" in c for c in texts(app, "caption"))
-    assert "<ins>" in "".join(str(e.proto) for e in app.get("html"))
-
-    app.button(key="history.stage_restore").click().run()
-    restore = changesets.listing(proposed.store, status="proposed")[0]
-    assert restore.document_id == document_id and restore.title.startswith("Restore")
-    assert restore.id != changeset_id
-
-
-def test_history_of_a_page_seen_once_has_no_diff(workspace):
-    app = page("history_page")
-    no_traceback(app)
-    assert any("One revision so far" in i for i in texts(app, "info"))
-
-
 def test_activity_lists_who_did_what_and_filters(proposed):
     changeset_id = _applied(proposed)
     app = no_traceback(page("activity_page"))
