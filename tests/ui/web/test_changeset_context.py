@@ -1,0 +1,65 @@
+"""An opened changeset shows each edit in its place, formatted: what the block is, the
+headings above it, a table cell's row and column, a Webflow field by its display name, the
+blocks around it; never an internal block id."""
+
+from __future__ import annotations
+
+import re
+
+from staging import changesets
+from tests.ui.web.conftest import no_traceback, page, texts
+
+# What a block id looks like in each tool: Google Docs ordinals, Webflow field and node ids,
+# Notion UUIDs (or their first 8 characters).
+_BLOCK_ID = re.compile(r"\bp\d{4}\b|\bt\d+\.r\d+|field:|node:|\b[0-9a-f]{8}-[0-9a-f]{4}|`[0-9a-f]{8}`")
+
+
+def _html(app) -> str:
+    return "".join(str(element.proto) for element in app.get("html"))
+
+
+def _everything(app) -> str:
+    return "\n".join(texts(app, "markdown") + texts(app, "caption") + texts(app, "text") + texts(app, "warning")
+                     + [_html(app)])
+
+
+def _opened(workspace, title: str):
+    changeset = workspace.changeset_for(title)
+    return changeset, no_traceback(page("queue_page", changeset=str(changeset.id)))
+
+
+def test_a_google_docs_table_cell_shows_its_row_and_column_and_no_block_id(proposed):
+    changeset, app = _opened(proposed, "One-pager: HelpHive for support leaders")
+    assert any(row.block_id.startswith("t0.r3.c2") for row in changesets.edits(proposed.store, changeset.id))
+    shown = _everything(app)
+    assert "Table cell" in shown
+    assert "row “Setup”, column “With HelpHive”" in shown
+    assert "What changes for your team" in shown  # the heading above the table
+    assert not _BLOCK_ID.search(shown), _BLOCK_ID.search(shown)
+
+
+def test_webflow_fields_are_named_by_their_display_name(proposed):
+    changeset, app = _opened(proposed, "HelpHive vs DocBot: answers, not intents")
+    shown = _everything(app)
+    assert "**Summary**" in texts(app, "markdown")[0] or any(t.startswith("**Summary**") for t in texts(app, "markdown"))
+    assert any(t.startswith("**Post body, paragraph** · Intents versus your docs") for t in texts(app, "markdown"))
+    assert any(t.startswith("**Post body, list item** · At a glance") for t in texts(app, "markdown"))
+    assert not _BLOCK_ID.search(shown), _BLOCK_ID.search(shown)
+
+
+def test_a_notion_edit_shows_its_heading_path_and_neighbours(proposed):
+    changeset, app = _opened(proposed, "Marketing: Website copy")
+    shown = _everything(app)
+    assert any(t.startswith("**List item** · Marketing: Website copy › Footer › SEO") for t in texts(app, "markdown"))
+    assert 'cd-near\\">Hero<' in _html(app)  # the blocks around an edit, dimmed
+    assert not _BLOCK_ID.search(shown), _BLOCK_ID.search(shown)
+
+
+def test_diffs_show_bold_italics_and_links_of_the_block(proposed):
+    changeset, app = _opened(proposed, "HelpHive one-pager")
+    shown = _html(app)
+    assert "<strong>" in shown and "<em>" in shown
+    assert 'class=\\"cd-link\\" title=\\"https://fernhill.example/integrations\\"' in shown
+    assert "<ins>" in shown and "<del>" in shown
+    app.radio(key="diff-mode").set_value("Side by side").run()
+    assert "<strong>" in _html(app) and "cd-link" in _html(app)
