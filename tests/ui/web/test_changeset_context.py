@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
-from staging import changesets
+from connectors.document import Span
+from staging import changesets, marked
 from tests.ui.web.conftest import no_traceback, page, texts
+from ui.web import diffs
 
 # What a block id looks like in each tool: Google Docs ordinals, Webflow field and node ids,
 # Notion UUIDs (or their first 8 characters).
@@ -63,3 +65,13 @@ def test_diffs_show_bold_italics_and_links_of_the_block(proposed):
     assert "<ins>" in shown and "<del>" in shown
     app.radio(key="diff-mode").set_value("Side by side").run()
     assert "<strong>" in _html(app) and "cd-link" in _html(app)
+
+
+def test_formatted_diffs_escape_remote_text_and_never_make_a_live_link():
+    hostile = Span(text="<img src=x onerror=alert(1)>\u202e", bold=True,
+                   href='javascript:alert(1)" onmouseover="alert(2)')
+    drawn = diffs.runs_html(marked.runs((Span(text="Read "), hostile), (Span(text="Read "), Span(text="this"))))
+    assert "<img" not in drawn and "&lt;img src=x onerror=alert(1)&gt;" in drawn
+    assert "\\u202e" in drawn and "\u202e" not in drawn
+    assert "<a " not in drawn and 'onmouseover="' not in drawn
+    assert 'title="javascript:alert(1)&quot; onmouseover=&quot;alert(2)"' in drawn
