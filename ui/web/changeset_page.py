@@ -54,8 +54,7 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
             title = briefs.get(ws.store, changeset.brief_id).title
             brief = f" · brief #{changeset.brief_id} {literal.markdown(title)}"
     st.markdown(f"{where} · {literal.markdown(changeset.source)} · "
-                f"base revision `{changeset.base_revision_id[:12]}`, "
-                f"observed {ago(base.observed_at if base else None)}{brief}")
+                f"the text as read {ago(base.observed_at if base else None)}{brief}")
     approved = f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""
     st.caption(literal.markdown(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}{approved}"))
     if changeset.status in ("proposed", "approved"):
@@ -95,7 +94,9 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document) -
     diffs.near(where.previous, before=True)
     if changeset.status == "conflict" and row.block_id in changeset.conflicts:
         diffs.three_way(before, after, changeset.conflicts[row.block_id])
-    elif not (needs_text and changeset.status == "proposed"):  # else the edit box below shows the text
+    elif needs_text and changeset.status == "proposed":  # the text as it reads; the edit box below rewrites it
+        diffs.inline(before, before)
+    else:
         (diffs.inline if mode == "Inline" else diffs.side_by_side)(before, after)
     diffs.near(where.next, before=False)
     st.text(literal.visible(f"What else changed: {facts.what_else_changed(row.before, row.after)}"))

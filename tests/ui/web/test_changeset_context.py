@@ -13,7 +13,7 @@ from ui.web import diffs
 
 # What a block id looks like in each tool: Google Docs ordinals, Webflow field and node ids,
 # Notion UUIDs (or their first 8 characters).
-_BLOCK_ID = re.compile(r"\bp\d{4}\b|\bt\d+\.r\d+|field:|node:|\b[0-9a-f]{8}-[0-9a-f]{4}|`[0-9a-f]{8}`")
+_BLOCK_ID = re.compile(r"\bp\d{4}\b|\bt\d+\.r\d+|field:|node:|\b[0-9a-f]{8}-[0-9a-f]{4}|`[0-9a-f]{8,}`")
 
 
 def _html(app) -> str:
