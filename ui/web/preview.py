@@ -142,7 +142,8 @@ def _conflict(result: Preview) -> None:
     it reads now against what the changeset expected."""
     count = len(result.conflicts)
     st.error(f"Conflict: {count} block(s) changed in the tool since this changeset was staged, so it cannot be "
-             f"{'applied' if result.operation == 'apply' else 'reverted'} as it is. Nothing was written.")
+             f"{'applied' if result.operation == 'apply' else 'reverted'} as it is. Nothing was written; "
+             f"{result.operation.capitalize()} would stop at this conflict and offer to settle it.")
     for block_id, remote in result.conflicts.items():
         st.markdown(f"**{literal.markdown(_label(result, block_id))}** · what it reads in the tool now, against "
                     "what this changeset expected:")
