@@ -10,6 +10,7 @@ from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
 from staging import changesets, identity, literal, review
 from staging import publish as publishing
+from staging.context import place
 from staging.models import Changeset, ChangesetEdit
 from staging.rebase import repropose
 from staging.review import NEEDS
@@ -85,11 +86,12 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
 
 def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choices: dict[str, tuple[str, str]],
             reviewer: str) -> None:
-    lossy = changesets.lossy_report(ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id)), rows)
+    base = ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id))
+    lossy = changesets.lossy_report(base, rows)
     allow_lossy = False
     if lossy:
-        st.warning("Formatting some edits cannot keep exactly: "
-                   + literal.markdown("; ".join(f"{b[:8]}: {', '.join(losses)}" for b, losses in lossy.items())))
+        st.warning("Formatting some edits cannot keep exactly: " + literal.markdown("; ".join(
+            f"{place(base, b).line()}: {', '.join(losses)}" for b, losses in lossy.items())))
         allow_lossy = st.checkbox("Write them anyway (formatting may be lost)", key="allow-lossy")
     # A flagged edit opens on "Edit text" with its old wording: unchanged, it is no rewrite, so
     # approve() still refuses a changeset whose retired claims nobody rewrote, as the CLI does.

@@ -75,3 +75,11 @@ def test_formatted_diffs_escape_remote_text_and_never_make_a_live_link():
     assert "\\u202e" in drawn and "\u202e" not in drawn
     assert "<a " not in drawn and 'onmouseover="' not in drawn
     assert 'title="javascript:alert(1)&quot; onmouseover=&quot;alert(2)"' in drawn
+
+
+def test_a_lossy_edit_is_named_by_its_place(proposed):
+    changeset = proposed.changeset_for("HelpHive one-pager")
+    changesets.rewrite(proposed.store, changeset.id, actor="maya", changes={"p0012": "Setup in an afternoon."})
+    app = no_traceback(page("queue_page", changeset=str(changeset.id)))
+    warning = next(w for w in texts(app, "warning") if w.startswith("Formatting some edits cannot keep exactly"))
+    assert "List item · How it works: " in warning and "p0012" not in warning
