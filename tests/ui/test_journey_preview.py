@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import SandboxAdmin
@@ -20,6 +21,7 @@ WEBFLOW_POST = "HelpHive vs DocBot: answers, not intents"
 NOTION_PAGE = "Product overview"
 
 
+@pytest.mark.timeout(300)  # a safety net, not a speed test: four pages and a seeded queue took 168 s on a loaded 2-core box
 def test_each_edit_in_its_place_and_a_preview_that_previews(browser: Browser, review_app: str, proposed: Path,
                                                               sandbox: SandboxAdmin):
     page = visitor(browser, {})
