@@ -41,6 +41,8 @@ class Outcome:
     revision_id: str | None = None
     recovery: dict[str, list[str]] | None = None
     manual: list[dict[str, Any]] = field(default_factory=list)  # what a person must paste, where
+    document: Document | None = None  # dry run: the document as the tool has it now
+    edits: list[Edit] = field(default_factory=list)  # dry run: what would be written to it
 
     def as_dict(self) -> dict[str, Any]:
         return {"changeset": self.changeset.id, "status": self.changeset.status, "writes": self.writes,
@@ -148,7 +150,9 @@ def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[E
     if dry_run:
         if changeset.status not in allowed:
             raise changesets.refusal(changeset, _CLAIM[operation])
-        return Outcome(changeset, writes=preview(connector, tracked, edits))
+        journal = PreviewJournal()
+        current = connector.apply(remote_ref(tracked), edits, journal, dry_run=True)
+        return Outcome(changeset, writes=journal.writes, document=current, edits=edits)
     claimed = transition(store, changeset.id, allowed, _CLAIM[operation], actor=actor,
                          action=f"changeset.{operation}.started", claim=this_process(), claimed_at=utcnow(),
                          conflicts={}, error="")

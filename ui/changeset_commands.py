@@ -16,6 +16,7 @@ from staging import apply as applying
 from staging import publish as publishing
 from staging import changesets, facts, review
 from staging.changesets import ProposedEdit
+from staging.context import place
 from staging.config import Settings
 from staging.diff import diff_words, ops_to_json
 from staging.models import Changeset, ChangesetEdit
@@ -74,7 +75,8 @@ def show_changeset(
     changeset_id: int = changeset_argument(),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """One changeset: its edits as word diffs, with lossy-formatting warnings and conflicts.
+    """One changeset: its edits as word diffs, each with where it is (the headings above it, a
+    table cell's row and column, a Webflow field's name), lossy-formatting warnings and conflicts.
 
     On conflict, each edited block shows the three texts: base, proposed and remote now.
 
@@ -92,7 +94,8 @@ def show_changeset(
         emit_json({**_changeset_json(changeset, title), "rationale": changeset.rationale,
                    "review": {"approvers": now.approvers, "required": now.required, "authors": now.authors,
                               "dismissed": now.dismissed, "summary": now.summary()},
-                   "edits": [_edit_json(r, changeset, lossy) for r in rows]})
+                   "edits": [{**_edit_json(r, changeset, lossy),
+                              "context": place(base, r.block_id, r.block_kind).as_dict()} for r in rows]})
         return
     status = plain(changeset.status, _STATUS_STYLE.get(changeset.status, ""))
     out.print(f"[bold]Changeset {changeset.id}[/bold]  ", status, f"  {shown(changeset.title)}", sep="")
@@ -105,7 +108,8 @@ def show_changeset(
     if changeset.error:
         out.print(plain(changeset.error, style="red"))
     for row in rows:
-        out.print(plain(f"@@ {row.block_kind} {row.block_id}" + (f" · {row.reason}" if row.reason else "")
+        out.print(plain(f"@@ {row.block_kind} {row.block_id} · {place(base, row.block_id, row.block_kind).line()}"
+                        + (f" · {row.reason}" if row.reason else "")
                         + (f" · confidence {row.confidence:.2f}" if row.confidence is not None else ""), style="cyan"))
         out.print(word_diff_text(diff_words(row.before, row.after), color=use_color()))
         out.print(plain("what else changed: " + facts.what_else_changed(row.before, row.after), style="dim"))

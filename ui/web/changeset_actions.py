@@ -4,17 +4,17 @@ conflict; or the manual steps a tool's API cannot do."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
 from staging import changesets, identity, literal, review
 from staging import publish as publishing
+from staging.context import place
 from staging.models import Changeset, ChangesetEdit
 from staging.rebase import repropose
 from staging.review import NEEDS
+from ui.web import preview as previews
 from ui.web.formatting import ago
 from ui.web.session import Workspace, flash, reported, require_reviewer
 
@@ -86,11 +86,12 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
 
 def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choices: dict[str, tuple[str, str]],
             reviewer: str) -> None:
-    lossy = changesets.lossy_report(ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id)), rows)
+    base = ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id))
+    lossy = changesets.lossy_report(base, rows)
     allow_lossy = False
     if lossy:
-        st.warning("Formatting some edits cannot keep exactly: "
-                   + literal.markdown("; ".join(f"{b[:8]}: {', '.join(losses)}" for b, losses in lossy.items())))
+        st.warning("Formatting some edits cannot keep exactly: " + literal.markdown("; ".join(
+            f"{place(base, b).line()}: {', '.join(losses)}" for b, losses in lossy.items())))
         allow_lossy = st.checkbox("Write them anyway (formatting may be lost)", key="allow-lossy")
     # A flagged edit opens on "Edit text" with its old wording: unchanged, it is no rewrite, so
     # approve() still refuses a changeset whose retired claims nobody rewrote, as the CLI does.
@@ -132,10 +133,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     run = applying.apply if operation == "apply" else applying.revert
     preview, go, reject = st.columns([1, 1, 1])
     if preview.button(f"Preview {verb.lower()} (dry run)", key="preview"):
-        with reported():
-            outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer or "preview",
-                          dry_run=True)
-            st.session_state[f"preview-{changeset.id}"] = outcome.writes
+        previews.dry_run(ws, changeset, operation, actor=reviewer or "preview")
     lossy_key = f"lossy-{changeset.id}"
     options = {}
     if operation == "apply" and st.session_state.get(lossy_key):
@@ -159,17 +157,11 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
             else:
                 flash("success", f"{verb}: #{changeset.id} is now {outcome.changeset.status}"
                       + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
-        st.session_state.pop(f"preview-{changeset.id}", None)
+        previews.forget(changeset.id)
         st.rerun()
     if changeset.status == "approved" and reject.button("Reject", disabled=not reviewer, key="reject"):
         with reported():
             changesets.reject(ws.store, changeset.id, actor=reviewer, policy=ws.settings.review)
             flash("success", f"Rejected #{changeset.id}.")
         st.rerun()
-    writes: list[dict[str, Any]] | None = st.session_state.get(f"preview-{changeset.id}")
-    if writes is not None:
-        st.caption(f"Dry run: {len(writes)} request(s) would be sent; nothing was written.")
-        for write in writes:
-            st.markdown(literal.markdown(f"{write['method']} {write['path']} "
-                                         f"(blocks {', '.join(b[:8] for b in write['blocks'])})"))
-            st.json(write["body"], expanded=False)
+    previews.show(changeset)

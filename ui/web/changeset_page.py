@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from connectors.errors import NotFound
-from staging import changesets, facts, literal, review
+from connectors.document import Block, Document
+from connectors.errors import CopydeskError, NotFound
+from staging import changesets, context, facts, literal, marked, review
 from staging.agent import briefs
 from staging.models import Changeset, ChangesetEdit
 from ui.web import changeset_actions, diffs
@@ -27,8 +28,13 @@ def render(ws: Workspace, changeset_id: int) -> None:
         return
     rows = changesets.edits(ws.store, changeset_id)
     _header(ws, changeset)
+    try:
+        base = ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id))
+    except CopydeskError as error:
+        st.error(literal.markdown(str(error)))
+        return
     mode = st.radio("Diff view", ["Inline", "Side by side"], horizontal=True, key="diff-mode")
-    choices = {row.block_id: _edit(changeset, row, mode) for row in rows}
+    choices = {row.block_id: _edit(changeset, row, mode, base) for row in rows}
     st.divider()
     changeset_actions.render(ws, changeset, rows, choices)
     with st.expander("Audit trail"):
@@ -48,8 +54,7 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
             title = briefs.get(ws.store, changeset.brief_id).title
             brief = f" · brief #{changeset.brief_id} {literal.markdown(title)}"
     st.markdown(f"{where} · {literal.markdown(changeset.source)} · "
-                f"base revision `{changeset.base_revision_id[:12]}`, "
-                f"observed {ago(base.observed_at if base else None)}{brief}")
+                f"the text as read {ago(base.observed_at if base else None)}{brief}")
     approved = f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""
     st.caption(literal.markdown(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}{approved}"))
     if changeset.status in ("proposed", "approved"):
@@ -64,9 +69,16 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
                    "Compare below, then re-propose on the current text.")
 
 
-def _edit(changeset: Changeset, row: ChangesetEdit, mode: str) -> tuple[str, str]:
-    """One edit: its diff, and (while proposed) the reviewer's choice and text."""
-    meta = [f"**{literal.markdown(row.block_kind)}** {literal.markdown(row.block_id[:8])}"]
+def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document) -> tuple[str, str]:
+    """One edit in its place (what the block is, the headings above it, a cell's row and
+    column, the blocks around it dimmed), its formatted diff, and (while proposed) the
+    reviewer's choice and text. No block id: it means nothing to a reader."""
+    where = context.place(base, row.block_id, row.block_kind)
+    block = base.block(row.block_id)
+    before = marked.spans_of(block, row.before)
+    after = marked.new_spans(block, row.after, Block.model_validate(row.target) if row.target else None)
+    meta = [f"**{literal.markdown(where.label)}**"]
+    meta.extend(literal.markdown(part) for part in (where.path, where.cell) if part)
     if row.reason:
         meta.append(literal.markdown(row.reason))
     if row.confidence is not None:
@@ -79,10 +91,14 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str) -> tuple[str, str
     elif row.flag:
         st.warning(f"This block also makes the retired claim “{literal.markdown(row.flag)}”: rewrite it in the new "
                    "text if it must go.")
+    diffs.near(where.previous, before=True)
     if changeset.status == "conflict" and row.block_id in changeset.conflicts:
-        diffs.three_way(row.before, row.after, changeset.conflicts[row.block_id])
-    elif not (needs_text and changeset.status == "proposed"):  # else the edit box below shows the text
-        (diffs.inline if mode == "Inline" else diffs.side_by_side)(row.before, row.after)
+        diffs.three_way(before, after, changeset.conflicts[row.block_id])
+    elif needs_text and changeset.status == "proposed":  # the text as it reads; the edit box below rewrites it
+        diffs.inline(before, before)
+    else:
+        (diffs.inline if mode == "Inline" else diffs.side_by_side)(before, after)
+    diffs.near(where.next, before=False)
     st.text(literal.visible(f"What else changed: {facts.what_else_changed(row.before, row.after)}"))
     if row.dropped:
         st.caption("Dropped by the reviewer: not written.")
