@@ -2,7 +2,8 @@
 
 History shows a whole page at any revision, so a reviewer sees what readers saw, not a list of
 blocks. Every piece of remote text is escaped here (`literal.visible`, then HTML-escaped) and
-links are shown, not followed: a page's `href` is untrusted and stays in a tooltip.
+links are shown, not followed: a page's `href` is untrusted and stays in a tooltip (runs are drawn
+as diffs draw them, `diffs.span_html`; the page needs `diffs.style()` too).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Iterable, Iterator
 
 from connectors.document import Block, Document, Span
 from staging import literal
+from ui.web import diffs
 
 STYLE = """<style>
 .cd-page { font-size: 0.98rem; line-height: 1.55; padding: .75rem 1.25rem; max-height: 70vh; overflow-y: auto;
@@ -24,7 +26,7 @@ STYLE = """<style>
 .cd-page table { border-collapse: collapse; margin: .5rem 0; font-size: .92rem; }
 .cd-page td, .cd-page th { border: 1px solid rgba(128,128,128,.35); padding: .25rem .5rem; vertical-align: top; }
 .cd-page th { background: rgba(128,128,128,.08); text-align: left; }
-.cd-page .cd-link { color: #1a5fb4; text-decoration: underline; }
+.cd-page { white-space: normal; } .cd-page p, .cd-page li, .cd-page td { white-space: pre-wrap; }
 .cd-page .cd-field { font-size: .75rem; color: #777; text-transform: uppercase; letter-spacing: .04em; margin-top: .8rem; }
 .cd-page .cd-note { color: #777; font-style: italic; }
 </style>"""
@@ -38,7 +40,7 @@ def page_html(doc: Document) -> str:
 
 
 def spans_html(spans: Iterable[Span]) -> str:
-    return "".join(_span(span) for span in spans)
+    return "".join(diffs.span_html(span) for span in spans)
 
 
 def _parts(blocks: tuple[Block, ...]) -> Iterator[str]:
@@ -129,23 +131,6 @@ def _table(cells: list[Block], header: bool) -> str:
 
 def _content(block: Block) -> str:
     return spans_html(block.spans) if block.spans else _text(block.text)
-
-
-def _span(span: Span) -> str:
-    text = _text(span.text)
-    if span.code:
-        text = f"<code>{text}</code>"
-    if span.bold:
-        text = f"<strong>{text}</strong>"
-    if span.italic:
-        text = f"<em>{text}</em>"
-    if span.underline:
-        text = f"<u>{text}</u>"
-    if span.strikethrough:
-        text = f"<s>{text}</s>"
-    if span.href and not span.mention:
-        text = f'<span class="cd-link" title="{html.escape(literal.visible(span.href))}">{text}</span>'
-    return text
 
 
 def _text(text: str) -> str:
