@@ -15,7 +15,7 @@ from staging.store import Store
 from tests.builders import make_document
 from tests.conftest import REPO
 
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _version(store: Store) -> str:
