@@ -149,7 +149,8 @@ def propose_command(
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only documents of this source."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be staged; stage and record nothing."),
     again: bool = typer.Option(False, "--again", help="Also ask about pages the engine already answered at their "
-                               "current text (after rejecting its proposals, say)."),
+                               "current text (to ask a model anew, say); blocks dismissed as won't fix stay alone "
+                               "(`copydesk dismissals undo` brings one back)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Turn the brief into staged changesets, one per document, for review.
