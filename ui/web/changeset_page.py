@@ -9,9 +9,10 @@ import streamlit as st
 from connectors.errors import NotFound
 from staging import changesets, facts, literal, review
 from staging.agent import briefs
+from staging.agent.checks import Checks
 from staging.models import Changeset, ChangesetEdit
 from ui.web import changeset_actions, diffs
-from ui.web.changeset_actions import ACCEPT, DROP, EDIT
+from ui.web.changeset_actions import ACCEPT, DISMISS, DROP, EDIT, REWRITE
 from ui.web.formatting import ago, badge, when
 from ui.web.session import Workspace, reported
 
@@ -28,12 +29,23 @@ def render(ws: Workspace, changeset_id: int) -> None:
     rows = changesets.edits(ws.store, changeset_id)
     _header(ws, changeset)
     mode = st.radio("Diff view", ["Inline", "Side by side"], horizontal=True, key="diff-mode")
-    choices = {row.block_id: _edit(changeset, row, mode) for row in rows}
+    checks = _checks(ws, changeset)
+    choices = {row.block_id: _edit(changeset, row, mode, checks) for row in rows}
     st.divider()
     changeset_actions.render(ws, changeset, rows, choices)
     with st.expander("Audit trail"):
         for event in ws.store.events(100, subject=changesets.subject(changeset_id)):
             st.markdown(f"{when(event.at)} · **{literal.markdown(event.actor)}** · `{event.action}`")
+
+
+def _checks(ws: Workspace, changeset: Changeset) -> Checks | None:
+    """The brief's checks, to warn about retired wording in the reviewer's own text."""
+    if changeset.brief_id is None or changeset.status != "proposed":
+        return None
+    try:
+        return Checks(briefs.compiled(briefs.get(ws.store, changeset.brief_id)))
+    except NotFound:
+        return None
 
 
 def _header(ws: Workspace, changeset: Changeset) -> None:
@@ -64,38 +76,65 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
                    "Compare below, then re-propose on the current text.")
 
 
-def _edit(changeset: Changeset, row: ChangesetEdit, mode: str) -> tuple[str, str]:
-    """One edit: its diff, and (while proposed) the reviewer's choice and text."""
+def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, checks: Checks | None) -> tuple[str | None, str]:
+    """One edit: its diff, and (while proposed) the reviewer's choice and text. A flagged edit
+    is settled by a person: rewritten, its flag dismissed with a reason, or dropped."""
     meta = [f"**{literal.markdown(row.block_kind)}** {literal.markdown(row.block_id[:8])}"]
     if row.reason:
         meta.append(literal.markdown(row.reason))
     if row.confidence is not None:
         meta.append(f"confidence {row.confidence:.0%}")
     st.markdown(" · ".join(meta))
-    needs_text = changesets.unresolved(row)
-    if needs_text:
-        st.warning(f"Retired claim: {literal.markdown(row.flag)}. Rules never rewrite a claim: write the new text, "
-                   "or drop this edit.")
+    open_flag = changesets.unresolved(row)
+    if open_flag:
+        st.warning(f"Needs a person: {literal.markdown(row.flag)}. Rules never rewrite this: rewrite the text, "
+                   "dismiss the flag with a reason, or drop this edit.")
     elif row.flag:
-        st.warning(f"This block also makes the retired claim “{literal.markdown(row.flag)}”: rewrite it in the new "
-                   "text if it must go.")
+        st.info(f"Flag: {literal.markdown(row.flag)} · settled: {literal.markdown(changesets.settled(row))}")
     if changeset.status == "conflict" and row.block_id in changeset.conflicts:
         diffs.three_way(row.before, row.after, changeset.conflicts[row.block_id])
-    elif not (needs_text and changeset.status == "proposed"):  # else the edit box below shows the text
+    else:
         (diffs.inline if mode == "Inline" else diffs.side_by_side)(row.before, row.after)
     st.text(literal.visible(f"What else changed: {facts.what_else_changed(row.before, row.after)}"))
     if row.dropped:
         st.caption("Dropped by the reviewer: not written.")
     if row.after != row.proposed_after:
         st.caption(f"Proposed text, changed by the reviewer: {literal.markdown(row.proposed_after)}")
-    if changeset.status != "proposed":
+    if changeset.status != "proposed" or row.dropped:
         return ACCEPT, row.after
-    choice = st.radio("This edit", [ACCEPT, DROP, EDIT], index=2 if needs_text else 0, horizontal=True,
+    if open_flag:
+        return _settle(changeset, row, checks)
+    choice = st.radio("This edit", [ACCEPT, DROP, EDIT], index=0, horizontal=True,
                       key=f"choice-{changeset.id}-{row.block_id}", label_visibility="collapsed")
     text = row.after
     if choice == EDIT:
         text = st.text_area("New text", value=row.after, key=f"text-{changeset.id}-{row.block_id}")
+        _still_stale(checks, text)
     return choice, text
+
+
+def _settle(changeset: Changeset, row: ChangesetEdit, checks: Checks | None) -> tuple[str | None, str]:
+    """The reviewer's way of settling a flag; nothing is chosen for them."""
+    choice = st.radio("Settle this flag", [REWRITE, DISMISS, DROP], index=None, horizontal=True,
+                      key=f"choice-{changeset.id}-{row.block_id}")
+    if choice == REWRITE:
+        text = st.text_area("New text", value=row.after, key=f"text-{changeset.id}-{row.block_id}")
+        if text == row.after:
+            st.caption("Change the text to rewrite it.")
+        _still_stale(checks, text)
+        return choice, text
+    if choice == DISMISS:
+        why = st.text_input("Why the flagged text can stay", key=f"dismiss-{changeset.id}-{row.block_id}",
+                            placeholder="e.g. the claim is still true here")
+        return choice, why
+    return choice, row.after
+
+
+def _still_stale(checks: Checks | None, text: str) -> None:
+    """Warn, as the reviewer types, when their text still uses the brief's retired wording."""
+    uses = checks.reasons(text) if checks is not None else []
+    if uses:
+        st.warning("This text still uses retired wording: " + literal.markdown("; ".join(uses)))
 
 
 def _link(title: str, url: str) -> str:
