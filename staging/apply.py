@@ -96,7 +96,7 @@ def apply(store: Store, connector: Connector, changeset_id: int, *, actor: str, 
         policy.require(actor, "apply")
         if changeset.status in CAN_APPLY:
             _gate(store, changeset, every, actor, policy)
-    rows = [r for r in every if not (r.dropped or changesets.unresolved(r))]
+    rows = [r for r in every if changesets.writes(r)]
     lossy_ok = allow_lossy or changeset.allow_lossy
     edits = [Edit(block_id=r.block_id, before=r.before, after=r.after, target=_target(r), allow_lossy=lossy_ok)
              for r in rows]

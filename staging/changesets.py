@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -37,7 +37,7 @@ from sqlmodel import col, select
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, CopydeskError, NotFound
 from connectors import text as runs
-from staging import identity, review
+from staging import dismissals, identity, review
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
@@ -87,12 +87,32 @@ def edits(store: Store, changeset_id: int) -> list[ChangesetEdit]:
 
 
 def to_write(store: Store, changeset_id: int) -> list[ChangesetEdit]:
-    """The edits that change text: dropped edits and flagged claims nobody rewrote are left out."""
-    return [r for r in edits(store, changeset_id) if not (r.dropped or unresolved(r))]
+    """The edits that change text: dropped edits, and flags dismissed with no other change to
+    their block, are left out."""
+    return [r for r in edits(store, changeset_id) if writes(r)]
+
+
+def writes(row: ChangesetEdit) -> bool:
+    return not row.dropped and (row.target is not None or row.after != row.before)
 
 
 def unresolved(row: ChangesetEdit) -> bool:
-    return bool(row.flag) and row.after == row.before and row.target is None
+    """A flag (a retired claim, a term to translate…) nobody has settled yet: a person settles
+    it by rewriting the block's text, dismissing the flag with a reason, or dropping the edit."""
+    return bool(row.flag) and not (row.dropped or row.flag_dismissed or row.revised_by)
+
+
+def settled(row: ChangesetEdit) -> str:
+    """How a flag was settled, in words, for the record and the app ("" while unresolved)."""
+    if not row.flag:
+        return ""
+    if row.dropped:
+        return "dropped: nothing written"
+    if row.revised_by:
+        return f"rewritten by {row.revised_by}"
+    if row.flag_dismissed:
+        return f"dismissed by {row.flag_dismissed_by}: {row.flag_dismissed}"
+    return ""
 
 
 def listing(store: Store, *, status: str | None = None, source: str | None = None) -> list[Changeset]:
@@ -232,13 +252,18 @@ def _editable_block(base: Document, tracked: TrackedDocument, block_id: str) -> 
 # -- review -----------------------------------------------------------------------------------
 
 
-def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[str] = (), allow_lossy: bool = False,
+def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[str] = (),
+            dismissed: Mapping[str, str] | None = None, allow_lossy: bool = False,
             policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
     """Record `actor`'s approval of the changeset exactly as it reads, after leaving out the
-    `dropped` edits (block ids or prefixes), as a reviewer does edit by edit.
+    `dropped` edits (block ids or prefixes) and dismissing the `dismissed` flags (block → why
+    the flagged text may stay), as a reviewer does edit by edit.
 
-    The changeset becomes `approved` once the policy's count of approvers other than its
-    authors approved this content; until then it stays proposed, awaiting the others."""
+    Every flag must be settled first (rewritten, dismissed or dropped): an approval never
+    leaves one out quietly. Drops and dismissals are remembered (staging.dismissals), so the
+    next propose or sweep does not stage them again. The changeset becomes `approved` once the
+    policy's count of approvers other than its authors approved this content; until then it
+    stays proposed, awaiting the others."""
     actor = identity.checked(actor)
     policy.require(actor, "approve")
     changeset = get(store, changeset_id)
@@ -246,20 +271,26 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
         raise refusal(changeset, "approved")
     rows = edits(store, changeset_id)
     left_out = {_row_for(rows, key).block_id for key in dropped} - {r.block_id for r in rows if r.dropped}
+    waived = _waived(rows, dismissed or {}, left_out)
     kept = [r for r in rows if not (r.dropped or r.block_id in left_out)]
     if rows and not kept:
         raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
-    pending = [r.block_id for r in kept if unresolved(r)]
-    if kept and len(pending) == len(kept):
-        raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: write the "
-                          f"new text of each flagged block (\"Edit text\" in the app, `copydesk rewrite "
-                          f"{changeset_id} --edit {pending[0][:8]}=TEXT` on the command line), or reject it.")
+    pending = [r for r in kept if unresolved(r) and r.block_id not in waived]
+    if pending:
+        raise ConfigError(_unresolved_message(changeset_id, pending))
+    if not any(writes(r) for r in kept):
+        raise ConfigError(f"Changeset {changeset_id} would write nothing once its flags are dismissed: reject it "
+                          f"(`copydesk reject {changeset_id} --reason WHY`); the rejection is remembered as won't fix.")
     review.refuse_author(store, changeset, rows, actor, policy)
     details: dict[str, Any] = {}
     if left_out:
         details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}
-        _save(store, rows, dropped=left_out)
+    if waived:
+        details["flags_dismissed"] = waived
+    if left_out or waived:
+        _save(store, rows, dropped=left_out, waived=waived, by=actor)
         rows = edits(store, changeset_id)
+        _remember(store, changeset, rows, left_out, waived, actor)
     review.record(store, changeset, rows, actor)
     now = review.standing(store, changeset, rows, policy)
     details.update({"fingerprint": review.fingerprint(changeset, rows), "approvals": len(now.approvers),
@@ -272,8 +303,43 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
                       allow_lossy=allow_lossy)
 
 
+def _waived(rows: Sequence[ChangesetEdit], dismissed: Mapping[str, str], left_out: set[str]) -> dict[str, str]:
+    """The flags to dismiss now: block id → the reviewer's reason, each checked."""
+    waived: dict[str, str] = {}
+    for key, why in dismissed.items():
+        row = _row_for(rows, key)
+        if not row.flag:
+            raise ConfigError(f"Block {row.block_id[:8]} (“{dismissals.first_words(row.before)}”) has no flag to "
+                              "dismiss; drop the edit instead if it must not be written.")
+        if row.block_id in left_out:
+            raise ConfigError(f"Block {row.block_id[:8]} is both dropped and its flag dismissed; choose one.")
+        if not why.strip():
+            raise ConfigError(f"Say why the flag of block {row.block_id[:8]} can stay: --dismiss "
+                              f"{row.block_id[:8]}=\"the claim is still true here\".")
+        if not row.flag_dismissed:
+            waived[row.block_id] = why.strip()
+    return waived
+
+
+def _unresolved_message(changeset_id: int, pending: Sequence[ChangesetEdit]) -> str:
+    where = "; ".join(f"“{dismissals.first_words(r.before)}” ({r.block_id[:8]}: {r.flag})" for r in pending)
+    block = pending[0].block_id[:8]
+    return (f"Changeset {changeset_id} has {len(pending)} unresolved flag(s): {where}. Settle each before approving: "
+            f"rewrite it (`copydesk rewrite {changeset_id} --edit {block}=TEXT`), dismiss it with a reason "
+            f"(`copydesk approve {changeset_id} --dismiss {block}=REASON`) or drop it (`--drop {block}`).")
+
+
+def _remember(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], left_out: set[str],
+              waived: dict[str, str], actor: str) -> None:
+    """Drops and dismissed flags as won't fix, so propose and sweeps leave those blocks alone."""
+    dismissals.record(store, changeset, [r for r in rows if r.block_id in left_out], how=dismissals.DROPPED,
+                      actor=actor)
+    dismissals.record(store, changeset, [r for r in rows if r.block_id in waived], how=dismissals.FLAG_DISMISSED,
+                      actor=actor, reasons=waived)
+
+
 def rewrite(store: Store, changeset_id: int, *, actor: str, changes: dict[str, str], dropped: Iterable[str] = (),
-            policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
+            dismissed: Mapping[str, str] | None = None, policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
     """A reviewer's own text for some edits (block id or prefix → new text), and maybe some
     edits left out. The reviewer becomes an author of the changeset, so it is (again) proposed
     and every earlier approval is dismissed: someone else approves the rewritten content. The
@@ -285,6 +351,7 @@ def rewrite(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
     left_out = {_row_for(rows, key).block_id for key in dropped} - {r.block_id for r in rows if r.dropped}
     if both := left_out & set(revised):
         raise ConfigError(f"Block {sorted(both)[0]} is both rewritten and dropped; choose one.")
+    waived = {b: why for b, why in _waived(rows, dismissed or {}, left_out).items() if b not in revised}
     if rows and all(r.dropped or r.block_id in left_out for r in rows):
         raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
     if not (revised or left_out):
@@ -294,22 +361,28 @@ def rewrite(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
     details: dict[str, Any] = {"edited": revised, "dismissed": dismissed}
     if left_out:
         details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}
+    if waived:
+        details["flags_dismissed"] = waived
     if changeset.status == "approved":
         transition(store, changeset_id, ("approved",), "proposed", actor=actor, action="changeset.reopened",
                    details={"reason": "rewritten after approval"}, approved_by=None, approved_at=None)
     elif changeset.status != "proposed":
         raise refusal(changeset, "rewritten")
-    _save(store, rows, dropped=left_out, revised={b: t["rewritten"] for b, t in revised.items()}, by=actor)
+    _save(store, rows, dropped=left_out, revised={b: t["rewritten"] for b, t in revised.items()}, waived=waived,
+          by=actor)
+    _remember(store, changeset, edits(store, changeset_id), left_out, waived, actor)
     store.log_event(actor, "changeset.rewritten", subject(changeset_id), details)
     return get(store, changeset_id)
 
 
 def _save(store: Store, rows: Sequence[ChangesetEdit], *, dropped: set[str], revised: dict[str, str] | None = None,
-          by: str = "") -> None:
+          waived: dict[str, str] | None = None, by: str = "") -> None:
     with store.session() as session:
         for row in rows:
             if row.block_id in (revised or {}):
                 row.after, row.target, row.revised_by = (revised or {})[row.block_id], None, by
+            if row.block_id in (waived or {}):
+                row.flag_dismissed, row.flag_dismissed_by = (waived or {})[row.block_id], by
             row.dropped = row.dropped or row.block_id in dropped
             session.add(row)
         session.commit()
@@ -335,11 +408,15 @@ def _row_for(rows: Sequence[ChangesetEdit], key: str) -> ChangesetEdit:
 
 def reject(store: Store, changeset_id: int, *, actor: str, reason: str = "",
            policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
-    """Anyone who may review may reject, their own changeset included: refusing writes nothing."""
+    """Anyone who may review may reject, their own changeset included: refusing writes nothing.
+    A rejected proposal from a brief is remembered as won't fix (staging.dismissals)."""
     actor = identity.checked(actor)
     policy.require(actor, "reject")
-    return transition(store, changeset_id, ("proposed", "approved"), "rejected", actor=actor,
-                      action="changeset.rejected", details={"reason": reason} if reason else {})
+    changeset = transition(store, changeset_id, ("proposed", "approved"), "rejected", actor=actor,
+                           action="changeset.rejected", details={"reason": reason} if reason else {})
+    dismissals.record(store, changeset, [r for r in edits(store, changeset_id) if not r.dropped],
+                      how=dismissals.REJECTED, actor=actor, reason=reason)
+    return changeset
 
 
 # -- the status machine -----------------------------------------------------------------------

@@ -147,8 +147,10 @@ class ChangesetEdit(SQLModel, table=True):
     proposed_after: str
     reason: str = ""
     confidence: Optional[float] = None
-    flag: str = ""  # a retired claim in this block that a person must rewrite (rules never invent one)
+    flag: str = ""  # what a person must settle in this block (a retired claim, say): rules never invent the text
     dropped: bool = False  # the reviewer left this edit out when approving; it is kept for the record
+    flag_dismissed: str = ""  # why a reviewer left the flag as it reads ("the claim is still true here")
+    flag_dismissed_by: str = ""
     proposed_by: str
     target: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
     revised_by: str = ""  # the reviewer whose rewrite `after` is: an author too, who cannot approve it
@@ -225,6 +227,8 @@ class AgentRun(SQLModel, table=True):
     rejected: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     flagged: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     skipped: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Blocks left alone because a reviewer said "won't fix" (staging.dismissals), one row each.
+    dismissed: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class Answered(SQLModel, table=True):
@@ -259,6 +263,31 @@ class SweepRun(SQLModel, table=True):
     resolved: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     new_stale: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     fixed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    dismissed: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Dismissal(SQLModel, table=True):
+    """A reviewer's "won't fix": an edit dropped, a flag dismissed or a proposal rejected, for
+    one block as it read (`text`, hashed in `text_sha256`) under one brief as compiled
+    (`brief_sha256`). `rules` are the brief's retired terms and claims that text uses. While
+    the block reads that text and the brief is unchanged, propose and sweeps leave it alone
+    (staging.dismissals); undoing it (`undone_at`) keeps the row for the record."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True, max_length=32)
+    block_id: str
+    text: str
+    text_sha256: str = Field(max_length=64)
+    rules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    brief_id: int = Field(foreign_key="brief.id", index=True)
+    brief_sha256: str = Field(max_length=64)
+    how: str  # dropped | flag dismissed | rejected
+    reason: str = ""
+    changeset_id: Optional[int] = None
+    actor: str
+    at: datetime = Field(default_factory=utcnow)
+    undone_by: str = ""
+    undone_at: Optional[datetime] = None
 
 
 class Lease(SQLModel, table=True):

@@ -6,7 +6,9 @@ staging.agent.checks), hands only the flagged documents to the engine, and keeps
 what is stale, where and why, what was staged, and what changed since the previous sweep.
 It also lists, for a person to re-read, in-scope pages that discuss the brief's topics and
 nobody has edited since the brief was added (no edit to propose there, so no engine call).
-A document fixed by hand since then has its open changesets closed as `resolved_upstream`;
+Blocks a reviewer dismissed as won't fix (staging.dismissals) are neither listed nor proposed
+again, only counted, until their text or the brief changes. A document fixed by hand since
+then has its open changesets closed as `resolved_upstream`;
 open changesets are never duplicated (staging.agent.propose leaves one that still stands
 alone and supersedes a proposal made on an older text).
 """
@@ -54,14 +56,16 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
                           "not_captured": report.not_captured})
     _say(progress, "checking every in-scope document against the brief")
     checks = Checks(compiled)
-    found = candidates(store, compiled)
+    found = candidates(store, compiled, brief=brief)
+    run.dismissed = list(found.dismissed)
     run.stale = [_row(w.tracked, "retired", [{"block": p.block_id, "matched": checks.reasons(p.text),
                                                "text": p.text[:300]} for p in w.passages])
                  for w in found.work]
     stale_ids = {row["document"] for row in run.stale}
-    run.stale += _untouched(store, compiled, since=brief.added_at, besides=stale_ids)
+    waived = {row["document"] for row in run.dismissed}  # still reads the wording, by a reviewer's choice
+    run.stale += _untouched(store, compiled, since=brief.added_at, besides=stale_ids | waived)
     out_of_scope = {row["document"] for row in found.skipped}  # not read now: not known to be fixed either
-    run.resolved = _close_fixed(store, brief.id, stale_ids | out_of_scope, actor)
+    run.resolved = _close_fixed(store, brief.id, stale_ids | out_of_scope | waived, actor)
     _say(progress, f"{len(run.stale)} stale document(s); proposing fixes")
     agent_run = propose(store, brief, actor=actor, engine=engine, house=house, found=found)
     run.agent_run_id, run.staged = agent_run.id, list(agent_run.staged)
@@ -76,7 +80,7 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
         session.commit()
         session.refresh(run)
     store.log_event(actor, "sweep", f"sweep/{run.id}", {"stale": len(run.stale), "staged": run.staged,
-                                                         "resolved": run.resolved})
+                                                         "resolved": run.resolved, "dismissed": len(run.dismissed)})
     return run
 
 
@@ -160,6 +164,7 @@ def not_captured(run: SweepRun) -> list[dict[str, str]]:
 def summary(run: SweepRun) -> str:
     missed = len(not_captured(run))
     return (f"Sweep {run.id}: {len(retired(run))} stale document(s), {len(untouched(run))} to re-read, "
+            f"{len(run.dismissed)} block(s) dismissed as won't fix, "
             f"{len(run.staged)} changeset(s) staged, {len(run.resolved)} closed as resolved upstream, "
             + (f"{missed} document(s) not captured, " if missed else "") + f"{run.seconds:.1f} s.")
 

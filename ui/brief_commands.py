@@ -149,7 +149,8 @@ def propose_command(
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only documents of this source."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be staged; stage and record nothing."),
     again: bool = typer.Option(False, "--again", help="Also ask about pages the engine already answered at their "
-                               "current text (after rejecting its proposals, say)."),
+                               "current text (to ask a model anew, say); blocks dismissed as won't fix stay alone "
+                               "(`copydesk dismissals undo` brings one back)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Turn the brief into staged changesets, one per document, for review.
@@ -177,7 +178,7 @@ def propose_command(
                       progress=show, house=c.settings.scope, again=again)
     summary = {"run": run.id, "brief": brief.id, "engine": run.engine, "model": run.model, "dry_run": dry_run,
                "stopped": run.stopped, "staged": run.staged,
-               "rejected": run.rejected, "flagged": run.flagged, "skipped": run.skipped,
+               "rejected": run.rejected, "flagged": run.flagged, "skipped": run.skipped, "dismissed": run.dismissed,
                "corpus_blocks": run.corpus_blocks, "candidate_blocks": run.candidate_blocks,
                "corpus_tokens": run.corpus_tokens, "candidate_tokens": run.candidate_tokens,
                "tokens_in": run.tokens_in, "tokens_out": run.tokens_out, "cost_usd": run.cost_usd,
@@ -207,6 +208,9 @@ def propose_command(
     out.print(f"{len(run.staged)} changeset(s) staged; {run.candidate_blocks} of {run.corpus_blocks} blocks were "
               f"candidates (≈{run.candidate_tokens:,} of {run.corpus_tokens:,} tokens, {share:.1%}); model tokens "
               f"sent {run.tokens_in:,} / received {run.tokens_out:,}, cost ${run.cost_usd:.2f}, {run.seconds:.1f} s.")
+    if run.dismissed:
+        out.print(f"{len(run.dismissed)} block(s) dismissed as won't fix by a reviewer: left alone "
+                  "(`copydesk dismissals` lists them).")
     if run.stopped:
         err.print(plain(run.stopped, style="yellow"))
     if run.staged:

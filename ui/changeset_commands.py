@@ -117,6 +117,9 @@ def show_changeset(
             out.print(plain(f"proposed: {row.proposed_after}", style="dim"))
         for loss in lossy.get(row.block_id, []):
             out.print(plain(f"lossy: {loss}", style="yellow"))
+        if row.flag:
+            out.print(plain(f"flag: {row.flag} · " + (changesets.settled(row) or "unresolved: rewrite it, dismiss it "
+                            f"(approve --dismiss {row.block_id[:8]}=REASON) or drop it"), style="yellow"))
         if row.block_id in changeset.conflicts:
             remote = changeset.conflicts[row.block_id]
             out.print("[red]remote now:[/red] " + ("(block deleted)" if remote is None else ""), end="")
@@ -151,20 +154,26 @@ def approve(
     ctx: typer.Context,
     changeset_id: int = changeset_argument(),
     drops: List[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out before approving; repeatable."),
+    dismiss: List[str] = typer.Option([], "--dismiss", help="BLOCK=REASON: leave this block's flag as it reads, "
+                                      "and say why; repeatable."),
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Accept edits that cannot keep formatting exactly."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Approve a proposed changeset exactly as it reads now, as yourself.
 
     You are COPYDESK_ACTOR, else actor in copydesk.toml, else your OS user. Whoever proposed
-    or rewrote the changeset cannot approve it: someone else must. It becomes approved once
-    [review] approvals people have; nothing is written to the tool until `copydesk apply`.
+    or rewrote the changeset cannot approve it: someone else must. Every flag (a retired
+    claim, say) must be settled first: rewritten (`copydesk rewrite`), dismissed with a
+    reason (--dismiss) or dropped (--drop). Drops and dismissals are remembered: sweeps do not
+    stage them again (`copydesk dismissals`). It becomes approved once [review] approvals
+    people have; nothing is written to the tool until `copydesk apply`.
 
-    Example: copydesk approve 3   (as priya: COPYDESK_ACTOR=priya copydesk approve 3)
+    Example: copydesk approve 3 --dismiss 0a45c777="the claim is still true here" --drop 9c1e
     """
     c = context(ctx)
     changeset = changesets.approve(c.store, changeset_id, actor=c.settings.actor_name, dropped=drops,
-                                   allow_lossy=allow_lossy, policy=c.settings.review)
+                                   dismissed=_pairs(dismiss, "--dismiss", "BLOCK=REASON"), allow_lossy=allow_lossy,
+                                   policy=c.settings.review)
     if changeset.status == "approved":
         message = f"Approved changeset {changeset.id}; write it with `copydesk apply {changeset.id}`."
     else:
@@ -187,15 +196,21 @@ def rewrite(
     Example: copydesk rewrite 3 --edit 0a45c777="Setup in one afternoon."
     """
     c = context(ctx)
-    revised = {}
-    for change in changes:
-        block, sep, text = change.partition("=")
-        if not sep or not block:
-            raise ConfigError(f"--edit takes BLOCK=TEXT, not {change!r}.")
-        revised[block] = text
+    revised = _pairs(changes, "--edit", "BLOCK=TEXT")
     changeset = changesets.rewrite(c.store, changeset_id, actor=c.settings.actor_name, changes=revised, dropped=drops,
                                    policy=c.settings.review)
     _report(changeset, as_json, f"Rewrote changeset {changeset.id}; {_standing(c.store, changeset, c.settings)}.")
+
+
+def _pairs(options: List[str], name: str, form: str) -> dict[str, str]:
+    """`BLOCK=TEXT` options as a dict, or a one-line refusal naming the bad one."""
+    pairs = {}
+    for option in options:
+        block, sep, text = option.partition("=")
+        if not sep or not block:
+            raise ConfigError(f"{name} takes {form}, not {option!r}.")
+        pairs[block] = text
+    return pairs
 
 
 def _standing(store: Store, changeset: Changeset, settings: Settings) -> str:
@@ -209,6 +224,9 @@ def reject(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Reject a proposed or approved changeset; it is kept, but can never be applied.
+
+    A rejected proposal from a brief is remembered as won't fix: sweeps do not stage it
+    again until the text or the brief changes (`copydesk dismissals` lists and undoes them).
 
     Example: copydesk reject 3 --reason "off-brand"
     """
@@ -411,6 +429,8 @@ def _changeset_json(c: Changeset, title: str) -> dict[str, Any]:
 def _edit_json(row: ChangesetEdit, changeset: Changeset, lossy: dict[str, list[str]]) -> dict[str, Any]:
     return {"block": row.block_id, "kind": row.block_kind, "before": row.before, "after": row.after,
             "proposed_after": row.proposed_after, "revised_by": row.revised_by or None, "reason": row.reason,
+            "flag": row.flag or None, "flag_settled": changesets.settled(row) or None,
+            "flag_dismissed": row.flag_dismissed or None,
             "confidence": row.confidence,
             "diff": ops_to_json(diff_words(row.before, row.after)), "lossy": lossy.get(row.block_id, []),
             "what_else_changed": facts.what_else_changed(row.before, row.after),

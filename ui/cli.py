@@ -33,7 +33,7 @@ from staging.pull import PullReport, pull, remote_status
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
-from ui import brief_commands, changeset_commands, exposure, sweep_commands
+from ui import brief_commands, changeset_commands, dismissal_commands, exposure, sweep_commands
 from ui.arguments import limit_option, port_option
 from ui.terminal import (JSON_OPTION, Context, context, emit_json, err, out, plain, progress, shown, use_color,
                          word_diff_text)
@@ -391,3 +391,4 @@ def diff(
 changeset_commands.register(app)
 brief_commands.register(app)
 sweep_commands.register(app)
+dismissal_commands.register(app)

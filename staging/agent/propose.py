@@ -16,7 +16,7 @@ import hashlib
 import time
 from collections import defaultdict, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,7 @@ from sqlmodel import select
 
 from connectors.document import Document
 from connectors.errors import AuthError, CopydeskError
-from staging import changesets
+from staging import changesets, dismissals
 from staging.agent import briefs, rules
 from staging.agent.brief import CompiledBrief, Scope
 from staging.agent.checks import Checks
@@ -54,15 +54,19 @@ class Candidates:
     work: list[Work]
     skipped: list[dict[str, str]]  # out-of-scope documents, with the reason
     blocks: int  # candidate blocks found in the index, in scope or not
+    dismissed: list[dict[str, object]] = field(default_factory=list)  # blocks a reviewer said won't fix
 
 
-def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = None) -> Candidates:
-    """What the brief's checks find, by document in title order, scope applied."""
+def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = None,
+               brief: Brief | None = None) -> Candidates:
+    """What the brief's checks find, by document in title order, scope applied; with `brief`,
+    less the blocks its dismissals cover (staging.dismissals): neither sent nor stale."""
     checks = Checks(compiled)
     hits: dict[str, set[str]] = defaultdict(set)
     for document_id, block_id in checks.blocks(store):
         hits[document_id].add(block_id)
     found = Candidates(work=[], skipped=[], blocks=sum(len(b) for b in hits.values()))
+    waived = dismissals.in_force(store, brief) if brief is not None else None
     for document_id in sorted(hits, key=lambda d: store.document(d).title):
         tracked = store.document(document_id)
         if source and tracked.source != source:
@@ -72,6 +76,11 @@ def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = No
         if reason:
             found.skipped.append(_skip(tracked, reason))
             continue
+        if waived is not None:
+            left = [(b.id, d) for b in doc.blocks if b.id in hits[document_id]
+                    and (d := waived.holding(document_id, b.id, b.text)) is not None]
+            found.dismissed.extend(dismissals.left_alone((document_id, tracked.title, d) for _, d in left))
+            hits[document_id] -= {block_id for block_id, _ in left}
         sent = [p for p in passages(doc, hits[document_id], checks.stale)
                 if not (compiled.scope.skip_quotes and p.kind == "quote")]
         if sent:
@@ -91,7 +100,7 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     engine = engine or rules.RulesEngine()
     started = time.monotonic()
     compiled = briefs.compiled(brief, house)
-    found = found if found is not None else candidates(store, compiled, source=source)
+    found = found if found is not None else candidates(store, compiled, source=source, brief=brief)
     open_for = _open_changesets(store, brief.id)
     fingerprint = hashlib.sha256(compiled.model_dump_json().encode()).hexdigest()
     answered = {} if again else _answered(store, brief.id, engine.name, fingerprint)
@@ -100,7 +109,8 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     work = [w for w in found.work if w.tracked.id not in held]
     run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, requested_by=actor, dry_run=dry_run,
                    corpus_blocks=store.indexed_blocks(), candidate_blocks=found.blocks, skipped=found.skipped,
-                   candidate_tokens=sum(estimate_tokens(p.text) for w in work for p in w.passages))
+                   candidate_tokens=sum(estimate_tokens(p.text) for w in work for p in w.passages),
+                   dismissed=list(found.dismissed))
     run.corpus_tokens = _corpus_tokens(store)
     run.skipped.extend(_skip(w.tracked, held[w.tracked.id]) for w in found.work if w.tracked.id in held)
     if not dry_run:
@@ -316,10 +326,10 @@ def _save(store: Store, run: AgentRun) -> AgentRun:
             session.add(run)
             session.commit()
             return run
-        for field in ("seconds", "candidate_tokens", "tokens_in", "tokens_out", "cost_usd", "stopped"):
-            setattr(stored, field, getattr(run, field))
-        for field in ("staged", "rejected", "flagged", "skipped"):
-            setattr(stored, field, list(getattr(run, field)))  # new lists, so the JSON columns are written
+        for name in ("seconds", "candidate_tokens", "tokens_in", "tokens_out", "cost_usd", "stopped"):
+            setattr(stored, name, getattr(run, name))
+        for name in ("staged", "rejected", "flagged", "skipped", "dismissed"):
+            setattr(stored, name, list(getattr(run, name)))  # new lists, so the JSON columns are written
         session.add(stored)
         session.commit()
         return stored

@@ -22,9 +22,9 @@ SAMPLE = REPO / "fixtures/briefs/ai-support-engineer.md"
 
 
 def _rewriting(store: Store, ids: list[int]) -> Changeset:
-    """A staged changeset with at least one rewritten block (not only flagged claims)."""
+    """A staged changeset whose every edit rewrites its block (no flag for a person to settle)."""
     return next(changesets.get(store, i) for i in ids
-                if any(not changesets.unresolved(r) for r in changesets.edits(store, i)))
+                if not any(r.flag for r in changesets.edits(store, i)))
 
 
 def test_a_scheduled_sweep_s_changesets_belong_to_the_brief_s_writer_and_the_scheduler(store, sandbox):

@@ -15,7 +15,7 @@ from staging.store import Store
 from tests.builders import make_document
 from tests.conftest import REPO
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _version(store: Store) -> str:

@@ -93,7 +93,8 @@ def test_a_rejected_proposal_is_not_filed_again_until_the_page_changes(store, sa
     again = _sweep(store, sandbox)
     assert again.staged == [] and store_run(store, again.agent_run_id).tokens_in == 0
     page = store.document(changesets.get(store, rejected).document_id)
-    sandbox.post("edit", {"id": page.remote_id, "find": " ", "replace": "  "})
+    opening = " ".join(changesets.edits(store, rejected)[0].before.split()[:3])  # the rejected block changes
+    sandbox.post("edit", {"id": page.remote_id, "find": opening, "replace": f"{opening} now"})
     third = _sweep(store, sandbox)
     assert [changesets.get(store, i).document_id for i in third.staged] == [page.id]
 

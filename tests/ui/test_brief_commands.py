@@ -76,4 +76,8 @@ def test_brief_show_and_propose_apply_the_workspace_scope_too(workdir):
     assert cli("reject", str(run["staged"][0]), "--reason", "not now").exit_code == 0
     again = json.loads(cli("propose", "--json").stdout)
     assert again["staged"] == [] and again["tokens_in"] == 0, "a rejected proposal is not filed again"
-    assert len(json.loads(cli("propose", "--again", "--json").stdout)["staged"]) == 1, "unless asked to"
+    asked = json.loads(cli("propose", "--again", "--json").stdout)
+    assert asked["staged"] == [] and asked["dismissed"], "a rejection is remembered as won't fix"
+    for row in json.loads(cli("dismissals", "--json").stdout):
+        assert cli("dismissals", "undo", str(row["id"])).exit_code == 0
+    assert len(json.loads(cli("propose", "--json").stdout)["staged"]) == 1, "until it is undone"

@@ -139,22 +139,31 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
 
 
 def _settle_flagged_edits(page: Page) -> None:
-    """Edits that only flag a retired claim open on "Edit text" with the old wording: the
-    callout gets a rewrite, as a reviewer would type it; the table cells are dropped."""
-    flagged = [group for group in _edit_choices(page) if group.get_by_label("Edit text").is_checked()]
-    assert len(flagged) == 3, "the rules flag three retired claims on Product overview"
+    """Flagged edits offer Rewrite / Dismiss flag / Drop with nothing chosen: the callout gets
+    a rewrite, as a reviewer would type it; the block that also gets the new tagline has its
+    flag dismissed with a reason; the table cells are dropped."""
+    flagged = [group for group in _edit_choices(page) if group.get_by_label("Rewrite").count()]
+    assert len(flagged) == 4, "the rules flag four blocks with retired claims on Product overview"
     for group in flagged:
-        new_text = page.locator(f".st-key-text-{_key_suffix(group)} textarea")
+        suffix = _key_suffix(group)
+        group.get_by_text("Rewrite", exact=True).click()
+        new_text = page.locator(f".st-key-text-{suffix} textarea")
         wording = new_text.input_value()
         if wording.startswith("The short version"):
             rewritten = wording.replace(f"HelpHive {RETIRED_CLAIM}", REWRITTEN_CLAIM)
             assert rewritten != wording, wording
             new_text.fill(rewritten)
             new_text.press("Control+Enter")
+        elif TAGLINE in wording:
+            group.get_by_text("Dismiss flag", exact=True).click()
+            reason = page.locator(f".st-key-dismiss-{suffix} input")
+            reason.fill("the setup claim is rewritten on the pricing page")
+            reason.press("Enter")
         else:
             group.get_by_text("Drop", exact=True).click()
             expect(group.get_by_label("Drop")).to_be_checked()
             expect(new_text).to_have_count(0)
+        wait_until_idle(page)
 
 
 def _edit_choices(page: Page) -> list[Locator]:

@@ -179,7 +179,8 @@ def test_a_brief_on_a_google_doc_from_the_command_line(workdir, sandbox):
     ref = DocumentRef(source="gdocs", remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title)
     original = connector.fetch(ref)
 
-    assert cli_as("priya", "approve", str(changeset["id"])).exit_code == 0
+    dismiss = [arg for e in changeset["edits"] if e["flag"] for arg in ("--dismiss", f"{e['block']}=still true")]
+    assert cli_as("priya", "approve", str(changeset["id"]), *dismiss).exit_code == 0
     assert cli("apply", str(changeset["id"])).exit_code == 0
     applied = {b.id: b.text for b in connector.fetch(ref).blocks}
     assert all(applied[e["block"]] == e["after"] for e in changeset["edits"] if e["after"] != e["before"])

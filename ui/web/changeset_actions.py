@@ -19,10 +19,11 @@ from ui.web.formatting import ago
 from ui.web.session import Workspace, flash, reported, require_reviewer
 
 ACCEPT, DROP, EDIT = "Accept", "Drop", "Edit text"
+REWRITE, DISMISS = "Rewrite", "Dismiss flag"  # a flagged edit's other ways to settle
 
 
 def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
-             choices: dict[str, tuple[str, str]]) -> None:
+           choices: dict[str, tuple[str | None, str]]) -> None:
     status = changeset.status
     if status in ("applying", "reverting"):
         st.info(f"Being {'applied' if status == 'applying' else 'reverted'} by {literal.markdown(changeset.claim)}. "
@@ -84,8 +85,8 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
         st.rerun()
 
 
-def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choices: dict[str, tuple[str, str]],
-            reviewer: str) -> None:
+def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
+            choices: dict[str, tuple[str | None, str]], reviewer: str) -> None:
     base = ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id))
     lossy = changesets.lossy_report(base, rows)
     allow_lossy = False
@@ -93,14 +94,21 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
         st.warning("Formatting some edits cannot keep exactly: " + literal.markdown("; ".join(
             f"{place(base, b).line()}: {', '.join(losses)}" for b, losses in lossy.items())))
         allow_lossy = st.checkbox("Write them anyway (formatting may be lost)", key="allow-lossy")
-    # A flagged edit opens on "Edit text" with its old wording: unchanged, it is no rewrite, so
-    # approve() still refuses a changeset whose retired claims nobody rewrote, as the CLI does.
     current = {row.block_id: row.after for row in rows}
-    edited = {b: text for b, (choice, text) in choices.items() if choice == EDIT and text != current[b]}
+    edited = {b: text for b, (choice, text) in choices.items() if choice in (EDIT, REWRITE) and text != current[b]}
     dropped = [b for b, (choice, _) in choices.items() if choice == DROP]
+    dismissed = {b: why.strip() for b, (choice, why) in choices.items() if choice == DISMISS and why.strip()}
+    left = _flags_left(rows, choices, edited, dismissed)
+    writes_nothing = not edited and not any(
+        changesets.writes(r) for r in rows if r.block_id not in dropped and not r.dropped)
     policy = ws.settings.review
     author = bool(reviewer) and not policy.self_approval and any(
         identity.same(reviewer, a) for a in review.authors(ws.store, changeset, rows))
+    if left:
+        st.caption(f"{left} flag(s) left to settle: rewrite, dismiss (with a reason) or drop each before approving.")
+    elif writes_nothing:
+        st.caption("Nothing would be written: every edit left is a dismissed flag. Reject to close it; the "
+                   "dismissals are remembered, so sweeps do not propose these again.")
     if edited:
         st.caption("Your rewrite makes you one of this changeset's authors: someone else approves it.")
     elif author:
@@ -108,14 +116,15 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     approve, reject, reason = st.columns([1, 1, 3], vertical_alignment="bottom")
     why = reason.text_input("Reason for rejecting (optional)", key=f"reject-reason-{changeset.id}")
     label = "Submit rewrite" if edited else "Approve"
-    if approve.button(label, type="primary", disabled=not reviewer or (author and not edited), key="approve"):
+    blocked = not edited and (author or bool(left) or writes_nothing)
+    if approve.button(label, type="primary", disabled=not reviewer or blocked, key="approve"):
         with reported():
             if edited:
                 changesets.rewrite(ws.store, changeset.id, actor=reviewer, changes=edited, dropped=dropped,
-                                   policy=policy)
+                                   dismissed=dismissed, policy=policy)
                 flash("success", f"Rewrote #{changeset.id}; it awaits approval by someone other than you.")
             else:
-                done = changesets.approve(ws.store, changeset.id, actor=reviewer, dropped=dropped,
+                done = changesets.approve(ws.store, changeset.id, actor=reviewer, dropped=dropped, dismissed=dismissed,
                                           allow_lossy=allow_lossy, policy=policy)
                 flash("success", f"Approved #{changeset.id}. Nothing is written until it is applied."
                       if done.status == "approved" else f"Recorded your approval of #{changeset.id}; it needs more.")
@@ -123,8 +132,17 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit], choi
     if reject.button("Reject", disabled=not reviewer, key="reject"):
         with reported():
             changesets.reject(ws.store, changeset.id, actor=reviewer, reason=why, policy=policy)
-            flash("success", f"Rejected #{changeset.id}.")
+            flash("success", f"Rejected #{changeset.id}; sweeps will not propose it again while the text and the "
+                             "brief stay as they are.")
         st.rerun()
+
+
+def _flags_left(rows: list[ChangesetEdit], choices: dict[str, tuple[str | None, str]], edited: dict[str, str],
+                dismissed: dict[str, str]) -> int:
+    """Flags the reviewer has not settled yet on the page: no choice, a rewrite that changes
+    nothing, or a dismissal without a reason."""
+    settled = set(edited) | set(dismissed) | {b for b, (choice, _) in choices.items() if choice == DROP}
+    return sum(1 for r in rows if changesets.unresolved(r) and r.block_id not in settled)
 
 
 def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -> None:

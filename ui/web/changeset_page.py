@@ -10,9 +10,10 @@ from connectors.document import Block, Document
 from connectors.errors import CopydeskError, NotFound
 from staging import changesets, context, facts, literal, marked, review
 from staging.agent import briefs
+from staging.agent.checks import Checks
 from staging.models import Changeset, ChangesetEdit
 from ui.web import changeset_actions, diffs
-from ui.web.changeset_actions import ACCEPT, DROP, EDIT
+from ui.web.changeset_actions import ACCEPT, DISMISS, DROP, EDIT, REWRITE
 from ui.web.formatting import ago, badge, when
 from ui.web.session import Workspace, reported
 
@@ -34,12 +35,23 @@ def render(ws: Workspace, changeset_id: int) -> None:
         st.error(literal.markdown(str(error)))
         return
     mode = st.radio("Diff view", ["Inline", "Side by side"], horizontal=True, key="diff-mode")
-    choices = {row.block_id: _edit(changeset, row, mode, base) for row in rows}
+    checks = _checks(ws, changeset)
+    choices = {row.block_id: _edit(changeset, row, mode, base, checks) for row in rows}
     st.divider()
     changeset_actions.render(ws, changeset, rows, choices)
     with st.expander("Audit trail"):
         for event in ws.store.events(100, subject=changesets.subject(changeset_id)):
             st.markdown(f"{when(event.at)} · **{literal.markdown(event.actor)}** · `{event.action}`")
+
+
+def _checks(ws: Workspace, changeset: Changeset) -> Checks | None:
+    """The brief's checks, to warn about retired wording in the reviewer's own text."""
+    if changeset.brief_id is None or changeset.status != "proposed":
+        return None
+    try:
+        return Checks(briefs.compiled(briefs.get(ws.store, changeset.brief_id)))
+    except NotFound:
+        return None
 
 
 def _header(ws: Workspace, changeset: Changeset) -> None:
@@ -69,10 +81,12 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
                    "Compare below, then re-propose on the current text.")
 
 
-def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document) -> tuple[str, str]:
+def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document,
+          checks: Checks | None) -> tuple[str | None, str]:
     """One edit in its place (what the block is, the headings above it, a cell's row and
     column, the blocks around it dimmed), its formatted diff, and (while proposed) the
-    reviewer's choice and text. No block id: it means nothing to a reader."""
+    reviewer's choice and text. No block id: it means nothing to a reader. A flagged edit
+    is settled by a person: rewritten, its flag dismissed with a reason, or dropped."""
     where = context.place(base, row.block_id, row.block_kind)
     block = base.block(row.block_id)
     before = marked.spans_of(block, row.before)
@@ -84,18 +98,15 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document) -
     if row.confidence is not None:
         meta.append(f"confidence {row.confidence:.0%}")
     st.markdown(" · ".join(meta))
-    needs_text = changesets.unresolved(row)
-    if needs_text:
-        st.warning(f"Retired claim: {literal.markdown(row.flag)}. Rules never rewrite a claim: write the new text, "
-                   "or drop this edit.")
+    open_flag = changesets.unresolved(row)
+    if open_flag:
+        st.warning(f"Needs a person: {literal.markdown(row.flag)}. Rules never rewrite this: rewrite the text, "
+                   "dismiss the flag with a reason, or drop this edit.")
     elif row.flag:
-        st.warning(f"This block also makes the retired claim “{literal.markdown(row.flag)}”: rewrite it in the new "
-                   "text if it must go.")
+        st.info(f"Flag: {literal.markdown(row.flag)} · settled: {literal.markdown(changesets.settled(row))}")
     diffs.near(where.previous, before=True)
     if changeset.status == "conflict" and row.block_id in changeset.conflicts:
         diffs.three_way(before, after, changeset.conflicts[row.block_id])
-    elif needs_text and changeset.status == "proposed":  # the text as it reads; the edit box below rewrites it
-        diffs.inline(before, before)
     else:
         (diffs.inline if mode == "Inline" else diffs.side_by_side)(before, after)
     diffs.near(where.next, before=False)
@@ -104,14 +115,41 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document) -
         st.caption("Dropped by the reviewer: not written.")
     if row.after != row.proposed_after:
         st.caption(f"Proposed text, changed by the reviewer: {literal.markdown(row.proposed_after)}")
-    if changeset.status != "proposed":
+    if changeset.status != "proposed" or row.dropped:
         return ACCEPT, row.after
-    choice = st.radio("This edit", [ACCEPT, DROP, EDIT], index=2 if needs_text else 0, horizontal=True,
+    if open_flag:
+        return _settle(changeset, row, checks)
+    choice = st.radio("This edit", [ACCEPT, DROP, EDIT], index=0, horizontal=True,
                       key=f"choice-{changeset.id}-{row.block_id}", label_visibility="collapsed")
     text = row.after
     if choice == EDIT:
         text = st.text_area("New text", value=row.after, key=f"text-{changeset.id}-{row.block_id}")
+        _still_stale(checks, text)
     return choice, text
+
+
+def _settle(changeset: Changeset, row: ChangesetEdit, checks: Checks | None) -> tuple[str | None, str]:
+    """The reviewer's way of settling a flag; nothing is chosen for them."""
+    choice = st.radio("Settle this flag", [REWRITE, DISMISS, DROP], index=None, horizontal=True,
+                      key=f"choice-{changeset.id}-{row.block_id}")
+    if choice == REWRITE:
+        text = st.text_area("New text", value=row.after, key=f"text-{changeset.id}-{row.block_id}")
+        if text == row.after:
+            st.caption("Change the text to rewrite it.")
+        _still_stale(checks, text)
+        return choice, text
+    if choice == DISMISS:
+        why = st.text_input("Why the flagged text can stay", key=f"dismiss-{changeset.id}-{row.block_id}",
+                            placeholder="e.g. the claim is still true here")
+        return choice, why
+    return choice, row.after
+
+
+def _still_stale(checks: Checks | None, text: str) -> None:
+    """Warn, as the reviewer types, when their text still uses the brief's retired wording."""
+    uses = checks.reasons(text) if checks is not None else []
+    if uses:
+        st.warning("This text still uses retired wording: " + literal.markdown("; ".join(uses)))
 
 
 def _link(title: str, url: str) -> str:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from connectors.errors import CopydeskError, NotFound
-from staging import literal
+from staging import dismissals, literal
 from staging.agent import briefs
 from staging.schedule import next_runs, sweep_alone
 from staging.sweep import last, retired, summary, sweep, untouched
 from ui.web.formatting import ago, when
-from ui.web.session import Workspace, flash, require_reviewer, reviewer_box, show_flashes, workspace
+from ui.web.session import Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes, workspace
 
 
 def render() -> None:
@@ -32,8 +32,9 @@ def render() -> None:
     run = last(ws.store, brief.id)
     if run is None:
         st.info("No sweep yet for the active brief.")
-        return
-    _report(run)
+    else:
+        _report(run)
+    _dismissed(ws)
 
 
 def _schedule(ws: Workspace) -> None:
@@ -70,11 +71,12 @@ def _sweep_now(ws: Workspace, actor: str) -> None:
 def _report(run) -> None:  # type: ignore[no-untyped-def]
     st.subheader(f"Last sweep: #{run.id}, {ago(run.started_at)}")
     st.caption(f"{when(run.started_at)} · {run.seconds:.1f} s")
-    stale, reread, staged, resolved = st.columns(4)
+    stale, reread, staged, resolved, waived = st.columns(5)
     stale.metric("Stale documents", len(retired(run)), delta=(len(run.new_stale) or None), delta_color="inverse")
     reread.metric("To re-read", len(untouched(run)), help="On the brief's topics, not edited since it was added")
     staged.metric("Changesets staged", len(run.staged))
     resolved.metric("Fixed by hand", len(run.resolved))
+    waived.metric("Dismissed", len(run.dismissed), help="Blocks a reviewer said won't fix: left alone")
     st.dataframe([{"source": literal.visible(p["source"]), "requests": p["requests"], "fetched": p["fetched"],
                    "changed": p["changed"], "new": p["new"], "deleted": p["deleted"]} for p in run.pulls],
                  hide_index=True, width="stretch")
@@ -86,3 +88,28 @@ def _report(run) -> None:  # type: ignore[no-untyped-def]
                 for why in row["why"]:
                     st.markdown(f"**{literal.markdown(', '.join(why['matched'])) or 'retired wording'}**")
                     st.text(literal.visible(why["text"]))
+
+
+def _dismissed(ws: Workspace) -> None:
+    """What reviewers said won't fix (drops, dismissed flags, rejections): sweeps leave these
+    blocks alone until their text or the brief changes. Undo lets the next sweep propose again."""
+    rows = dismissals.listing(ws.store)
+    st.markdown("#### Dismissed")
+    if not rows:
+        st.caption("Nothing dismissed. Dropping an edit, dismissing a flag or rejecting a proposal records it here.")
+        return
+    titles = {d.id: d.title for d in ws.store.documents()}
+    for d in rows:
+        text, undo = st.columns([6, 1], vertical_alignment="center")
+        text.markdown(f"**{literal.markdown(titles.get(d.document_id, d.document_id[:8]))}** · "
+                      f"“{literal.markdown(dismissals.first_words(d.text))}”")
+        text.caption(literal.markdown(f"{', '.join(d.rules)} · {d.how} by {d.actor}, ") + when(d.at)
+                     + (" · " + literal.markdown(d.reason) if d.reason else ""))
+        if undo.button("Undo", key=f"undo-dismissal-{d.id}"):
+            actor = require_reviewer()
+            if actor:
+                with reported():
+                    dismissals.undo(ws.store, d.id, actor=actor)
+                    flash("success", f"Undid the dismissal of “{dismissals.first_words(d.text)}”: the next sweep "
+                                     "looks at it again.")
+                st.rerun()

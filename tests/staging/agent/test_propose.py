@@ -41,7 +41,7 @@ def test_propose_stages_one_changeset_per_in_scope_document_and_records_the_run(
         assert (changeset.brief_id, changeset.agent_run_id, changeset.status) == (brief.id, run.id, "proposed")
         for edit in changesets.edits(store, changeset.id):
             held = {f["claim"] for f in run.flagged if f["block"] == edit.block_id and f["kind"] != "claim"}
-            if changesets.unresolved(edit):
+            if edit.flag and edit.after == edit.before:
                 claims = set(edit.flag.split("; ")) - held
                 assert claims <= brief_claims(brief)
                 assert edit.reason.startswith("retired claim:") if claims else "by hand" in edit.reason
@@ -79,7 +79,7 @@ def test_a_proposal_on_an_older_text_is_superseded_and_an_approved_one_left_alon
     store, brief, connector = pulled
     first = propose(store, brief, actor="priya")
     proposed_id, approved_id = first.staged[:2]
-    changesets.approve(store, approved_id, actor="reviewer")
+    changesets.approve(store, approved_id, actor="reviewer", dismissed=still_true(store, approved_id))
     for changeset_id in (proposed_id, approved_id):
         ref = connector_ref(store, changeset_id)
         sandbox.post("edit", {"id": ref.remote_id, "find": " ", "replace": "  "})  # an edit elsewhere on the page
@@ -106,7 +106,7 @@ def test_proposed_changesets_apply_like_hand_made_ones(pulled):
     store, brief, connector = pulled
     run = propose(store, brief, actor="priya")
     changeset_id = run.staged[0]
-    changesets.approve(store, changeset_id, actor="reviewer")
+    changesets.approve(store, changeset_id, actor="reviewer", dismissed=still_true(store, changeset_id))
     assert apply(store, connector, changeset_id, actor="reviewer").changeset.status == "applied"
 
 
@@ -120,30 +120,45 @@ def test_retired_claims_become_flagged_edits_a_person_rewrites(pulled):
     flagged = {f["document"] for f in run.flagged}
     staged = {changesets.get(store, i).document_id: i for i in run.staged}
     assert flagged and flagged & set(staged) == flagged, "every page with a retired claim gets a changeset"
-    only_flags = next(i for i in run.staged if all(changesets.unresolved(e) for e in changesets.edits(store, i))
+    only_flags = next(i for i in run.staged if all(e.after == e.before for e in changesets.edits(store, i))
                       and "setup in 5 minutes" in changesets.edits(store, i)[0].before.lower())
-    with pytest.raises(ConfigError, match="only flags retired claims"):
+    with pytest.raises(ConfigError, match="unresolved flag"):
         changesets.approve(store, only_flags, actor="reviewer")
     row = changesets.edits(store, only_flags)[0]
     rewrite = row.before.replace("Setup in 5 minutes", "Live in an afternoon").replace(
         "setup in 5 minutes", "live in an afternoon")
     assert rewrite != row.before
     changesets.rewrite(store, only_flags, actor="reviewer", changes={row.block_id: rewrite})
-    changesets.approve(store, only_flags, actor="second-reviewer")  # the rewrite's writer cannot approve it
+    # the rewrite's writer cannot approve it; the page's other flags are dismissed
+    changesets.approve(store, only_flags, actor="second-reviewer", dismissed=still_true(store, only_flags))
     assert apply(store, connector, only_flags, actor="reviewer").changeset.status == "applied"
     assert connector.fetch(connector_ref(store, only_flags)).block(row.block_id).text == rewrite
 
 
-def test_unresolved_flags_are_left_out_of_an_apply(pulled):
+def test_flags_must_be_settled_and_a_dismissed_flag_writes_nothing(pulled):
     store, brief, connector = pulled
     run = propose(store, brief, actor="priya")
-    mixed = next(i for i in run.staged if {changesets.unresolved(e) for e in changesets.edits(store, i)} == {True, False})
-    changesets.approve(store, mixed, actor="reviewer")
+    mixed = next(i for i in run.staged if {e.after == e.before for e in changesets.edits(store, i)} == {True, False})
+    rows = changesets.edits(store, mixed)
+    with pytest.raises(ConfigError, match="unresolved flag") as refused:
+        changesets.approve(store, mixed, actor="reviewer")
+    flagged = [r for r in rows if r.flag]
+    assert all(r.block_id[:8] in str(refused.value) for r in flagged)
+    assert changesets.get(store, mixed).status == "proposed"
+    changesets.approve(store, mixed, actor="reviewer",
+                       dismissed={r.block_id: "the claim is still true here" for r in flagged})
     outcome = apply(store, connector, mixed, actor="reviewer")
     assert outcome.changeset.status == "applied"
     remote = connector.fetch(connector_ref(store, mixed))
     for edit in changesets.edits(store, mixed):
         assert remote.block(edit.block_id).text == edit.after
+        assert edit.flag_dismissed == ("the claim is still true here" if edit.flag else "")
+
+
+def still_true(store, changeset_id) -> dict[str, str]:
+    """A reviewer's dismissal of every flag nobody settled yet."""
+    return {r.block_id: "the claim is still true here" for r in changesets.edits(store, changeset_id)
+            if changesets.unresolved(r)}
 
 
 def connector_ref(store, changeset_id):

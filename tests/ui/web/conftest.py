@@ -95,6 +95,20 @@ def sources(app: AppTest, kind: str) -> list[str]:
     return [element.value for element in getattr(app, kind)]
 
 
+def still_true(store: Store, changeset_id: int) -> dict[str, str]:
+    """A reviewer's dismissal of every flag of the changeset nobody settled yet."""
+    return {r.block_id: "the claim is still true here" for r in changesets.edits(store, changeset_id)
+            if changesets.unresolved(r)}
+
+
+def settle_flags(app: AppTest, store: Store, changeset_id: int) -> AppTest:
+    """Dismiss, on the opened changeset's page, every flag nobody settled yet, with a reason."""
+    for block_id, reason in still_true(store, changeset_id).items():
+        app.radio(key=f"choice-{changeset_id}-{block_id}").set_value("Dismiss flag").run()
+        app.text_input(key=f"dismiss-{changeset_id}-{block_id}").set_value(reason).run()
+    return app
+
+
 def no_traceback(app: AppTest) -> AppTest:
     assert not app.exception, [e.value for e in app.exception]
     return app

@@ -16,7 +16,7 @@ def test_the_brief_s_writer_cannot_approve_what_it_proposed_in_the_app(workspace
     brief, _ = briefs.add(workspace.store, read_brief_file(SAMPLE_BRIEF), source=SAMPLE_BRIEF.name, actor=REVIEWER)
     run = propose(workspace.store, brief, actor="lee")
     changeset = next(i for i in run.staged
-                     if any(not changesets.unresolved(r) for r in changesets.edits(workspace.store, i)))
+                     if not any(r.flag for r in changesets.edits(workspace.store, i)))
 
     app = no_traceback(page("queue_page", changeset=str(changeset)))
     assert app.button(key="approve").disabled

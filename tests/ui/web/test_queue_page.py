@@ -8,7 +8,7 @@ import streamlit as st
 
 from staging import changesets, queue
 from staging.changesets import ProposedEdit
-from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
+from tests.ui.web.conftest import REVIEWER, no_traceback, page, settle_flags, still_true, texts
 
 PAGE = "Product overview"
 
@@ -48,7 +48,7 @@ def test_open_approve_apply_and_revert_through_the_widgets(proposed, title):
     assert f"#{changeset.id}" in app.title[0].value
     assert "<ins>" in _html(app) and "<del>" in _html(app)
 
-    app.button(key="approve").click().run()
+    settle_flags(app, proposed.store, changeset.id).button(key="approve").click().run()
     assert changesets.get(proposed.store, changeset.id).status == "approved"
     assert any("Approved" in s for s in texts(app, "success"))
 
@@ -89,7 +89,7 @@ def _as(monkeypatch, name: str, page_name: str, **query: str):
 
 def test_edit_one_edit_and_drop_another_then_someone_else_approves(proposed, monkeypatch):
     changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
-                     if len(changesets.edits(proposed.store, c.id)) >= 2)
+                     if len(rows := changesets.edits(proposed.store, c.id)) >= 2 and not (rows[0].flag or rows[1].flag))
     first, second = changesets.edits(proposed.store, changeset.id)[:2]
     app = page("queue_page", changeset=str(changeset.id))
     app.radio(key=f"choice-{changeset.id}-{first.block_id}").set_value("Edit text").run()
@@ -108,14 +108,15 @@ def test_edit_one_edit_and_drop_another_then_someone_else_approves(proposed, mon
     assert any("awaiting approval by someone other than" in c and REVIEWER in c for c in texts(app, "caption"))
 
     second_reviewer = _as(monkeypatch, "sam", "queue_page", changeset=str(changeset.id))
-    second_reviewer.button(key="approve").click().run()
+    settle_flags(second_reviewer, proposed.store, changeset.id).button(key="approve").click().run()
     assert changesets.get(proposed.store, changeset.id).status == "approved"
 
 
 def test_an_outside_edit_shows_the_three_way_view_and_re_proposes(proposed):
     changeset = proposed.changeset_for(PAGE)
     row = changesets.edits(proposed.store, changeset.id)[0]
-    changesets.approve(proposed.store, changeset.id, actor="someone")
+    changesets.approve(proposed.store, changeset.id, actor="someone",
+                       dismissed=still_true(proposed.store, changeset.id))
     last_word = row.before.rstrip(".").split()[-1]
     proposed.sandbox.post("edit", {"id": row.block_id, "find": last_word, "replace": last_word + " today"})
 
@@ -138,7 +139,8 @@ def test_an_outside_edit_shows_the_three_way_view_and_re_proposes(proposed):
 
 def test_a_failing_apply_is_one_readable_error_and_the_changeset_says_failed(proposed):
     changeset = proposed.changeset_for(PAGE)
-    changesets.approve(proposed.store, changeset.id, actor="someone")
+    changesets.approve(proposed.store, changeset.id, actor="someone",
+                       dismissed=still_true(proposed.store, changeset.id))
     proposed.sandbox.post("faults", {"status": 400, "code": "validation_error", "match": "PATCH"})
     app = page("queue_page", changeset=str(changeset.id))
     app.button(key="apply").click().run()
@@ -186,7 +188,7 @@ def test_a_viewer_sees_every_action_disabled_with_a_reason(proposed, monkeypatch
     app = _as(monkeypatch, "intern", "queue_page", changeset=str(changeset.id))
     assert app.button(key="approve").disabled and app.button(key="reject").disabled
     assert any("You can look, but not approve" in i and "viewer" in i for i in texts(app, "info"))
-    changesets.approve(proposed.store, changeset.id, actor="sam")
+    changesets.approve(proposed.store, changeset.id, actor="sam", dismissed=still_true(proposed.store, changeset.id))
     app = page("queue_page", changeset=str(changeset.id))
     assert app.button(key="apply").disabled
     queue = page("queue_page")
@@ -200,21 +202,57 @@ def test_empty_queue_and_unknown_changeset(empty):
     assert any("No changeset 99" in e for e in texts(page("queue_page", changeset="99"), "error"))
 
 
-def test_a_flag_only_changeset_needs_the_reviewers_text(proposed, monkeypatch):
+def test_approve_stays_disabled_until_every_flag_is_rewritten_dismissed_or_dropped(proposed, monkeypatch):
     changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
-                     if all(changesets.unresolved(r) for r in changesets.edits(proposed.store, c.id)))
-    row = changesets.edits(proposed.store, changeset.id)[0]
+                     if sum(changesets.unresolved(r) for r in changesets.edits(proposed.store, c.id)) >= 2
+                     and any(not r.flag for r in changesets.edits(proposed.store, c.id)))
+    flagged = [r for r in changesets.edits(proposed.store, changeset.id) if changesets.unresolved(r)]
+    rewritten, dismissed, *dropped = flagged
     app = page("queue_page", changeset=str(changeset.id))
-    assert app.radio(key=f"choice-{changeset.id}-{row.block_id}").value == "Edit text"
+    assert app.radio(key=f"choice-{changeset.id}-{rewritten.block_id}").value is None, "nothing chosen for the reviewer"
+    assert app.button(key="approve").disabled
+    assert any(f"{len(flagged)} flag(s) left to settle" in c for c in texts(app, "caption"))
+    assert not any("Retired claim:" in w for w in texts(app, "warning")), "warnings say what the flag is, generically"
+    assert any(f"Needs a person: {rewritten.flag}" in w for w in texts(app, "warning"))
+
+    app.radio(key=f"choice-{changeset.id}-{dismissed.block_id}").set_value("Dismiss flag").run()
+    assert app.button(key="approve").disabled, "a dismissal needs a reason"
+    app.text_input(key=f"dismiss-{changeset.id}-{dismissed.block_id}").set_value("the claim is still true here").run()
+    for row in dropped:
+        app.radio(key=f"choice-{changeset.id}-{row.block_id}").set_value("Drop").run()
+    app.radio(key=f"choice-{changeset.id}-{rewritten.block_id}").set_value("Rewrite").run()
+    box = f"text-{changeset.id}-{rewritten.block_id}"
+    app.text_area(key=box).set_value(rewritten.before + " Still the chatbot for your docs.").run()
+    assert any("still uses retired wording" in w for w in texts(app, "warning")), "warnings follow the text typed"
+    app.text_area(key=box).set_value("Live in an afternoon with our team.").run()
+    assert not any("still uses retired wording" in w for w in texts(app, "warning"))
+    assert app.button(key="approve").label == "Submit rewrite" and not app.button(key="approve").disabled
     app.button(key="approve").click().run()
-    assert any("only flags retired claims" in e and '"Edit text"' in e for e in texts(app, "error"))
-    assert changesets.get(proposed.store, changeset.id).status == "proposed"
-    app.text_area(key=f"text-{changeset.id}-{row.block_id}").set_value("Setup takes an afternoon with our team.")
-    app.button(key="approve").click().run()
-    assert changesets.get(proposed.store, changeset.id).status == "proposed"
-    _as(monkeypatch, "sam", "queue_page", changeset=str(changeset.id)).button(key="approve").click().run()
+    no_traceback(app)
+    rows = {r.block_id: r for r in changesets.edits(proposed.store, changeset.id)}
+    assert rows[rewritten.block_id].after == "Live in an afternoon with our team."
+    assert rows[dismissed.block_id].flag_dismissed == "the claim is still true here"
+    assert all(rows[r.block_id].dropped for r in dropped)
+
+    other = _as(monkeypatch, "sam", "queue_page", changeset=str(changeset.id))
+    assert not other.button(key="approve").disabled
+    other.button(key="approve").click().run()
     assert changesets.get(proposed.store, changeset.id).status == "approved"
-    assert changesets.to_write(proposed.store, changeset.id)[0].after == "Setup takes an afternoon with our team."
+    settled = texts(other, "info")
+    assert any(f"dismissed by {REVIEWER}: the claim is still true here" in i for i in settled)
+    assert any(f"rewritten by {REVIEWER}" in i for i in settled)
+    assert not [r for r in other.radio if r.key and r.key.startswith(f"choice-{changeset.id}-")], "no stale controls"
+
+
+def test_a_changeset_of_dismissed_flags_only_is_closed_by_rejecting_it(proposed):
+    changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
+                     if all(changesets.unresolved(r) and r.after == r.before
+                            for r in changesets.edits(proposed.store, c.id)))
+    app = settle_flags(page("queue_page", changeset=str(changeset.id)), proposed.store, changeset.id)
+    assert app.button(key="approve").disabled
+    assert any("Nothing would be written" in c for c in texts(app, "caption"))
+    app.button(key="reject").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "rejected"
 
 
 def test_a_lossy_apply_is_refused_until_the_reviewer_accepts_the_loss(workspace):
@@ -245,7 +283,7 @@ def _webflow_changeset(workspace, wanted) -> int:
 
 def test_a_webflow_item_is_published_with_a_click_and_republished_on_revert(proposed):
     changeset_id = _webflow_changeset(proposed, lambda d: d.kind == "item")
-    app = page("queue_page", changeset=str(changeset_id))
+    app = settle_flags(page("queue_page", changeset=str(changeset_id)), proposed.store, changeset_id)
     app.button(key="approve").click().run()
     app.button(key="apply").click().run()
     assert any("not yet published" in i for i in texts(app, "info"))
@@ -263,7 +301,7 @@ def test_a_webflow_item_is_published_with_a_click_and_republished_on_revert(prop
 
 def test_a_primary_locale_page_shows_the_text_to_paste(proposed):
     changeset_id = _webflow_changeset(proposed, lambda d: d.kind == "page" and "@" not in d.remote_id)
-    app = page("queue_page", changeset=str(changeset_id))
+    app = settle_flags(page("queue_page", changeset=str(changeset_id)), proposed.store, changeset_id)
     app.button(key="approve").click().run()
     app.button(key="apply").click().run()
     no_traceback(app)

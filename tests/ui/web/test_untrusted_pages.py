@@ -22,7 +22,7 @@ from staging.agent.propose import propose
 from staging.changesets import ProposedEdit
 from staging.pull import pull
 from tests.ui.test_untrusted_text import load_hostile
-from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, sources, texts
+from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, sources, still_true, texts
 
 HOSTILE_NAME = "Mallory [/bold] ![x](http://host/pixel.png) [Re-login](https://evil.example) :red[x]"
 WEBFLOW_NOW_READS = "The chatbot ![x](http://host/pixel.png) [Re-login](https://evil.example) :red[x] $x$ \x1b[8mhid"
@@ -100,7 +100,7 @@ def test_a_hostile_changeset_reads_as_text(hostile):
 def test_the_text_to_paste_and_now_reads_are_text(hostile):
     changeset = next(c for c in changesets.listing(hostile.store, source="webflow", status="proposed")
                      if any(WEBFLOW_NOW_READS[:20] in e.before for e in changesets.edits(hostile.store, c.id)))
-    changesets.approve(hostile.store, changeset.id, actor=REVIEWER)
+    changesets.approve(hostile.store, changeset.id, actor=REVIEWER, dismissed=still_true(hostile.store, changeset.id))
     applying.apply(hostile.store, hostile.settings.connector("webflow"), changeset.id, actor=REVIEWER)
     assert changesets.get(hostile.store, changeset.id).status == "awaiting_manual"
     app = assert_literal(page("queue_page", changeset=str(changeset.id)), hostile.links)

@@ -1,0 +1,68 @@
+"""Journey: flags must be resolved, and won't fix is remembered. In headless Chromium over
+`copydesk ui` on the proposed sample queue: Approve is disabled until every flag of a
+changeset is rewritten, dismissed with a reason or dropped; a dismissed edit does not come
+back after `copydesk sweep`, and Undo on the Sweeps page brings it back at the next one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from playwright.sync_api import Browser, expect
+
+from tests.ui.browsing import changeset_id, copydesk, screenshot, screenshot_on_failure, visitor, wait_until_idle
+
+PAGE_TITLE = "Product overview"
+
+
+def test_flags_must_be_settled_and_a_dismissal_survives_a_sweep_until_undone(browser: Browser, review_app: str,
+                                                                           proposed: Path):
+    opened = changeset_id(proposed, PAGE_TITLE)
+    edits = json.loads(copydesk(proposed, "changeset", "show", str(opened), "--json"))["edits"]
+    flagged = [e for e in edits if e["flag"]]
+    page = visitor(browser, {})
+    with screenshot_on_failure(page, "journey-flags-failure.png"):
+        page.goto(f"{review_app}/?changeset={opened}")
+        approve = page.get_by_role("button", name="Approve", exact=True)
+        expect(approve).to_be_disabled()
+        expect(page.get_by_text(f"{len(flagged)} flag(s) left to settle")).to_be_visible()
+        screenshot(page, "journey-flags-1-unsettled.png")
+        for edit in flagged:
+            key = f"{opened}-{edit['block']}"
+            group = page.locator(f"[class*='st-key-choice-{key}']")
+            group.get_by_text("Dismiss flag", exact=True).click()
+            wait_until_idle(page)
+            reason = page.locator(f"[class*='st-key-dismiss-{key}'] input")
+            reason.fill("the claim is still true here")
+            reason.press("Enter")
+            wait_until_idle(page)
+        expect(approve).to_be_enabled()
+        screenshot(page, "journey-flags-2-dismissed.png")
+        approve.click()
+        expect(page.get_by_text(f"Approved #{opened}")).to_be_visible()
+        expect(page.get_by_text("settled: dismissed by").first).to_be_visible()
+        screenshot(page, "journey-flags-3-approved.png")
+
+    copydesk(proposed, "reject", str(opened), "--reason", "not this quarter", actor="sam")
+    swept = json.loads(copydesk(proposed, "sweep", "--json"))
+    document = json.loads(copydesk(proposed, "changeset", "show", str(opened), "--json"))["document"]
+    assert document not in {row["document"] for row in swept["stale"]}
+    assert not [i for i in swept["staged"]
+                if json.loads(copydesk(proposed, "changeset", "show", str(i), "--json"))["document"] == document]
+    dismissed = [d for d in json.loads(copydesk(proposed, "dismissals", "--json")) if d["document"] == document]
+    assert dismissed
+
+    with screenshot_on_failure(page, "journey-flags-failure.png"):
+        page.goto(f"{review_app}/sweeps")
+        expect(page.get_by_role("heading", name="Dismissed")).to_be_visible()
+        expect(page.get_by_text("not this quarter").first).to_be_visible()
+        screenshot(page, "journey-flags-4-dismissed-list.png")
+        for row in dismissed:
+            page.locator(f".st-key-undo-dismissal-{row['id']} button").click()
+            expect(page.get_by_text("Undid the dismissal").first).to_be_visible()
+            wait_until_idle(page)
+        screenshot(page, "journey-flags-5-undone.png")
+    back = json.loads(copydesk(proposed, "sweep", "--json"))
+    assert [i for i in back["staged"]
+            if json.loads(copydesk(proposed, "changeset", "show", str(i), "--json"))["document"] == document], \
+        "undone, the page is proposed again"
