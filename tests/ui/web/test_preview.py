@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from staging import apply as applying
 from staging import changesets
-from tests.ui.web.conftest import no_traceback, page, texts
+from tests.ui.web.conftest import no_traceback, page, still_true, texts
 
 PAGE = "Product overview"
 ONE_PAGER = "HelpHive one-pager"
@@ -17,11 +17,9 @@ def _html(app) -> str:
 
 
 def _approved(workspace, title: str):
-    """The changeset approved by someone, its retired-claim edits (which need a person's
-    rewrite) left out."""
+    """The changeset approved by someone, each flag (which needs a person) dismissed as still true."""
     changeset = workspace.changeset_for(title)
-    flagged = [r.block_id for r in changesets.edits(workspace.store, changeset.id) if changesets.unresolved(r)]
-    changesets.approve(workspace.store, changeset.id, actor="someone", dropped=flagged)
+    changesets.approve(workspace.store, changeset.id, actor="someone", dismissed=still_true(workspace.store, changeset.id))
     return changesets.get(workspace.store, changeset.id)
 
 
