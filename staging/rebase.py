@@ -118,8 +118,11 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
     by_block = {d.block_id: d for d in drafts(store, changeset_id)}
     wanted = {_draft_for(by_block, key).block_id: text for key, text in texts.items()}
     tracked, current = _current(store, connector, old)
-    moved = {b: now.text if (now := current.block(b)) else None for b, d in by_block.items()
-             if now is None or now.text != d.now}
+    moved: dict[str, str | None] = {}
+    for block_id, draft in by_block.items():
+        now = current.block(block_id)
+        if now is None or now.text != draft.now:
+            moved[block_id] = now.text if now else None
     if moved:
         changesets.transition(store, changeset_id, ("conflict",), "conflict", actor=actor,
                               action="changeset.conflict.refreshed", conflicts={**old.conflicts, **moved})
