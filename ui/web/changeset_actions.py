@@ -332,11 +332,10 @@ def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
             st.rerun()
 
 
-@st.fragment
 def _draft_editor(changeset_id: int, draft: rebase.Draft) -> None:
-    """One conflicting block's editor and its word diff against the tool's text. A fragment,
-    so committing the text (Ctrl+Enter, or leaving the box: Streamlit's text areas do not
-    report each keystroke) redraws this diff alone, not the page."""
+    """One conflicting block's editor and its word diff against the tool's text, redrawn when
+    the text is committed (Ctrl+Enter, or leaving the box: Streamlit's text areas do not
+    report each keystroke)."""
     st.markdown(f"**{literal.markdown(draft.kind)}** {literal.markdown(draft.block_id[:8])} · "
                 + ("starts from the tool's text with the proposed change made to it" if draft.merged
                    else "starts from the tool's text: the proposed change no longer fits, write it in"))
