@@ -279,7 +279,7 @@ def _reverted(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
             "again: a new changeset on the current text, reviewed like any other; you are its author, so someone "
             "else approves it.")
     if rebase.successor(ws.store, changeset.id) is not None:
-        _successor(ws, changeset.id, "Applied again as", "")
+        _successor(ws, changeset.id, "Applied again as", "")  # asked before: say where it went
     if st.button("Apply again", type="primary", disabled=not reviewer, key="apply-again"):
         with reported():
             result = rebase.apply_again(ws.store, ws.settings.connector(changeset.source), changeset.id,
@@ -293,8 +293,7 @@ def _reverted(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
 def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     """Three ways to settle a conflict: write the text against the tool's current wording,
     re-propose (a word-level merge), or reject."""
-    with reported():
-        drafts = rebase.drafts(ws.store, changeset.id)
+    drafts = rebase.drafts(ws.store, changeset.id)
     st.subheader("Edit against the tool's current text")
     if not drafts:
         st.caption("Every block in conflict was deleted in the tool: there is no text to write against. Re-propose "
