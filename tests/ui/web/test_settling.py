@@ -151,3 +151,19 @@ def test_a_finished_changeset_says_what_became_of_it(proposed, status):
     changesets.transition(proposed.store, changeset.id, ("proposed",), status, actor="t", action=f"changeset.{status}")
     app = no_traceback(page("queue_page", changeset=str(changeset.id)))
     assert any(status.capitalize() in i for i in texts(app, "info"))
+
+
+def test_a_revert_that_met_an_outside_edit_says_what_can_be_done(proposed):
+    changeset = proposed.changeset_for(PAGE)
+    changesets.approve(proposed.store, changeset.id, actor="someone")
+    row = changesets.to_write(proposed.store, changeset.id)[0]
+    app = page("queue_page", changeset=str(changeset.id))
+    app.button(key="apply").click().run()
+    app.button(key="confirm-apply").click().run()
+    last = row.after.rstrip(".").split()[-1]
+    proposed.sandbox.post("edit", {"id": row.block_id, "find": last, "replace": last + " today"})
+    app.button(key="revert").click().run()
+    app.button(key="confirm-revert").click().run()
+    assert changesets.get(proposed.store, changeset.id).status == "revert_conflict"
+    assert any("Revert again once they read the applied text" in c for c in texts(app, "caption"))
+    assert app.button(key="revert") and not app.button(key="revert").disabled
