@@ -1,10 +1,16 @@
 """Changesets: staging, review and the status machine.
 
-    proposed ──approve──▶ approved ──apply──▶ applying ──▶ applied ──revert──▶ reverting ──▶ reverted
+    proposed ──approve──▶ approved ──apply──▶ applying ──▶ applied ──revert──▶ reverting ──▶ reverted ──apply again──▶ (new)
        │                     │                   │                                  │
-       └─reject─▶ rejected   └─reject            ├─▶ conflict ──re-propose──▶ superseded   ├─▶ revert_conflict
-                                                 ├─▶ failed (may be applied again)  ├─▶ applied (revert rolled back)
-                                                 └─▶ awaiting_manual ──pull──▶ ...  └─▶ awaiting_manual_revert ──pull──▶ ...
+       └─reject─▶ rejected   └─reject            ├─▶ conflict ──re-propose / edit──▶ superseded (by a new changeset)
+                                                 │      └─reject                    ├─▶ revert_conflict (revert again)
+                                                 ├─▶ failed ──retry (apply)         ├─▶ applied (revert rolled back)
+                                                 │      └─reject                    └─▶ awaiting_manual_revert ──pull──▶ ...
+                                                 └─▶ awaiting_manual ──pull──▶ ...
+
+Every status but the final ones (rejected, superseded, resolved_upstream) has a next action;
+a reverted changeset is final too, but can be applied again as a new proposal
+(staging.rebase, which also settles conflicts).
 
 `approve` moves a changeset to approved only once the `[review]` policy is satisfied (enough
 approvers, none of them an author: staging.review); a reviewer's `rewrite` makes them an
@@ -47,6 +53,7 @@ STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "conflict
             "resolved_upstream")
 CAN_APPLY = ("approved", "failed")
 CAN_REVERT = ("applied", "revert_conflict")
+CAN_REJECT = ("proposed", "approved", "conflict", "failed")
 
 
 @dataclass(frozen=True)
@@ -409,10 +416,12 @@ def _row_for(rows: Sequence[ChangesetEdit], key: str) -> ChangesetEdit:
 def reject(store: Store, changeset_id: int, *, actor: str, reason: str = "",
            policy: ReviewPolicy = DEFAULT_POLICY) -> Changeset:
     """Anyone who may review may reject, their own changeset included: refusing writes nothing.
-    A rejected proposal from a brief is remembered as won't fix (staging.dismissals)."""
+    A changeset that met a conflict or failed wrote nothing either (or was rolled back), so it
+    can be turned down too instead of re-proposed or retried. A rejected proposal from a brief
+    is remembered as won't fix (staging.dismissals)."""
     actor = identity.checked(actor)
     policy.require(actor, "reject")
-    changeset = transition(store, changeset_id, ("proposed", "approved"), "rejected", actor=actor,
+    changeset = transition(store, changeset_id, CAN_REJECT, "rejected", actor=actor,
                            action="changeset.rejected", details={"reason": reason} if reason else {})
     dismissals.record(store, changeset, [r for r in edits(store, changeset_id) if not r.dropped],
                       how=dismissals.REJECTED, actor=actor, reason=reason)
@@ -442,7 +451,7 @@ def transition(store: Store, changeset_id: int, allowed: Iterable[str], to: str,
 
 _VERBS = {"approved": "approved", "rejected": "rejected", "applying": "applied", "reverting": "reverted",
           "rewritten": "rewritten"}
-_WHEN = {"approved": "a proposed", "rejected": "a proposed or approved", "applying": "an approved (or failed)",
+_WHEN = {"approved": "a proposed", "rejected": "a proposed, approved, conflict or failed", "applying": "an approved (or failed)",
          "rewritten": "a proposed or approved",
          "reverting": "an applied (or revert_conflict)"}
 
@@ -454,7 +463,9 @@ def refusal(changeset: Changeset, to: str) -> CopydeskError:
                              f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.")
     verb, when = _VERBS.get(to, to), _WHEN.get(to, "another")
     hint = {"proposed": " Approve it first with `copydesk approve`.",
-            "conflict": " The remote changed: pull and stage it again.",
+            "conflict": f" Settle it: `copydesk repropose {changeset.id}`, write the text against the tool's with "
+                        f"`copydesk rewrite {changeset.id} --edit BLOCK=TEXT`, or `copydesk reject {changeset.id}`.",
+            "reverted": f" To write its edits again, `copydesk reapply {changeset.id}` proposes them anew.",
             "applied": " Revert it with `copydesk revert` instead." if to == "applying" else ""}.get(changeset.status, "")
     return CopydeskError(f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}.{hint}")
 

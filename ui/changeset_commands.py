@@ -14,7 +14,7 @@ from rich.table import Table
 from connectors.errors import ConfigError
 from staging import apply as applying
 from staging import publish as publishing
-from staging import changesets, facts, review
+from staging import changesets, facts, rebase, review
 from staging.changesets import ProposedEdit
 from staging.context import place
 from staging.config import Settings
@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
     changeset_app = typer.Typer(help="Look at one changeset.", no_args_is_help=True)
     changeset_app.command("show")(show_changeset)
     app.add_typer(changeset_app, name="changeset")
-    for command in (stage, approve, rewrite, reject, apply, publish, revert, restore, recover, events):
+    for command in (stage, approve, rewrite, reject, apply, publish, revert, repropose, reapply, restore, recover,
+                    events):
         app.command()(command)
 
 
@@ -193,10 +194,22 @@ def rewrite(
     You become one of its authors: it is proposed again, earlier approvals are dismissed, and
     someone other than you approves the rewritten text. The audit log keeps both texts.
 
+    On a changeset in conflict, write each conflicting block's text against what the tool
+    reads now (`copydesk changeset show ID` shows it): a new changeset is staged on the
+    current text with your words, the old one is superseded, and someone else approves it.
+
     Example: copydesk rewrite 3 --edit 0a45c777="Setup in one afternoon."
     """
     c = context(ctx)
     revised = _pairs(changes, "--edit", "BLOCK=TEXT")
+    if changesets.get(c.store, changeset_id).status == "conflict":
+        if drops:
+            raise ConfigError("--drop does not apply to a changeset in conflict: give the tool's current text as the "
+                              "block's --edit to leave it as it is.")
+        result = rebase.restage(c.store, c.settings.connector(changesets.get(c.store, changeset_id).source),
+                                changeset_id, actor=c.settings.actor_name, texts=revised, policy=c.settings.review)
+        _report_successor(result, changeset_id, as_json, "superseded; someone other than you approves the new one")
+        return
     changeset = changesets.rewrite(c.store, changeset_id, actor=c.settings.actor_name, changes=revised, dropped=drops,
                                    policy=c.settings.review)
     _report(changeset, as_json, f"Rewrote changeset {changeset.id}; {_standing(c.store, changeset, c.settings)}.")
@@ -213,6 +226,54 @@ def _pairs(options: List[str], name: str, form: str) -> dict[str, str]:
     return pairs
 
 
+def repropose(
+    ctx: typer.Context,
+    changeset_id: int = changeset_argument(),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Carry a conflicted changeset over to the tool's current text, as a new proposal.
+
+    Where the outside edit changed other words than the changeset did, its edit is merged
+    in; blocks where both changed the same words are left out (and said so). The old
+    changeset is superseded.
+
+    Example: copydesk repropose 3
+    """
+    c = context(ctx)
+    c.settings.review.require(c.settings.actor_name, "repropose")
+    source = changesets.get(c.store, changeset_id).source
+    result = rebase.repropose(c.store, c.settings.connector(source), changeset_id, actor=c.settings.actor_name)
+    _report_successor(result, changeset_id, as_json, "superseded")
+
+
+def reapply(
+    ctx: typer.Context,
+    changeset_id: int = changeset_argument(),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Apply a reverted changeset again: its edits, proposed anew on the current text.
+
+    The new changeset is reviewed like any other, and you are its author, so someone else
+    approves it. The reverted one stays in the history as it is.
+
+    Example: copydesk reapply 3
+    """
+    c = context(ctx)
+    source = changesets.get(c.store, changeset_id).source
+    result = rebase.apply_again(c.store, c.settings.connector(source), changeset_id, actor=c.settings.actor_name,
+                                policy=c.settings.review)
+    _report_successor(result, changeset_id, as_json, "left as it is")
+
+
+def _report_successor(result: rebase.Reproposal, old_id: int, as_json: bool, old_fate: str) -> None:
+    if as_json:
+        emit_json({**_changeset_json(result.changeset, ""), "replaces": old_id, "left_out": result.left_out})
+        return
+    out.print(plain(f"Staged changeset {result.changeset.id} on the current text; changeset {old_id} is {old_fate}."))
+    for block, why in result.left_out.items():
+        out.print(plain(f"  left out {block}: {why}", style="yellow"))
+
+
 def _standing(store: Store, changeset: Changeset, settings: Settings) -> str:
     return review.standing(store, changeset, changesets.edits(store, changeset.id), settings.review).summary()
 
@@ -223,7 +284,7 @@ def reject(
     reason: str = typer.Option("", "--reason", help="Why (kept in the audit log)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Reject a proposed or approved changeset; it is kept, but can never be applied.
+    """Reject a proposed, approved, conflicted or failed changeset; it is kept, never applied.
 
     A rejected proposal from a brief is remembered as won't fix: sweeps do not stage it
     again until the text or the brief changes (`copydesk dismissals` lists and undoes them).
@@ -247,7 +308,8 @@ def apply(
     """Write an approved changeset to the tool.
 
     Every edited block must still read the text it was staged against; if one does not, the
-    changeset becomes `conflict` and nothing is written. Webflow items are written to the
+    changeset becomes `conflict` and nothing is written. A `failed` changeset (its blocks
+    were put back) is retried the same way once the error is fixed. Webflow items are written to the
     staged version (not live until published); a Webflow primary-locale page cannot be
     written by its API, so apply prints the exact text to paste and the next pull verifies it.
 

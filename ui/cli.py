@@ -156,6 +156,11 @@ def sandbox(
         server.stop()
 
 
+# Apply, Publish and Submit are filled in this blue; Revert and Reject are outlined in red
+# (ui/web/destructive.py), which Streamlit's default red primary would blur.
+PRIMARY_COLOR = "#1f5fbf"
+
+
 @app.command("ui")
 def ui_command(
     ctx: typer.Context,
@@ -179,7 +184,8 @@ def ui_command(
                "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
                *(arg for name in hosts for arg in ("--server.allowedHosts", name)),
                "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
-               "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none", "--theme.base", "light"]
+               "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none", "--theme.base", "light",
+               "--theme.primaryColor", PRIMARY_COLOR]
     command += ["--server.maxUploadSize", str(-(-MAX_BYTES // (1024 * 1024)))]  # MB: the largest brief file, no more
     url = f"http://{host}:{port}"
     err.print(f"copydesk review app on {url} (Ctrl-C stops it)")

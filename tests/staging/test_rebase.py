@@ -1,15 +1,17 @@
-"""Re-proposing a conflicted changeset on the current text, against the sandbox over HTTP."""
+"""Settling what cannot be written as it is, against the sandbox over HTTP: a conflicted
+changeset re-proposed on the current text, rewritten by a reviewer against the tool's text or
+rejected; a reverted one applied again."""
 
 from __future__ import annotations
 
 import pytest
 
-from connectors.errors import Conflict, ConfigError, Forbidden
+from connectors.errors import Conflict, ConfigError, CopydeskError, Forbidden, NotFound
 from staging import changesets
-from staging.apply import apply
+from staging.apply import apply, revert
 from staging.changesets import ProposedEdit
 from staging.pull import pull
-from staging.rebase import merge_words, repropose
+from staging.rebase import apply_again, drafts, merge_words, repropose, restage, successor
 
 
 def test_merge_carries_an_edit_over_changes_to_other_words():
@@ -84,3 +86,87 @@ def test_whoever_re_proposes_the_writers_of_the_carried_text_still_cannot_approv
         with pytest.raises(Forbidden):
             changesets.approve(store, new.id, actor=writer)
     assert changesets.approve(store, new.id, actor="sam").status == "approved"
+
+
+def _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second):
+    """The first block changed elsewhere (the edit still fits), the second on the edited words."""
+    last = first.text.rstrip(".").split()[-1]
+    sandbox.post("edit", {"id": first.id, "find": last, "replace": last + " (updated)"})
+    sandbox.post("edit", {"id": second.id, "find": second.text.split()[0], "replace": "Lately"})
+    with pytest.raises(Conflict):
+        apply(store, connector, changeset.id, actor="r")
+
+
+def test_a_conflict_is_settled_with_the_reviewers_text_against_the_tools(conflicted, sandbox):
+    store, connector, changeset, first, second = conflicted
+    _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second)
+    found = {d.block_id: d for d in drafts(store, changeset.id)}
+    assert found[first.id].merged and found[first.id].text.startswith("Now: ") and "(updated)" in found[first.id].text
+    assert not found[second.id].merged and found[second.id].text == found[second.id].now
+    assert found[second.id].now.startswith("Lately")
+
+    kims = found[second.id].now.replace("Lately", "These days", 1)
+    result = restage(store, connector, changeset.id, actor="kim", texts={second.id[:8]: kims})
+    new = result.changeset
+    assert changesets.get(store, changeset.id).status == "superseded" and successor(store, changeset.id) == new.id
+    assert new.status == "proposed" and new.proposed_by == "kim"
+    assert new.base_revision_id == store.document(changeset.document_id).head_revision_id
+    rows = {r.block_id: r for r in changesets.edits(store, new.id)}
+    assert rows[first.id].after == found[first.id].text and rows[second.id].after == kims
+    assert rows[second.id].before.startswith("Lately") and rows[second.id].revised_by == "kim"
+    for author in ("kim", "agent"):  # the reviewer wrote it, the agent proposed what it carries
+        with pytest.raises(Forbidden):
+            changesets.approve(store, new.id, actor=author)
+    assert changesets.approve(store, new.id, actor="r").status == "approved"
+    assert apply(store, connector, new.id, actor="r").changeset.status == "applied"
+
+
+def test_a_block_changed_again_while_the_reviewer_wrote_is_refused_and_shown(conflicted, sandbox):
+    store, connector, changeset, first, second = conflicted
+    _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second)
+    sandbox.post("edit", {"id": second.id, "find": "Lately", "replace": "Recently"})
+    with pytest.raises(Conflict, match="again"):
+        restage(store, connector, changeset.id, actor="kim", texts={second.id: "Kim's own sentence."})
+    again = changesets.get(store, changeset.id)
+    assert again.status == "conflict" and again.conflicts[second.id].startswith("Recently")
+    assert {d.block_id: d.now for d in drafts(store, changeset.id)}[second.id].startswith("Recently")
+
+
+def test_a_text_that_changes_nothing_is_refused(conflicted, sandbox):
+    store, connector, changeset, first, second = conflicted
+    for block in (first, second):
+        sandbox.post("edit", {"id": block.id, "find": block.text.split()[0], "replace": "Lately"})
+    with pytest.raises(Conflict):
+        apply(store, connector, changeset.id, actor="r")
+    now = {d.block_id: d.now for d in drafts(store, changeset.id)}
+    with pytest.raises(ConfigError, match="changes nothing"):
+        restage(store, connector, changeset.id, actor="kim", texts=now)
+    with pytest.raises(NotFound, match="not the blocks in conflict"):
+        restage(store, connector, changeset.id, actor="kim", texts={"nosuchblock": "x"})
+    assert changesets.get(store, changeset.id).status == "conflict"
+
+
+def test_a_reverted_changeset_is_applied_again_as_a_new_proposal(conflicted):
+    store, connector, changeset, first, second = conflicted
+    with pytest.raises(ConfigError, match="only a changeset in reverted"):
+        apply_again(store, connector, changeset.id, actor="kim")
+    apply(store, connector, changeset.id, actor="r")
+    revert(store, connector, changeset.id, actor="r")
+    result = apply_again(store, connector, changeset.id, actor="kim")
+    new = result.changeset
+    assert changesets.get(store, changeset.id).status == "reverted" and successor(store, changeset.id) == new.id
+    assert [(r.block_id, r.after, r.proposed_by) for r in changesets.edits(store, new.id)] == [
+        (first.id, "Now: " + first.text, "kim"), (second.id, "Now: " + second.text, "kim")]
+    assert new.base_revision_id == store.document(changeset.document_id).head_revision_id
+    with pytest.raises(Forbidden):
+        changesets.approve(store, new.id, actor="kim")
+    changesets.approve(store, new.id, actor="r")
+    assert apply(store, connector, new.id, actor="r").changeset.status == "applied"
+
+
+def test_conflicted_and_failed_changesets_can_be_rejected(conflicted, sandbox):
+    store, connector, changeset, first, second = conflicted
+    _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second)
+    assert changesets.reject(store, changeset.id, actor="kim", reason="moot").status == "rejected"
+    with pytest.raises(CopydeskError, match="only a proposed, approved, conflict or failed"):
+        changesets.reject(store, changeset.id, actor="kim")

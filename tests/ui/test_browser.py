@@ -113,6 +113,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
         second.get_by_role("button", name="Approve", exact=True).click()
         expect(second.get_by_text("Approved #")).to_be_visible()
         second.get_by_role("button", name="Apply", exact=True).click()
+        second.get_by_role("dialog").get_by_role("button", name="Apply", exact=True).click()
         expect(second.get_by_text("is now applied")).to_be_visible()
         applied = _notion_page(sandbox, PAGE_TITLE).text
         assert TAGLINE in applied and REWRITTEN_CLAIM in applied
@@ -121,6 +122,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
     with screenshot_on_failure(page):
         page.reload()
         page.get_by_role("button", name="Revert", exact=True).click()
+        page.get_by_role("dialog").get_by_role("button", name="Revert", exact=True).click()
         expect(page.get_by_text("is now reverted")).to_be_visible()
         assert _readings(_notion_page(sandbox, PAGE_TITLE)) == _readings(before)
 

@@ -203,3 +203,53 @@ def test_changeset_show_says_what_else_an_edit_changes(staged):
     assert "what else changed: numbers -5 minutes" in shown.stdout
     edit = json.loads(cli("changeset", "show", str(changeset), "--json").stdout)["edits"][0]
     assert edit["what_else_changed"] == "numbers -5 minutes"
+
+
+def _conflict_on_the_edited_words(staged, sandbox) -> str:
+    changeset, block, _ = staged
+    sandbox.post("edit", {"id": block["id"], "find": FIND, "replace": "Setup in 10 minutes"})
+    cli_as("priya", "approve", str(changeset))
+    assert cli("apply", str(changeset)).exit_code == 1
+    return str(changeset)
+
+
+def test_a_conflict_is_settled_by_writing_against_the_tools_text(staged, sandbox):
+    changeset = _conflict_on_the_edited_words(staged, sandbox)
+    block = staged[1]
+    assert "nothing" in cli("repropose", changeset).stderr.lower()  # the same words: no merge
+    now = json.loads(cli("changeset", "show", changeset, "--json").stdout)["edits"][0]["remote_now"]
+    mine = now.replace("Setup in 10 minutes", "Setup in an afternoon")
+    result = cli_as("sam", "rewrite", changeset, "--edit", f"{block['id'][:8]}={mine}", "--json")
+    assert result.exit_code == 0, result.stderr
+    new = json.loads(result.stdout)
+    assert new["replaces"] == int(changeset) and new["status"] == "proposed" and new["proposed_by"] == "sam"
+    assert json.loads(cli("changeset", "show", changeset, "--json").stdout)["status"] == "superseded"
+    edit = json.loads(cli("changeset", "show", str(new["id"]), "--json").stdout)["edits"][0]
+    assert (edit["before"], edit["after"]) == (now, mine)
+    assert "cannot approve" in cli_as("sam", "approve", str(new["id"])).stderr
+    assert cli_as("priya", "approve", str(new["id"])).exit_code == 0
+    assert json.loads(cli_as("priya", "apply", str(new["id"]), "--json").stdout)["status"] == "applied"
+    assert _remote_text(sandbox, block["id"]) == mine
+
+
+def test_a_conflict_can_be_rejected_from_the_command_line(staged, sandbox):
+    changeset = _conflict_on_the_edited_words(staged, sandbox)
+    assert "copydesk reject" in cli_as("priya", "approve", changeset).stderr  # the refusal names the ways out
+    result = cli("reject", changeset, "--reason", "the tool's text is better", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["status"] == "rejected"
+    assert _patches(sandbox) == 0
+
+
+def test_a_reverted_changeset_is_applied_again_from_the_command_line(staged, sandbox):
+    changeset, block, new_text = staged
+    cli_as("priya", "approve", str(changeset))
+    cli_as("priya", "apply", str(changeset))
+    cli_as("priya", "revert", str(changeset))
+    result = cli_as("sam", "reapply", str(changeset), "--json")
+    assert result.exit_code == 0, result.stderr
+    again = json.loads(result.stdout)
+    assert again["status"] == "proposed" and again["proposed_by"] == "sam" and again["replaces"] == int(changeset)
+    assert json.loads(cli("changeset", "show", str(changeset), "--json").stdout)["status"] == "reverted"
+    assert cli_as("priya", "approve", str(again["id"])).exit_code == 0
+    assert cli_as("priya", "apply", str(again["id"])).exit_code == 0
+    assert _remote_text(sandbox, block["id"]) == new_text

@@ -111,13 +111,14 @@ class Barrier:
 
 def _app(args: list[str], barrier: Barrier) -> None:
     """An app server's session: changeset ARGS[0] open in the review app (AppTest, as
-    tests/ui/web drives it), Apply clicked at the start; prints the messages shown."""
+    tests/ui/web drives it), Apply confirmed at the start; prints the messages shown."""
     from tests.ui.web.conftest import page, texts
 
     review = page("queue_page", changeset=args[0])
     assert [b.label for b in review.button if b.key == "apply"] == ["Apply"], texts(review, "error")
+    review.button(key="apply").click().run()  # opens the confirmation; Confirm writes
     barrier.wait()
-    review.button(key="apply").click().run()
+    review.button(key="confirm-apply").click().run()
     print(json.dumps({"success": texts(review, "success"), "error": texts(review, "error")}))
 
 

@@ -1,6 +1,9 @@
-"""What can be done with an opened changeset in its state: approve, rewrite or reject while
-proposed; preview, apply or revert; publish to a tool with drafts; re-propose after a
-conflict; or the manual steps a tool's API cannot do."""
+"""What can be done with an opened changeset in its state, so that every state has a next
+action: approve, rewrite or reject while proposed; preview, apply (confirmed) or reject once
+approved; retry or reject a failed apply; publish (confirmed) to a tool with drafts; revert
+(confirmed); apply a reverted changeset again; settle a conflict by re-proposing, by writing
+the text against the tool's current wording, or by rejecting it; the manual steps a tool's
+API cannot do; and, for a changeset that is done, what became of it."""
 
 from __future__ import annotations
 
@@ -8,34 +11,39 @@ import streamlit as st
 
 from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
-from staging import changesets, identity, literal, review
+from staging import changesets, identity, literal, rebase, review
 from staging import publish as publishing
 from staging.context import place
 from staging.models import Changeset, ChangesetEdit
-from staging.rebase import repropose
 from staging.review import NEEDS
+from ui.web import confirmation, destructive, diffs
 from ui.web import preview as previews
 from ui.web.formatting import ago
 from ui.web.session import Workspace, flash, reported, require_reviewer
 
 ACCEPT, DROP, EDIT = "Accept", "Drop", "Edit text"
 REWRITE, DISMISS = "Rewrite", "Dismiss flag"  # a flagged edit's other ways to settle
+_FINAL = ("rejected", "superseded", "resolved_upstream")
+# What each tool calls the thing a changeset edits, by source and document kind.
+_THING = {"notion": "Notion page", "gdocs": "Google Doc", "webflow": "Webflow page"}
 
 
 def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
            choices: dict[str, tuple[str | None, str]]) -> None:
+    destructive.style()
     status = changeset.status
     if status in ("applying", "reverting"):
         st.info(f"Being {'applied' if status == 'applying' else 'reverted'} by {literal.markdown(changeset.claim)}. "
                 "Reload in a moment; if that process died, run `copydesk recover`.")
         return
-    if status in ("rejected", "reverted", "superseded"):
-        st.info(f"This changeset is {status}; nothing more to do.")
+    if status in _FINAL:
+        _settled(ws, changeset)
         return
     if status in ("awaiting_manual", "awaiting_manual_revert"):
         _manual_steps(changeset)
         return
-    reviewer = require_reviewer("approve" if status == "proposed" else "revert")
+    reviewer = require_reviewer({"proposed": "approve", "conflict": "rewrite", "reverted": "repropose"}.get(
+        status, "revert"))
     if status == "proposed":
         _review(ws, changeset, rows, choices, reviewer)
     elif status in changesets.CAN_APPLY:
@@ -44,14 +52,39 @@ def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
         _publish(ws, changeset, reviewer)
         _write(ws, changeset, reviewer, "revert")
     elif status == "conflict":
-        if st.button("Re-propose on the current text", type="primary", disabled=not reviewer, key="repropose"):
-            with reported():
-                ws.settings.review.require(reviewer, "repropose")
-                result = repropose(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer)
-                left = f" Left out: {len(result.left_out)} block(s), see its rationale." if result.left_out else ""
-                flash("success", f"Staged #{result.changeset.id} on the current text; #{changeset.id} is superseded.{left}")
-                st.query_params["changeset"] = str(result.changeset.id)
-            st.rerun()
+        _conflict(ws, changeset, reviewer)
+    elif status == "reverted":
+        _reverted(ws, changeset, reviewer)
+
+
+def _settled(ws: Workspace, changeset: Changeset) -> None:
+    """A changeset that is done: what became of it, and where its successor is."""
+    if changeset.status == "rejected":
+        event = next((e for e in ws.store.events(100, subject=changesets.subject(changeset.id))
+                      if e.action == "changeset.rejected"), None)
+        who = f" by {event.actor} {ago(event.at)}" if event else ""
+        why = f": “{event.details['reason']}”" if event and event.details.get("reason") else ""
+        st.info(literal.markdown(f"Rejected{who}{why}. Nothing of it was written; it stays here for the record, "
+                                 "nothing more to do."))
+        return
+    if changeset.status == "resolved_upstream":
+        st.info("Someone fixed this document in the tool since; nothing more to do.")
+        return
+    _successor(ws, changeset.id, "Superseded by a newer proposal on the current text",
+               "Superseded by a newer proposal on the current text: find it in the queue.")
+
+
+def _successor(ws: Workspace, changeset_id: int, lead: str, fallback: str) -> None:
+    """A link to the changeset that took this one's place, when its audit log names one."""
+    found = rebase.successor(ws.store, changeset_id)
+    if found is None:
+        st.info(fallback)
+        return
+    status = changesets.get(ws.store, found).status
+    st.info(f"{lead}: #{found}, {status}.")
+    if st.button(f"Open #{found}", key="open-successor"):
+        st.query_params["changeset"] = str(found)
+        st.rerun()
 
 
 def _manual_steps(changeset: Changeset) -> None:
@@ -77,12 +110,21 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     st.info(f"Staged in {literal.markdown(changeset.source)}, not yet published: the live site still shows the "
             "old text.")
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, "publish")
-    if st.button("Publish", type="primary", disabled=not allowed, key="publish",
-                 help=None if allowed else "Publishing needs the publisher role in [review.roles]."):
+    question = f"publish-{changeset.id}"
+    st.button("Publish", type="primary", disabled=not allowed, key="publish",
+              on_click=confirmation.ask, args=(question,),
+              help=None if allowed else "Publishing needs the publisher role in [review.roles].")
+
+    def publish() -> None:
         with reported():
             publishing.publish(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review)
             flash("success", f"Published #{changeset.id}.")
-        st.rerun()
+
+    if confirmation.asked(question):
+        confirmation.dialog(question, title="Publish to the live site?", key="publish", confirm="Publish",
+                            action=publish,
+                            message=f"Publish {_place(ws, changeset)} to the live site: the text of its "
+                                    f"{_edits(ws, changeset)} goes live for every visitor.")
 
 
 def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
@@ -146,9 +188,18 @@ def _flags_left(rows: list[ChangesetEdit], choices: dict[str, tuple[str | None, 
 
 
 def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -> None:
-    """Preview (dry run), then apply or revert, with the result shown after the rerun."""
+    """Preview (dry run), then apply or revert once confirmed, with the result shown after the
+    rerun; an approved or failed changeset can be rejected instead."""
     verb = "Apply" if operation == "apply" else "Revert"
     run = applying.apply if operation == "apply" else applying.revert
+    retry = changeset.status == "failed"
+    if retry:
+        st.caption("The last apply failed (the error above says why). Once its cause is fixed, retry it: every "
+                   "block is checked and every write journalled as on any apply. Or reject it.")
+    elif changeset.status == "revert_conflict":
+        st.caption("Someone changed these blocks in the tool after the apply, so the revert wrote nothing. Revert "
+                   "again once they read the applied text, or restore an earlier revision from History (it is "
+                   "reviewed like any change).")
     preview, go, reject = st.columns([1, 1, 1])
     if preview.button(f"Preview {verb.lower()} (dry run)", key="preview"):
         previews.dry_run(ws, changeset, operation, actor=reviewer or "preview")
@@ -158,8 +209,18 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
         options["allow_lossy"] = st.checkbox("Write even where formatting cannot be kept exactly",
                                              key=f"allow-lossy-{changeset.id}")
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, operation)
-    if go.button(verb, type="primary", disabled=not allowed, key=operation,
-                 help=None if allowed else f"To {operation} needs the {NEEDS[operation]} role in [review.roles]."):
+    question = f"{operation}-{changeset.id}"
+    opening: dict[str, Any] = {"disabled": not allowed, "on_click": confirmation.ask, "args": (question,),
+                               "help": None if allowed else f"To {operation} needs the {NEEDS[operation]} role in "
+                                                            "[review.roles]."}
+    with go:
+        if operation == "revert":
+            destructive.button(verb, key=operation, **opening)
+        else:
+            st.button("Retry apply" if retry else verb, type="primary", key=operation,
+                      **opening)
+
+    def write_now() -> None:
         with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {literal.markdown(changeset.source)}…"):
             try:
                 connector = ws.settings.connector(changeset.source)
@@ -176,10 +237,127 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
                 flash("success", f"{verb}: #{changeset.id} is now {outcome.changeset.status}"
                       + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
         previews.forget(changeset.id)
-        st.rerun()
-    if changeset.status == "approved" and reject.button("Reject", disabled=not reviewer, key="reject"):
-        with reported():
-            changesets.reject(ws.store, changeset.id, actor=reviewer, policy=ws.settings.review)
-            flash("success", f"Rejected #{changeset.id}.")
-        st.rerun()
+
+    if confirmation.asked(question):
+        confirmation.dialog(question, key=operation, action=write_now, is_destructive=operation == "revert",
+                            **_confirming(ws, changeset, operation, retry))
+    if changeset.status in ("approved", "failed"):
+        with reject:
+            if destructive.button("Reject", disabled=not reviewer, key="reject"):
+                with reported():
+                    changesets.reject(ws.store, changeset.id, actor=reviewer, policy=ws.settings.review)
+                    flash("success", f"Rejected #{changeset.id}.")
+                st.rerun()
     previews.show(changeset)
+
+
+def _confirming(ws: Workspace, changeset: Changeset, operation: str, retry: bool) -> dict[str, str]:
+    """The dialog's title, message and button for an apply or revert: what is written, where."""
+    place, edits = _place(ws, changeset), _edits(ws, changeset)
+    if operation == "revert":
+        published = (" The live site is published again with the restored text."
+                     if changeset.published_at is not None else "")
+        return {"title": "Revert these edits?", "confirm": "Revert",
+                "message": f"Restore the text of {_edits(ws, changeset, 'block')} in {place} as it read before "
+                           f"#{changeset.id} was applied, formatting included.{published}"}
+    staged = (" They land in the site's staged version: the live site changes only when you publish."
+              if publishing.can_publish(ws.settings.connector(changeset.source)) else "")
+    return {"title": "Retry the apply?" if retry else "Apply these edits?", "confirm": "Retry" if retry else "Apply",
+            "message": f"Write {edits} to {place}.{staged}\n\nEach block is checked first: if someone changed "
+                       "it since this changeset was staged, nothing is written."}
+
+
+def _place(ws: Workspace, changeset: Changeset) -> str:
+    """The document, as its tool calls it: e.g. the Google Doc “One-pager” (escaped Markdown)."""
+    tracked = ws.store.document(changeset.document_id)
+    thing = _THING.get(changeset.source, changeset.source)
+    if tracked is None:
+        return f"the {thing}"
+    if changeset.source == "webflow" and tracked.kind == "item":
+        thing = "Webflow CMS item"
+    return f"the {thing} “{literal.markdown(tracked.title)}”"
+
+
+def _edits(ws: Workspace, changeset: Changeset, noun: str = "edit") -> str:
+    count = len(changesets.to_write(ws.store, changeset.id))
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _reverted(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
+    """Reverted is history, not a dead end: its edits can be proposed again on today's text."""
+    st.info("Reverted: the tool reads as it did before this changeset. To write these edits again, apply them "
+            "again: a new changeset on the current text, reviewed like any other; you are its author, so someone "
+            "else approves it.")
+    if rebase.successor(ws.store, changeset.id) is not None:
+        _successor(ws, changeset.id, "Applied again as", "")  # asked before: say where it went
+    if st.button("Apply again", type="primary", disabled=not reviewer, key="apply-again"):
+        with reported():
+            result = rebase.apply_again(ws.store, ws.settings.connector(changeset.source), changeset.id,
+                                        actor=reviewer, policy=ws.settings.review)
+            flash("success", f"Proposed #{changeset.id}'s edits again as #{result.changeset.id}, on the current text; "
+                  f"someone other than you approves it.{_left_out(result)}")
+            st.query_params["changeset"] = str(result.changeset.id)
+        st.rerun()
+
+
+def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
+    """Three ways to settle a conflict: write the text against the tool's current wording,
+    re-propose (a word-level merge), or reject."""
+    drafts = rebase.drafts(ws.store, changeset.id)
+    st.subheader("Edit against the tool's current text")
+    if not drafts:
+        st.caption("Every block in conflict was deleted in the tool: there is no text to write against. Re-propose "
+                   "what is left, or reject the changeset.")
+    for draft in drafts:
+        _draft_editor(changeset.id, draft)
+    texts = {d.block_id: st.session_state.get(_draft_key(changeset.id, d.block_id), d.text) for d in drafts}
+    submit, repropose, reject, reason = st.columns([1.3, 1.3, 0.8, 2], vertical_alignment="bottom")
+    if drafts and submit.button("Submit as a new changeset", type="primary", disabled=not reviewer,
+                                key="submit-conflict-edit",
+                                help="Staged on the tool's current text with your words: you become its author, so "
+                                     "someone else approves it. This changeset is superseded."):
+        with reported():
+            result = rebase.restage(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
+                                    texts=texts, policy=ws.settings.review)
+            flash("success", f"Staged #{result.changeset.id} on the current text with your words; #{changeset.id} is "
+                  f"superseded. Someone other than you approves it.{_left_out(result)}")
+            st.query_params["changeset"] = str(result.changeset.id)
+        st.rerun()
+    if repropose.button("Re-propose on the current text", disabled=not reviewer, key="repropose",
+                        help="Carry the proposed changes over where the outside edit touched other words."):
+        with reported():
+            ws.settings.review.require(reviewer, "repropose")
+            result = rebase.repropose(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer)
+            flash("success", f"Staged #{result.changeset.id} on the current text; #{changeset.id} is superseded."
+                  f"{_left_out(result)}")
+            st.query_params["changeset"] = str(result.changeset.id)
+        st.rerun()
+    why = reason.text_input("Reason for rejecting (optional)", key=f"reject-reason-{changeset.id}")
+    with reject:
+        if destructive.button("Reject", disabled=not reviewer, key="reject"):
+            with reported():
+                changesets.reject(ws.store, changeset.id, actor=reviewer, reason=why, policy=ws.settings.review)
+                flash("success", f"Rejected #{changeset.id}; nothing of it was written.")
+            st.rerun()
+
+
+def _draft_editor(changeset_id: int, draft: rebase.Draft) -> None:
+    """One conflicting block's editor and its word diff against the tool's text, redrawn when
+    the text is committed (Ctrl+Enter, or leaving the box: Streamlit's text areas do not
+    report each keystroke)."""
+    st.markdown(f"**{literal.markdown(draft.kind)}** {literal.markdown(draft.block_id[:8])} · "
+                + ("starts from the tool's text with the proposed change made to it" if draft.merged
+                   else "starts from the tool's text: the proposed change no longer fits, write it in"))
+    text = st.text_area("Your text", value=draft.text, height="content", key=_draft_key(changeset_id, draft.block_id))
+    st.caption("Your text against the tool's text now (updates on Ctrl+Enter, or when you leave the box):")
+    diffs.inline(draft.now, text or "")
+
+
+def _draft_key(changeset_id: int, block_id: str) -> str:
+    return f"conflict-text-{changeset_id}-{block_id}"
+
+
+def _left_out(result: rebase.Reproposal) -> str:
+    if not result.left_out:
+        return ""
+    return " Left out: " + "; ".join(f"block {b[:8]} ({why})" for b, why in result.left_out.items()) + "."

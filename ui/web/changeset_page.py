@@ -78,7 +78,7 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
         st.error(literal.markdown(changeset.error))
     if changeset.status == "conflict":
         st.warning("Someone changed these blocks in the tool after this changeset was staged; nothing was written. "
-                   "Compare below, then re-propose on the current text.")
+                   "Compare below, then settle it: write the text against the tool's, re-propose, or reject.")
 
 
 def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document,

@@ -17,6 +17,13 @@ def _html(app) -> str:
     return "".join(str(element.proto) for element in app.get("html"))
 
 
+def _confirmed(app, operation: str):
+    """Click `operation` (Apply, Revert, Publish), which only opens its confirmation, then Confirm."""
+    app.button(key=operation).click().run()
+    assert app.button(key=f"confirm-{operation}"), f"{operation} asks first"
+    return app.button(key=f"confirm-{operation}").click().run()
+
+
 def _actors(workspace, changeset_id: int) -> dict[str, str]:
     return {e.action: e.actor for e in workspace.store.events(50, subject=changesets.subject(changeset_id))}
 
@@ -56,13 +63,13 @@ def test_open_approve_apply_and_revert_through_the_widgets(proposed, title):
     assert any("Dry run" in c for c in texts(app, "caption"))
     assert proposed.remote(changeset) == original
 
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     no_traceback(app)
     assert changesets.get(proposed.store, changeset.id).status == "applied"
     applied = {b.id: b.text for b in proposed.remote(changeset).blocks}
     assert all(applied[row.block_id] == row.after for row in rows)
 
-    app.button(key="revert").click().run()
+    _confirmed(app, "revert")
     assert changesets.get(proposed.store, changeset.id).status == "reverted"
     assert proposed.remote(changeset).blocks == original.blocks  # text, runs and native styles
     assert {_actors(proposed, changeset.id)[a] for a in
@@ -121,7 +128,7 @@ def test_an_outside_edit_shows_the_three_way_view_and_re_proposes(proposed):
     proposed.sandbox.post("edit", {"id": row.block_id, "find": last_word, "replace": last_word + " today"})
 
     app = page("queue_page", changeset=str(changeset.id))
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     no_traceback(app)
     assert changesets.get(proposed.store, changeset.id).status == "conflict"
     assert any("no longer read what the changeset expects" in e for e in texts(app, "error"))
@@ -143,12 +150,12 @@ def test_a_failing_apply_is_one_readable_error_and_the_changeset_says_failed(pro
                        dismissed=still_true(proposed.store, changeset.id))
     proposed.sandbox.post("faults", {"status": 400, "code": "validation_error", "match": "PATCH"})
     app = page("queue_page", changeset=str(changeset.id))
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     no_traceback(app)
     assert changesets.get(proposed.store, changeset.id).status == "failed"
     assert app.error and all("Traceback" not in e for e in texts(app, "error"))
     proposed.sandbox.post("faults", {"clear": True})
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     assert changesets.get(proposed.store, changeset.id).status == "applied"
 
 
@@ -264,11 +271,11 @@ def test_a_lossy_apply_is_refused_until_the_reviewer_accepts_the_loss(workspace)
     changeset = changesets.stage(workspace.store, tracked, [ProposedEdit(block.id, lossy_text)], actor="t")
     changesets.approve(workspace.store, changeset.id, actor=REVIEWER)
     app = page("queue_page", changeset=str(changeset.id))
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     assert any("lose formatting" in e and "tick the box" in e for e in texts(app, "error"))
     assert changesets.get(workspace.store, changeset.id).status == "approved"
     app.checkbox(key=f"allow-lossy-{changeset.id}").check().run()
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     assert changesets.get(workspace.store, changeset.id).status == "applied"
     assert workspace.remote(changeset).block(block.id).text == lossy_text
 
@@ -285,15 +292,15 @@ def test_a_webflow_item_is_published_with_a_click_and_republished_on_revert(prop
     changeset_id = _webflow_changeset(proposed, lambda d: d.kind == "item")
     app = settle_flags(page("queue_page", changeset=str(changeset_id)), proposed.store, changeset_id)
     app.button(key="approve").click().run()
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     assert any("not yet published" in i for i in texts(app, "info"))
-    app.button(key="publish").click().run()
+    _confirmed(app, "publish")
     no_traceback(app)
     assert changesets.get(proposed.store, changeset_id).published_at is not None
     assert any(s.startswith("Published") for s in texts(app, "success"))
     events = [e.action for e in proposed.store.events(20, subject=changesets.subject(changeset_id))]
     assert events[0] == "changeset.published"
-    app.button(key="revert").click().run()
+    _confirmed(app, "revert")
     assert changesets.get(proposed.store, changeset_id).status == "reverted"
     events = [e.action for e in proposed.store.events(20, subject=changesets.subject(changeset_id))]
     assert events[:2] == ["changeset.republished", "changeset.revert.done"]  # the live site follows the revert
@@ -303,7 +310,7 @@ def test_a_primary_locale_page_shows_the_text_to_paste(proposed):
     changeset_id = _webflow_changeset(proposed, lambda d: d.kind == "page" and "@" not in d.remote_id)
     app = settle_flags(page("queue_page", changeset=str(changeset_id)), proposed.store, changeset_id)
     app.button(key="approve").click().run()
-    app.button(key="apply").click().run()
+    _confirmed(app, "apply")
     no_traceback(app)
     waiting = changesets.get(proposed.store, changeset_id)
     assert waiting.status == "awaiting_manual"
