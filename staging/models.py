@@ -147,6 +147,10 @@ class ChangesetEdit(SQLModel, table=True):
     reason: str = ""
     confidence: Optional[float] = None
     flag: str = ""  # a retired claim in this block that a person must rewrite (rules never invent one)
+    # What the edit does, in the brief's words, so a reviewer can take a decision once for every
+    # document ("chatbot → AI support engineer", "retired claim: …", "other edits"); "" for edits
+    # staged by hand (staging.by_rule).
+    rule: str = ""
     dropped: bool = False  # the reviewer left this edit out when approving; it is kept for the record
     proposed_by: str
     target: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -24,9 +24,9 @@ from sqlmodel import select
 
 from connectors.document import Document
 from connectors.errors import AuthError, CopydeskError
-from staging import changesets
+from staging import by_rule, changesets
 from staging.agent import briefs, rules
-from staging.agent.brief import CompiledBrief, Scope
+from staging.agent.brief import CompiledBrief, Scope, TermChange
 from staging.agent.checks import Checks
 from staging.agent.engine import Answer, Engine, Proposal, Usage, estimate_tokens, tokens_for_length
 from staging.agent.passages import Passage, passages
@@ -193,7 +193,7 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
     for flag in answer.flags:
         flags[flag.block_id].append(flag.claim)
         run.flagged.append({"document": tracked.id, "title": tracked.title, "block": flag.block_id, "claim": flag.claim})
-    edits = [_edit(doc, block_id, accepted.get(block_id), flags.get(block_id, []))
+    edits = [_edit(doc, block_id, accepted.get(block_id), flags.get(block_id, []), compiled.terms)
              for block_id in [b.id for b in doc.blocks] if block_id in accepted or block_id in flags]
     if not edits:
         return
@@ -212,16 +212,19 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
     run.staged.append(changeset.id)
 
 
-def _edit(doc: Document, block_id: str, proposal: Proposal | None, claims: list[str]) -> ProposedEdit:
-    """A proposed rewrite, a retired claim for a person to rewrite (the text unchanged), or both."""
+def _edit(doc: Document, block_id: str, proposal: Proposal | None, claims: list[str],
+          terms: list[TermChange]) -> ProposedEdit:
+    """A proposed rewrite, a retired claim for a person to rewrite (the text unchanged), or both;
+    with its rule: the engine's, or the brief terms the edit applies exactly (staging.by_rule)."""
     flag = "; ".join(claims)
+    block = doc.block(block_id)
+    assert block is not None
     if proposal is None:
-        block = doc.block(block_id)
-        assert block is not None
         return ProposedEdit(block_id, block.text, reason=f"retired claim: {flag} (needs a person's rewrite)",
-                            confidence=None, flag=flag)
+                            confidence=None, flag=flag, rule=by_rule.CLAIM + flag)
     reason = proposal.reason + (f"; still makes the retired claim: {flag}" if flag else "")
-    return ProposedEdit(block_id, proposal.after, reason=reason, confidence=proposal.confidence, flag=flag)
+    rule = proposal.rule or by_rule.matching_terms(block.text, proposal.after, terms)
+    return ProposedEdit(block_id, proposal.after, reason=reason, confidence=proposal.confidence, flag=flag, rule=rule)
 
 
 def _rationale(compiled: CompiledBrief, flags: dict[str, list[str]]) -> str:

@@ -81,7 +81,7 @@ def propose(doc: Document, brief: CompiledBrief, candidates: set[str]) -> tuple[
         protected = _protected(block, brief.scope)
         after, changed = _replace_terms(block.text, brief.terms, protected)
         if changed:
-            proposals.append(Proposal(block.id, after, "brief terms: " + "; ".join(changed)))
+            proposals.append(Proposal(block.id, after, "brief terms: " + "; ".join(changed), rule="; ".join(changed)))
         flags.extend(Flag(block.id, claim.claim) for claim in claims
                      if claim.stated(block.text) or claim.restated(block.text))
     return proposals, flags
