@@ -229,12 +229,12 @@ def _rules(ws: Workspace, filters: queue.Filters) -> None:
     accepted: set[str] = st.session_state.setdefault(f"queue.accepted.{brief_id}", set())
     st.caption(f"The proposed changesets of “{literal.visible(titles.get(brief_id, ''))}”, by rule. Accepting a rule "
                "approves each changeset once every rule in it is accepted; dropping one leaves its edits out.")
-    for group in groups:
-        _group(ws, brief_id, group, accepted)
+    for number, group in enumerate(groups):
+        _group(ws, brief_id, group, accepted, number)
 
 
-def _group(ws: Workspace, brief_id: int, group: by_rule.Group, accepted: set[str]) -> None:
-    with st.container(border=True):
+def _group(ws: Workspace, brief_id: int, group: by_rule.Group, accepted: set[str], number: int) -> None:
+    with st.container(border=True, key=f"rule-group-{number}"):
         state = " · :green[accepted by you]" if group.rule in accepted else ""
         st.markdown(f"**{literal.markdown(group.rule)}**: {group.edits} edit{'s' if group.edits != 1 else ''} in "
                     f"{group.documents} document{'s' if group.documents != 1 else ''}{state}")
