@@ -86,7 +86,7 @@ def test_select_all_and_approve_only_what_was_opened(browser: Browser, review_ap
         screenshot(page, "journey-queue-3-all-selected.png")
         approve.click()
         expect(page.get_by_text(f"{rows - 1} not approved because you have not opened them")).to_be_visible()
-        expect(page.get_by_text("approved 1:")).to_be_visible()
+        expect(page.get_by_text("Approved 1:")).to_be_visible()
         screenshot(page, "journey-queue-4-bulk-approve.png")
     statuses = [c["status"] for c in json.loads(copydesk(proposed, "changesets", "--json"))
                 if c["source"] == "notion"]
@@ -97,6 +97,7 @@ def test_a_rule_accepted_across_documents(browser: Browser, review_app: str):
     page = visitor(browser, {})
     with screenshot_on_failure(page, "journey-queue-failure.png"):
         page.goto(review_app)
+        expect(page.get_by_role("combobox", name="Source")).to_be_visible()
         page.get_by_text("By rule", exact=True).click()
         expect(page).to_have_url(re.compile("view=By"))
         group = page.locator("[class*='st-key-rule-group-']").filter(has_text=f"{RULE}:").first

@@ -192,7 +192,8 @@ def _bulk(ws: Workspace, picked: list[int]) -> None:
                                             f"({done} of {len(todo)})")
         results.setdefault(_bulk_one(ws, changeset_id, name, approve), []).append(f"#{changeset_id}")
     for outcome, ids in results.items():
-        flash("success" if outcome in ("approved", "applied") else "error", f"{outcome} {len(ids)}: {', '.join(ids)}")
+        flash("success" if outcome in ("approved", "applied") else "error",
+              f"{outcome[:1].upper()}{outcome[1:]} {len(ids)}: {', '.join(ids)}")
     if unseen:
         flash("warning", f"{len(unseen)} not approved because you have not opened them: "
                          f"{', '.join(f'#{i}' for i in unseen)}. Open each to read it, then approve.")

@@ -162,7 +162,7 @@ def test_bulk_approve_then_apply_the_selected(proposed):
     page("queue_page", changeset=str(chosen[0]))  # the reviewer reads one of the two
     app.button(key="bulk-approve").click().run()
     assert [changesets.get(proposed.store, i).status for i in chosen] == ["approved", "proposed"]
-    assert any("approved 1" in s for s in texts(app, "success"))
+    assert any("Approved 1" in s for s in texts(app, "success"))
     assert f"1 not approved because you have not opened them: #{chosen[1]}" in " ".join(texts(app, "warning"))
     assert all(app.checkbox(key=f"pick-{i}").value for i in chosen)  # the selection survives the action
     page("queue_page", changeset=str(chosen[1]))
