@@ -42,6 +42,7 @@ def test_the_view_survives_open_back_and_reload(browser: Browser, review_app: st
         page.goto(review_app)
         expect(page.get_by_text(f"{REVIEWER} (publisher)")).to_be_visible()
         expect(page.get_by_text("Webflow CMS item").first).to_be_visible()
+        expect(_open_buttons(page).first).to_be_visible()  # the widgets drawn, not their placeholders
         screenshot(page, "journey-queue-1-first-look.png")
         _choose(page, "Source", "notion")
         _choose(page, "Status", "proposed")
