@@ -171,7 +171,7 @@ def test_bulk_approve_then_apply_the_selected(proposed):
     app.button(key="bulk-apply").click().run()
     no_traceback(app)
     assert {changesets.get(proposed.store, i).status for i in chosen} == {"applied"}
-    assert any("applied" in s for s in texts(app, "success"))
+    assert any("Applied 2" in s for s in texts(app, "success"))
 
 
 def test_the_app_acts_as_the_local_identity_and_asks_no_name(proposed, monkeypatch):
