@@ -145,12 +145,18 @@ def _live_edits(store: Store, brief_id: int, changeset_ids: Collection[int] | No
         return list(session.exec(query))
 
 
-def _by_changeset(store: Store, brief_id: int, rule: str) -> dict[int, list[ChangesetEdit]]:
-    """The live edits of every proposed changeset that has one of `rule`."""
+def _by_changeset(store: Store, brief_id: int, rule: str, *, within: bool = False) -> dict[int, list[ChangesetEdit]]:
+    """The live edits of every proposed changeset that has one of `rule` (or, `within`, an
+    edit applying it among other terms)."""
     rows: dict[int, list[ChangesetEdit]] = defaultdict(list)
     for row, _ in _live_edits(store, brief_id):
         rows[row.changeset_id].append(row)
-    return {cid: edits for cid, edits in rows.items() if any((r.rule or OTHER) == rule for r in edits)}
+
+    def matches(edit: ChangesetEdit) -> bool:
+        name = edit.rule or OTHER
+        return name == rule or (within and rule in name.split("; "))
+
+    return {cid: edits for cid, edits in rows.items() if any(matches(r) for r in edits)}
 
 
 # -- deciding ---------------------------------------------------------------------------------
@@ -165,8 +171,8 @@ def accept(store: Store, brief_id: int, rule: str, *, actor: str, accepted: Coll
                             "write the new text, or drop the rule to leave the claims as they read.")
     decided = {rule, *accepted}
     outcome = Outcome()
-    for changeset_id, rows in _by_changeset(store, brief_id, rule).items():
-        pending = sorted({r.rule or OTHER for r in rows} - decided)
+    for changeset_id, rows in _by_changeset(store, brief_id, rule, within=True).items():
+        pending = sorted(r for r in {r.rule or OTHER for r in rows} if not _covered(r, decided))
         if pending:
             outcome.waiting[changeset_id] = pending
             continue
@@ -178,6 +184,11 @@ def accept(store: Store, brief_id: int, rule: str, *, actor: str, accepted: Coll
         outcome.approved.append(changeset_id)
         outcome.edits_approved += len(rows)
     return outcome
+
+
+def _covered(rule: str, decided: set[str]) -> bool:
+    """An edit applying several terms ("a → b; c → d") is accepted once each of them is."""
+    return rule in decided or all(part in decided for part in rule.split("; "))
 
 
 def drop(store: Store, brief_id: int, rule: str, *, actor: str, policy: ReviewPolicy = DEFAULT_POLICY) -> Outcome:

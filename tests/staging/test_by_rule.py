@@ -113,3 +113,16 @@ def test_a_viewer_cannot_drop_a_rule(store, proposed):
     outcome = by_rule.drop(store, proposed.id, "help desk → support inbox", actor="sam", policy=policy)
     assert outcome.dropped == [] and outcome.rejected == [] and len(outcome.refused) == 2
     assert all("viewer" in why for why in outcome.refused.values())
+
+
+def test_an_edit_applying_two_terms_is_accepted_once_both_terms_are(store):
+    store.record(make_document("A chatbot for the help desk.", remote_id="p9", title="Both"))
+    brief, _ = briefs.add(store, BRIEF, source="brief.md", actor="lead")
+    propose(store, brief, actor="lead")
+    both = _by_title(store, "Both")
+    assert [r.rule for r in changesets.edits(store, both.id)] == [
+        "help desk → support inbox; chatbot → AI support engineer"]
+    assert by_rule.accept(store, brief.id, "chatbot → AI support engineer", actor="sam").approved == []
+    second = by_rule.accept(store, brief.id, "help desk → support inbox", actor="sam",
+                            accepted={"chatbot → AI support engineer"})
+    assert second.approved == [both.id]
