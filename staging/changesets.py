@@ -66,6 +66,7 @@ class ProposedEdit:
     confidence: float | None = None
     target: Block | None = None  # exact block to write back (restore)
     flag: str = ""  # a retired claim left for a person: `after` may equal the current text
+    rule: str = ""  # what the edit does in the brief's words (staging.by_rule); agent edits only
 
 
 def subject(changeset_id: int) -> str:
@@ -179,7 +180,7 @@ def stage(store: Store, tracked: TrackedDocument, proposals: Sequence[ProposedEd
         rows.append(ChangesetEdit(
             changeset_id=0, position=position, block_id=block.id, block_kind=block.kind, before=block.text,
             after=proposal.after, proposed_after=proposal.after, reason=proposal.reason,
-            confidence=proposal.confidence, flag=proposal.flag, proposed_by=actor,
+            confidence=proposal.confidence, flag=proposal.flag, rule=proposal.rule, proposed_by=actor,
             target=proposal.target.model_dump(mode="json") if proposal.target else None,
         ))
     with store.session() as session:

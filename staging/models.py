@@ -148,6 +148,10 @@ class ChangesetEdit(SQLModel, table=True):
     reason: str = ""
     confidence: Optional[float] = None
     flag: str = ""  # what a person must settle in this block (a retired claim, say): rules never invent the text
+    # What the edit does, in the brief's words, so a reviewer can take a decision once for every
+    # document ("chatbot → AI support engineer", "retired claim: …", "other edits"); "" for edits
+    # staged by hand (staging.by_rule).
+    rule: str = ""
     dropped: bool = False  # the reviewer left this edit out when approving; it is kept for the record
     flag_dismissed: str = ""  # why a reviewer left the flag as it reads ("the claim is still true here")
     flag_dismissed_by: str = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from connectors.errors import ConfigError
@@ -34,11 +34,36 @@ class Row:
     document_id: str
     document_title: str
     source: str
+    kind: str  # the document's kind in its tool: Webflow's "item" (CMS) or "page" (static)
     edits: int
+    flags: int  # edits that flag a retired claim for a person
     proposed_by: str
     approved_by: str | None
     brief_id: int | None
     updated_at: datetime
+
+    @property
+    def tool(self) -> str:
+        """Where the document lives, in the words its tool uses."""
+        return document_kind(self.source, self.kind)
+
+    @property
+    def size(self) -> str:
+        """What changes, in words: "2 edits · 1 flag"."""
+        parts = [f"{self.edits} edit{'s' if self.edits != 1 else ''}"]
+        if self.flags:
+            parts.append(f"{self.flags} flag{'s' if self.flags != 1 else ''}")
+        return " · ".join(parts)
+
+
+_KINDS = {("notion", "page"): "Notion page", ("gdocs", "document"): "Google Doc",
+          ("webflow", "item"): "Webflow CMS item", ("webflow", "page"): "Webflow static page"}
+_TOOLS = {"notion": "Notion", "gdocs": "Google Docs", "webflow": "Webflow"}
+
+
+def document_kind(source: str, kind: str) -> str:
+    """"Webflow CMS item", "Google Doc": what a reviewer calls the document."""
+    return _KINDS.get((source, kind)) or f"{_TOOLS.get(source, source)} {kind}".strip()
 
 
 @dataclass(frozen=True)
@@ -61,15 +86,17 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
         raise ConfigError("A queue page needs limit ≥ 1 and offset ≥ 0.")
     total = count(store, filters)
     with store.session() as session:
-        query = _where(select(Changeset, TrackedDocument.title), filters)
+        query = _where(select(Changeset, TrackedDocument.title, TrackedDocument.kind), filters)
         found = list(session.exec(query.order_by(col(Changeset.id).desc()).offset(offset).limit(limit)))
-        ids = [c.id for c, _ in found]
-        sizes = dict(session.exec(
-            select(ChangesetEdit.changeset_id, func.count()).where(col(ChangesetEdit.changeset_id).in_(ids))
-            .group_by(ChangesetEdit.changeset_id)).all()) if ids else {}
+        ids = [c.id for c, _, _ in found]
+        flagged = func.sum(case((col(ChangesetEdit.flag) != "", 1), else_=0))
+        sizes = {cid: (n, f or 0) for cid, n, f in session.exec(
+            select(ChangesetEdit.changeset_id, func.count(), flagged).where(col(ChangesetEdit.changeset_id).in_(ids))
+            .group_by(ChangesetEdit.changeset_id)).all()} if ids else {}
     rows = [Row(id=c.id, status=c.status, title=c.title, document_id=c.document_id, document_title=title,
-                source=c.source, edits=sizes.get(c.id, 0), proposed_by=c.proposed_by, approved_by=c.approved_by,
-                brief_id=c.brief_id, updated_at=c.updated_at) for c, title in found]
+                source=c.source, kind=kind, edits=sizes.get(c.id, (0, 0))[0], flags=sizes.get(c.id, (0, 0))[1],
+                proposed_by=c.proposed_by, approved_by=c.approved_by, brief_id=c.brief_id, updated_at=c.updated_at)
+            for c, title, kind in found]
     return Page(rows=rows, total=total, offset=offset, limit=limit)
 
 

@@ -30,6 +30,7 @@ class Proposal:
     after: str
     reason: str
     confidence: float = 1.0
+    rule: str = ""  # the brief terms applied ("chatbot → AI support engineer"), when the engine knows
 
 
 FLAG_KINDS = ("claim", "translate", "modifier", "compound")

@@ -24,9 +24,9 @@ from sqlmodel import select
 
 from connectors.document import Document
 from connectors.errors import AuthError, CopydeskError
-from staging import changesets, dismissals
+from staging import by_rule, changesets, dismissals
 from staging.agent import briefs, rules
-from staging.agent.brief import CompiledBrief, Scope
+from staging.agent.brief import CompiledBrief, Scope, TermChange
 from staging.agent.checks import Checks
 from staging.agent.engine import Answer, Engine, Flag, Proposal, Usage, estimate_tokens, tokens_for_length
 from staging.agent.passages import Passage, passages
@@ -204,7 +204,7 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
         flags[flag.block_id].append(flag)
         run.flagged.append({"document": tracked.id, "title": tracked.title, "block": flag.block_id, "claim": flag.claim,
                             "kind": flag.kind})
-    edits = [_edit(doc, block_id, accepted.get(block_id), flags.get(block_id, []))
+    edits = [_edit(doc, block_id, accepted.get(block_id), flags.get(block_id, []), compiled.terms)
              for block_id in [b.id for b in doc.blocks] if block_id in accepted or block_id in flags]
     if not edits:
         return
@@ -223,22 +223,26 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
     run.staged.append(changeset.id)
 
 
-def _edit(doc: Document, block_id: str, proposal: Proposal | None, flags: list[Flag]) -> ProposedEdit:
-    """A proposed rewrite, something only a person can rewrite (the text unchanged), or both.
+def _edit(doc: Document, block_id: str, proposal: Proposal | None, flags: list[Flag],
+          terms: list[TermChange]) -> ProposedEdit:
+    """A proposed rewrite, something only a person can rewrite (the text unchanged), or both;
+    with its rule: the engine's, or the brief terms the edit applies exactly (staging.by_rule).
     A retired claim's `flag` is the claim itself; other kinds' is their label, and `reason`
     says what the person must do."""
     flag = "; ".join(f.claim for f in flags)
     claims = "; ".join(f.claim for f in flags if f.kind == "claim")
     others = " ".join(f.reason for f in flags if f.kind != "claim")
+    block = doc.block(block_id)
+    assert block is not None
     if proposal is None:
-        block = doc.block(block_id)
-        assert block is not None
         reason = " ".join(filter(None, [f"retired claim: {claims} (needs a person's rewrite)" if claims else "",
                                         others]))
-        return ProposedEdit(block_id, block.text, reason=reason, confidence=None, flag=flag)
+        rule = by_rule.CLAIM + claims if claims else by_rule.PERSON + flag
+        return ProposedEdit(block_id, block.text, reason=reason, confidence=None, flag=flag, rule=rule)
     reason = (proposal.reason + (f"; still makes the retired claim: {claims}" if claims else "")
               + (f". Still to do: {others}" if others else ""))
-    return ProposedEdit(block_id, proposal.after, reason=reason, confidence=proposal.confidence, flag=flag)
+    rule = proposal.rule or by_rule.matching_terms(block.text, proposal.after, terms)
+    return ProposedEdit(block_id, proposal.after, reason=reason, confidence=proposal.confidence, flag=flag, rule=rule)
 
 
 def _rationale(compiled: CompiledBrief, flags: dict[str, list[Flag]]) -> str:

@@ -129,7 +129,7 @@ def propose(doc: Document, brief: CompiledBrief, candidates: set[str]) -> tuple[
         after, changed, held = _replace_terms(block.text, brief.terms, protected,
                                               lambda text=block.text: page.of_block(text), page.brief, heading)
         if changed:
-            proposals.append(Proposal(block.id, after, "brief terms: " + "; ".join(changed)))
+            proposals.append(Proposal(block.id, after, "brief terms: " + "; ".join(changed), rule="; ".join(changed)))
         flags.extend(Flag(block.id, label, kind, reason) for kind, label, reason in held)
         flags.extend(Flag(block.id, claim.claim) for claim in claims
                      if claim.stated(block.text) or claim.restated(block.text))

@@ -15,7 +15,7 @@ from staging.store import Store
 from tests.builders import make_document
 from tests.conftest import REPO
 
-HEAD = "0007"
+HEAD = "0008"
 
 
 def _version(store: Store) -> str:
@@ -88,4 +88,25 @@ def test_a_store_from_before_brief_correctors_gets_them_from_the_audit_log(store
     assert _version(reopened) == HEAD
     assert briefs.get(reopened, brief.id).corrected_by == ["sam", "lee"]
     assert "requested_by" in {c["name"] for c in sa.inspect(reopened.engine).get_columns("agent_run")}
+    reopened.close()
+
+
+def test_a_store_from_before_edit_rules_gets_them_from_the_reasons(store):
+    tracked = store.record(make_document("A chatbot.", "We answer 90% of tickets.", "Plain.")).document
+    staged = changesets.stage(store, tracked, [
+        ProposedEdit("b1", "An AI support engineer.", reason="brief terms: chatbot → AI support engineer"),
+        ProposedEdit("b2", "We answer 90% of tickets.", reason="retired claim: 90% (needs a person's rewrite)",
+                     flag="90%"),
+        ProposedEdit("b3", "Plainer.", reason="tone")], actor="agent:claude")
+    by_hand = changesets.stage(store, tracked, [ProposedEdit("b3", "Mine.", reason="typo")], actor="lee")
+    with store.engine.begin() as connection:  # back to the schema of revision 0005
+        connection.execute(sa.text("ALTER TABLE edit DROP COLUMN rule"))
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0005'"))
+    store.close()
+
+    reopened = Store(store.url)
+    assert _version(reopened) == HEAD
+    assert [r.rule for r in changesets.edits(reopened, staged.id)] == [
+        "chatbot → AI support engineer", "retired claim: 90%", "other edits"]
+    assert [r.rule for r in changesets.edits(reopened, by_hand.id)] == [""]
     reopened.close()

@@ -51,3 +51,17 @@ def test_bad_filters_are_refused(store):
         queue.page(store, queue.Filters(status="done"))
     with pytest.raises(ConfigError):
         queue.page(store, limit=0)
+
+
+def test_a_row_says_what_kind_of_document_and_what_changes(store):
+    cms = store.record(make_document("Hello.", remote_id="i1", title="Zendesk", source="webflow", kind="item")).document
+    static = store.record(make_document("Hello.", remote_id="p1", title="Home", source="webflow", kind="page")).document
+    doc = store.record(make_document("Hello.", "Hi.", remote_id="d1", title="Battlecard", source="gdocs",
+                                     kind="document")).document
+    changesets.stage(store, cms, [ProposedEdit("b1", "Hey.")], actor="t")
+    changesets.stage(store, static, [ProposedEdit("b1", "Hey.")], actor="t")
+    changesets.stage(store, doc, [ProposedEdit("b1", "Hey."), ProposedEdit("b2", "Hi.", flag="90%")], actor="t")
+    rows = {r.document_title: r for r in queue.page(store).rows}
+    assert rows["Zendesk"].tool == "Webflow CMS item" and rows["Home"].tool == "Webflow static page"
+    assert rows["Battlecard"].tool == "Google Doc"
+    assert (rows["Battlecard"].size, rows["Home"].size) == ("2 edits · 1 flag", "1 edit")

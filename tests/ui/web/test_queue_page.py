@@ -167,13 +167,20 @@ def test_bulk_approve_then_apply_the_selected(proposed):
     for changeset_id in chosen:
         app.checkbox(key=f"pick-{changeset_id}").check()
     app.run()
+    assert len(chosen) == 2
+    page("queue_page", changeset=str(chosen[0]))  # the reviewer reads one of the two
+    app.button(key="bulk-approve").click().run()
+    assert [changesets.get(proposed.store, i).status for i in chosen] == ["approved", "proposed"]
+    assert any("Approved 1" in s for s in texts(app, "success"))
+    assert f"1 not approved because you have not opened them: #{chosen[1]}" in " ".join(texts(app, "warning"))
+    assert all(app.checkbox(key=f"pick-{i}").value for i in chosen)  # the selection survives the action
+    page("queue_page", changeset=str(chosen[1]))
     app.button(key="bulk-approve").click().run()
     assert {changesets.get(proposed.store, i).status for i in chosen} == {"approved"}
-    assert all(app.checkbox(key=f"pick-{i}").value for i in chosen)  # the selection survives the action
     app.button(key="bulk-apply").click().run()
     no_traceback(app)
     assert {changesets.get(proposed.store, i).status for i in chosen} == {"applied"}
-    assert any("applied" in s for s in texts(app, "success"))
+    assert any("Applied 2" in s for s in texts(app, "success"))
 
 
 def test_the_app_acts_as_the_local_identity_and_asks_no_name(proposed, monkeypatch):
