@@ -76,7 +76,8 @@ def get(store: Store, changeset_id: int) -> Changeset:
     with store.session() as session:
         changeset = session.get(Changeset, changeset_id)
     if changeset is None:
-        raise NotFound(f"No changeset {changeset_id}. List them with `copydesk changesets`.")
+        raise NotFound(f"No changeset {changeset_id}. List them with `copydesk changesets`.",
+                       in_app=f"There is no changeset #{changeset_id}: go back to the queue to find it.")
     return changeset
 
 
@@ -136,7 +137,8 @@ def stage(store: Store, tracked: TrackedDocument, proposals: Sequence[ProposedEd
     if not proposals:
         raise ConfigError("A changeset needs at least one edit.")
     if tracked.head_revision_id is None:
-        raise NotFound(f"{tracked.title!r} has no revision yet; run `copydesk pull` first.")
+        raise NotFound(f"{tracked.title!r} has no revision yet; run `copydesk pull` first.",
+                       in_app=f"{tracked.title!r} has no revision yet: pull its source on the Sources page first.")
     head = store.revision(tracked.head_revision_id)
     assert head is not None
     base = store.load(head)
@@ -253,7 +255,9 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
     if kept and len(pending) == len(kept):
         raise ConfigError(f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: write the "
                           f"new text of each flagged block (\"Edit text\" in the app, `copydesk rewrite "
-                          f"{changeset_id} --edit {pending[0][:8]}=TEXT` on the command line), or reject it.")
+                          f"{changeset_id} --edit {pending[0][:8]}=TEXT` on the command line), or reject it.",
+                          in_app=f"Changeset {changeset_id} only flags retired claims, which rules never rewrite: "
+                                 "write the new text of each flagged edit with “Edit text”, or reject it.")
     review.refuse_author(store, changeset, rows, actor, policy)
     details: dict[str, Any] = {}
     if left_out:
@@ -374,12 +378,16 @@ def refusal(changeset: Changeset, to: str) -> CopydeskError:
     if changeset.status in ("applying", "reverting"):
         doing = {"applying": "applied", "reverting": "reverted"}[changeset.status]
         return CopydeskError(f"Changeset {changeset.id} is being {doing} right now by "
-                             f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.")
+                             f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.",
+                             in_app=f"Changeset {changeset.id} is being {doing} right now; reload in a moment. If it "
+                                    "stays so, ask whoever runs copydesk to recover it.")
     verb, when = _VERBS.get(to, to), _WHEN.get(to, "another")
-    hint = {"proposed": " Approve it first with `copydesk approve`.",
-            "conflict": " The remote changed: pull and stage it again.",
-            "applied": " Revert it with `copydesk revert` instead." if to == "applying" else ""}.get(changeset.status, "")
-    return CopydeskError(f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}.{hint}")
+    hint = {"proposed": (" Approve it first with `copydesk approve`.", " Approve it first."),
+            "conflict": (" The remote changed: pull and stage it again.", " The tool's text changed: re-propose it."),
+            "applied": (" Revert it with `copydesk revert` instead.", " Revert it instead.") if to == "applying"
+            else ("", "")}.get(changeset.status, ("", ""))
+    said = f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}."
+    return CopydeskError(said + hint[0], in_app=said + hint[1])
 
 
 def release(store: Store, changeset_id: int) -> None:

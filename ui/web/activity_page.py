@@ -1,4 +1,5 @@
-"""The Activity page: the audit log, filterable by person, action and changeset."""
+"""The Activity page: the audit log as sentences, newest first, one full page of events at a
+time, filterable by person, kind of event and changeset."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from ui.web.formatting import usd, when
 from ui.web.session import reviewer_box, show_flashes, workspace
 
 PAGE_SIZE = 50
+_ROW_PX, _HEADER_PX = 35, 38  # Streamlit's dataframe row and header heights: the table is as tall as its rows
 _ALL = "Everyone"
-_ACTIONS = {"": "Every action", "changeset.approved": "approved", "changeset.rejected": "rejected",
-            "changeset.apply": "applied (started, done, conflict)", "changeset.revert": "reverted",
-            "changeset.staged": "staged", "changeset.superseded": "re-proposed", "brief": "briefs", "pull": "pulls"}
+_ACTIONS = {"": "Everything", "changeset.staged": "proposed", "changeset.approv": "approved",
+            "changeset.rewritten": "rewritten", "changeset.rejected": "rejected",
+            "changeset.apply": "applied (or tried to)", "changeset.revert": "reverted (or tried to)",
+            "changeset.publish": "published", "changeset.superseded": "re-proposed", "brief": "briefs",
+            "pull": "pulls", "sweep": "sweeps"}
 
 
 def render() -> None:
@@ -31,18 +35,17 @@ def render() -> None:
                                changeset_id=int(changeset.strip().lstrip("#")) if changeset.strip() else None)
     rows, total = activity.page(ws.store, filters, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    number = st.number_input("Page", min_value=1, max_value=pages, value=1, key=f"activity.page.{hash(filters)}")
+    number = st.number_input("Page", min_value=1, max_value=pages, value=1, key=f"activity.page.{hash(filters)}",
+                             help=f"{pages} page(s) of {PAGE_SIZE} events")
     if number > 1:
         rows, total = activity.page(ws.store, filters, offset=(int(number) - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if not rows:
         st.info("Nothing recorded yet." if filters == activity.Filters() else "No events match.")
         return
-    st.caption(f"{total} event(s), newest first.")
-    st.dataframe([{"when": when(r.at), "who": literal.visible(r.actor), "action": r.action,
-                   "subject": literal.visible(r.subject), "document": literal.visible(r.document),
-                   "brief": literal.visible(r.brief), "engine": r.engine, "run cost": usd(r.cost_usd),
-                   "details": literal.visible(_details(r.details))} for r in rows], hide_index=True, width="stretch")
-
-
-def _details(details: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in details.items() if k not in ("from", "to") and v not in ({}, [], ""))[:300]
+    first = (int(number) - 1) * PAGE_SIZE + 1
+    st.caption(f"{total} event{'s' if total != 1 else ''}, newest first; showing {first}–{first + len(rows) - 1}.")
+    st.dataframe([{"when": when(r.at), "what happened": literal.visible(activity.sentence(r)),
+                   "brief": literal.visible(r.brief), "engine": r.engine, "run cost": usd(r.cost_usd)}
+                  for r in rows], hide_index=True, width="stretch", height=_HEADER_PX + _ROW_PX * len(rows),
+                 column_config={"when": st.column_config.TextColumn(width="small"),
+                                "what happened": st.column_config.TextColumn(width="large")})

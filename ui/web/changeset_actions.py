@@ -15,7 +15,8 @@ from staging import publish as publishing
 from staging.models import Changeset, ChangesetEdit
 from staging.rebase import repropose
 from staging.review import NEEDS
-from ui.web.formatting import ago
+from ui.web import manual_steps
+from ui.web.formatting import ago, status_words, tool
 from ui.web.session import Workspace, flash, reported, require_reviewer
 
 ACCEPT, DROP, EDIT = "Accept", "Drop", "Edit text"
@@ -29,7 +30,7 @@ def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
                 "Reload in a moment; if that process died, run `copydesk recover`.")
         return
     if status in ("rejected", "reverted", "superseded"):
-        st.info(f"This changeset is {status}; nothing more to do.")
+        st.info(f"This changeset is {status_words(status)}; nothing more to do.")
         return
     if status in ("awaiting_manual", "awaiting_manual_revert"):
         _manual_steps(changeset)
@@ -54,15 +55,13 @@ def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
 
 
 def _manual_steps(changeset: Changeset) -> None:
-    """The tool's API cannot write these blocks: the exact text to paste, and where."""
-    verb = "revert" if changeset.status == "awaiting_manual_revert" else "apply"
-    st.warning(f"Awaiting manual {verb}: {literal.markdown(changeset.source)}'s API cannot write these blocks. "
-               "Paste each text in "
-               "the tool where it says; the next pull checks it and settles this changeset.")
-    for step in changeset.manual_steps:
-        st.markdown(f"**{literal.markdown(step.get('where', ''))}** · block {literal.markdown(step['block_id'][:12])}")
-        st.caption(f"Now reads: {literal.markdown(step['before'])}")
-        st.code(literal.visible(step["after"]), language=None, wrap_lines=True)
+    """The tool's API cannot write these blocks: the checklist a person follows in the tool."""
+    reverting = changeset.status == "awaiting_manual_revert"
+    editor = next((s.get("editor") for s in changeset.manual_steps if s.get("editor")), tool(changeset.source))
+    st.warning(f"Waiting for someone to paste {'the old' if reverting else 'the new'} text in "
+               f"{literal.markdown(editor)}: {tool(changeset.source)}'s API cannot write this page. Follow the steps; "
+               "the next pull checks the page and settles this changeset.")
+    manual_steps.checklist(changeset, changeset.manual_steps)
 
 
 def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
@@ -73,7 +72,7 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     if changeset.published_at is not None:
         st.success(f"Published {ago(changeset.published_at)}.")
         return
-    st.info(f"Staged in {literal.markdown(changeset.source)}, not yet published: the live site still shows the "
+    st.info(f"Staged in {tool(changeset.source)}, not yet published: the live site still shows the "
             "old text.")
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, "publish")
     if st.button("Publish", type="primary", disabled=not allowed, key="publish",
@@ -144,7 +143,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, operation)
     if go.button(verb, type="primary", disabled=not allowed, key=operation,
                  help=None if allowed else f"To {operation} needs the {NEEDS[operation]} role in [review.roles]."):
-        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {literal.markdown(changeset.source)}…"):
+        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {tool(changeset.source)}…"):
             try:
                 connector = ws.settings.connector(changeset.source)
                 outcome = run(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review, **options)
@@ -153,11 +152,11 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
                                                                           actor=reviewer)
             except LossyEdit as error:
                 st.session_state[lossy_key] = True
-                flash("error", f"{error} In the app: tick the box above Apply to accept the loss.")
+                flash("error", error.in_app)
             except CopydeskError as error:
-                flash("error", str(error))
+                flash("error", error.in_app)
             else:
-                flash("success", f"{verb}: #{changeset.id} is now {outcome.changeset.status}"
+                flash("success", f"{verb}: #{changeset.id} is now {status_words(outcome.changeset.status)}"
                       + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
         st.session_state.pop(f"preview-{changeset.id}", None)
         st.rerun()

@@ -9,7 +9,7 @@ from connectors.errors import Conflict, CopydeskError
 from staging import apply as applying
 from staging import changesets, literal, queue
 from ui.web import changeset_page, diffs
-from ui.web.formatting import ago, badge
+from ui.web.formatting import ago, badge, status_words, tool
 from ui.web.session import Workspace, flash, require_reviewer, reviewer_box, show_flashes, workspace
 
 PAGE_SIZE = 25
@@ -57,8 +57,10 @@ def _queue(ws: Workspace) -> None:
 
 def _filters(ws: Workspace) -> queue.Filters:
     columns = st.columns([1, 1, 2, 2])
-    source = columns[0].selectbox("Source", [_ALL, *queue.sources(ws.store)], key="queue.source")
-    status = columns[1].selectbox("Status", [_ALL, *changesets.STATUSES], key="queue.status")
+    source = columns[0].selectbox("Tool", [_ALL, *queue.sources(ws.store)], key="queue.source",
+                                  format_func=lambda s: s if s == _ALL else tool(s))
+    status = columns[1].selectbox("Status", [_ALL, *changesets.STATUSES], key="queue.status",
+                                  format_func=lambda s: s if s == _ALL else status_words(s))
     brief_titles = queue.briefs(ws.store)
     brief = columns[2].selectbox("Brief", [_ALL, *brief_titles], key="queue.brief",
                                  format_func=lambda b: b if b == _ALL else literal.visible(f"#{b} {brief_titles[b]}"))
@@ -76,7 +78,7 @@ def _row(row: queue.Row) -> bool:
     status.markdown(badge(row.status))
     title = row.title.removesuffix(f": {row.document_title}")
     what.markdown(f"**{literal.markdown(row.document_title)}** · {literal.markdown(title)}  \n"
-                  f":gray[{literal.markdown(row.source)} · by {literal.markdown(row.proposed_by)}]")
+                  f":gray[{tool(row.source)} · by {literal.markdown(row.proposed_by)}]")
     size.caption(f"{row.edits} edit{'s' if row.edits != 1 else ''}")
     updated.caption(ago(row.updated_at))
     if action.button("Open", key=f"open-{row.id}"):
@@ -117,4 +119,4 @@ def _bulk_one(ws: Workspace, changeset_id: int, reviewer: str, approve: bool) ->
     except Conflict:
         return "conflict"
     except CopydeskError as error:  # one changeset's refusal or failure must not stop the batch
-        return f"not {'approved' if approve else 'applied'} ({error})"
+        return f"not {'approved' if approve else 'applied'} ({error.in_app})"

@@ -45,7 +45,7 @@ def _schedule(ws: Workspace) -> None:
     try:
         upcoming = next_runs(plan.cron, plan.timezone)
     except CopydeskError as error:
-        st.error(literal.markdown(str(error)))
+        st.error(literal.markdown(error.in_app))
         return
     st.markdown(f"Schedule {literal.markdown(plan.cron)} ({literal.markdown(plan.timezone)}) · next runs: "
                 + ", ".join(f"{r:%a %d %b %H:%M}" for r in upcoming))
@@ -60,7 +60,7 @@ def _sweep_now(ws: Workspace, actor: str) -> None:
                                                    house=ws.settings.scope))
     except CopydeskError as error:
         status.update(label="Sweep failed", state="error")
-        flash("error", f"The sweep failed: {error}")
+        flash("error", f"The sweep failed: {error.in_app}")
     else:
         status.update(label="Swept", state="complete")
         flash("success", summary(run))
