@@ -109,14 +109,14 @@ _CHANGESET_EVENTS = {
     "apply.done": "{who} applied {n} to {where}",
     "apply.conflict": "{who} could not apply {n}: someone had changed the same text in {where}",
     "apply.refused": "{who} could not apply {n} to {where}: formatting would have been lost",
-    "apply.manual": "{who} asked to apply {n}; {tool}'s API cannot write it, so a person pastes the new text in "
+    "apply.manual": "{who} asked to apply {n}; the {tool} API cannot write it, so a person pastes the new text in "
                     "{where}",
     "apply.verified": "{who} found {n}'s new text in {where}: applied",
     "revert.started": "{who} started reverting {n} in {where}",
     "revert.done": "{who} reverted {n} in {where}",
     "revert.conflict": "{who} could not revert {n}: someone had changed the same text in {where}",
     "revert.refused": "{who} could not revert {n} in {where}",
-    "revert.manual": "{who} asked to revert {n}; {tool}'s API cannot write it, so a person pastes the old text "
+    "revert.manual": "{who} asked to revert {n}; the {tool} API cannot write it, so a person pastes the old text "
                      "in {where}",
     "revert.verified": "{who} found {n}'s old text back in {where}: reverted",
     "published": "{who} published {n} in {tool}",
@@ -147,7 +147,8 @@ def sentence(row: Row) -> str:
         return f"{said} (“{row.brief}”)" if row.brief else said
     if row.action == "pull":
         counts = ", ".join(f"{row.details[k]} {k}" for k in ("changed", "new", "deleted") if row.details.get(k))
-        return f"{who} pulled {label(row.source)}" + (f": {counts}" if counts else ": nothing new")
+        pulled = f"{label(row.source)} pulled" if row.actor in _ACTORS else f"{who} pulled {label(row.source)}"
+        return pulled + (f": {counts}" if counts else ": nothing new")
     if row.action == "sweep":
         return f"{who} swept every source: {row.details.get('stale', 0)} stale document(s)"
     return f"{who}: {_words(row.action)}" + (f" ({row.subject})" if row.subject else "")

@@ -272,7 +272,9 @@ def text_node_block(node: dict[str, Any], *, manual: bool) -> Block:
 def section_labels(nodes: Iterable[dict[str, Any]]) -> dict[str, str]:
     """Where each text node of a static page sits, as a person finds it in the Designer: under
     the nearest heading above it (DOM nodes come in page order), or at the top of the page,
-    above the first heading. Node ids are not shown anywhere in the Designer; headings are."""
+    above the first heading. Node ids are not shown anywhere in the Designer; headings are.
+    Only a node that is a heading opens a section: a card that starts with its own heading
+    (`<div><h3>…</h3><p>…</p></div>`) is one element within the section it sits in."""
     labels: dict[str, str] = {}
     above = ""
     waiting: list[str] = []  # nodes above the first heading, labelled once it is known
@@ -281,7 +283,10 @@ def section_labels(nodes: Iterable[dict[str, Any]]) -> dict[str, str]:
             continue
         text = node.get("text") or {}
         source = text.get("html")
-        found = html.headings(source if source is not None else html.escape(text.get("text") or ""))
+        source = source if source is not None else html.escape(text.get("text") or "")
+        found = html.headings(source)
+        if found != [" ".join(html.text_of(html.runs(html.parse(source))).split())]:
+            found = []  # not a heading alone: a card, a paragraph
         if above:
             labels[node["id"]] = f"under the heading “{above}”"
         else:

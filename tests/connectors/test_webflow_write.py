@@ -145,14 +145,17 @@ def test_a_manual_step_says_the_section_by_its_heading_never_a_node_id():
              {"id": "img", "type": "image", "image": {}},
              {"id": "p1", "type": "text", "text": {"html": "<p>HelpHive is the chatbot.</p>"}},
              {"id": "c1", "type": "text", "text": {"html": "<div><h3>Setup in <em>5</em> minutes</h3><p>Connect.</p></div>"}},
-             {"id": "p2", "type": "text", "text": {"html": "<p>Works with Zendesk.</p>"}}]
+             {"id": "p2", "type": "text", "text": {"html": "<p>Works with Zendesk.</p>"}},
+             {"id": "h2", "type": "text", "text": {"html": "<div><h2>Why teams choose it</h2></div>"}},
+             {"id": "p3", "type": "text", "text": {"html": "<p>Fast.</p>"}}]
     doc = page_document(page_ref(PAGE, ENGLISH, None), PAGE, nodes, ENGLISH)
-    planned = preflight(doc, [edited(doc, f"node:{n}", "New text.", allow_lossy=True) for n in ("e1", "p1", "c1", "p2")])
+    planned = preflight(doc, [edited(doc, f"node:{n}", "New text.", allow_lossy=True) for n in ("e1", "p1", "c1", "p2", "p3")])
     steps = manual_steps(doc, planned)
     assert [s["section"] for s in steps] == [
         "at the top of the page, above “Answers from your docs”",
         "under the heading “Answers from your docs”",
         "under the heading “Answers from your docs”",
-        "under the heading “Setup in 5 minutes”",
+        "under the heading “Answers from your docs”",  # a card's own heading opens no section
+        "under the heading “Why teams choose it”",
     ]
     assert not any(s["node_id"] in s["where"] + s["section"] for s in steps)

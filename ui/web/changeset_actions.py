@@ -59,7 +59,7 @@ def _manual_steps(changeset: Changeset) -> None:
     reverting = changeset.status == "awaiting_manual_revert"
     editor = next((s.get("editor") for s in changeset.manual_steps if s.get("editor")), tool(changeset.source))
     st.warning(f"Waiting for someone to paste {'the old' if reverting else 'the new'} text in "
-               f"{literal.markdown(editor)}: {tool(changeset.source)}'s API cannot write this page. Follow the steps; "
+               f"{literal.markdown(editor)}: the {tool(changeset.source)} API cannot write this page. Follow the steps; "
                "the next pull checks the page and settles this changeset.")
     manual_steps.checklist(changeset, changeset.manual_steps)
 

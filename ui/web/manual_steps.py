@@ -20,7 +20,7 @@ def before_apply(changeset: Changeset, steps: list[dict[str, Any]]) -> None:
     if not steps:
         return
     editor = steps[0].get("editor") or tool(changeset.source)
-    st.info(f"This is a static page: {tool(changeset.source)}'s API cannot write it. After approval and Apply, "
+    st.info(f"This is a static page: the {tool(changeset.source)} API cannot write it. After approval and Apply, "
             f"someone pastes {_texts(len(steps))} in {literal.markdown(editor)}, as below; the next pull checks them "
             "and settles this changeset.")
     with st.expander(f"The {_steps(len(steps))} in {literal.markdown(editor)}", expanded=True):
