@@ -171,7 +171,6 @@ def _landed(current: Document, edits: Sequence[Edit]) -> bool:
 def _lossy(current: Document, batch: Batch) -> LossyEdit:
     title = current.ref.title or current.ref.remote_id
     details = "; ".join(f"{block_id}: {', '.join(reasons)}" for block_id, reasons in batch.losses.items())
-    return LossyEdit(f"Applying would lose formatting in {title!r} ({details}). Nothing was written; edit the text, "
-                     "or apply with --allow-lossy to accept it.", losses=batch.losses,
-                     in_app=f"Applying would lose formatting in {title!r} ({details}). Nothing was written; edit the text, "
-                     "or tick “Write even where formatting cannot be kept exactly” and apply again.")
+    said = f"Applying would lose formatting in {title!r} ({details}). Nothing was written; edit the text, "
+    return LossyEdit(said + "or apply with --allow-lossy to accept it.", losses=batch.losses,
+                     in_app=said + "or tick “Write even where formatting cannot be kept exactly” and apply again.")

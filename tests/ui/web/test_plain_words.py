@@ -48,13 +48,12 @@ def test_a_changeset_names_its_tool_and_tells_its_audit_trail_in_sentences(propo
     shown = _shown(app)
     assert "Google Docs" in shown and not _RAW.search(shown)
     assert "base revision" not in shown
-    trail = [t for t in texts(app, "markdown") if " · " in t and "#" in t]
+    trail = [t for t in texts(app, "markdown") if re.match(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC · ", t)]
     assert any(t.endswith(f"{REVIEWER} approved #{changeset_id} (“{title}” in Google Docs)") for t in trail), trail
     assert any(f"proposed #{changeset_id} for “{title}” in Google Docs" in t for t in trail), trail
-    assert all(t.split(" · ")[0].endswith("UTC") for t in trail)  # no browser zone in AppTest: UTC, said
 
 
-def test_activity_is_sentences_in_a_table_as_tall_as_its_page(proposed):
+def test_activity_is_sentences_with_filters(proposed):
     changeset_id = _changeset(proposed, "gdocs")
     changesets.approve(proposed.store, changeset_id, actor=REVIEWER)
     app = no_traceback(page("activity_page"))
@@ -63,7 +62,6 @@ def test_activity_is_sentences_in_a_table_as_tall_as_its_page(proposed):
     assert said[0].startswith(f"{REVIEWER} approved #{changeset_id} (“") and said[0].endswith("in Google Docs)")
     assert "action" not in table.value.columns and not any(_RAW.search(s) for s in said)
     assert any(s.startswith("test added brief #") for s in said)
-    assert table.proto.height >= 35 * len(said)  # every row of the page shown: no 10-row scroll box
     app.selectbox(key="activity.action").set_value("changeset.approv").run()
     assert list(app.dataframe[0].value["what happened"]) == [said[0]]
 
