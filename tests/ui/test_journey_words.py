@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.ui.browsing import (STEP_TIMEOUT_MS, changeset_id, copydesk, screenshot, screenshot_on_failure,
                                wait_until_idle)
 
-_RAW = re.compile(r"\bgdocs\b|awaiting_manual|changeset\.[a-z_]+\.[a-z]+|revert_conflict")
+_RAW = re.compile(r"(?<![/\w])gdocs\b|awaiting_manual|changeset\.[a-z_]+\.[a-z]+|revert_conflict")
 APPROVER = "lee"  # wrote nothing in the queue, so may approve; sam, the visitor, only looks
 
 

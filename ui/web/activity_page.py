@@ -1,5 +1,6 @@
 """The Activity page: the audit log as sentences, newest first, one full page of events at a
-time, filterable by person, kind of event and changeset."""
+time (a list as long as the page, not a scroll box), filterable by person, kind of event and
+changeset."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from ui.web.formatting import usd, when
 from ui.web.session import reviewer_box, show_flashes, workspace
 
 PAGE_SIZE = 50
-_ROW_PX, _HEADER_PX = 35, 38  # Streamlit's dataframe row and header heights: the table is as tall as its rows
 _ALL = "Everyone"
 _ACTIONS = {"": "Everything", "changeset.staged": "proposed", "changeset.approv": "approved",
             "changeset.rewritten": "rewritten", "changeset.rejected": "rejected",
@@ -44,8 +44,13 @@ def render() -> None:
         return
     first = (int(number) - 1) * PAGE_SIZE + 1
     st.caption(f"{total} event{'s' if total != 1 else ''}, newest first; showing {first}–{first + len(rows) - 1}.")
-    st.dataframe([{"when": when(r.at), "what happened": literal.visible(activity.sentence(r)),
-                   "brief": literal.visible(r.brief), "engine": r.engine, "run cost": usd(r.cost_usd)}
-                  for r in rows], hide_index=True, width="stretch", height=_HEADER_PX + _ROW_PX * len(rows),
-                 column_config={"when": st.column_config.TextColumn(width="small"),
-                                "what happened": st.column_config.TextColumn(width="large")})
+    for row in rows:
+        st.markdown(f"{when(row.at)} · {literal.markdown(activity.sentence(row))}" + _behind(row))
+
+
+def _behind(row: activity.Row) -> str:
+    """What stands behind a changeset's event, greyed: the brief, the engine and its run's cost."""
+    parts = [literal.markdown(f"brief “{row.brief}”") if row.brief else "", literal.markdown(row.engine),
+             literal.markdown(usd(row.cost_usd)) if row.cost_usd else ""]
+    shown = " · ".join(p for p in parts if p)
+    return f"  \n:gray[{shown}]" if shown else ""

@@ -16,7 +16,7 @@ _STATUS_COLOR = {"proposed": "blue", "approved": "violet", "applied": "green", "
                  "failed": "red", "applying": "orange", "reverting": "orange", "awaiting_manual": "orange",
                  "awaiting_manual_revert": "orange"}
 # What each changeset status means to a reviewer; the raw names stay in the CLI's --json.
-_STATUS_WORDS = {"proposed": "awaiting review", "approved": "approved, not yet applied", "applied": "applied",
+_STATUS_WORDS = {"proposed": "to review", "approved": "approved, not yet applied", "applied": "applied",
                  "reverted": "reverted", "rejected": "rejected", "superseded": "replaced by a newer proposal",
                  "conflict": "in conflict", "revert_conflict": "revert in conflict", "failed": "failed",
                  "applying": "being applied", "reverting": "being reverted",

@@ -48,13 +48,13 @@ def test_history_of_a_page_seen_once_has_no_diff(workspace):
 def test_activity_lists_who_did_what_and_filters(proposed):
     changeset_id = _applied(proposed)
     app = no_traceback(page("activity_page"))
-    rows = app.dataframe[0].value
-    assert rows["what happened"][0] == f"{REVIEWER} applied #{changeset_id} to “Product overview” in Notion"
-    assert rows["engine"][0] == "rules" and "Positioning brief" in rows["brief"][0]
+    rows = [t for t in texts(app, "markdown") if " UTC · " in t]
+    assert rows[0].split(" UTC · ")[1].startswith(f"{REVIEWER} applied #{changeset_id} to “Product overview” in Notion")
+    assert ":gray[brief “Positioning brief" in rows[0] and "· rules" in rows[0]
     app.selectbox(key="activity.actor").set_value(REVIEWER).run()
-    assert all(s.startswith(f"{REVIEWER} ") for s in app.dataframe[0].value["what happened"])
+    assert all(t.split(" UTC · ")[1].startswith(f"{REVIEWER} ") for t in texts(app, "markdown") if " UTC · " in t)
     app.text_input(key="activity.changeset").set_value(str(changeset_id)).run()
-    assert all(f"#{changeset_id} " in s for s in app.dataframe[0].value["what happened"])
+    assert all(f"#{changeset_id} " in t for t in texts(app, "markdown") if " UTC · " in t)
     app.text_input(key="activity.changeset").set_value("abc").run()
     assert texts(app, "error") == ["'abc' is not a changeset number."]
 

@@ -24,7 +24,7 @@ def _actors(workspace, changeset_id: int) -> dict[str, str]:
 def test_the_queue_counts_per_status_and_filters(proposed):
     total = len(changesets.listing(proposed.store))
     app = no_traceback(page("queue_page"))
-    assert any("blue-badge[awaiting review]" in t for t in texts(app, "markdown"))
+    assert any("blue-badge[to review]" in t for t in texts(app, "markdown"))
     assert any(f"**{total}**" in t for t in texts(app, "markdown"))
     opens = [b for b in app.button if b.label == "Open"]
     assert len(opens) == min(total, 25)
