@@ -10,7 +10,7 @@ from staging import literal
 from staging.agent import briefs
 from staging.schedule import next_runs, sweep_alone
 from staging.sweep import last, retired, summary, sweep, untouched
-from ui.web.formatting import ago, when
+from ui.web.formatting import ago, tool, when
 from ui.web.session import Workspace, flash, require_reviewer, reviewer_box, show_flashes, workspace
 
 
@@ -75,14 +75,14 @@ def _report(run) -> None:  # type: ignore[no-untyped-def]
     reread.metric("To re-read", len(untouched(run)), help="On the brief's topics, not edited since it was added")
     staged.metric("Changesets staged", len(run.staged))
     resolved.metric("Fixed by hand", len(run.resolved))
-    st.dataframe([{"source": literal.visible(p["source"]), "requests": p["requests"], "fetched": p["fetched"],
+    st.dataframe([{"tool": literal.visible(tool(p["source"])), "requests": p["requests"], "fetched": p["fetched"],
                    "changed": p["changed"], "new": p["new"], "deleted": p["deleted"]} for p in run.pulls],
                  hide_index=True, width="stretch")
     for heading, rows in (("Stale content", retired(run)), ("Not edited since the brief: re-read", untouched(run))):
         if rows:
             st.markdown(f"#### {heading}")
         for row in rows:
-            with st.expander(literal.markdown(f"{row['title']} ({row['source']})")):
+            with st.expander(literal.markdown(f"{row['title']} ({tool(row['source'])})")):
                 for why in row["why"]:
                     st.markdown(f"**{literal.markdown(', '.join(why['matched'])) or 'retired wording'}**")
                     st.text(literal.visible(why["text"]))

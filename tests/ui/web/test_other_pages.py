@@ -101,4 +101,4 @@ def test_sweeps_page_sweeps_now_and_shows_the_report(workspace):
     assert int(app.metric[1].value) > 0, "pages on the brief's topics (onboarding, pricing) predate it"
     assert any(m.startswith("untouched since") for m in texts(app, "markdown") if "topic:" in m) or any(
         "topic:" in m for m in texts(app, "markdown"))
-    assert len(app.expander) >= 8 and set(app.dataframe[0].value["source"]) == {"gdocs", "notion", "webflow"}
+    assert len(app.expander) >= 8 and set(app.dataframe[0].value["tool"]) == {"Google Docs", "Notion", "Webflow"}
