@@ -21,7 +21,15 @@ from __future__ import annotations
 
 
 class CopydeskError(Exception):
-    """Base of everything copydesk raises on purpose; the message tells the user what to do."""
+    """Base of everything copydesk raises on purpose; the message tells the user what to do.
+
+    The message speaks to the command line when its next step is a command or a flag; then
+    `in_app` says the same in the review app's words (its buttons, its pages), which the app
+    shows instead. Without one, both say the message."""
+
+    def __init__(self, message: str = "", *, in_app: str = "") -> None:
+        super().__init__(message)
+        self.in_app = in_app or message
 
 
 class ConfigError(CopydeskError):
@@ -57,8 +65,9 @@ class RemoteError(CopydeskError):
         code: str = "",
         retryable: bool = False,
         retry_after: float | None = None,
+        in_app: str = "",
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, in_app=in_app)
         self.source = source
         self.status = status
         self.code = code
@@ -76,8 +85,8 @@ class Conflict(CopydeskError):
     `remote` maps each mismatched block id to its text on the remote now (None: the block is
     gone), so a reviewer can compare base, proposed and remote side by side."""
 
-    def __init__(self, message: str, *, remote: dict[str, str | None] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, remote: dict[str, str | None] | None = None, in_app: str = "") -> None:
+        super().__init__(message, in_app=in_app)
         self.remote = remote or {}
 
 
@@ -86,8 +95,8 @@ class LossyEdit(CopydeskError):
 
     `losses` maps block ids to what would be lost."""
 
-    def __init__(self, message: str, *, losses: dict[str, list[str]]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, losses: dict[str, list[str]], in_app: str = "") -> None:
+        super().__init__(message, in_app=in_app)
         self.losses = losses
 
 

@@ -36,6 +36,8 @@ def preflight(current: Document, edits: Sequence[Edit]) -> list[PlannedEdit]:
             f"({', '.join(sorted(mismatched))}); nothing was written. Pull, then compare base, proposed "
             "and remote text with `copydesk changeset show`.",
             remote=mismatched,
+            in_app=f"{len(mismatched)} {'text' if len(mismatched) == 1 else 'texts'} of {title!r} changed in the tool "
+            "since this changeset was staged; nothing was written. Compare the proposed text with the tool's below.",
         )
     planned: list[PlannedEdit] = []
     losses: dict[str, list[str]] = {}
@@ -54,5 +56,7 @@ def preflight(current: Document, edits: Sequence[Edit]) -> list[PlannedEdit]:
             f"Applying would lose formatting in {title!r} ({details}). Nothing was written; edit the text, "
             "or apply with --allow-lossy to accept it.",
             losses=losses,
+            in_app=f"Applying would lose formatting in {title!r} ({details}). Nothing was written; edit the text, "
+                   "or tick “Write even where formatting cannot be kept exactly” and apply again.",
         )
     return planned

@@ -88,3 +88,14 @@ class Publisher(Protocol):
     def publish(self, refs: Sequence[DocumentRef]) -> dict[str, Any]:
         """Publish exactly these documents' staged content; returns the tool's answer
         (which were published, errors)."""
+
+
+@runtime_checkable
+class HandWritten(Protocol):
+    """Another optional capability, for tools whose API cannot write some of their text
+    (Webflow's primary-locale static pages), where `apply` raises `ManualStep`: the same steps
+    worked out ahead, so a reviewer sees what a person will paste before approving."""
+
+    def manual_steps(self, document: Document, edits: Sequence[Edit]) -> list[dict[str, str]]:
+        """The `ManualStep` entries `apply` would raise for `edits` on `document` as stored,
+        without a request; empty when the API writes them."""

@@ -1,5 +1,6 @@
-"""The audit log as the Activity page shows it: filterable, one page at a time, each event
-with the changeset, document, brief and engine it concerns."""
+"""The audit log as the Activity page and a changeset's audit trail show it: filterable, one
+page at a time, each event with the changeset, document, tool, brief and engine it concerns,
+and told as a sentence ("sam applied #12 to “Pricing” in Webflow"), not as its action name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from connectors.tools import label
 from staging.models import AgentRun, Brief, Changeset, Event, TrackedDocument
 from staging.store import Store
 
@@ -27,6 +29,7 @@ class Row:
     action: str
     subject: str
     document: str
+    source: str  # the tool the event's changeset or pull concerns ("gdocs"), else ""
     brief: str
     engine: str  # "rules", or "claude (model)" for changesets a model proposed
     cost_usd: float | None  # the whole agent run's cost, on the changeset it staged
@@ -54,6 +57,7 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
         brief_id = changeset.brief_id if changeset else _brief_id(event.subject)
         rows.append(Row(at=event.at, actor=event.actor, action=event.action, subject=event.subject,
                         document=titles.get(changeset.document_id, "") if changeset else "",
+                        source=changeset.source if changeset else event.subject if event.action == "pull" else "",
                         brief=brief_titles.get(brief_id, "") if brief_id else "",
                         engine=(f"{run.engine} ({run.model})" if run.model else run.engine) if run else "",
                         cost_usd=run.cost_usd if run else None, details=event.details))
@@ -87,3 +91,69 @@ def _brief_id(subject: str) -> int | None:
 
 def _brief_ids(events: list[Event]) -> set[int]:
     return {i for i in (_brief_id(e.subject) for e in events) if i is not None}
+
+
+# -- events as sentences ---------------------------------------------------------------------
+
+# What happened to a changeset, by the action's last part(s): "{who}", "{n}" (#12), "{where}"
+# (“Pricing” in Webflow) and "{tool}" are filled in by `sentence`.
+_CHANGESET_EVENTS = {
+    "staged": "{who} proposed {n} for {where}",
+    "approved": "{who} approved {n} ({where})",
+    "approval.recorded": "{who} approved {n} ({where}); it needs another approval",
+    "rewritten": "{who} rewrote the text of {n} ({where})",
+    "reopened": "{n} went back to review after its text was rewritten",
+    "rejected": "{who} rejected {n} ({where})",
+    "superseded": "{who} re-proposed {n} on the current text of {where}",
+    "apply.started": "{who} started applying {n} to {where}",
+    "apply.done": "{who} applied {n} to {where}",
+    "apply.conflict": "{who} could not apply {n}: someone had changed the same text in {where}",
+    "apply.refused": "{who} could not apply {n} to {where}: formatting would have been lost",
+    "apply.manual": "{who} asked to apply {n}; the {tool} API cannot write it, so a person pastes the new text in "
+                    "{where}",
+    "apply.verified": "{who} found {n}'s new text in {where}: applied",
+    "revert.started": "{who} started reverting {n} in {where}",
+    "revert.done": "{who} reverted {n} in {where}",
+    "revert.conflict": "{who} could not revert {n}: someone had changed the same text in {where}",
+    "revert.refused": "{who} could not revert {n} in {where}",
+    "revert.manual": "{who} asked to revert {n}; the {tool} API cannot write it, so a person pastes the old text "
+                     "in {where}",
+    "revert.verified": "{who} found {n}'s old text back in {where}: reverted",
+    "published": "{who} published {n} in {tool}",
+    "republished": "{who} published the revert of {n} in {tool}",
+    "recovered": "{who} settled {n} after an interrupted write to {where}",
+    "resolved_upstream": "{who} found {n}'s change already made in {where}: nothing left to write",
+}
+_BRIEF_EVENTS = {"brief.added": "{who} added brief {n}", "brief.readded": "{who} added brief {n} again",
+                 "brief.activated": "{who} made brief {n} the active one",
+                 "brief.corrected": "{who} corrected brief {n}"}
+_ACTORS = {"pull": "A pull", "sweep": "A sweep", "preview": "A preview"}  # the processes that act on their own
+
+
+def sentence(row: Row) -> str:
+    """What happened, as a person says it. Titles and names are quoted as they are: show the
+    sentence through `staging.literal` like any remote text."""
+    who = _ACTORS.get(row.actor, row.actor)
+    kind, _, number = row.subject.partition("/")
+    if kind == "changeset" and row.action.startswith("changeset."):
+        template = _CHANGESET_EVENTS.get(row.action.removeprefix("changeset."))
+        where = f"“{row.document}” in {label(row.source)}" if row.document else label(row.source) or "its document"
+        said = (template or "{who}: {n}, " + _words(row.action.removeprefix("changeset."))).format(
+            who=who, n=f"#{number}", where=where, tool=label(row.source) or "the tool")
+        reason = row.details.get("reason")
+        return f"{said}: {reason}" if row.action == "changeset.rejected" and reason else said
+    if row.action in _BRIEF_EVENTS:
+        said = _BRIEF_EVENTS[row.action].format(who=who, n=f"#{number}")
+        return f"{said} (“{row.brief}”)" if row.brief else said
+    if row.action == "pull":
+        counts = ", ".join(f"{row.details[k]} {k}" for k in ("changed", "new", "deleted") if row.details.get(k))
+        pulled = f"{label(row.source)} pulled" if row.actor in _ACTORS else f"{who} pulled {label(row.source)}"
+        return pulled + (f": {counts}" if counts else ": nothing new")
+    if row.action == "sweep":
+        return f"{who} swept every source: {row.details.get('stale', 0)} stale document(s)"
+    return f"{who}: {_words(row.action)}" + (f" ({row.subject})" if row.subject else "")
+
+
+def _words(action: str) -> str:
+    """An action name nobody wrote a sentence for yet, at least in words ("dismissal added")."""
+    return action.replace(".", " ").replace("_", " ")

@@ -195,7 +195,9 @@ def _settle_after_failure(store: Store, connector: Connector, changeset_id: int,
     except CopydeskError as second:
         changesets.release(store, changeset_id)
         return RemoteError(f"{error} The remote could not be checked afterwards ({second}); changeset "
-                           f"{changeset_id} stays claimed until `copydesk recover` can reach it.")
+                           f"{changeset_id} stays claimed until `copydesk recover` can reach it.",
+                           in_app=f"{error.in_app} The tool could not be checked afterwards ({second.in_app}); "
+                                  f"changeset {changeset_id} stays claimed until the tool can be reached again.")
     return CopydeskError(f"{error} Changeset {changeset_id} is now {outcome.changeset.status}: "
                          f"{outcome.changeset.error or 'nothing of it remains on the remote.'}")
 

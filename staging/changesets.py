@@ -84,7 +84,8 @@ def get(store: Store, changeset_id: int) -> Changeset:
     with store.session() as session:
         changeset = session.get(Changeset, changeset_id)
     if changeset is None:
-        raise NotFound(f"No changeset {changeset_id}. List them with `copydesk changesets`.")
+        raise NotFound(f"No changeset {changeset_id}. List them with `copydesk changesets`.",
+                       in_app=f"There is no changeset #{changeset_id}: go back to the queue to find it.")
     return changeset
 
 
@@ -164,7 +165,8 @@ def stage(store: Store, tracked: TrackedDocument, proposals: Sequence[ProposedEd
     if not proposals:
         raise ConfigError("A changeset needs at least one edit.")
     if tracked.head_revision_id is None:
-        raise NotFound(f"{tracked.title!r} has no revision yet; run `copydesk pull` first.")
+        raise NotFound(f"{tracked.title!r} has no revision yet; run `copydesk pull` first.",
+                       in_app=f"{tracked.title!r} has no revision yet: pull its source on the Sources page first.")
     head = store.revision(tracked.head_revision_id)
     assert head is not None
     base = store.load(head)
@@ -285,10 +287,12 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
         raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
     pending = [r for r in kept if unresolved(r) and r.block_id not in waived]
     if pending:
-        raise ConfigError(_unresolved_message(changeset_id, pending))
+        raise ConfigError(_unresolved_message(changeset_id, pending), in_app=_unresolved_in_app(changeset_id, pending))
     if not any(writes(r) for r in kept):
         raise ConfigError(f"Changeset {changeset_id} would write nothing once its flags are dismissed: reject it "
-                          f"(`copydesk reject {changeset_id} --reason WHY`); the rejection is remembered as won't fix.")
+                          f"(`copydesk reject {changeset_id} --reason WHY`); the rejection is remembered as won't fix.",
+                          in_app=f"Changeset {changeset_id} would write nothing once its flags are dismissed: reject it "
+                                 "instead (the rejection is remembered as won't fix).")
     review.refuse_author(store, changeset, rows, actor, policy)
     details: dict[str, Any] = {}
     if left_out:
@@ -335,6 +339,12 @@ def _unresolved_message(changeset_id: int, pending: Sequence[ChangesetEdit]) -> 
     return (f"Changeset {changeset_id} has {len(pending)} unresolved flag(s): {where}. Settle each before approving: "
             f"rewrite it (`copydesk rewrite {changeset_id} --edit {block}=TEXT`), dismiss it with a reason "
             f"(`copydesk approve {changeset_id} --dismiss {block}=REASON`) or drop it (`--drop {block}`).")
+
+
+def _unresolved_in_app(changeset_id: int, pending: Sequence[ChangesetEdit]) -> str:
+    where = "; ".join(f"“{dismissals.first_words(r.before)}”" for r in pending)
+    return (f"Changeset {changeset_id} has {len(pending)} unresolved flag(s): {where}. Settle each before approving: "
+            "Rewrite it, Dismiss flag with a reason, or Drop it.")
 
 
 def _remember(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], left_out: set[str],
@@ -461,14 +471,20 @@ def refusal(changeset: Changeset, to: str) -> CopydeskError:
     if changeset.status in ("applying", "reverting"):
         doing = {"applying": "applied", "reverting": "reverted"}[changeset.status]
         return CopydeskError(f"Changeset {changeset.id} is being {doing} right now by "
-                             f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.")
+                             f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.",
+                             in_app=f"Changeset {changeset.id} is being {doing} right now; reload in a moment. If it "
+                                    "stays so, ask whoever runs copydesk to recover it.")
     verb, when = _VERBS.get(to, to), _WHEN.get(to, "another")
-    hint = {"proposed": " Approve it first with `copydesk approve`.",
-            "conflict": f" Settle it: `copydesk repropose {changeset.id}`, write the text against the tool's with "
-                        f"`copydesk rewrite {changeset.id} --edit BLOCK=TEXT`, or `copydesk reject {changeset.id}`.",
-            "reverted": f" To write its edits again, `copydesk reapply {changeset.id}` proposes them anew.",
-            "applied": " Revert it with `copydesk revert` instead." if to == "applying" else ""}.get(changeset.status, "")
-    return CopydeskError(f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}.{hint}")
+    hint = {"proposed": (" Approve it first with `copydesk approve`.", " Approve it first."),
+            "conflict": (f" Settle it: `copydesk repropose {changeset.id}`, write the text against the tool's with "
+                         f"`copydesk rewrite {changeset.id} --edit BLOCK=TEXT`, or `copydesk reject {changeset.id}`.",
+                         " Settle it on its page: edit against the tool's text, re-propose, or reject."),
+            "reverted": (f" To write its edits again, `copydesk reapply {changeset.id}` proposes them anew.",
+                         " To write its edits again, use “Apply again” on its page."),
+            "applied": (" Revert it with `copydesk revert` instead.", " Revert it instead.") if to == "applying"
+            else ("", "")}.get(changeset.status, ("", ""))
+    said = f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}."
+    return CopydeskError(said + hint[0], in_app=said + hint[1])
 
 
 def release(store: Store, changeset_id: int) -> None:

@@ -215,7 +215,9 @@ class Settings(BaseSettings):
         if not key:
             raise ConfigError(f"The claude engine needs an Anthropic API key: export {agent.key_env}=<your key> "
                               "(copydesk reads it from the environment and never stores it), "
-                              "or use --engine rules, which needs none.")
+                              "or use --engine rules, which needs none.",
+                              in_app=f"The Claude engine needs an Anthropic API key in ${agent.key_env} where the "
+                                     "app runs; choose the Rules engine, which needs none.")
         return ClaudeEngine(agent, api_key=key)
 
 

@@ -5,14 +5,21 @@ changeset `awaiting_manual` with the copy-ready text. Each pull that fetches the
 checks it: every block now reads the new text → applied (verified); some block still reads
 the old text → still waiting; a block reads something else → conflict, with the remote text
 kept for the three-way view. Reverts go the same way (`awaiting_manual_revert`).
+
+The same steps are known before apply (`planned`): a reviewer approving a static page's change
+sees what someone will have to paste, where, instead of learning it after clicking Apply.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlmodel import col, select
 
-from connectors.document import Document
+from connectors.document import Document, Edit
+from connectors.protocol import Connector, HandWritten
 from connectors.text import normalise
+from staging import changesets
 from staging.changesets import transition
 from staging.models import Changeset, TrackedDocument
 from staging.store import Store
@@ -26,6 +33,20 @@ def verify(store: Store, tracked: TrackedDocument, doc: Document, *, actor: str 
         waiting = list(session.exec(select(Changeset).where(Changeset.document_id == tracked.id,
                                                             col(Changeset.status).in_(_WAITING))))
     return [settled for changeset in waiting if (settled := _settle(store, tracked, doc, changeset, actor))]
+
+
+def planned(store: Store, changeset: Changeset, connector: Callable[[str], Connector]) -> list[dict[str, str]]:
+    """The steps a person will take once this changeset is applied, worked out from the stored
+    text without a request; empty when the tool's API writes every edit. `connector` (by source
+    name) is only called for a document with blocks the API cannot write."""
+    rows = changesets.to_write(store, changeset.id)
+    base = store.load(changesets.revision_of(store, changeset.base_revision_id))
+    if not any((block := base.block(r.block_id)) is not None and block.attrs.get("manual") for r in rows):
+        return []
+    tool = connector(changeset.source)
+    if not isinstance(tool, HandWritten):
+        return []
+    return tool.manual_steps(base, [Edit(block_id=r.block_id, before=r.before, after=r.after) for r in rows])
 
 
 def _settle(store: Store, tracked: TrackedDocument, doc: Document, changeset: Changeset,

@@ -34,7 +34,9 @@ def publish(store: Store, connector: Connector, changeset_id: int, *, actor: str
         raise ConfigError(f"{changeset.source} has no publish step: an applied changeset is live already.")
     if changeset.status != "applied":
         raise ConfigError(f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is published "
-                          f"(apply it first with `copydesk apply {changeset_id}`).")
+                          f"(apply it first with `copydesk apply {changeset_id}`).",
+                          in_app=f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is "
+                                 "published: apply it first.")
     review.require_approved(store, changeset, changesets.edits(store, changeset_id), policy)
     return _publish(store, connector, changeset, actor=actor, action="changeset.published")
 

@@ -194,7 +194,9 @@ def require_approved(store: Store, changeset: Changeset, rows: Sequence[Changese
     now = standing(store, changeset, rows, policy)
     if not now.satisfied:
         raise Forbidden(f"Changeset {changeset.id} is not approved as it reads now ({now.summary()}); "
-                        f"it needs `copydesk approve {changeset.id}` by someone who did not write it.")
+                        f"it needs `copydesk approve {changeset.id}` by someone who did not write it.",
+                        in_app=f"Changeset {changeset.id} is not approved as it reads now ({now.summary()}); someone "
+                               "who did not write it must open it and approve it.")
 
 
 def refuse_author(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], actor: str,

@@ -464,7 +464,8 @@ def _report_outcome(outcome: applying.Outcome, as_json: bool, dry_run: bool, ver
         out.print(f"[yellow]Changeset {outcome.changeset.id} needs a person:[/yellow] the tool's API cannot write "
                   "these blocks. Paste each text where it says; the next `copydesk pull` checks it.")
         for step in outcome.manual:
-            out.print(f"[bold]{shown(step['where'])}[/bold]  (block {shown(step['block_id'])})")
+            section = f", {step['section']}" if step.get("section") else ""
+            out.print(f"[bold]{shown(step['where'] + section)}[/bold]  (block {shown(step['block_id'])})")
             out.print(plain(f"  now:   {step['before']}"))
             out.print(plain(f"  paste: {step['after']}"))
         return

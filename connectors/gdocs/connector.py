@@ -22,6 +22,7 @@ from connectors.gdocs.write import Batch, plan_batch, resolve
 from connectors.pacing import Pacer, RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
+from connectors.tools import LABELS
 
 # Requests per second: Docs allows 300 reads per minute per user
 # (https://developers.google.com/workspace/docs/api/limits).
@@ -37,6 +38,7 @@ class GDocsConnector:
     """Lists, fetches and writes the Google Docs under some Drive folders or in one shared drive."""
 
     source = "gdocs"
+    label = LABELS["gdocs"]
 
     def __init__(
         self,
@@ -169,5 +171,6 @@ def _landed(current: Document, edits: Sequence[Edit]) -> bool:
 def _lossy(current: Document, batch: Batch) -> LossyEdit:
     title = current.ref.title or current.ref.remote_id
     details = "; ".join(f"{block_id}: {', '.join(reasons)}" for block_id, reasons in batch.losses.items())
-    return LossyEdit(f"Applying would lose formatting in {title!r} ({details}). Nothing was written; edit the text, "
-                     "or apply with --allow-lossy to accept it.", losses=batch.losses)
+    said = f"Applying would lose formatting in {title!r} ({details}). Nothing was written; edit the text, "
+    return LossyEdit(said + "or apply with --allow-lossy to accept it.", losses=batch.losses,
+                     in_app=said + "or tick “Write even where formatting cannot be kept exactly” and apply again.")

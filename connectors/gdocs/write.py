@@ -76,6 +76,8 @@ def resolve(current: Document, edits: Sequence[Edit]) -> list[Edit]:
             f"({', '.join(sorted(mismatched))}); nothing was written. Pull, then compare base, proposed and "
             "remote text with `copydesk changeset show`.",
             remote=mismatched,
+            in_app=f"{len(mismatched)} {'text' if len(mismatched) == 1 else 'texts'} of {title!r} changed in the tool "
+            "since this changeset was staged; nothing was written. Compare the proposed text with the tool's below.",
         )
     return resolved
 

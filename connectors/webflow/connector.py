@@ -31,6 +31,7 @@ from connectors.errors import ConfigError, ManualStep, RemoteError
 from connectors.pacing import RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
+from connectors.tools import LABELS
 from connectors.webflow.client import WEBFLOW_RATE, RemoteNotFound, WebflowApi, plain
 from connectors.webflow.normalise import (
     SOURCE,
@@ -57,6 +58,7 @@ class WebflowConnector:
     """Lists, fetches, writes (staged) and publishes the copy of one Webflow site."""
 
     source = SOURCE
+    label = LABELS[SOURCE]
 
     def __init__(
         self,
@@ -111,6 +113,15 @@ class WebflowConnector:
         if kind == "item":
             return self._apply_item(first, second, edits, journal, dry_run)
         return self._apply_page(first, second, edits, journal, dry_run)
+
+    def manual_steps(self, document: Document, edits: Sequence[Edit]) -> list[dict[str, str]]:
+        """What a person would paste in the Designer to make `edits` to `document` as stored,
+        worked out before anything is applied (no request): the review shows it while the
+        changeset is proposed. Empty for what the API writes (CMS items, other locales)."""
+        kind, _, _ = _parse(document.ref.remote_id)
+        if kind != "page" or document.raw.get("writable"):
+            return []
+        return manual_steps(document, preflight(document, [e.model_copy(update={"allow_lossy": True}) for e in edits]))
 
     # -- Publisher ------------------------------------------------------------------------
 
@@ -386,7 +397,7 @@ def _load_cursor(since: Cursor | None) -> dict[str, str] | None:
 def _manual_step(current: Document, planned: Sequence[Any]) -> ManualStep:
     steps = manual_steps(current, planned)
     where = steps[0]["locale"] if steps else "primary locale"
-    changes = "; ".join(f"element {s['node_id']}: {s['before']!r} → {s['after']!r}" for s in steps)
+    changes = "; ".join(f"{s['section']}: {s['before']!r} → {s['after']!r}" for s in steps)
     return ManualStep(
         f"Webflow's API cannot write the primary locale of page {current.ref.title!r} ({where}); nothing was "
         f"written. Open the page in the Webflow Designer and paste the new text: {changes}. The next pull reads "

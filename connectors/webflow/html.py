@@ -35,6 +35,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "figure", "figcaption", "div",
          "pre", "table", "thead", "tbody", "tr", "td", "th", "hr", "section", "article", "header", "footer"}
 LISTS = {"ul", "ol"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _NOT_INLINE = BLOCK | VOID
 _MARKS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underline", "s": "strikethrough",
           "strike": "strikethrough", "del": "strikethrough", "code": "code"}
@@ -263,7 +264,7 @@ def _kind(node: Node) -> str:
     if not isinstance(node, Element):
         return "paragraph"
     tag = node.tag
-    if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+    if tag in HEADINGS:
         return f"heading_{tag[1]}"
     return {"p": "paragraph", "blockquote": "quote", "figure": "figure", "pre": "code", "hr": "divider",
             "div": "paragraph"}.get(tag, tag)
@@ -317,6 +318,23 @@ def _with_marks(flags: dict[str, object], element: Element) -> dict[str, object]
     if element.tag == "a" and element.attrs.get("href"):
         return flags | {"href": element.attrs["href"]}
     return flags
+
+
+def headings(source: str) -> list[str]:
+    """The visible text of each heading element (h1-h6) in a node's HTML, in reading order:
+    what a person sees as the titles of a page's sections."""
+    found: list[str] = []
+    stack: list[Node] = [parse(source)]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Element):
+            continue
+        if node.tag in HEADINGS:
+            if title := " ".join(text_of(runs(node)).split()):
+                found.append(title)
+            continue
+        stack.extend(reversed(node.children))
+    return found
 
 
 def spans(run_list: Sequence[Run]) -> tuple[Span, ...]:

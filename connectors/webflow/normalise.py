@@ -269,6 +269,38 @@ def text_node_block(node: dict[str, Any], *, manual: bool) -> Block:
                  attrs=attrs, raw={"node": node["id"], "html": source})
 
 
+def section_labels(nodes: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Where each text node of a static page sits, as a person finds it in the Designer: under
+    the nearest heading above it (DOM nodes come in page order), or at the top of the page,
+    above the first heading. Node ids are not shown anywhere in the Designer; headings are.
+    Only a node that is a heading opens a section: a card that starts with its own heading
+    (`<div><h3>…</h3><p>…</p></div>`) is one element within the section it sits in."""
+    labels: dict[str, str] = {}
+    above = ""
+    waiting: list[str] = []  # nodes above the first heading, labelled once it is known
+    for node in nodes:
+        if node.get("type") != "text":
+            continue
+        text = node.get("text") or {}
+        source = text.get("html")
+        source = source if source is not None else html.escape(text.get("text") or "")
+        found = html.headings(source)
+        if found != [" ".join(html.text_of(html.runs(html.parse(source))).split())]:
+            found = []  # not a heading alone: a card, a paragraph
+        if above:
+            labels[node["id"]] = f"under the heading “{above}”"
+        else:
+            waiting.append(node["id"])
+        if found and not above:
+            labels.update({n: f"at the top of the page, above “{found[0]}”" for n in waiting})
+            labels[node["id"]] = "at the top of the page"
+            waiting = []
+        if found:
+            above = found[-1]
+    labels.update({n: "at the top of the page" for n in waiting})
+    return labels
+
+
 def _override_blocks(node: dict[str, Any]) -> list[Block]:
     """Text set on a component instance: written through the component, so read-only here."""
     blocks = []

@@ -21,6 +21,7 @@ from connectors.document import Block, Document
 from connectors.preflight import PlannedEdit
 from connectors.text import Piece, rewrite
 from connectors.webflow import html
+from connectors.webflow.normalise import section_labels
 
 MAX_NODES = 1000  # update-static-content takes 1-1000 nodes
 
@@ -88,20 +89,25 @@ def node_html(item: PlannedEdit) -> str:
 
 
 def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict[str, str]]:
-    """One `ManualStep` entry per edit: staging's keys (`block_id`, `where`, `before`, the
-    copy-ready `after`), plus what finds the element in the Designer (`node_id`, `page`,
-    `slug`, `locale`) and its new `html`, formatting included."""
+    """One `ManualStep` entry per edit, as a person follows it in the Designer: staging's keys
+    (`block_id`, `where`: the page and locale, `before`, the copy-ready `after`), the `section`
+    the text sits in (the nearest heading, since the Designer never shows node ids), the
+    `editor` to paste it in, and for scripts and verification `node_id`, `page`, `slug`,
+    `locale` and the new `html`, formatting included."""
     page = current.raw.get("page") or {}
     locale = current.raw.get("locale") or {}
     name, tag = locale.get("name") or "", locale.get("tag") or ""
     locale_label = f"{name} ({tag}), primary locale" if name and tag else f"{name or tag or 'the'} primary locale"
     title, slug = str(page.get("title") or current.ref.title), str(page.get("slug") or "")
+    sections = section_labels(current.raw.get("nodes") or [])
     steps = []
     for item in planned:
         node = item.block.attrs.get("node", "")
         steps.append({
             "block_id": item.edit.block_id,
-            "where": f"Webflow page {title!r} (/{slug}), {locale_label}, text element {node}",
+            "where": f"Webflow page “{title}” (/{slug}), {locale_label}",
+            "section": sections.get(node, "on the page"),
+            "editor": "the Webflow Designer",
             "before": item.block.text,
             "after": item.edit.target.text if item.edit.target is not None else item.edit.after,
             "node_id": node,

@@ -34,10 +34,13 @@ def add(store: Store, text: str, *, source: str, actor: str, activate: bool = Fa
     if brief is None:
         compiled, usage = compiler.compile_brief(text) if compiler else (compile_markdown(text), None)
         if compiled.is_empty:
-            raise BriefError("The brief names no term changes and no retired claims"
-                             + (": Claude found none in it either." if compiler else
-                                ": add `## Terms` / `## Retired claims` sections (see the README), or let "
-                                "Claude read the prose with `--compile claude`.") + " Nothing was stored.")
+            said = "The brief names no term changes and no retired claims"
+            raise BriefError(said + (": Claude found none in it either." if compiler else
+                                     ": add `## Terms` / `## Retired claims` sections (see the README), or let "
+                                     "Claude read the prose with `--compile claude`.") + " Nothing was stored.",
+                             in_app=said + (": Claude found none in it either." if compiler else
+                                            ": add `## Terms` / `## Retired claims` sections (see the README), or "
+                                            "choose “Claude (prose)” to read it.") + " Nothing was stored.")
         if usage is not None:
             details.update(compiled_by="claude", tokens=usage.total, cost_usd=round(usage.cost_usd, 6))
         with store.session() as session:
@@ -72,7 +75,8 @@ def correct(store: Store, brief_id: int, compiled: CompiledBrief, *, actor: str)
     with store.session() as session:
         brief = session.get(Brief, brief_id)
         if brief is None:
-            raise NotFound(f"No brief {brief_id}. List them with `copydesk brief list`.")
+            raise NotFound(f"No brief {brief_id}. List them with `copydesk brief list`.",
+                           in_app=f"There is no brief #{brief_id}: the Brief page lists them.")
         previous, brief.compiled = brief.compiled, compiled.model_dump(mode="json")
         if not any(identity.same(actor, name) for name in brief.corrected_by):
             brief.corrected_by = [*brief.corrected_by, actor]
@@ -89,11 +93,13 @@ def get(store: Store, brief_id: int | None = None) -> Brief:
         if brief_id is not None:
             brief = session.get(Brief, brief_id)
             if brief is None:
-                raise NotFound(f"No brief {brief_id}. List them with `copydesk brief list`.")
+                raise NotFound(f"No brief {brief_id}. List them with `copydesk brief list`.",
+                               in_app=f"There is no brief #{brief_id}: the Brief page lists them.")
             return brief
         active = session.exec(select(Brief).where(Brief.active == True)).first()  # noqa: E712
     if active is None:
-        raise NotFound("No active brief yet: add one with `copydesk brief add FILE`.")
+        raise NotFound("No active brief yet: add one with `copydesk brief add FILE`.",
+                       in_app="No active brief yet: add one on the Brief page.")
     return active
 
 

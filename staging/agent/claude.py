@@ -161,7 +161,10 @@ class ClaudeEngine:
             )
         except anthropic.AuthenticationError as error:
             raise AuthError(f"Anthropic refused the API key in ${self.settings.key_env} ({_kind(error)}). "
-                            "Check the key, or run with --engine rules (no key needed).", source="anthropic", status=401, code="unauthorized") from error
+                            "Check the key, or run with --engine rules (no key needed).", source="anthropic",
+                            status=401, code="unauthorized",
+                            in_app=f"Anthropic refused the API key in ${self.settings.key_env} ({_kind(error)}). "
+                                   "Check the key, or choose the Rules engine (no key needed).") from error
         except anthropic.PermissionDeniedError as error:
             raise AuthError(f"The key in ${self.settings.key_env} may not use {self.model} ({_kind(error)}); "
                             "choose another agent.model in copydesk.toml.", source="anthropic", status=403, code="forbidden") from error

@@ -124,7 +124,9 @@ def test_the_primary_locale_becomes_manual_steps_with_copy_ready_text():
     planned = preflight(doc, [edited(doc, "node:n1", "Simple, fair pricing")])
     assert manual_steps(doc, planned) == [{
         "block_id": "node:n1",
-        "where": "Webflow page 'Pricing' (/pricing), English (en), primary locale, text element n1",
+        "where": "Webflow page “Pricing” (/pricing), English (en), primary locale",
+        "section": "at the top of the page",
+        "editor": "the Webflow Designer",
         "before": "Simple pricing",
         "after": "Simple, fair pricing",
         "node_id": "n1",
@@ -133,3 +135,27 @@ def test_the_primary_locale_becomes_manual_steps_with_copy_ready_text():
         "locale": "English (en), primary locale",
         "html": '<h1 data-w-id="z">Simple, fair <strong>pricing</strong></h1>',
     }]
+
+
+def test_a_manual_step_says_the_section_by_its_heading_never_a_node_id():
+    """The Designer shows headings, not node ids: each step is placed under the nearest
+    heading above it, a node above the first heading at the top of the page above it."""
+    nodes = [{"id": "e1", "type": "text", "text": {"html": "<div>THE CHATBOT FOR YOUR DOCS</div>"}},
+             {"id": "h1", "type": "text", "text": {"html": "<h1>Answers from your docs</h1>"}},
+             {"id": "img", "type": "image", "image": {}},
+             {"id": "p1", "type": "text", "text": {"html": "<p>HelpHive is the chatbot.</p>"}},
+             {"id": "c1", "type": "text", "text": {"html": "<div><h3>Setup in <em>5</em> minutes</h3><p>Connect.</p></div>"}},
+             {"id": "p2", "type": "text", "text": {"html": "<p>Works with Zendesk.</p>"}},
+             {"id": "h2", "type": "text", "text": {"html": "<div><h2>Why teams choose it</h2></div>"}},
+             {"id": "p3", "type": "text", "text": {"html": "<p>Fast.</p>"}}]
+    doc = page_document(page_ref(PAGE, ENGLISH, None), PAGE, nodes, ENGLISH)
+    planned = preflight(doc, [edited(doc, f"node:{n}", "New text.", allow_lossy=True) for n in ("e1", "p1", "c1", "p2", "p3")])
+    steps = manual_steps(doc, planned)
+    assert [s["section"] for s in steps] == [
+        "at the top of the page, above “Answers from your docs”",
+        "under the heading “Answers from your docs”",
+        "under the heading “Answers from your docs”",
+        "under the heading “Answers from your docs”",  # a card's own heading opens no section
+        "under the heading “Why teams choose it”",
+    ]
+    assert not any(s["node_id"] in s["where"] + s["section"] for s in steps)

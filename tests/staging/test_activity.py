@@ -34,3 +34,46 @@ def test_events_carry_their_document_brief_and_engine_and_filter(store, sandbox)
     later, _ = activity.page(store, offset=5, limit=5)
     assert later[0].at <= rows[-1].at
     assert activity.actors(store) == sorted({"scheduler", "lead", "agent:rules", "priya"})
+
+
+def test_events_read_as_sentences_naming_the_tool(store, sandbox):
+    from connectors.errors import ManualStep
+    from staging.apply import apply
+    from staging.changesets import ProposedEdit
+    from tests.builders import make_document
+
+    pull(store, sandbox.connector(), actor="pull")
+    brief, _ = briefs.add(store, read_brief_file(REPO / "fixtures/briefs/ai-support-engineer.md"),
+                          source="brief.md", actor="lead")
+    doc = store.record(make_document("Setup in 5 minutes.", source="gdocs", remote_id="doc-1", title="Pricing")).document
+    staged = changesets.stage(store, doc, [ProposedEdit("b1", "Setup in an afternoon.")], actor="agent:rules")
+    changesets.approve(store, staged.id, actor="priya")
+
+    class PasteOnly:
+        """A tool whose API cannot write this text: apply hands it to a person."""
+        source = "gdocs"
+        requests_made = 0
+
+        def apply(self, ref, edits, journal, *, dry_run=False):
+            raise ManualStep("Paste it.", steps=[{"block_id": e.block_id, "where": "Pricing", "before": e.before,
+                                                  "after": e.after} for e in edits])
+
+    apply(store, PasteOnly(), staged.id, actor="sam")
+    rejected = changesets.stage(store, doc, [ProposedEdit("b1", "Setup in a day.")], actor="agent:rules")
+    changesets.reject(store, rejected.id, actor="priya", reason="too vague")
+    store.log_event("priya", "dismissal.added", f"changeset/{rejected.id}")
+
+    said = [activity.sentence(r) for r in activity.page(store, limit=8)[0]]
+    assert said == [
+        f"priya: dismissal added (changeset/{rejected.id})",  # an event nobody wrote a sentence for: still words
+        f"priya rejected #{rejected.id} (“Pricing” in Google Docs): too vague",
+        f"agent:rules proposed #{rejected.id} for “Pricing” in Google Docs",
+        f"sam asked to apply #{staged.id}; the Google Docs API cannot write it, so a person pastes the new text in "
+        "“Pricing” in Google Docs",
+        f"sam started applying #{staged.id} to “Pricing” in Google Docs",
+        f"priya approved #{staged.id} (“Pricing” in Google Docs)",
+        f"agent:rules proposed #{staged.id} for “Pricing” in Google Docs",
+        f"lead added brief #{brief.id} (“{brief.title}”)",
+    ]
+    [pulled] = activity.page(store, activity.Filters(action="pull"))[0]
+    assert activity.sentence(pulled).startswith("Notion pulled: ") and "new" in activity.sentence(pulled)

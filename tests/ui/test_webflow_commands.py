@@ -99,6 +99,8 @@ def test_a_primary_locale_page_goes_through_a_person_and_the_next_pull(proposed)
     assert not any(route.startswith("POST") for route in httpx.get(f"{proposed.admin}/stats").json()["routes"])
     steps = json.loads(cli("changeset", "show", number, "--json").stdout)["manual_steps"]
     assert steps and json.loads(cli("changeset", "show", number, "--json").stdout)["status"] == "awaiting_manual"
+    said = " ".join(shown.stdout.split())
+    assert all(step["section"] in said for step in steps)  # where in the Designer, by heading: no node id alone
 
     assert cli("pull", "--source", "webflow").exit_code == 0  # nobody pasted anything yet
     assert json.loads(cli("changeset", "show", number, "--json").stdout)["status"] == "awaiting_manual"

@@ -10,7 +10,7 @@ import streamlit as st
 from connectors.errors import BriefError, CopydeskError
 from staging import changesets, literal
 from staging.agent import briefs
-from staging.agent.brief import CompiledBrief, Scope, parse_term, read_brief_bytes
+from staging.agent.brief import MAX_BYTES, CompiledBrief, Scope, parse_term, read_brief_bytes
 from staging.agent.propose import propose
 from staging.models import AgentRun, Brief
 from staging.render import to_markdown
@@ -20,6 +20,7 @@ from ui.web.navigation import open_changeset
 from ui.web.session import Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes, workspace
 
 _UPLOAD, _PAGE = "Upload a file", "A tracked page"
+_UPLOAD_MB = -(-MAX_BYTES // (1024 * 1024))  # the uploader's own limit and text: the largest brief file read
 _LAST_RUN = "brief.last_run"
 
 
@@ -45,8 +46,9 @@ def _add(ws: Workspace) -> None:
         origin = st.radio("From", [_UPLOAD, _PAGE], horizontal=True, key="brief.origin")
         if origin == _UPLOAD:
             upload = st.file_uploader("Brief file", type=["md", "txt", "docx", "pdf"], key="brief.file",
-                                      help="Markdown with ## Terms / ## Retired claims sections is read as is; "
-                                           "prose needs Claude to compile it.")
+                                      max_upload_size=_UPLOAD_MB,
+                                      help=f"Up to {_UPLOAD_MB} MB. Markdown with ## Terms / ## Retired claims "
+                                           "sections is read as is; prose needs Claude to compile it.")
         else:
             documents = {d.id: d.title for d in ws.store.documents(status="live")}
             page = st.selectbox("Tracked page", list(documents), format_func=lambda d: literal.visible(documents[d]),
@@ -106,7 +108,11 @@ def _compiled(ws: Workspace, brief: Brief) -> None:
                              "\n".join(t.as_line() for t in compiled.terms), height=140)
         claims = st.text_area("Retired claims (one per line; flagged for a person, never rewritten by rules)",
                               "\n".join(compiled.retired_claims), height=100)
+        messages = st.text_area("Key messages (one per line; what the copy should say, for Claude and for you)",
+                                "\n".join(compiled.key_messages), height=100)
         names = st.text_input("Names kept verbatim (comma-separated)", ", ".join(compiled.names))
+        topics = st.text_input("Topics (comma-separated; a sweep lists pages on them not edited since the brief)",
+                               ", ".join(compiled.topics))
         left, right = st.columns(2)
         skip_archived = left.checkbox("Skip archived pages", compiled.scope.skip_archived)
         skip_quotes = left.checkbox("Skip customer quotes", compiled.scope.skip_quotes)
@@ -120,10 +126,12 @@ def _compiled(ws: Workspace, brief: Brief) -> None:
         return
     with reported():
         corrected = CompiledBrief(
-            title=compiled.title, summary=compiled.summary, key_messages=compiled.key_messages,
+            title=compiled.title, summary=compiled.summary,
+            key_messages=[line.strip() for line in messages.splitlines() if line.strip()],
             terms=[parse_term(line.strip()) for line in terms.splitlines() if line.strip()],
             retired_claims=[line.strip() for line in claims.splitlines() if line.strip()],
             names=[n.strip() for n in names.split(",") if n.strip()],
+            topics=[t.strip() for t in topics.split(",") if t.strip()],
             scope=Scope(skip_archived=skip_archived, skip_quotes=skip_quotes,
                         skip_titles=[t.strip() for t in titles.split(",") if t.strip()],
                         not_edited_years=years or None))
@@ -165,7 +173,7 @@ def _run(ws: Workspace, brief: Brief, actor: str, engine: str, source: str | Non
                       dry_run=dry_run, progress=show, house=ws.settings.scope)
     except CopydeskError as error:
         bar.empty()
-        st.error(literal.markdown(str(error)))
+        st.error(literal.markdown(error.in_app))
         return
     bar.progress(1.0, text="done")
     st.session_state[_LAST_RUN] = run

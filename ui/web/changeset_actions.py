@@ -16,9 +16,9 @@ from staging import publish as publishing
 from staging.context import place
 from staging.models import Changeset, ChangesetEdit
 from staging.review import NEEDS
-from ui.web import confirmation, destructive, diffs
+from ui.web import confirmation, destructive, diffs, manual_steps
 from ui.web import preview as previews
-from ui.web.formatting import ago
+from ui.web.formatting import ago, status_words, tool
 from ui.web.session import Workspace, flash, reported, require_reviewer
 
 ACCEPT, DROP, EDIT = "Accept", "Drop", "Edit text"
@@ -88,15 +88,13 @@ def _successor(ws: Workspace, changeset_id: int, lead: str, fallback: str) -> No
 
 
 def _manual_steps(changeset: Changeset) -> None:
-    """The tool's API cannot write these blocks: the exact text to paste, and where."""
-    verb = "revert" if changeset.status == "awaiting_manual_revert" else "apply"
-    st.warning(f"Awaiting manual {verb}: {literal.markdown(changeset.source)}'s API cannot write these blocks. "
-               "Paste each text in "
-               "the tool where it says; the next pull checks it and settles this changeset.")
-    for step in changeset.manual_steps:
-        st.markdown(f"**{literal.markdown(step.get('where', ''))}** · block {literal.markdown(step['block_id'][:12])}")
-        st.caption(f"Now reads: {literal.markdown(step['before'])}")
-        st.code(literal.visible(step["after"]), language=None, wrap_lines=True)
+    """The tool's API cannot write these blocks: the checklist a person follows in the tool."""
+    reverting = changeset.status == "awaiting_manual_revert"
+    editor = next((s.get("editor") for s in changeset.manual_steps if s.get("editor")), tool(changeset.source))
+    st.warning(f"Waiting for someone to paste {'the old' if reverting else 'the new'} text in "
+               f"{literal.markdown(editor)}: the {tool(changeset.source)} API cannot write this page. Follow the steps; "
+               "the next pull checks the page and settles this changeset.")
+    manual_steps.checklist(changeset, changeset.manual_steps)
 
 
 def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
@@ -107,7 +105,7 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     if changeset.published_at is not None:
         st.success(f"Published {ago(changeset.published_at)}.")
         return
-    st.info(f"Staged in {literal.markdown(changeset.source)}, not yet published: the live site still shows the "
+    st.info(f"Staged in {tool(changeset.source)}, not yet published: the live site still shows the "
             "old text.")
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, "publish")
     question = f"publish-{changeset.id}"
@@ -221,7 +219,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
                       **opening)
 
     def write_now() -> None:
-        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {literal.markdown(changeset.source)}…"):
+        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {tool(changeset.source)}…"):
             try:
                 connector = ws.settings.connector(changeset.source)
                 outcome = run(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review, **options)
@@ -230,11 +228,11 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
                                                                           actor=reviewer)
             except LossyEdit as error:
                 st.session_state[lossy_key] = True
-                flash("error", f"{error} In the app: tick the box above Apply to accept the loss.")
+                flash("error", error.in_app)
             except CopydeskError as error:
-                flash("error", str(error))
+                flash("error", error.in_app)
             else:
-                flash("success", f"{verb}: #{changeset.id} is now {outcome.changeset.status}"
+                flash("success", f"{verb}: #{changeset.id} is now {status_words(outcome.changeset.status)}"
                       + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
         previews.forget(changeset.id)
 

@@ -8,13 +8,13 @@ import streamlit as st
 
 from connectors.document import Block, Document
 from connectors.errors import CopydeskError, NotFound
-from staging import changesets, context, facts, literal, marked, review
+from staging import activity, changesets, context, facts, literal, manual, marked, review
 from staging.agent import briefs
 from staging.agent.checks import Checks
 from staging.models import Changeset, ChangesetEdit
-from ui.web import changeset_actions, diffs
+from ui.web import changeset_actions, diffs, manual_steps
 from ui.web.changeset_actions import ACCEPT, DISMISS, DROP, EDIT, REWRITE
-from ui.web.formatting import ago, badge, when
+from ui.web.formatting import ago, badge, tool, when
 from ui.web.session import Workspace, reported
 
 
@@ -25,7 +25,7 @@ def render(ws: Workspace, changeset_id: int) -> None:
     try:
         changeset = changesets.get(ws.store, changeset_id)
     except NotFound as error:
-        st.error(literal.markdown(str(error)))
+        st.error(literal.markdown(error.in_app))
         return
     rows = changesets.edits(ws.store, changeset_id)
     _header(ws, changeset)
@@ -39,9 +39,7 @@ def render(ws: Workspace, changeset_id: int) -> None:
     choices = {row.block_id: _edit(changeset, row, mode, base, checks) for row in rows}
     st.divider()
     changeset_actions.render(ws, changeset, rows, choices)
-    with st.expander("Audit trail"):
-        for event in ws.store.events(100, subject=changesets.subject(changeset_id)):
-            st.markdown(f"{when(event.at)} · **{literal.markdown(event.actor)}** · `{event.action}`")
+    _audit_trail(ws, changeset_id)
 
 
 def _checks(ws: Workspace, changeset: Changeset) -> Checks | None:
@@ -65,7 +63,7 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
         with reported():
             title = briefs.get(ws.store, changeset.brief_id).title
             brief = f" · brief #{changeset.brief_id} {literal.markdown(title)}"
-    st.markdown(f"{where} · {literal.markdown(changeset.source)} · "
+    st.markdown(f"{where} · {tool(changeset.source)} · "
                 f"the text as read {ago(base.observed_at if base else None)}{brief}")
     approved = f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""
     st.caption(literal.markdown(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}{approved}"))
@@ -79,6 +77,19 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
     if changeset.status == "conflict":
         st.warning("Someone changed these blocks in the tool after this changeset was staged; nothing was written. "
                    "Compare below, then settle it: write the text against the tool's, re-propose, or reject.")
+    if changeset.status in ("proposed", "approved", "failed"):
+        try:
+            manual_steps.before_apply(changeset, manual.planned(ws.store, changeset, ws.settings.connector))
+        except CopydeskError as error:
+            st.error(literal.markdown(error.in_app))
+
+
+def _audit_trail(ws: Workspace, changeset_id: int) -> None:
+    """Everything that happened to this changeset, oldest first, as sentences."""
+    rows, _ = activity.page(ws.store, activity.Filters(changeset_id=changeset_id), limit=100)
+    with st.expander("Audit trail"):
+        for row in reversed(rows):
+            st.markdown(f"{when(row.at)} · {literal.markdown(activity.sentence(row))}")
 
 
 def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document,

@@ -1,20 +1,42 @@
-"""Small display helpers the pages share: ages, status badges, money."""
+"""Small display helpers the pages share: ages and times in the reader's own time zone,
+statuses in words, tool names, money."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import streamlit as st
+
+from connectors import tools
 from staging.models import as_utc
 
 _STATUS_COLOR = {"proposed": "blue", "approved": "violet", "applied": "green", "reverted": "gray",
                  "rejected": "gray", "superseded": "gray", "conflict": "red", "revert_conflict": "red",
                  "failed": "red", "applying": "orange", "reverting": "orange", "awaiting_manual": "orange",
                  "awaiting_manual_revert": "orange"}
+# What each changeset status means to a reviewer; the raw names stay in the CLI's --json.
+_STATUS_WORDS = {"proposed": "to review", "approved": "approved, not yet applied", "applied": "applied",
+                 "reverted": "reverted", "rejected": "rejected", "superseded": "replaced by a newer proposal",
+                 "conflict": "in conflict", "revert_conflict": "revert in conflict", "failed": "failed",
+                 "applying": "being applied", "reverting": "being reverted",
+                 "awaiting_manual": "awaiting a manual step in the tool",
+                 "awaiting_manual_revert": "awaiting a manual revert in the tool"}
+
+
+def status_words(status: str) -> str:
+    """A changeset status as a reviewer reads it ("awaiting a manual step in the tool")."""
+    return _STATUS_WORDS.get(status, status.replace("_", " "))
 
 
 def badge(status: str) -> str:
-    """Markdown for a coloured status badge."""
-    return f":{_STATUS_COLOR.get(status, 'gray')}-badge[{status}]"
+    """Markdown for a coloured status badge, in words."""
+    return f":{_STATUS_COLOR.get(status, 'gray')}-badge[{status_words(status)}]"
+
+
+def tool(source: str) -> str:
+    """The tool a document or changeset lives in, by its name ("Google Docs", not "gdocs")."""
+    return tools.label(source)
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:
@@ -29,7 +51,23 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    return f"{as_utc(moment):%Y-%m-%d %H:%M} UTC" if moment else "—"
+    """`moment` in the reader's time zone, the zone said ("3 Dec 2026, 14:05 CET"); in UTC,
+    saying so, when the browser has not told the server its zone."""
+    if moment is None:
+        return "—"
+    local = as_utc(moment).astimezone(reader_zone())
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def reader_zone() -> ZoneInfo | timezone:
+    """The browser's time zone (Streamlit reads it from the page), else UTC."""
+    name = st.context.timezone  # None outside a page run, or before the browser has said
+    if not name:
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
 
 
 def usd(amount: float | None) -> str:

@@ -16,7 +16,7 @@ from connectors.errors import Conflict, CopydeskError, NotFound
 from staging import apply as applying
 from staging import by_rule, changesets, literal, opened, queue
 from ui.web import changeset_page, diffs
-from ui.web.formatting import ago, badge
+from ui.web.formatting import ago, badge, status_words, tool
 from ui.web.session import Workspace, flash, require_reviewer, reviewer, reviewer_box, show_flashes, workspace
 
 PAGE_SIZE = 25
@@ -110,9 +110,11 @@ def _queue(ws: Workspace) -> None:
 def _filters(ws: Workspace) -> queue.Filters:
     columns = st.columns([1, 1, 2, 2])
     sources = [_ALL, *queue.sources(ws.store)]
-    source = columns[0].selectbox("Source", sources, **_bound("source", "queue.source", _from_url("source", sources, _ALL)))
+    source = columns[0].selectbox("Tool", sources, format_func=lambda s: s if s == _ALL else tool(s),
+                                  **_bound("source", "queue.source", _from_url("source", sources, _ALL)))
     statuses = [_ALL, *changesets.STATUSES]
-    status = columns[1].selectbox("Status", statuses, **_bound("status", "queue.status", _from_url("status", statuses, _ALL)))
+    status = columns[1].selectbox("Status", statuses, format_func=lambda s: s if s == _ALL else status_words(s),
+                                  **_bound("status", "queue.status", _from_url("status", statuses, _ALL)))
     titles = queue.briefs(ws.store)
     briefs = [_ALL, *titles]
     brief = columns[2].selectbox("Brief", briefs, format_func=lambda b: b if b == _ALL else literal.visible(titles[b]),
@@ -210,7 +212,7 @@ def _bulk_one(ws: Workspace, changeset_id: int, reviewer_name: str, approve: boo
     except Conflict:
         return "conflict"
     except CopydeskError as error:  # one changeset's refusal or failure must not stop the batch
-        return f"not {'approved' if approve else 'applied'} ({error})"
+        return f"not {'approved' if approve else 'applied'} ({error.in_app})"
 
 
 # -- review by rule ---------------------------------------------------------------------------

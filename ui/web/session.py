@@ -36,7 +36,7 @@ def workspace() -> Workspace:
         path = find_config(None)
         ws = _open(str(path.resolve()), path.stat().st_mtime_ns)
     except CopydeskError as error:
-        st.error(literal.markdown(str(error)))
+        st.error(literal.markdown(error.in_app))
         st.stop()
         raise  # st.stop() ends the run; this line only satisfies type checkers
     _admit(ws)
@@ -110,4 +110,4 @@ def reported() -> Iterator[None]:
     try:
         yield
     except CopydeskError as error:
-        flash("error", str(error))
+        flash("error", error.in_app)

@@ -8,6 +8,7 @@ import os
 import streamlit as st
 
 from connectors.errors import CopydeskError, NotFound
+from connectors.tools import label, source_label
 from staging import literal
 from staging.agent import briefs
 from staging.pull import PullReport, pull, remote_status
@@ -31,11 +32,12 @@ def render() -> None:
 
 def _source(ws: Workspace, name: str) -> None:
     settings = ws.settings.source(name)
-    st.subheader(literal.markdown(name))
-    where = settings.base_url or f"{settings.type} (the vendor's API)"
+    shown = source_label(name, settings.type)
+    st.subheader(literal.markdown(shown))
+    where = settings.base_url or f"{label(settings.type)}'s own API"
     token = "sandbox token" if settings.sandbox and not os.environ.get(settings.token_env) else (
         f"${settings.token_env} set" if os.environ.get(settings.token_env) else f"${settings.token_env} not set")
-    st.caption(literal.markdown(f"{settings.type} · {where} · {token}"))
+    st.caption(literal.markdown(f"{where} · {token}"))
     last = ws.store.last_pull(name, successful=False)
     if last is None:
         st.info("Never pulled.")
@@ -48,7 +50,7 @@ def _source(ws: Workspace, name: str) -> None:
     check, go, full = st.columns([1, 1, 2], vertical_alignment="center")
     full_pull = full.checkbox("Full (re-list everything, find deleted pages)", key=f"sources.full.{name}")
     if check.button("Check connection", key=f"sources.check.{name}"):
-        with st.spinner(f"Listing {name}…"):
+        with st.spinner(f"Listing {literal.markdown(shown)}…"):
             with reported():
                 status = remote_status(ws.store, ws.settings.connector(name))
                 note = f" {literal.markdown(status['note'])}" if status["note"] else ""
@@ -58,24 +60,24 @@ def _source(ws: Workspace, name: str) -> None:
     if go.button("Pull now", type="primary", key=f"sources.pull.{name}"):
         actor = require_reviewer()
         if actor:
-            _pull(ws, name, actor, full_pull)
+            _pull(ws, name, shown, actor, full_pull)
 
 
-def _pull(ws: Workspace, name: str, actor: str, full: bool) -> None:
-    bar = st.progress(0.0, text=f"pulling {name}…")
+def _pull(ws: Workspace, name: str, shown: str, actor: str, full: bool) -> None:
+    bar = st.progress(0.0, text=f"pulling {literal.markdown(shown)}…")
 
     def show(report: PullReport) -> None:
         share = report.fetched / report.listed if report.listed else 0.0
-        bar.progress(min(share, 1.0), text=f"pulling {name}: listed {report.listed}, fetched {report.fetched}, "
+        bar.progress(min(share, 1.0), text=f"pulling {literal.markdown(shown)}: listed {report.listed}, fetched {report.fetched}, "
                                            f"{report.requests} requests")
 
     try:
         report = pull(ws.store, ws.settings.connector(name), full=full, actor=actor, progress=show)
     except CopydeskError as error:
         bar.empty()
-        flash("error", f"Pull of {name} failed: {error}")
+        flash("error", f"Pull of {shown} failed: {error.in_app}")
     else:
-        flash("success", f"Pulled {name}: {report.requests} requests, {report.fetched} fetched, {report.changed} "
+        flash("success", f"Pulled {shown}: {report.requests} requests, {report.fetched} fetched, {report.changed} "
                          f"changed, {report.new} new, {report.deleted} deleted, {report.seconds:.1f} s.")
     st.rerun()
 
@@ -92,7 +94,8 @@ def _scope(ws: Workspace) -> None:
     st.markdown("\n".join([
         f"- archived pages: {'skipped' if scope.skip_archived else 'included'}",
         f"- customer quotes: {'skipped' if scope.skip_quotes else 'included'}",
-        f"- titles matching: {literal.markdown(', '.join(scope.skip_titles)) if scope.skip_titles else 'none skipped'}",
+        f"- titles matching: {', '.join(f'“{literal.markdown(glob)}”' for glob in scope.skip_titles)} (skipped)"
+        if scope.skip_titles else "- titles matching: none skipped",
         f"- pages not edited in {scope.not_edited_years:g} years: skipped" if scope.not_edited_years is not None
         else "- pages not edited for years: included",
         "- always: code, URLs, mentions and read-only blocks are never edited",

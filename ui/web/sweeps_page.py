@@ -10,7 +10,7 @@ from staging import dismissals, literal
 from staging.agent import briefs
 from staging.schedule import next_runs, sweep_alone
 from staging.sweep import last, retired, summary, sweep, untouched
-from ui.web.formatting import ago, when
+from ui.web.formatting import ago, tool, when
 from ui.web.session import Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes, workspace
 
 
@@ -46,7 +46,7 @@ def _schedule(ws: Workspace) -> None:
     try:
         upcoming = next_runs(plan.cron, plan.timezone)
     except CopydeskError as error:
-        st.error(literal.markdown(str(error)))
+        st.error(literal.markdown(error.in_app))
         return
     st.markdown(f"Schedule {literal.markdown(plan.cron)} ({literal.markdown(plan.timezone)}) · next runs: "
                 + ", ".join(f"{r:%a %d %b %H:%M}" for r in upcoming))
@@ -61,7 +61,7 @@ def _sweep_now(ws: Workspace, actor: str) -> None:
                                                    house=ws.settings.scope))
     except CopydeskError as error:
         status.update(label="Sweep failed", state="error")
-        flash("error", f"The sweep failed: {error}")
+        flash("error", f"The sweep failed: {error.in_app}")
     else:
         status.update(label="Swept", state="complete")
         flash("success", summary(run))
@@ -77,14 +77,14 @@ def _report(run) -> None:  # type: ignore[no-untyped-def]
     staged.metric("Changesets staged", len(run.staged))
     resolved.metric("Fixed by hand", len(run.resolved))
     waived.metric("Dismissed", len(run.dismissed), help="Blocks a reviewer said won't fix: left alone")
-    st.dataframe([{"source": literal.visible(p["source"]), "requests": p["requests"], "fetched": p["fetched"],
+    st.dataframe([{"tool": literal.visible(tool(p["source"])), "requests": p["requests"], "fetched": p["fetched"],
                    "changed": p["changed"], "new": p["new"], "deleted": p["deleted"]} for p in run.pulls],
                  hide_index=True, width="stretch")
     for heading, rows in (("Stale content", retired(run)), ("Not edited since the brief: re-read", untouched(run))):
         if rows:
             st.markdown(f"#### {heading}")
         for row in rows:
-            with st.expander(literal.markdown(f"{row['title']} ({row['source']})")):
+            with st.expander(literal.markdown(f"{row['title']} ({tool(row['source'])})")):
                 for why in row["why"]:
                     st.markdown(f"**{literal.markdown(', '.join(why['matched'])) or 'retired wording'}**")
                     st.text(literal.visible(why["text"]))

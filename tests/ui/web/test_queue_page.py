@@ -31,7 +31,7 @@ def _actors(workspace, changeset_id: int) -> dict[str, str]:
 def test_the_queue_counts_per_status_and_filters(proposed):
     total = len(changesets.listing(proposed.store))
     app = no_traceback(page("queue_page"))
-    assert any("blue-badge[proposed]" in t for t in texts(app, "markdown"))
+    assert any("blue-badge[to review]" in t for t in texts(app, "markdown"))
     assert any(f"**{total}**" in t for t in texts(app, "markdown"))
     opens = [b for b in app.button if b.label == "Open"]
     assert len(opens) == min(total, 25)
@@ -131,7 +131,7 @@ def test_an_outside_edit_shows_the_three_way_view_and_re_proposes(proposed):
     _confirmed(app, "apply")
     no_traceback(app)
     assert changesets.get(proposed.store, changeset.id).status == "conflict"
-    assert any("no longer read what the changeset expects" in e for e in texts(app, "error"))
+    assert any("changed in the tool since this changeset was staged" in e for e in texts(app, "error"))
     shown = _html(app)
     assert "in the tool now" in shown and "base (when staged)" in shown and "today" in shown
 
@@ -213,7 +213,7 @@ def test_a_viewer_sees_every_action_disabled_with_a_reason(proposed, monkeypatch
 
 def test_empty_queue_and_unknown_changeset(empty):
     assert any("queue is empty" in i for i in texts(no_traceback(page("queue_page")), "info"))
-    assert any("No changeset 99" in e for e in texts(page("queue_page", changeset="99"), "error"))
+    assert any("There is no changeset #99" in e for e in texts(page("queue_page", changeset="99"), "error"))
 
 
 def test_approve_stays_disabled_until_every_flag_is_rewritten_dismissed_or_dropped(proposed, monkeypatch):
@@ -279,7 +279,7 @@ def test_a_lossy_apply_is_refused_until_the_reviewer_accepts_the_loss(workspace)
     changesets.approve(workspace.store, changeset.id, actor=REVIEWER)
     app = page("queue_page", changeset=str(changeset.id))
     _confirmed(app, "apply")
-    assert any("lose formatting" in e and "tick the box" in e for e in texts(app, "error"))
+    assert any("lose formatting" in e and "tick “Write even where formatting" in e for e in texts(app, "error"))
     assert changesets.get(workspace.store, changeset.id).status == "approved"
     app.checkbox(key=f"allow-lossy-{changeset.id}").check().run()
     _confirmed(app, "apply")
@@ -321,7 +321,7 @@ def test_a_primary_locale_page_shows_the_text_to_paste(proposed):
     no_traceback(app)
     waiting = changesets.get(proposed.store, changeset_id)
     assert waiting.status == "awaiting_manual"
-    assert any("Awaiting manual apply" in w for w in texts(app, "warning"))
+    assert any("Waiting for someone to paste the new text" in w for w in texts(app, "warning"))
     assert [c.value for c in app.code] == [step["after"] for step in waiting.manual_steps]
 
 

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from connectors.sandbox.admin import SandboxAdminClient
 from staging import apply as applying
-from staging import changesets
+from staging import changesets, literal
 from staging.agent import briefs
 from staging.agent.brief import read_brief_file
 from staging.agent.propose import propose
@@ -104,7 +104,8 @@ def test_the_text_to_paste_and_now_reads_are_text(hostile):
     applying.apply(hostile.store, hostile.settings.connector("webflow"), changeset.id, actor=REVIEWER)
     assert changesets.get(hostile.store, changeset.id).status == "awaiting_manual"
     app = assert_literal(page("queue_page", changeset=str(changeset.id)), hostile.links)
-    now_reads = [c for c in texts(app, "caption") if c.startswith("Now reads:") and "chatbot ![x]" in c]
+    assert "It reads now:" in texts(app, "caption")
+    now_reads = [t for t in texts(app, "text") if "chatbot ![x]" in t]  # st.text: plain text, never Markdown
     assert now_reads and "\\x1b[8mhid" in now_reads[0]
 
 
@@ -123,7 +124,7 @@ def test_history_activity_sources_and_brief_pages_show_hostile_text_as_text(host
     assert_literal(app, hostile.links)
     assert any("\\x1b" in option for option in app.selectbox(key="history.document").options)
     app = assert_literal(page("activity_page"), hostile.links)
-    assert HOSTILE_NAME in set(app.dataframe[0].value["who"])
+    assert any(literal.visible(HOSTILE_NAME) in t for t in texts(app, "markdown"))  # in its sentences, as text
     assert_literal(page("sources_page"), hostile.links)
     app = page("brief_page")
     app.button(key="brief.propose").click().run()

@@ -1,0 +1,24 @@
+"""The tools copydesk connects to, as people name them.
+
+A connector's `source` is its tool's short id: the `type` of a source in copydesk.toml, stored
+on every document and changeset ("gdocs"). People read the tool's own name ("Google Docs").
+The names live here, apart from the connector modules, so that naming a tool on a page does not
+load its SDK (Google's and Webflow's take a second to import); each connector class carries its
+own name as `label`, taken from this table.
+"""
+
+from __future__ import annotations
+
+LABELS = {"notion": "Notion", "gdocs": "Google Docs", "webflow": "Webflow"}
+
+
+def label(source: str) -> str:
+    """The tool's name for a connector's `source` (a source's `type`); an unknown one as is."""
+    return LABELS.get(source, source)
+
+
+def source_label(name: str, type_: str) -> str:
+    """A configured source as people read it: the tool's name, and the source's own name in
+    copydesk.toml only when it says something the tool's name does not."""
+    tool = label(type_)
+    return tool if name in (type_, tool) else f"{tool} ({name})"
