@@ -10,6 +10,9 @@ own name as `label`, taken from this table.
 from __future__ import annotations
 
 LABELS = {"notion": "Notion", "gdocs": "Google Docs", "webflow": "Webflow"}
+# What a reviewer calls one document of a tool, by its source and document kind.
+DOCUMENT_KINDS = {("notion", "page"): "Notion page", ("gdocs", "document"): "Google Doc",
+                  ("webflow", "item"): "Webflow CMS item", ("webflow", "page"): "Webflow static page"}
 
 
 def label(source: str) -> str:
@@ -22,3 +25,8 @@ def source_label(name: str, type_: str) -> str:
     copydesk.toml only when it says something the tool's name does not."""
     tool = label(type_)
     return tool if name in (type_, tool) else f"{tool} ({name})"
+
+
+def document_kind(source: str, kind: str) -> str:
+    """"Webflow CMS item", "Google Doc": what a reviewer calls one document of the tool."""
+    return DOCUMENT_KINDS.get((source, kind)) or f"{label(source)} {kind}".strip()

@@ -13,12 +13,12 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from connectors import tools
 from staging.changesets import subject
 from staging.models import Changeset, Event, Revision, TrackedDocument
 from staging.store import Store
 
 _DONE = {"apply": "changeset.apply.done", "revert": "changeset.revert.done"}
-TOOL_NAMES = {"notion": "Notion", "gdocs": "Google Docs", "webflow": "Webflow"}
 _VERBS = {"apply": "applied", "revert": "reverted", "rollback": "put back after an interrupted write:"}
 
 
@@ -48,7 +48,7 @@ class Entry:
 
 
 def tool_name(source: str) -> str:
-    return TOOL_NAMES.get(source, source)
+    return tools.label(source)
 
 
 def timeline(store: Store, document_id: str, *, limit: int = 200) -> list[Entry]:

@@ -13,6 +13,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from connectors.errors import ConfigError
+from connectors.tools import document_kind
 from staging.changesets import STATUSES
 from staging.models import Brief, Changeset, ChangesetEdit, TrackedDocument
 from staging.store import Store
@@ -54,16 +55,6 @@ class Row:
         if self.flags:
             parts.append(f"{self.flags} flag{'s' if self.flags != 1 else ''}")
         return " · ".join(parts)
-
-
-_KINDS = {("notion", "page"): "Notion page", ("gdocs", "document"): "Google Doc",
-          ("webflow", "item"): "Webflow CMS item", ("webflow", "page"): "Webflow static page"}
-_TOOLS = {"notion": "Notion", "gdocs": "Google Docs", "webflow": "Webflow"}
-
-
-def document_kind(source: str, kind: str) -> str:
-    """"Webflow CMS item", "Google Doc": what a reviewer calls the document."""
-    return _KINDS.get((source, kind)) or f"{_TOOLS.get(source, source)} {kind}".strip()
 
 
 @dataclass(frozen=True)

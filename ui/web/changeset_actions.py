@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from connectors import tools
 from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
 from staging import changesets, identity, literal, rebase, review
@@ -24,8 +25,6 @@ from ui.web.session import Workspace, flash, reported, require_reviewer
 ACCEPT, DROP, EDIT = "Accept", "Drop", "Edit text"
 REWRITE, DISMISS = "Rewrite", "Dismiss flag"  # a flagged edit's other ways to settle
 _FINAL = ("rejected", "superseded", "resolved_upstream")
-# What each tool calls the thing a changeset edits, by source and document kind.
-_THING = {"notion": "Notion page", "gdocs": "Google Doc", "webflow": "Webflow page"}
 
 
 def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
@@ -268,12 +267,9 @@ def _confirming(ws: Workspace, changeset: Changeset, operation: str, retry: bool
 def _place(ws: Workspace, changeset: Changeset) -> str:
     """The document, as its tool calls it: e.g. the Google Doc “One-pager” (escaped Markdown)."""
     tracked = ws.store.document(changeset.document_id)
-    thing = _THING.get(changeset.source, changeset.source)
     if tracked is None:
-        return f"the {thing}"
-    if changeset.source == "webflow" and tracked.kind == "item":
-        thing = "Webflow CMS item"
-    return f"the {thing} “{literal.markdown(tracked.title)}”"
+        return f"the {tool(changeset.source)} document"
+    return f"the {tools.document_kind(tracked.source, tracked.kind)} “{literal.markdown(tracked.title)}”"
 
 
 def _edits(ws: Workspace, changeset: Changeset, noun: str = "edit") -> str:
