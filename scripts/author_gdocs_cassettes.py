@@ -48,6 +48,7 @@ SOURCE_FILES = {
     "start_token": ("gdrive/changes_getStartPageToken.derived.json", "014137a3a5a645f1"),
     "changes_page1": ("gdrive/changes_list_page1.derived.json", "9fa5a82cc24f8e04"),
     "changes_last": ("gdrive/changes_list_last_page.derived.json", "ef0bb4c09d67e519"),
+    "revisions": ("gdrive/revisions_list.derived.json", "6765dae4f0582e17"),
     "error_403_user_rate": ("gdrive/errors/403_userRateLimitExceeded.gapi_tests.json", "d11d28712ea3c461"),
     "error_500": ("gdrive/errors/500_internalError.gapi_tests.json", "67e2e51b5fc446d9"),
     "error_503": ("gdrive/errors/503_backendError.gapi_tests.json", "6722d3c6967cfc5b"),
@@ -59,6 +60,7 @@ LABELS = {
     "start_token": "DERIVED from the drive.v3 discovery schema StartPageToken",
     "changes_page1": "DERIVED from the drive.v3 discovery schema ChangeList/Change (a page with nextPageToken)",
     "changes_last": "DERIVED from the drive.v3 discovery schema ChangeList (the last page, newStartPageToken)",
+    "revisions": "DERIVED from the drive.v3 discovery schema RevisionList/Revision/User",
     "error_403_user_rate": ("google-api-python-client 2.202.0 tests/test_http.py "
                             "USER_RATE_LIMIT_EXCEEDED_RESPONSE_NO_STATUS"),
     "error_500": "google-api-python-client 2.202.0 tests/data/500.json",
@@ -145,16 +147,33 @@ class Bodies:
             "`replies[0]` `{\"replaceAllText\":{\"occurrencesChanged\":2}}` → `{}`: replies line up 1:1 with the "
             "requests, and copydesk's three (deleteContentRange, insertText, updateTextStyle) have no reply, "
             "which the schema gives as `{}`")
-        self.files_page1 = raw["files_list"]
+        # Drive's `lastModifyingUser` (schema User), which the connector's mask asks for as
+        # lastModifyingUser(displayName,emailAddress): the Drive examples were asked without it, so the
+        # Google Doc's entries get the User of revisions_list.derived.json, cut down to those two fields.
+        user = raw["revisions"]["revisions"][-1]["lastModifyingUser"]
+        self.editor = {key: user[key] for key in ("displayName", "emailAddress")}
+        added = (f"the Google Doc (`{DOC_ID}`) gets `lastModifyingUser` "
+                 f"`{serialise(self.editor).decode()}`: `revisions[1].lastModifyingUser` of "
+                 "`revisions_list.derived.json` (the same document's latest revision) cut to the connector's mask "
+                 "`lastModifyingUser(displayName,emailAddress)`, added after the file's last key")
+        self.files_page1 = copy.deepcopy(raw["files_list"])
+        assert self.files_page1["files"][0]["id"] == DOC_ID
+        self.files_page1["files"][0]["lastModifyingUser"] = self.editor
+        self.changes["files_list"] = f"`files[0]`: {added}; the folder (`files[1]`) gets none (the field is optional)"
+        self.changes_page1 = copy.deepcopy(raw["changes_page1"])
+        assert self.changes_page1["changes"][0]["file"]["id"] == DOC_ID
+        self.changes_page1["changes"][0]["file"]["lastModifyingUser"] = self.editor
+        self.changes["changes_page1"] = f"`changes[0].file`: {added}"
         self.files_last = {"kind": "drive#fileList", "incompleteSearch": False, "files": []}
         self.changes["files_last"] = (
             "DERIVED here from `files_list.derived.json`: the same envelope as the last page, i.e. no "
             "`nextPageToken` and an empty `files` (Drive's last page of a listing that ended on a page boundary)")
-        self.file_before = raw["files_list"]["files"][0]
-        self.changes["file_before"] = "`files[0]` of `files_list.derived.json` (version 42), served as files.get"
-        self.file_after = raw["changes_page1"]["changes"][0]["file"]
+        self.file_before = self.files_page1["files"][0]
+        self.changes["file_before"] = ("`files[0]` of `files_list.derived.json` (version 42), served as files.get; "
+                                       + added)
+        self.file_after = self.changes_page1["changes"][0]["file"]
         self.changes["file_after"] = ("`changes[0].file` of `changes_list_page1.derived.json` (version 43, the "
-                                      "document after a change), served as files.get")
+                                      "document after a change), served as files.get; " + added)
 
 
 # -- driving the real connector against planned answers ------------------------------------------
@@ -227,7 +246,7 @@ SCENARIOS = [
     Scenario(
         "incremental_listing",
         "Incremental listing from page token 1234: changes.list over two pages (pageSize 2)",
-        lambda b: [Interaction(200, b.raw["changes_page1"], "changes_page1"),
+        lambda b: [Interaction(200, b.changes_page1, "changes_page1"),
                    Interaction(200, b.raw["changes_last"], "changes_last")],
         lambda: list(connector().list_changed("1234")),
     ),
@@ -253,7 +272,7 @@ SCENARIOS = [
         "changes.list answered 403 userRateLimitExceeded (Drive's rate limit, no Retry-After), then the same "
         "request answered 200, then the last page",
         lambda b: [Interaction(403, b.raw["error_403_user_rate"], "error_403_user_rate"),
-                   Interaction(200, b.raw["changes_page1"], "changes_page1"),
+                   Interaction(200, b.changes_page1, "changes_page1"),
                    Interaction(200, b.raw["changes_last"], "changes_last")],
         lambda: list(connector().list_changed("1234")),
     ),

@@ -40,6 +40,7 @@ TOKEN = "ya29.cassette-test"
 DOC_ID = "1EXAMPLEdocIdAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # the Drive examples' Google Doc (SOURCES.md)
 FOLDER_ID = "1EXAMPLEfolderIdBBBBBBBBBBBBBBBBB"
 DELETED_ID = "1EXAMPLEdeletedFileIdCCCCCCCCCCCCCCCC"
+EDITOR = "Example User"  # the Doc's lastModifyingUser.displayName (revisions_list.derived.json, SOURCES.md)
 REVISION = "ACp5tXjT-YaR1HpzpT_1CxrU0l_ln4vxB3D0ocrWLU8u8fzvZpn9ehcG2P3iOTQ7xnYl2pTio3yIPeiqQeitZw"
 DRIVE, DOCS = "https://www.googleapis.com/drive/v3/", "https://docs.googleapis.com/v1/"
 
@@ -94,6 +95,7 @@ def test_full_listing_lists_the_folders_doc_and_keeps_the_start_token_as_cursor(
         parent=FOLDER_ID,
         remote_version="42",
         updated_at=utc("2024-05-01T12:34:56.789Z"),
+        edited_by=EDITOR,
         archived=False,
     )]
     assert listing.done and listing.cursor == "1234"
@@ -112,7 +114,8 @@ def test_incremental_listing_reads_both_change_pages_and_moves_the_cursor(connec
     changed, removed = refs
     assert (changed.title, changed.parent, changed.updated_at) == ("Project notes", FOLDER_ID,
                                                                    utc("2024-05-01T12:34:56.789Z"))
-    assert removed.updated_at == utc("2024-05-01T12:40:00.000Z") and removed.title == ""
+    assert changed.edited_by == EDITOR
+    assert removed.updated_at == utc("2024-05-01T12:40:00.000Z") and removed.title == "" and removed.edited_by == ""
     # The folder change on the last page is the scope folder itself: nothing to list, nothing to look up.
     assert listing.cursor == "1237" and connector.requests_made == 2
     with pytest.raises(RemoteNotFound) as gone:  # removed from Drive: 404 without a request
@@ -182,6 +185,7 @@ def test_fetch_without_a_version_asks_drive_for_it_first(connect):
         assert cassette.all_played
     assert connector.requests_made == 2
     assert (document.ref.remote_version, document.ref.parent, document.ref.title) == ("42", FOLDER_ID, "Render Test")
+    assert document.ref.edited_by == EDITOR  # from the files.get, as the document itself does not say
 
 
 # -- apply: documents.get, batchUpdate, then the written document ----------------------------------
@@ -212,6 +216,7 @@ def test_apply_writes_one_batch_update_on_the_revision_it_read(connect):
     assert applied.block("p0017").spans == (
         Span(text="BoldItalicsUnderlineRedTeal", bold=True, italic=True, underline=True, color="#ff0000"),)
     assert applied.ref.remote_version == "43" and applied.ref.title == "Render Test"
+    assert applied.ref.edited_by == EDITOR
 
 
 def test_a_write_the_cassette_does_not_hold_is_never_matched(connect):
@@ -492,6 +497,11 @@ def test_the_sandbox_answers_the_cassette_requests_with_the_same_key_structure(s
     start = _compare_drive(replayer, "full_listing", 0)
     first = _compare_drive(replayer, "full_listing", 1)
     assert "nextPageToken" in first and len(first["files"]) == 2
+    # lastModifyingUser is not in EXAMPLE_FIELDS (the examples were asked without it); the cassettes give it to
+    # the Google Doc (SOURCES.md). Whatever the sandbox names as an editor has that User's keys and types.
+    google_user = shape(json.loads(_interactions("full_listing")[1]["response"]["body"]["string"])
+                        ["files"][0]["lastModifyingUser"])
+    assert {shape(f["lastModifyingUser"]) for f in first["files"] if "lastModifyingUser" in f} == {google_user}
 
     # changes.list over two pages: an edited doc and a deleted one, then a trashed one on the last page
     replayer.post("edit", {"id": seed["edited"], "find": "HelpHive", "replace": "HelpHive AI"})
@@ -500,6 +510,7 @@ def test_the_sandbox_answers_the_cassette_requests_with_the_same_key_structure(s
     replayer.page_tokens["1234"] = start["startPageToken"]
     page = _compare_drive(replayer, "incremental_listing", 0)
     assert [c["fileId"] for c in page["changes"]] == [seed["edited"], seed["deleted"]]
+    assert shape(page["changes"][0]["file"]["lastModifyingUser"]) == google_user
     replayer.page_tokens["1236"] = page["nextPageToken"]
     last = _compare_drive(replayer, "incremental_listing", 1)
     assert [c["fileId"] for c in last["changes"]] == [seed["trashed"]] and "newStartPageToken" in last

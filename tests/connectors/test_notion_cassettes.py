@@ -206,7 +206,7 @@ def test_fetch_follows_block_children_cursors(connect):
     with replay("fetch_page_paginated_children") as cassette:
         document = connector.fetch(page(PAGE_B))
         assert cassette.all_played
-    assert connector.requests_made == 4
+    assert connector.requests_made == 5  # the page, three children pages, its last editor (users.retrieve)
     title = "Test 2026-07-04 11:08:14.736683"
     assert document.ref == DocumentRef(
         source="notion",
@@ -217,6 +217,7 @@ def test_fetch_follows_block_children_cursors(connect):
         parent="393abc1e-edcd-80f3-813b-e205934558c6",
         remote_version="2026-07-04T09:08:00.000Z",
         updated_at=utc("2026-07-04T09:08"),
+        edited_by="notion-sdk-py",  # last_edited_by 7775f3a3-…, named by GET /v1/users/{id}
         archived=False,
     )
     assert [(b.id, b.kind, b.text, b.depth, b.editable) for b in document.blocks] == [
@@ -283,7 +284,7 @@ def all_types(connect):
     with replay("fetch_page_all_block_types") as cassette:
         document = connector.fetch(page(PAGE_C))
         assert cassette.all_played, "the connector skipped a children request the cassette holds"
-    assert connector.requests_made == 6
+    assert connector.requests_made == 7  # the page, five children listings, its last editor
     return document
 
 
@@ -292,6 +293,7 @@ def test_fetch_all_block_types_in_reading_order_with_kinds_texts_depths_and_edit
     assert all_types.ref.remote_id == PAGE_C
     assert all_types.ref.parent == PARENT_2022
     assert all_types.ref.title == "Test 2024-12-30 18:20:54.151558"
+    assert all_types.ref.edited_by == "notion-sdk-py"
 
 
 def test_fetch_keeps_every_rich_text_mark_link_and_mention(all_types):
@@ -462,4 +464,4 @@ def test_cassette_responses_are_notion_json_with_a_true_content_length(path):
         if response["status"]["code"] >= 400:
             assert (payload["object"], payload["status"]) == ("error", response["status"]["code"])
         else:
-            assert payload["object"] in {"list", "page"}
+            assert payload["object"] in {"list", "page", "user"}
