@@ -16,7 +16,9 @@ def test_events_carry_their_document_brief_and_engine_and_filter(store, sandbox)
                           source="brief.md", actor="lead")
     run = propose(store, brief, actor="rules")
     first = run.staged[0]
-    changesets.approve(store, first, actor="priya")
+    flagged = {r.block_id: "the claim is still true here" for r in changesets.edits(store, first)
+               if changesets.unresolved(r)}
+    changesets.approve(store, first, actor="priya", dismissed=flagged)
 
     rows, total = activity.page(store, limit=5)
     assert total == len(run.staged) + 3 and len(rows) == 5  # pull, brief, every staging, the approval

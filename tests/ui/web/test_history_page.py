@@ -6,7 +6,7 @@ from __future__ import annotations
 from staging import changesets
 from staging.apply import apply
 from staging.pull import pull
-from tests.ui.web.conftest import REVIEWER, no_traceback, page, texts
+from tests.ui.web.conftest import REVIEWER, no_traceback, page, still_true, texts
 
 OLD, NEW = "trust what the bot says", "rely on every answer"
 
@@ -14,7 +14,8 @@ OLD, NEW = "trust what the bot says", "rely on every answer"
 def _history(workspace) -> tuple[str, int]:
     """Product overview: pulled, a changeset applied by the reviewer, then Jordan Lee's edit pulled."""
     changeset = workspace.changeset_for("Product overview")
-    changesets.approve(workspace.store, changeset.id, actor=REVIEWER)
+    changesets.approve(workspace.store, changeset.id, actor=REVIEWER,
+                       dismissed=still_true(workspace.store, changeset.id))
     apply(workspace.store, workspace.settings.connector("notion"), changeset.id, actor=REVIEWER)
     document = workspace.store.document(changeset.document_id)
     workspace.sandbox.post("edit", {"id": document.remote_id, "find": OLD, "replace": NEW})

@@ -9,14 +9,15 @@ from streamlit.testing.v1 import AppTest
 from staging import changesets
 from staging.apply import apply
 from staging.agent import briefs
-from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, texts
+from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, still_true, texts
 
 APP = Path(__file__).resolve().parents[3] / "ui" / "app.py"
 
 
 def _applied(workspace, title: str = "Product overview") -> int:
     changeset = workspace.changeset_for(title)
-    changesets.approve(workspace.store, changeset.id, actor=REVIEWER)
+    changesets.approve(workspace.store, changeset.id, actor=REVIEWER,
+                       dismissed=still_true(workspace.store, changeset.id))
     apply(workspace.store, workspace.settings.connector("notion"), changeset.id, actor=REVIEWER)
     return changeset.id
 

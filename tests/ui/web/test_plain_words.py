@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from connectors.errors import ConfigError
 from staging import changesets, queue
 from staging.agent import briefs
-from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, sources, texts
+from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, settle_flags, sources, still_true, texts
 
 _RAW = re.compile(r"\bgdocs\b|awaiting_manual|changeset\.[a-z_]+\.|revert_conflict")
 
@@ -30,7 +33,8 @@ def _changeset(workspace, source: str, wanted=lambda d: True) -> int:
 def test_the_queue_names_tools_and_statuses_in_words(proposed):
     app = no_traceback(page("queue_page"))
     shown = _shown(app)
-    assert "Google Docs" in shown and "Webflow" in shown
+    rows = [t for t in texts(app, "markdown") if ":gray[" in t]  # each row names its tool's kind of document
+    assert any(":gray[Google Doc · " in t for t in rows) and any(":gray[Webflow CMS item · " in t for t in rows)
     assert not _RAW.search(shown), _RAW.search(shown)
     assert any("blue-badge[to review]" in t for t in texts(app, "markdown"))
     status = app.selectbox(key="queue.status")
@@ -42,7 +46,7 @@ def test_the_queue_names_tools_and_statuses_in_words(proposed):
 
 def test_a_changeset_names_its_tool_and_tells_its_audit_trail_in_sentences(proposed):
     changeset_id = _changeset(proposed, "gdocs")
-    changesets.approve(proposed.store, changeset_id, actor=REVIEWER)
+    changesets.approve(proposed.store, changeset_id, actor=REVIEWER, dismissed=still_true(proposed.store, changeset_id))
     title = proposed.store.document(changesets.get(proposed.store, changeset_id).document_id).title
     app = no_traceback(page("queue_page", changeset=str(changeset_id)))
     shown = _shown(app)
@@ -55,7 +59,7 @@ def test_a_changeset_names_its_tool_and_tells_its_audit_trail_in_sentences(propo
 
 def test_activity_is_a_whole_page_of_sentences_with_filters(proposed):
     changeset_id = _changeset(proposed, "gdocs")
-    changesets.approve(proposed.store, changeset_id, actor=REVIEWER)
+    changesets.approve(proposed.store, changeset_id, actor=REVIEWER, dismissed=still_true(proposed.store, changeset_id))
     app = no_traceback(page("activity_page"))
     said = _events(app)
     assert len(said) == 50 and not app.dataframe  # a whole page of events, not a 10-row box
@@ -78,9 +82,16 @@ def test_errors_in_the_app_name_no_command_or_flag(proposed):
     changeset = next(c for c in changesets.listing(proposed.store, status="proposed")
                      if all(changesets.unresolved(r) for r in changesets.edits(proposed.store, c.id)))
     app = page("queue_page", changeset=str(changeset.id))
-    app.button(key="approve").click().run()
-    [error] = [e for e in texts(app, "error") if "retired claims" in e]
-    assert "“Edit text”" in error and "copydesk" not in error and "--edit" not in error
+    # Approve waits for every flag to be settled; the page says how in its own words
+    assert app.button(key="approve").disabled
+    [left] = [c for c in texts(app, "caption") if "left to settle" in c]
+    assert "copydesk" not in left and "--" not in left
+    # and the refusal the app shows, were it asked anyway, names its buttons, not a command or flag
+    with pytest.raises(ConfigError) as refused:
+        changesets.approve(proposed.store, changeset.id, actor=REVIEWER)
+    error = refused.value.in_app
+    assert "unresolved flag" in error and "Dismiss flag" in error
+    assert "copydesk" not in error and "--" not in error
 
 
 def test_sources_name_the_tool_and_show_scope_globs_literally(proposed):
@@ -121,8 +132,9 @@ def test_a_static_page_shows_its_designer_checklist_before_and_after_apply(propo
     assert before == wanted
     assert not any("node" in s.lower() for s in steps)
 
-    app.button(key="approve").click().run()
+    settle_flags(app, proposed.store, changeset_id).button(key="approve").click().run()
     app.button(key="apply").click().run()
+    app.button(key="confirm-apply").click().run()
     no_traceback(app)
     waiting = changesets.get(proposed.store, changeset_id)
     assert waiting.status == "awaiting_manual"
