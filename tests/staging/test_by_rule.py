@@ -27,8 +27,9 @@ BRIEF = """# Positioning: the AI support engineer
 @pytest.fixture
 def proposed(store):
     """Three pages proposed by the rules engine: one only chatbot, one chatbot and help desk,
-    one help desk and a retired claim."""
-    for n, texts in enumerate((("Our chatbot answers.", "A chatbot for docs."),
+    one help desk and a retired claim. Every term stands where the rules replace it ("chatbot
+    replies", not "chatbot answers", which reads as a modifier and is left for a person)."""
+    for n, texts in enumerate((("Our chatbot replies.", "A chatbot for docs."),
                                ("The chatbot is fast.", "Route it to the help desk."),
                                ("The help desk is open.", "It resolves 90% of tickets."))):
         store.record(make_document(*texts, remote_id=f"p{n}", title=f"Page {n}"))
@@ -43,7 +44,7 @@ def _by_title(store, title):
 
 def test_the_rules_engine_names_each_edits_rule(store, proposed):
     rules = {r.before: r.rule for c in changesets.listing(store) for r in changesets.edits(store, c.id)}
-    assert rules["Our chatbot answers."] == "chatbot → AI support engineer"
+    assert rules["Our chatbot replies."] == "chatbot → AI support engineer"
     assert rules["Route it to the help desk."] == "help desk → support inbox"
     assert rules["It resolves 90% of tickets."] == "retired claim: resolves 90% of tickets"
 
@@ -90,7 +91,7 @@ def test_an_author_of_the_brief_cannot_accept_a_rule(store, proposed):
 
 
 def test_a_retired_claim_cannot_be_accepted(store, proposed):
-    with pytest.raises(CopydeskError, match="cannot be accepted"):
+    with pytest.raises(CopydeskError, match="Rules never write this one"):
         by_rule.accept(store, proposed.id, "retired claim: resolves 90% of tickets", actor="sam")
 
 

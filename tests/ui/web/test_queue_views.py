@@ -78,9 +78,17 @@ def test_by_rule_shows_each_rule_with_a_sample_and_accepting_one_approves_across
     app.button(key=f"accept-rule-{brief_id}-{biggest.rule}").click().run()
     no_traceback(app)
     approved = [c for c in biggest.changesets if changesets.get(proposed.store, c).status == "approved"]
-    pure = [c for c in biggest.changesets
-            if {r.rule for r in changesets.edits(proposed.store, c) if not r.dropped} == {biggest.rule}]
+    only_this_rule = [c for c in biggest.changesets
+                      if {r.rule for r in changesets.edits(proposed.store, c) if not r.dropped} == {biggest.rule}]
+    # accepting a rule settles no flag: an edit of the rule that still makes a retired claim
+    # keeps its changeset proposed until a person settles the claim (approval needs every flag settled)
+    flagged = [c for c in only_this_rule if any(changesets.unresolved(r) for r in changesets.edits(proposed.store, c))]
+    pure = [c for c in only_this_rule if c not in flagged]
     assert approved == pure and approved, "exactly the changesets holding nothing but this rule"
+    errors = " ".join(texts(app, "error"))
+    for c in flagged:
+        assert changesets.get(proposed.store, c).status == "proposed"
+        assert f"#{c} not changed" in errors and "unresolved flag" in errors
     success = " ".join(texts(app, "success"))
     assert f"approved {len(approved)} changeset(s)" in success
     assert f"{len(biggest.sample)} of the rule's {biggest.edits} edit(s) were shown to you here" in success
