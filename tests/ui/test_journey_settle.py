@@ -20,17 +20,19 @@ from staging.models import Changeset
 from staging.store import Store
 from tests.conftest import SandboxAdmin
 from tests.ui.browsing import REVIEWER, screenshot, screenshot_on_failure, visitor, wait_until_idle
+from tests.ui.web.conftest import still_true
 
 
 def _in_conflict_soon(store: Store, sandbox: SandboxAdmin, count: int) -> list[tuple[Changeset, str]]:
-    """`count` Notion changesets of the queue, approved by kim; then someone changes in Notion
-    the first word each one replaces. Each changeset and its edited block's id."""
+    """`count` Notion changesets of the queue, approved by kim (who dismisses their flags, with a
+    reason, as approval requires); then someone changes in Notion the first word each one
+    replaces. Each changeset and its edited block's id."""
     chosen = []
     for changeset in changesets.listing(store, status="proposed", source="notion"):
         for row in changesets.to_write(store, changeset.id):
             deleted = [op.text.strip() for op in diff_words(row.before, row.after) if op.kind == "delete"]
             if deleted and deleted[0]:
-                changesets.approve(store, changeset.id, actor="kim")
+                changesets.approve(store, changeset.id, actor="kim", dismissed=still_true(store, changeset.id))
                 sandbox.post("edit", {"id": row.block_id, "find": deleted[0], "replace": "assistant"})
                 chosen.append((changeset, row.block_id))
                 break
