@@ -98,6 +98,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
         expect(page.get_by_text("before", exact=True).first).to_be_visible()
         screenshot(page, "changeset-diff-side-by-side.png")
         _settle_flagged_edits(page)
+        screenshot(page, "changeset-flags-settled.png")
         page.get_by_role("button", name="Submit rewrite", exact=True).click()
         expect(page.get_by_text("awaits approval by someone other than you")).to_be_visible()
         expect(page.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
@@ -158,6 +159,8 @@ def _settle_flagged_edits(page: Page) -> None:
             assert rewritten != wording, wording
             new_text.fill(rewritten)
             new_text.press("Control+Enter")
+            # the rewrite is registered before the next flag's click can start another run
+            expect(page.get_by_role("button", name="Submit rewrite", exact=True)).to_be_visible()
         elif TAGLINE in wording:
             group.get_by_text("Dismiss flag", exact=True).click()
             reason = page.locator(f".st-key-dismiss-{suffix} input")
