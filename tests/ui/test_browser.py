@@ -149,10 +149,13 @@ def _settle_flagged_edits(page: Page) -> None:
     flagged = [group for group in _edit_choices(page) if group.get_by_label("Rewrite").count()]
     assert len(flagged) == 5, ("the rules flag four blocks with retired claims on Product overview, and one "
                                "using a term as a modifier (“six-month chatbot project”)")
-    for group in flagged:
-        suffix = _key_suffix(group)
+    for suffix in [_key_suffix(group) for group in flagged]:
+        group = page.locator(f".st-key-choice-{suffix}")  # by its key: a position can shift during a run
         group.get_by_text("Rewrite", exact=True).click()
+        wait_until_idle(page)
+        expect(group.get_by_label("Rewrite")).to_be_checked()
         new_text = page.locator(f".st-key-text-{suffix} textarea")
+        expect(new_text).to_be_visible()
         wording = new_text.input_value()
         if wording.startswith("The short version"):
             rewritten = wording.replace(f"HelpHive {RETIRED_CLAIM}", REWRITTEN_CLAIM)
@@ -166,6 +169,7 @@ def _settle_flagged_edits(page: Page) -> None:
             reason = page.locator(f".st-key-dismiss-{suffix} input")
             reason.fill("the setup claim is rewritten on the pricing page")
             reason.press("Enter")
+            expect(group.get_by_label("Dismiss flag")).to_be_checked()
         else:
             group.get_by_text("Drop", exact=True).click()
             expect(group.get_by_label("Drop")).to_be_checked()
