@@ -121,3 +121,11 @@ def changeset_id(directory: Path, document_title: str) -> int:
     """The open changeset on the document titled `document_title`, by the real `changesets --json`."""
     listed = json.loads(copydesk(directory, "changesets", "--json"))
     return next(c["id"] for c in listed if c["document_title"] == document_title)
+
+
+def still_true(directory: Path, changeset: int) -> list[str]:
+    """`copydesk approve`'s arguments dismissing, as still true, every flag of the changeset
+    nobody settled yet (approval needs each flag settled)."""
+    edits = json.loads(copydesk(directory, "changeset", "show", str(changeset), "--json"))["edits"]
+    return [arg for e in edits if e["flag"] and not e["flag_settled"]
+            for arg in ("--dismiss", f"{e['block']}=the claim is still true here")]

@@ -98,6 +98,7 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
         expect(page.get_by_text("before", exact=True).first).to_be_visible()
         screenshot(page, "changeset-diff-side-by-side.png")
         _settle_flagged_edits(page)
+        screenshot(page, "changeset-flags-settled.png")
         page.get_by_role("button", name="Submit rewrite", exact=True).click()
         expect(page.get_by_text("awaits approval by someone other than you")).to_be_visible()
         expect(page.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
@@ -143,24 +144,32 @@ def test_brief_to_queue_to_revert_to_history_without_a_terminal(browser: Browser
 def _settle_flagged_edits(page: Page) -> None:
     """Flagged edits offer Rewrite / Dismiss flag / Drop with nothing chosen: the callout gets
     a rewrite, as a reviewer would type it; the block that also gets the new tagline has its
-    flag dismissed with a reason; the table cells are dropped."""
+    flag dismissed with a reason; the table cells and the paragraph using a term as a modifier
+    are dropped."""
     flagged = [group for group in _edit_choices(page) if group.get_by_label("Rewrite").count()]
-    assert len(flagged) == 4, "the rules flag four blocks with retired claims on Product overview"
-    for group in flagged:
-        suffix = _key_suffix(group)
+    assert len(flagged) == 5, ("the rules flag four blocks with retired claims on Product overview, and one "
+                               "using a term as a modifier (“six-month chatbot project”)")
+    for suffix in [_key_suffix(group) for group in flagged]:
+        group = page.locator(f".st-key-choice-{suffix}")  # by its key: a position can shift during a run
         group.get_by_text("Rewrite", exact=True).click()
+        wait_until_idle(page)
+        expect(group.get_by_label("Rewrite")).to_be_checked()
         new_text = page.locator(f".st-key-text-{suffix} textarea")
+        expect(new_text).to_be_visible()
         wording = new_text.input_value()
         if wording.startswith("The short version"):
             rewritten = wording.replace(f"HelpHive {RETIRED_CLAIM}", REWRITTEN_CLAIM)
             assert rewritten != wording, wording
             new_text.fill(rewritten)
             new_text.press("Control+Enter")
+            # the rewrite is registered before the next flag's click can start another run
+            expect(page.get_by_role("button", name="Submit rewrite", exact=True)).to_be_visible()
         elif TAGLINE in wording:
             group.get_by_text("Dismiss flag", exact=True).click()
             reason = page.locator(f".st-key-dismiss-{suffix} input")
             reason.fill("the setup claim is rewritten on the pricing page")
             reason.press("Enter")
+            expect(group.get_by_label("Dismiss flag")).to_be_checked()
         else:
             group.get_by_text("Drop", exact=True).click()
             expect(group.get_by_label("Drop")).to_be_checked()

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import SandboxAdmin
-from tests.ui.browsing import changeset_id, copydesk, screenshot, screenshot_on_failure, visitor
+from tests.ui.browsing import changeset_id, copydesk, screenshot, screenshot_on_failure, still_true, visitor
 
 ONE_PAGER = "One-pager: HelpHive for support leaders"
 WEBFLOW_POST = "HelpHive vs DocBot: answers, not intents"
@@ -37,7 +37,7 @@ def test_each_edit_in_its_place_and_a_preview_that_previews(browser: Browser, re
         screenshot(page, "journey-preview-webflow.png")
 
         notion = changeset_id(proposed, NOTION_PAGE)
-        copydesk(proposed, "approve", str(notion), actor="maya")
+        copydesk(proposed, "approve", str(notion), *still_true(proposed, notion), actor="maya")
         page.goto(f"{review_app}/?changeset={notion}")
         page.get_by_role("button", name="Preview apply (dry run)").click()
         expect(page.get_by_role("heading", name="As it will read after the apply")).to_be_visible()

@@ -11,9 +11,12 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.ui.browsing import REVIEWER, copydesk, screenshot, screenshot_on_failure, visitor, wait_until_idle
+from tests.ui.browsing import REVIEWER, changeset_id, copydesk, screenshot, screenshot_on_failure, visitor, wait_until_idle
+from ui.web.formatting import status_words
 
 RULE = "chatbot → AI support engineer"
+PROPOSED = status_words("proposed")
+UNFLAGGED = "Pricing & plans"  # a Notion page whose changeset has no flag
 
 
 def _choose(page: Page, label: str, option: str) -> None:
@@ -28,10 +31,10 @@ def _open_buttons(page: Page) -> Locator:
 
 
 def _filtered(page: Page) -> None:
-    """The view the reviewer set up: Notion, proposed."""
+    """The view the reviewer set up: Notion, proposed (the filters show tools and statuses in words)."""
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
-    expect(page.get_by_role("combobox", name="Source")).to_have_value("notion")
-    expect(page.get_by_role("combobox", name="Status")).to_have_value("proposed")
+    expect(page.get_by_role("combobox", name="Tool")).to_have_value("Notion")
+    expect(page.get_by_role("combobox", name="Status")).to_have_value(PROPOSED)
     expect(page.get_by_text("Notion page").first).to_be_visible()
     expect(page.get_by_text("Google Doc")).to_have_count(0)
 
@@ -44,8 +47,8 @@ def test_the_view_survives_open_back_and_reload(browser: Browser, review_app: st
         expect(page.get_by_text("Webflow CMS item").first).to_be_visible()
         expect(_open_buttons(page).first).to_be_visible()  # the widgets drawn, not their placeholders
         screenshot(page, "journey-queue-1-first-look.png")
-        _choose(page, "Source", "notion")
-        _choose(page, "Status", "proposed")
+        _choose(page, "Tool", "Notion")
+        _choose(page, "Status", PROPOSED)
         expect(page).to_have_url(re.compile(r"source=notion.*status=proposed|status=proposed.*source=notion"))
         _filtered(page)
         screenshot(page, "journey-queue-2-filtered.png")
@@ -75,7 +78,8 @@ def test_select_all_and_approve_only_what_was_opened(browser: Browser, review_ap
     with screenshot_on_failure(page, "journey-queue-failure.png"):
         page.goto(f"{review_app}/?source=notion&status=proposed")
         _filtered(page)
-        _open_buttons(page).first.click()  # the reviewer reads one changeset
+        # the reviewer reads one changeset, one with no flag (a flag is settled on its page, never in bulk)
+        page.locator(f".st-key-open-{changeset_id(proposed, UNFLAGGED)} button").click()
         expect(page.get_by_role("button", name="← Back to the queue")).to_be_visible()
         page.get_by_role("button", name="← Back to the queue").click()
         _filtered(page)
@@ -98,7 +102,7 @@ def test_a_rule_accepted_across_documents(browser: Browser, review_app: str):
     page = visitor(browser, {})
     with screenshot_on_failure(page, "journey-queue-failure.png"):
         page.goto(review_app)
-        expect(page.get_by_role("combobox", name="Source")).to_be_visible()
+        expect(page.get_by_role("combobox", name="Tool")).to_be_visible()
         page.get_by_text("By rule", exact=True).click()
         expect(page).to_have_url(re.compile("view=By"))
         group = page.locator("[class*='st-key-rule-group-']").filter(has_text=f"{RULE}:").first

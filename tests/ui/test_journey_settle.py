@@ -20,17 +20,19 @@ from staging.models import Changeset
 from staging.store import Store
 from tests.conftest import SandboxAdmin
 from tests.ui.browsing import REVIEWER, screenshot, screenshot_on_failure, visitor, wait_until_idle
+from tests.ui.web.conftest import still_true
 
 
 def _in_conflict_soon(store: Store, sandbox: SandboxAdmin, count: int) -> list[tuple[Changeset, str]]:
-    """`count` Notion changesets of the queue, approved by kim; then someone changes in Notion
-    the first word each one replaces. Each changeset and its edited block's id."""
+    """`count` Notion changesets of the queue, approved by kim (who dismisses their flags, with a
+    reason, as approval requires); then someone changes in Notion the first word each one
+    replaces. Each changeset and its edited block's id."""
     chosen = []
     for changeset in changesets.listing(store, status="proposed", source="notion"):
         for row in changesets.to_write(store, changeset.id):
             deleted = [op.text.strip() for op in diff_words(row.before, row.after) if op.kind == "delete"]
             if deleted and deleted[0]:
-                changesets.approve(store, changeset.id, actor="kim")
+                changesets.approve(store, changeset.id, actor="kim", dismissed=still_true(store, changeset.id))
                 sandbox.post("edit", {"id": row.block_id, "find": deleted[0], "replace": "assistant"})
                 chosen.append((changeset, row.block_id))
                 break
@@ -83,7 +85,7 @@ def test_conflicts_settled_by_edit_and_by_reject_after_a_confirmed_apply(browser
         page.get_by_role("textbox", name="Reason for rejecting (optional)").press("Enter")
         wait_until_idle(page)
         page.get_by_role("button", name="Reject").click()
-        expect(page.get_by_text("Notion's wording is better")).to_be_visible()
+        expect(page.get_by_text("Notion's wording is better").first).to_be_visible()  # also in the audit trail
         screenshot(page, "journey-settle-5-rejected.png")
     assert changesets.get(store, second.id).status == "rejected"
     store.close()

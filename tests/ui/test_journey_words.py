@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.ui.browsing import (STEP_TIMEOUT_MS, changeset_id, copydesk, screenshot, screenshot_on_failure,
-                               wait_until_idle)
+                               still_true, wait_until_idle)
 
 _RAW = re.compile(r"(?<![/\w])gdocs\b|awaiting_manual|changeset\.[a-z_]+\.[a-z]+|revert_conflict")
 APPROVER = "lee"  # wrote nothing in the queue, so may approve; sam, the visitor, only looks
@@ -39,7 +39,7 @@ def test_plain_words_and_the_static_page_checklist_before_apply(browser: Browser
     with screenshot_on_failure(page, "journey-words-failure.png"):
         page.goto(review_app)
         expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
-        expect(page.get_by_text("Google Docs ·").first).to_be_visible()
+        expect(page.get_by_text("Google Doc ·").first).to_be_visible()  # the document kind, in words
         _no_tool_language(page)
         screenshot(page, "journey-words-1-queue.png")
 
@@ -52,7 +52,7 @@ def test_plain_words_and_the_static_page_checklist_before_apply(browser: Browser
         _no_tool_language(page)
         screenshot(page, "journey-words-2-static-page-before-apply.png")
 
-        copydesk(proposed, "approve", str(home), actor=APPROVER)
+        copydesk(proposed, "approve", str(home), *still_true(proposed, home), actor=APPROVER)
         copydesk(proposed, "apply", str(home), actor=APPROVER)
         page.reload()
         expect(page.get_by_text("Waiting for someone to paste the new text in the Webflow Designer")).to_be_visible()
