@@ -76,7 +76,8 @@ def _report(run) -> None:  # type: ignore[no-untyped-def]
     reread.metric("To re-read", len(untouched(run)), help="On the brief's topics, not edited since it was added")
     staged.metric("Changesets staged", len(run.staged))
     resolved.metric("Fixed by hand", len(run.resolved))
-    waived.metric("Dismissed", len(run.dismissed), help="Blocks a reviewer said won't fix: left alone")
+    waived.metric("Left alone: won't fix", len(run.dismissed),
+                  help="Blocks this sweep left alone because a reviewer dismissed them (listed below)")
     st.dataframe([{"tool": literal.visible(tool(p["source"])), "requests": p["requests"], "fetched": p["fetched"],
                    "changed": p["changed"], "new": p["new"], "deleted": p["deleted"]} for p in run.pulls],
                  hide_index=True, width="stretch")

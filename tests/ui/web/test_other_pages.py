@@ -74,7 +74,7 @@ def test_sweeps_page_sweeps_now_and_shows_the_report(workspace):
     no_traceback(app)
     assert any(s.startswith("Sweep 1:") for s in texts(app, "success"))
     assert [m.label for m in app.metric] == ["Stale documents", "To re-read", "Changesets staged", "Fixed by hand",
-                                          "Dismissed"]
+                                          "Left alone: won't fix"]
     assert int(app.metric[2].value) == len(changesets.listing(workspace.store, status="proposed")) > 0
     assert int(app.metric[1].value) > 0, "pages on the brief's topics (onboarding, pricing) predate it"
     assert any(m.startswith("untouched since") for m in texts(app, "markdown") if "topic:" in m) or any(
