@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from connectors import tools
+from connectors.document import Document
 from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
 from staging import changesets, identity, literal, rebase, review
@@ -298,12 +299,13 @@ def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     """Three ways to settle a conflict: write the text against the tool's current wording,
     re-propose (a word-level merge), or reject."""
     drafts = rebase.drafts(ws.store, changeset.id)
+    base = ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id))
     st.subheader("Edit against the tool's current text")
     if not drafts:
         st.caption("Every block in conflict was deleted in the tool: there is no text to write against. Re-propose "
                    "what is left, or reject the changeset.")
     for draft in drafts:
-        _draft_editor(changeset.id, draft)
+        _draft_editor(changeset.id, draft, base)
     texts = {d.block_id: st.session_state.get(_draft_key(changeset.id, d.block_id), d.text) for d in drafts}
     submit, repropose, reject, reason = st.columns([1.3, 1.3, 0.8, 2], vertical_alignment="bottom")
     if drafts and submit.button("Submit as a new changeset", type="primary", disabled=not reviewer,
@@ -335,11 +337,11 @@ def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
             st.rerun()
 
 
-def _draft_editor(changeset_id: int, draft: rebase.Draft) -> None:
+def _draft_editor(changeset_id: int, draft: rebase.Draft, base: Document) -> None:
     """One conflicting block's editor and its word diff against the tool's text, redrawn when
     the text is committed (Ctrl+Enter, or leaving the box: Streamlit's text areas do not
     report each keystroke)."""
-    st.markdown(f"**{literal.markdown(draft.kind)}** {literal.markdown(draft.block_id[:8])} · "
+    st.markdown(f"**{literal.markdown(place(base, draft.block_id, draft.kind).line())}** · "
                 + ("starts from the tool's text with the proposed change made to it" if draft.merged
                    else "starts from the tool's text: the proposed change no longer fits, write it in"))
     text = st.text_area("Your text", value=draft.text, height="content", key=_draft_key(changeset_id, draft.block_id))
