@@ -81,7 +81,7 @@ def _successor(ws: Workspace, changeset_id: int, lead: str, fallback: str) -> No
         st.info(fallback)
         return
     status = changesets.get(ws.store, found).status
-    st.info(f"{lead}: #{found}, {status}.")
+    st.info(f"{lead}: #{found}, {status_words(status)}.")
     if st.button(f"Open #{found}", key="open-successor"):
         st.query_params["changeset"] = str(found)
         st.rerun()
