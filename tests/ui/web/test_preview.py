@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from staging import apply as applying
 from staging import changesets
-from tests.ui.web.conftest import no_traceback, page, still_true, texts
+from tests.ui.web.conftest import approve_settled, no_traceback, page, texts
 
 PAGE = "Product overview"
 ONE_PAGER = "HelpHive one-pager"
@@ -19,7 +19,7 @@ def _html(app) -> str:
 def _approved(workspace, title: str):
     """The changeset approved by someone, each flag (which needs a person) dismissed as still true."""
     changeset = workspace.changeset_for(title)
-    changesets.approve(workspace.store, changeset.id, actor="someone", dismissed=still_true(workspace.store, changeset.id))
+    approve_settled(workspace.store, changeset.id)
     return changesets.get(workspace.store, changeset.id)
 
 

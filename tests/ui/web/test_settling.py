@@ -9,7 +9,7 @@ import streamlit as st
 
 from staging import changesets
 from staging.diff import diff_words
-from tests.ui.web.conftest import REVIEWER, no_traceback, page, still_true, texts
+from tests.ui.web.conftest import REVIEWER, approve_settled, no_traceback, page, texts
 
 PAGE = "Product overview"
 
@@ -32,8 +32,7 @@ def _conflict_on_the_edited_words(proposed):
     row = changesets.edits(proposed.store, changeset.id)[0]
     edited = next(op.text for op in diff_words(row.before, row.after) if op.kind == "delete").strip()
     proposed.sandbox.post("edit", {"id": row.block_id, "find": edited, "replace": "assistant"})
-    changesets.approve(proposed.store, changeset.id, actor="someone",
-                       dismissed=still_true(proposed.store, changeset.id))
+    approve_settled(proposed.store, changeset.id)
     app = page("queue_page", changeset=str(changeset.id))
     app.button(key="apply").click().run()
     app.button(key="confirm-apply").click().run()
@@ -79,8 +78,7 @@ def test_a_conflict_can_be_rejected_with_a_reason(proposed):
 
 def test_apply_asks_first_saying_what_is_written_where_and_cancel_writes_nothing(proposed):
     changeset = proposed.changeset_for(PAGE)
-    changesets.approve(proposed.store, changeset.id, actor="someone",
-                       dismissed=still_true(proposed.store, changeset.id))
+    approve_settled(proposed.store, changeset.id)
     original = proposed.remote(changeset)
     count = len(changesets.to_write(proposed.store, changeset.id))
     app = page("queue_page", changeset=str(changeset.id))
@@ -106,8 +104,7 @@ def test_apply_asks_first_saying_what_is_written_where_and_cancel_writes_nothing
 
 def test_revert_and_reject_are_styled_destructive_and_apply_is_not(proposed):
     changeset = proposed.changeset_for(PAGE)
-    changesets.approve(proposed.store, changeset.id, actor="someone",
-                       dismissed=still_true(proposed.store, changeset.id))
+    approve_settled(proposed.store, changeset.id)
     app = page("queue_page", changeset=str(changeset.id))
     keys = " ".join(_protos(app.main))
     assert "destructive-reject" in keys and "destructive-apply" not in keys
@@ -115,8 +112,7 @@ def test_revert_and_reject_are_styled_destructive_and_apply_is_not(proposed):
 
 def test_a_failed_apply_is_retried_once_its_cause_is_fixed(proposed):
     changeset = proposed.changeset_for(PAGE)
-    changesets.approve(proposed.store, changeset.id, actor="someone",
-                       dismissed=still_true(proposed.store, changeset.id))
+    approve_settled(proposed.store, changeset.id)
     proposed.sandbox.post("faults", {"status": 400, "code": "validation_error", "match": "PATCH"})
     app = page("queue_page", changeset=str(changeset.id))
     app.button(key="apply").click().run()
@@ -133,8 +129,7 @@ def test_a_failed_apply_is_retried_once_its_cause_is_fixed(proposed):
 
 def test_a_reverted_changeset_is_applied_again_as_a_new_proposal(proposed):
     changeset = proposed.changeset_for(PAGE)
-    changesets.approve(proposed.store, changeset.id, actor="someone",
-                       dismissed=still_true(proposed.store, changeset.id))
+    approve_settled(proposed.store, changeset.id)
     app = page("queue_page", changeset=str(changeset.id))
     for operation in ("apply", "revert"):
         app.button(key=operation).click().run()
@@ -160,8 +155,7 @@ def test_a_finished_changeset_says_what_became_of_it(proposed, status):
 
 def test_a_revert_that_met_an_outside_edit_says_what_can_be_done(proposed):
     changeset = proposed.changeset_for(PAGE)
-    changesets.approve(proposed.store, changeset.id, actor="someone",
-                       dismissed=still_true(proposed.store, changeset.id))
+    approve_settled(proposed.store, changeset.id)
     row = changesets.to_write(proposed.store, changeset.id)[0]
     app = page("queue_page", changeset=str(changeset.id))
     app.button(key="apply").click().run()
