@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from connectors.tools import label
+from connectors.registry import label
 from staging.models import AgentRun, Brief, Changeset, Event, TrackedDocument
 from staging.store import Store
 

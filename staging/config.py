@@ -11,18 +11,16 @@ import getpass
 import ipaddress
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from connectors import registry
 from connectors.errors import ConfigError
-from connectors.notion import NOTION_API, NOTION_RATE, NotionConnector
+from connectors.plugin import SourceSettings
 from connectors.protocol import Connector
-from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID, GDOCS_SANDBOX_TOKEN
-from connectors.sandbox.notion import SANDBOX_TOKEN
-from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID
 from connectors.sandbox.server import DEFAULT_PORT
 from staging import identity
 from staging.agent.brief import Scope
@@ -30,29 +28,23 @@ from staging.agent.engine import Engine
 from staging.review import ReviewPolicy
 
 CONFIG_NAME = "copydesk.toml"
-SANDBOX_TOKENS = frozenset({SANDBOX_TOKEN, WEBFLOW_SANDBOX_TOKEN, GDOCS_SANDBOX_TOKEN})
 STATE_DIR = ".copydesk"
 
 
-class SourceSettings(BaseModel):
-    """One tool to track. `base_url` empty means the vendor's real API.
+def _tool_of(source: Any) -> str:
+    """A source's tool, which picks its settings model: its `type`, else the default tool."""
+    if isinstance(source, dict):
+        return str(source.get("type", registry.DEFAULT_TOOL))
+    return str(getattr(source, "type", registry.DEFAULT_TOOL))
 
-    Notion and Webflow read their token from `token_env`. Google Docs reads a credentials file
-    (`credentials_file`: a service-account key or an OAuth authorized-user token file; the
-    file is yours to keep safe, copydesk stores only its path) and covers the Drive
-    `folders` (recursively) or one shared drive (`drive_id`)."""
 
-    type: Literal["notion", "gdocs", "webflow"] = "notion"
-    base_url: str = ""
-    token_env: str = "NOTION_TOKEN"
-    sandbox: bool = False
-    rate: float | None = Field(default=None, gt=0)  # requests per second; empty: the tool's documented rate
-    page_size: int = Field(default=100, ge=1, le=100)
-    timeout: float = Field(default=30.0, gt=0)
-    folders: list[str] = Field(default_factory=list)
-    drive_id: str = ""
-    credentials_file: str = ""
-    site_id: str = ""  # Webflow: the site to track
+# One source in copydesk.toml: the settings model of its `type`'s plug-in, so each tool's own
+# keys are checked and any other key is refused.
+AnySourceSettings = Annotated[
+    Union[tuple(Annotated[p.settings, Tag(p.tool)] for p in registry.plugins())],  # type: ignore[valid-type]
+    Discriminator(_tool_of, custom_error_type="unknown_tool",
+                  custom_error_message=f"type must be one of the tools copydesk connects to: {', '.join(registry.TOOLS)}"),
+]
 
 
 class AgentSettings(BaseModel):
@@ -110,7 +102,7 @@ class Settings(BaseSettings):
 
     database_url: str = ""
     actor: str = ""
-    sources: dict[str, SourceSettings] = Field(default_factory=dict)
+    sources: dict[str, AnySourceSettings] = Field(default_factory=dict)
     agent: AgentSettings = Field(default_factory=AgentSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     # The workspace's own rules, applied with every brief's (whatever either skips is skipped).
@@ -147,57 +139,28 @@ class Settings(BaseSettings):
         over plain HTTP, to a local test server. A real source never sends a sandbox token."""
         source = self.source(name)
         check_endpoint(name, source)
+        tool = registry.plugin(source.type)
         if source.sandbox:
-            return WEBFLOW_SANDBOX_TOKEN if source.type == "webflow" else SANDBOX_TOKEN
-        token = os.environ.get(source.token_env, "")
-        if token in SANDBOX_TOKENS:
+            return tool.sandbox_token
+        token = os.environ.get(source.token_env, "") if source.token_env else ""
+        if token in {p.sandbox_token for p in registry.plugins()}:
             raise ConfigError(f"{source.token_env} holds the sandbox's token, but source {name!r} is a real "
-                              f"{source.type} workspace: export your integration token, or set sandbox = true.")
+                              f"{tool.label} workspace: export your integration token, or set sandbox = true.")
         if token:
             return token
+        if not source.token_env:
+            raise ConfigError(f"Source {name!r} needs token_env = \"<the variable holding your {tool.label} token>\" "
+                              f"in {CONFIG_NAME}.")
         raise ConfigError(
-            f"Source {name!r} needs a token: export {source.token_env}=<your {source.type} integration token> "
+            f"Source {name!r} needs a token: export {source.token_env}=<your {tool.label} integration token> "
             f"(copydesk reads it from the environment and never stores it)."
         )
 
     def connector(self, name: str) -> Connector:
+        """The source's connector, built by its tool's plug-in (which loads the tool's SDK)."""
         source = self.source(name)
-        if source.type == "gdocs":
-            return self._gdocs(name, source)
-        if source.type == "webflow":
-            from connectors.webflow import WEBFLOW_RATE, WebflowConnector  # the SDK loads only here
-
-            if not source.site_id:
-                raise ConfigError(f"Source {name!r} needs site_id = \"<Webflow site id>\" in {CONFIG_NAME} "
-                                  "(Site settings → General → Site ID).")
-            return WebflowConnector(self.token(name), base_url=source.base_url, site_id=source.site_id,
-                                    rate=source.rate or WEBFLOW_RATE, timeout=source.timeout)
-        return NotionConnector(
-            self.token(name),
-            base_url=source.base_url or NOTION_API,
-            rate=source.rate or NOTION_RATE,
-            page_size=source.page_size,
-            timeout=source.timeout,
-        )
-
-    def _gdocs(self, name: str, source: SourceSettings) -> Connector:
-        from connectors.gdocs import GDOCS_RATE, GDocsConnector, credentials_from  # the Google SDK loads only here
-
-        if not (source.folders or source.drive_id):
-            raise ConfigError(f"Source {name!r} needs folders = [\"<Drive folder id>\", …] or drive_id = \"<shared "
-                              f"drive id>\" in {CONFIG_NAME}: copydesk only reads what you point it at.")
         check_endpoint(name, source)
-        if source.sandbox:  # never a real credentials file: the sandbox gets its own static token
-            credentials = credentials_from(token=GDOCS_SANDBOX_TOKEN)
-        elif source.credentials_file:
-            path = Path(source.credentials_file).expanduser()
-            credentials = credentials_from(file=path if path.is_absolute() else self.home / path)
-        else:
-            raise ConfigError(f"Source {name!r} needs credentials_file = \"<service-account key or OAuth token "
-                              f"file>\" in {CONFIG_NAME} (see the README: Google Docs).")
-        return GDocsConnector(credentials, base_url=source.base_url, folders=source.folders, drive_id=source.drive_id,
-                              rate=source.rate or GDOCS_RATE, page_size=source.page_size, timeout=source.timeout)
-
+        return registry.plugin(source.type).build(name, source, token=lambda: self.token(name), home=self.home)
 
     def engine(self, name: str | None = None) -> Engine:
         """The proposal engine to run: `name`, else agent.engine from the settings."""
@@ -280,105 +243,49 @@ def load_settings(path: Path) -> Settings:
     return settings
 
 
+_HEADER = """# copydesk settings. Environment variables COPYDESK_* override these.
+# database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
+# actor = "your name"            # recorded on every action; default: $COPYDESK_ACTOR, else your OS user
+"""
+
+_TAIL = """# Never touched, whatever a brief says (a brief's own Scope section adds to these):
+# [scope]
+# skip_archived = true
+# skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
+# skip_quotes = true                         # quotations and customer quotes
+# not_edited_years = 3                       # pages nobody has edited for this long
+
+# Who may do what. Everyone may review and publish until roles are listed; nobody approves
+# their own changeset or rewrite, nor what their brief or propose staged (self_approval =
+# false), whatever the roles.
+# [review]
+# approvals = 1                  # distinct approvers other than the authors
+# self_approval = false
+# default_role = "viewer"        # for identities listed nowhere (default: publisher until roles are listed)
+# [review.roles]
+# reviewer = ["priya@example.com"]
+# publisher = ["sam@example.com"]
+# viewer = ["intern@example.com"]
+
+# The review app beyond 127.0.0.1 needs authentication (see the README: The review app):
+# [app]
+# auth = "header"                          # local (loopback only) | oidc (st.login) | header (a reverse proxy)
+# identity_header = "X-Forwarded-Email"    # set by the proxy after it signed the person in
+# proxy_secret_env = "COPYDESK_PROXY_SECRET"   # the proxy sends its value in X-Copydesk-Proxy-Secret
+# allowed_hosts = ["copy.example.com"]
+"""
+
+
 def config_text(*, sandbox: bool, port: int = DEFAULT_PORT) -> str:
-    """The copydesk.toml that `copydesk init` writes."""
+    """The copydesk.toml that `copydesk init` writes: every tool on the local sandbox, or the
+    default tool set up for a real workspace and the others commented out, ready to enable."""
     if sandbox:
-        return f'''# copydesk settings. Environment variables COPYDESK_* override these.
-# database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
-# actor = "your name"            # recorded on every action; default: $COPYDESK_ACTOR, else your OS user
+        sources = [p.sandbox_settings(port) for p in registry.plugins()]
+    else:
+        sources = [p.real_settings if p.tool == registry.DEFAULT_TOOL else _commented(p.real_settings)
+                   for p in registry.plugins()]
+    return "\n".join([_HEADER, *sources, _TAIL])
 
-[sources.notion]
-type = "notion"
-base_url = "http://127.0.0.1:{port}/notion"   # the local sandbox: run `copydesk sandbox`
-sandbox = true                               # uses the sandbox's public token
-token_env = "NOTION_TOKEN"
-rate = 3.0                                   # requests per second (Notion's documented average)
 
-[sources.gdocs]
-type = "gdocs"
-base_url = "http://127.0.0.1:{port}/gdocs"    # the sandbox's Drive v3 and Docs v1
-sandbox = true                               # uses the sandbox's static token
-folders = ["{GDOCS_ROOT_FOLDER_ID}"]  # "Sales collateral", read recursively
-rate = 5.0                                   # requests per second (Docs: 300 reads a minute per user)
-
-[sources.webflow]
-type = "webflow"
-base_url = "http://127.0.0.1:{port}/webflow"  # the sandbox's Data API v2
-sandbox = true                               # uses the sandbox's public token
-token_env = "WEBFLOW_TOKEN"
-site_id = "{WEBFLOW_SITE_ID}"
-rate = 1.0                                   # requests per second (Starter/Basic plans: 60 a minute)
-
-# Never touched, whatever a brief says (a brief's own Scope section adds to these):
-# [scope]
-# skip_archived = true
-# skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
-# skip_quotes = true                         # quotations and customer quotes
-# not_edited_years = 3                       # pages nobody has edited for this long
-
-# Who may do what. Everyone may review and publish until roles are listed; nobody approves
-# their own changeset or rewrite, nor what their brief or propose staged (self_approval =
-# false), whatever the roles.
-# [review]
-# approvals = 1                  # distinct approvers other than the authors
-# self_approval = false
-# default_role = "viewer"        # for identities listed nowhere (default: publisher until roles are listed)
-# [review.roles]
-# reviewer = ["priya@example.com"]
-# publisher = ["sam@example.com"]
-# viewer = ["intern@example.com"]
-
-# The review app beyond 127.0.0.1 needs authentication (see the README: The review app):
-# [app]
-# auth = "header"                          # local (loopback only) | oidc (st.login) | header (a reverse proxy)
-# identity_header = "X-Forwarded-Email"    # set by the proxy after it signed the person in
-# proxy_secret_env = "COPYDESK_PROXY_SECRET"   # the proxy sends its value in X-Copydesk-Proxy-Secret
-# allowed_hosts = ["copy.example.com"]
-'''
-    return '''# copydesk settings. Environment variables COPYDESK_* override these.
-# database_url = "postgresql+psycopg://user@host/db"   # default: SQLite in .copydesk/
-# actor = "your name"            # recorded on every action; default: $COPYDESK_ACTOR, else your OS user
-
-[sources.notion]
-type = "notion"
-token_env = "NOTION_TOKEN"   # export NOTION_TOKEN=<internal integration secret>
-rate = 3.0                   # requests per second (Notion's documented average)
-
-# [sources.gdocs]
-# type = "gdocs"
-# credentials_file = "google-service-account.json"   # or an OAuth authorized-user token file
-# folders = ["<Drive folder id>"]                     # read recursively; or drive_id = "<shared drive id>"
-# rate = 5.0                                          # Docs: 300 reads a minute per user
-
-# [sources.webflow]
-# type = "webflow"
-# token_env = "WEBFLOW_TOKEN"   # export WEBFLOW_TOKEN=<site API token: CMS and pages read/write, sites publish>
-# site_id = "<site id>"         # Site settings → General
-# rate = 1.0                    # requests per second: 60 a minute (CMS/Business plans: 2.0)
-
-# Never touched, whatever a brief says (a brief's own Scope section adds to these):
-# [scope]
-# skip_archived = true
-# skip_titles = ["Legal:*", "Changelog*"]   # glob patterns on titles, case-insensitive
-# skip_quotes = true                         # quotations and customer quotes
-# not_edited_years = 3                       # pages nobody has edited for this long
-
-# Who may do what. Everyone may review and publish until roles are listed; nobody approves
-# their own changeset or rewrite, nor what their brief or propose staged (self_approval =
-# false), whatever the roles.
-# [review]
-# approvals = 1                  # distinct approvers other than the authors
-# self_approval = false
-# default_role = "viewer"        # for identities listed nowhere (default: publisher until roles are listed)
-# [review.roles]
-# reviewer = ["priya@example.com"]
-# publisher = ["sam@example.com"]
-# viewer = ["intern@example.com"]
-
-# The review app beyond 127.0.0.1 needs authentication (see the README: The review app):
-# [app]
-# auth = "header"                          # local (loopback only) | oidc (st.login) | header (a reverse proxy)
-# identity_header = "X-Forwarded-Email"    # set by the proxy after it signed the person in
-# proxy_secret_env = "COPYDESK_PROXY_SECRET"   # the proxy sends its value in X-Copydesk-Proxy-Secret
-# allowed_hosts = ["copy.example.com"]
-'''
+def _commented(lines: str) -> str:
+    return "".join(f"# {line}" for line in lines.splitlines(keepends=True))

@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 from typing import Literal, Sequence
 
 from connectors.document import Block, Document
+from connectors.registry import capabilities
 from connectors.text import token_opcodes, tokenize
 from staging.literal import visible
 
@@ -141,11 +142,11 @@ def diff_documents(old: Document, new: Document, *, by: Literal["id", "text"] = 
     return result
 
 
-def alignment(source: str) -> Literal["id", "text"]:
-    """How to pair a source's blocks across revisions. Google Docs paragraphs have no ids of
-    their own (copydesk numbers them), so one inserted paragraph would renumber every one
-    after it: those are paired by text."""
-    return "text" if source == "gdocs" else "id"
+def alignment(tool: str) -> Literal["id", "text"]:
+    """How to pair a tool's blocks across revisions: by id, or by text where the tool's
+    paragraphs have no ids of their own (copydesk numbers them, so one inserted paragraph
+    would renumber every one after it)."""
+    return capabilities(tool).alignment
 
 
 def _key(block: Block, by: str) -> str:

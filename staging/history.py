@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from connectors import tools
+from connectors import registry
 from staging.changesets import subject
 from staging.models import Changeset, Event, Revision, TrackedDocument
 from staging.store import Store
@@ -48,7 +48,7 @@ class Entry:
 
 
 def tool_name(source: str) -> str:
-    return tools.label(source)
+    return registry.label(source)
 
 
 def timeline(store: Store, document_id: str, *, limit: int = 200) -> list[Entry]:

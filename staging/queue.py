@@ -13,7 +13,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from connectors.errors import ConfigError
-from connectors.tools import document_kind
+from connectors.registry import document_kind
 from staging.changesets import STATUSES
 from staging.models import Brief, Changeset, ChangesetEdit, TrackedDocument
 from staging.store import Store

@@ -4,9 +4,9 @@ or `HEAD~N` counted back from the newest."""
 from __future__ import annotations
 
 import re
-import uuid
 
 from connectors.errors import Ambiguous, ConfigError, NotFound
+from connectors.registry import remote_id_forms
 from staging.models import Revision, TrackedDocument
 from staging.store import Store
 
@@ -26,7 +26,7 @@ def resolve_document(store: Store, query: str) -> TrackedDocument:
     if _HEX.fullmatch(wanted.lower()):
         found = store.find_documents(id_prefix=wanted.lower())
     if not found:
-        found = store.find_documents(remote_id=_remote_form(wanted))
+        found = [d for form in sorted(remote_id_forms(wanted)) for d in store.find_documents(remote_id=form)]
     if not found:
         by_title = store.find_documents(title=wanted)
         exact = [d for d in by_title if d.title.lower() == wanted.lower()]
@@ -76,11 +76,3 @@ def _is_text(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _remote_form(value: str) -> str:
-    """Notion ids are shown with or without dashes; the store keeps the dashed form."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return value

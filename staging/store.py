@@ -23,12 +23,13 @@ from sqlmodel import Session, col, create_engine, select
 
 from connectors.document import Document, DocumentRef
 from connectors.errors import ConfigError, CopydeskError
+from connectors.registry import capabilities
 from staging import migrations, search
 from staging.models import Blob, Event, Pull, Revision, TrackedDocument, utcnow
 
-# A remote edit time has minute precision; anything we fetched later than this after the
-# stamped minute cannot have missed an edit within that minute.
-_VERSION_SETTLED = timedelta(minutes=1, seconds=30)
+# A remote edit time is stamped to its tool's precision (Notion's: a minute); anything fetched
+# later than that interval plus this margin after the stamp cannot have missed an edit in it.
+_SETTLING_MARGIN = timedelta(seconds=30)
 
 
 def canonical_bytes(doc: Document) -> bytes:
@@ -146,13 +147,14 @@ class Store:
 
     def is_current(self, ref: DocumentRef) -> bool:
         """True when the stored head certainly matches `ref` without fetching it: same remote
-        version, and fetched after that version's minute had passed."""
+        version, and fetched after that version's edit-time interval (a minute, for a tool that
+        stamps edits to the minute) had passed."""
         tracked = self.document_by_remote(ref.source, ref.remote_id)
         if tracked is None or tracked.status != "live" or tracked.remote_version != ref.remote_version:
             return False
         if ref.updated_at is None or tracked.fetched_at is None:
             return False
-        settled = ref.updated_at + _VERSION_SETTLED
+        settled = ref.updated_at + capabilities(ref.source).edit_time_precision + _SETTLING_MARGIN
         return tracked.fetched_at >= settled
 
     def set_status(self, document_ids: Iterable[str], status: str) -> None:

@@ -24,6 +24,7 @@ from sqlmodel import col, select
 
 from connectors.errors import CopydeskError
 from connectors.protocol import Connector
+from connectors.registry import capabilities
 from staging import changesets, literal
 from staging.agent import briefs, rules
 from staging.agent.engine import Engine
@@ -102,8 +103,7 @@ def _row(tracked: TrackedDocument, kind: str, why: list[dict[str, Any]]) -> dict
 def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, besides: set[str]) -> list[dict[str, Any]]:
     """In-scope live documents that discuss one of the brief's topics and were last edited
     before the brief was added (other than those already found stale)."""
-    # Notion reports edit times to the minute: an edit in the brief's own minute counts as after it.
-    since = as_utc(since).replace(second=0, microsecond=0)
+    since = as_utc(since)
     topics = [(t, m) for t in compiled.topics if (m := phrase_matcher(t)) is not None]
     hits: dict[str, list[str]] = defaultdict(list)
     for document_id, block_id in store.search_blocks(t for t, _ in topics):
@@ -112,7 +112,9 @@ def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, beside
     for document_id in sorted(set(hits) - besides):
         tracked = store.document(document_id)
         edited = as_utc(tracked.edited_at) if tracked.edited_at else None
-        if tracked.status != "live" or edited is None or edited >= since:
+        # Edit times are stamped to the tool's precision: an edit in the brief's own minute (say)
+        # counts as after it.
+        if tracked.status != "live" or edited is None or edited >= capabilities(tracked.source).edit_time_floor(since):
             continue
         if rules.out_of_scope(tracked, compiled.scope, edited=edited):
             continue

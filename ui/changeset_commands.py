@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from connectors.errors import ConfigError
+from connectors.registry import plugins
 from staging import apply as applying
 from staging import publish as publishing
 from staging import changesets, facts, rebase, review
@@ -32,6 +33,8 @@ _STATUS_STYLE = {"proposed": "cyan", "approved": "blue", "applied": "green", "re
                  "awaiting_manual": "yellow", "awaiting_manual_revert": "yellow"}
 
 DRY_RUN = typer.Option(False, "--dry-run", help="Print exactly what would be written; touch nothing.")
+# The tools whose applied text lands as a draft to publish, for --publish's help.
+_DRAFT_TOOLS = ", ".join(p.label for p in plugins() if p.capabilities.publishable)
 
 
 def register(app: typer.Typer) -> None:
@@ -302,7 +305,7 @@ def apply(
     changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
-    and_publish: bool = typer.Option(False, "--publish", help="Tools with drafts (Webflow): publish right after."),
+    and_publish: bool = typer.Option(False, "--publish", help=f"Tools with drafts ({_DRAFT_TOOLS}): publish right after."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write an approved changeset to the tool.

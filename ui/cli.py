@@ -23,6 +23,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from connectors.errors import ConfigError, CopydeskError
+from connectors.registry import labels
 from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
 from staging.agent.brief import MAX_BYTES
 from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
@@ -73,7 +74,7 @@ def _is_utf8(arg: str) -> bool:
 
 app = typer.Typer(
     cls=_ReportingGroup,
-    help="copydesk: git-like history, diffs and review for Notion, Google Docs and Webflow copy.",
+    help=f"copydesk: git-like history, diffs and review for {labels()} copy.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -121,7 +122,9 @@ def init(
     if sandbox:
         out.print(f"Next: `copydesk sandbox --port {port}` in one terminal, `copydesk pull` in another.")
     else:
-        out.print("Next: export NOTION_TOKEN=<your integration secret>, then `copydesk pull`.")
+        tokens = [source.token_env for source in settings.sources.values() if source.token_env]
+        out.print(f"Next: export {tokens[0] if tokens else 'your token'}=<your integration secret>, "
+                  "then `copydesk pull`.")
 
 
 @app.command()

@@ -22,7 +22,7 @@ from connectors.gdocs.write import Batch, plan_batch, resolve
 from connectors.pacing import Pacer, RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
-from connectors.tools import LABELS
+from connectors.gdocs.plugin import PLUGIN
 
 # Requests per second: Docs allows 300 reads per minute per user
 # (https://developers.google.com/workspace/docs/api/limits).
@@ -38,7 +38,7 @@ class GDocsConnector:
     """Lists, fetches and writes the Google Docs under some Drive folders or in one shared drive."""
 
     source = "gdocs"
-    label = LABELS["gdocs"]
+    label = PLUGIN.label
 
     def __init__(
         self,

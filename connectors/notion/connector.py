@@ -25,7 +25,7 @@ from connectors.notion.write import Write, plan_writes
 from connectors.pacing import Pacer, RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
-from connectors.tools import LABELS
+from connectors.notion.plugin import PLUGIN
 
 NOTION_API = "https://api.notion.com"
 NOTION_RATE = 3.0  # requests per second, https://developers.notion.com/reference/request-limits
@@ -38,7 +38,7 @@ class NotionConnector:
     """Lists, fetches, writes and counts requests against one Notion workspace (or the sandbox)."""
 
     source = "notion"
-    label = LABELS["notion"]
+    label = PLUGIN.label
 
     def __init__(
         self,

@@ -31,7 +31,7 @@ from connectors.errors import ConfigError, ManualStep, RemoteError
 from connectors.pacing import RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
-from connectors.tools import LABELS
+from connectors.webflow.plugin import PLUGIN
 from connectors.webflow.client import WEBFLOW_RATE, RemoteNotFound, WebflowApi, plain
 from connectors.webflow.normalise import (
     SOURCE,
@@ -58,7 +58,7 @@ class WebflowConnector:
     """Lists, fetches, writes (staged) and publishes the copy of one Webflow site."""
 
     source = SOURCE
-    label = LABELS[SOURCE]
+    label = PLUGIN.label
 
     def __init__(
         self,

@@ -74,8 +74,8 @@ def check_archive(name: str, data: bytes) -> None:
 
 
 def _too_big(name: str, what: str) -> BriefError:
-    return BriefError(f"{name} {what}: that is not a brief (a zip bomb?). Save the brief again from Word or Google "
-                      "Docs, or as Markdown.")
+    return BriefError(f"{name} {what}: that is not a brief (a zip bomb?). Save the brief again from your word "
+                      "processor, or as Markdown.")
 
 
 def unreadable(name: str, kind: str, error: BaseException) -> BriefError:
@@ -84,7 +84,7 @@ def unreadable(name: str, kind: str, error: BaseException) -> BriefError:
         detail = "nested too deeply"
     else:
         detail = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
-    again = "export it again from Word or Google Docs" if kind == ".docx" else "export it again, or save it as Markdown"
+    again = "export it again from your word processor" if kind == ".docx" else "export it again, or save it as Markdown"
     return BriefError(f"{name} is not a readable {kind} ({detail}); {again}.")
 
 

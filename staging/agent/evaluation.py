@@ -1,6 +1,6 @@
 """The rules engine scored on labelled single-block cases (fixtures/eval/hard-cases.json).
 
-Each case is one block of text (and the Webflow locale its page declares, if any) with what
+Each case is one block of text (and the locale its page declares, if any) with what
 a careful editor would do: substitute (the exact text expected), flag (leave the term for a
 person) or leave it alone. What counts is that no text is ever rewritten wrong: a flag where
 a substitution was expected costs a person a minute, a wrong substitution ships nonsense.
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.document import Block, Document, DocumentRef, Span
+from connectors.registry import DEFAULT_TOOL
 from staging.agent.brief import CompiledBrief, compile_markdown
 from staging.agent.rules import propose
 
@@ -47,11 +48,11 @@ def load(path: Path) -> tuple[CompiledBrief, list[dict]]:
 def score(brief: CompiledBrief, case: dict) -> Scored:
     text = case["text"]
     block = Block(id="b", kind=case.get("kind", "paragraph"), text=text, spans=(Span(text=text),))
-    locale = case.get("locale")
-    doc = Document(ref=DocumentRef(source="webflow" if locale else "notion", remote_id="eval", kind="page",
-                                   title=case["name"]),
-                   blocks=(block,), raw={"locale": {"tag": locale, "primary": False}} if locale else {})
-    proposals, flags = propose(doc, brief, {block.id})
+    doc = Document(ref=DocumentRef(source=DEFAULT_TOOL, remote_id="eval", kind="page", title=case["name"]),
+                   blocks=(block,))
+    locale = case.get("locale")  # a locale tag: "fr-FR" is French
+    declared = locale.split("-")[0].lower() if locale else None
+    proposals, flags = propose(doc, brief, {block.id}, declared_language=declared)
     after = proposals[0].after if proposals else text
     kinds = tuple(f.kind for f in flags)
     return Scored(case["name"], case["expect"], _outcome(case, text, after, kinds), text, after, kinds)

@@ -1,7 +1,7 @@
 """Which language a page, a block and a brief are written in, so a brief's English words are
 never pasted into a French page.
 
-A Webflow locale page says its language (its locale tag, kept in the document's `raw`); for
+A page whose tool declares its language (a locale page, say) is in that language; for
 anything else the text is identified with py3langid, a maintained fork of langid.py whose
 model ships inside the package (no download), restricted to the languages copy is written
 in here. Restricted to a handful, it names short marketing lines right where detectors
@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from connectors.document import Document
+from connectors.registry import capabilities
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -37,16 +38,13 @@ def name(code: str) -> str:
 
 
 def locale_of(doc: Document) -> str | None:
-    """The language a Webflow locale page declares ("fr" for fr-FR), or None: other tools
-    do not say, and their text is identified instead (`detect`)."""
-    locale = doc.raw.get("locale")
-    if isinstance(locale, dict) and locale.get("tag"):
-        return str(locale["tag"]).split("-")[0].lower()
-    return None
+    """The language the document's tool declares for it ("fr"), or None: most documents do
+    not say, and their text is identified instead (`detect`)."""
+    return capabilities(doc.ref.source).declared_language(doc)
 
 
 def of_document(doc: Document) -> str | None:
-    """The page's language: its Webflow locale if it has one, else what its text reads as."""
+    """The page's language: the one its tool declares, else what its text reads as."""
     return locale_of(doc) or detect(" \n".join(b.text for b in doc.blocks if b.text)[:_SAMPLE])
 
 

@@ -114,11 +114,14 @@ def out_of_scope(tracked: TrackedDocument, scope: Scope, *, edited: datetime | N
     return None
 
 
-def propose(doc: Document, brief: CompiledBrief, candidates: set[str]) -> tuple[list[Proposal], list[Flag]]:
-    """Edits and flags for the candidate blocks of one in-scope document."""
+def propose(doc: Document, brief: CompiledBrief, candidates: set[str], *,
+            declared_language: str | None = None) -> tuple[list[Proposal], list[Flag]]:
+    """Edits and flags for the candidate blocks of one in-scope document. `declared_language`
+    is the page's language when the caller knows it apart from the document (a labelled
+    evaluation case); otherwise the document's tool declares it, or its text tells."""
     proposals, flags = [], []
     claims = [ClaimCheck(claim) for claim in brief.retired_claims]
-    page = _PageLanguage(doc, brief)
+    page = _PageLanguage(doc, brief, declared_language)
     for block in doc.blocks:
         if block.id not in candidates or not block.editable:
             continue
@@ -140,9 +143,9 @@ class _PageLanguage:
     """A page's and the brief's languages, worked out only when a term is found: a page with
     nothing to replace never loads the language model."""
 
-    def __init__(self, doc: Document, brief: CompiledBrief) -> None:
+    def __init__(self, doc: Document, brief: CompiledBrief, declared: str | None) -> None:
         self._doc, self._brief = doc, brief
-        self._locale = language.locale_of(doc)
+        self._locale = declared or language.locale_of(doc)
 
     @property
     def brief(self) -> str:
@@ -151,8 +154,8 @@ class _PageLanguage:
         return self._brief_language
 
     def of_block(self, text: str) -> tuple[str, str]:
-        """A block's language, and how a reviewer is told it. A Webflow locale is the page's
-        word for every block (English left on a French page is still to translate); other
+        """A block's language, and how a reviewer is told it. A declared language (a locale
+        page's) is the page's word for every block (English left on a French page is still to translate); other
         pages' blocks are read one by one (a French paragraph on an English page), and a
         block too short to tell takes its page's language, or the brief's."""
         if self._locale:

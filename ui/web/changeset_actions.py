@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from connectors import tools
+from connectors import registry
 from connectors.document import Document
 from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
@@ -270,7 +270,7 @@ def _place(ws: Workspace, changeset: Changeset) -> str:
     tracked = ws.store.document(changeset.document_id)
     if tracked is None:
         return f"the {tool(changeset.source)} document"
-    return f"the {tools.document_kind(tracked.source, tracked.kind)} “{literal.markdown(tracked.title)}”"
+    return f"the {registry.document_kind(tracked.source, tracked.kind)} “{literal.markdown(tracked.title)}”"
 
 
 def _edits(ws: Workspace, changeset: Changeset, noun: str = "edit") -> str:

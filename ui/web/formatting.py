@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from connectors import tools
+from connectors import registry
 from staging.models import as_utc
 
 _STATUS_COLOR = {"proposed": "blue", "approved": "violet", "applied": "green", "reverted": "gray",
@@ -36,7 +36,7 @@ def badge(status: str) -> str:
 
 def tool(source: str) -> str:
     """The tool a document or changeset lives in, by its name ("Google Docs", not "gdocs")."""
-    return tools.label(source)
+    return registry.label(source)
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:

@@ -8,9 +8,10 @@ import os
 import streamlit as st
 
 from connectors.errors import CopydeskError, NotFound
-from connectors.tools import label, source_label
+from connectors.registry import label, source_label
 from staging import literal
 from staging.agent import briefs
+from staging.config import SourceSettings
 from staging.pull import PullReport, pull, remote_status
 from ui.web.formatting import ago, when
 from ui.web.session import Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes, workspace
@@ -30,14 +31,21 @@ def render() -> None:
     _scope(ws)
 
 
+def _credential(settings: SourceSettings) -> str:
+    """Where the source's token comes from; empty for a tool that reads another credential."""
+    if settings.sandbox:
+        return "sandbox token"
+    if not settings.token_env:
+        return ""
+    return f"${settings.token_env} {'set' if os.environ.get(settings.token_env) else 'not set'}"
+
+
 def _source(ws: Workspace, name: str) -> None:
     settings = ws.settings.source(name)
     shown = source_label(name, settings.type)
     st.subheader(literal.markdown(shown))
     where = settings.base_url or f"{label(settings.type)}'s own API"
-    token = "sandbox token" if settings.sandbox and not os.environ.get(settings.token_env) else (
-        f"${settings.token_env} set" if os.environ.get(settings.token_env) else f"${settings.token_env} not set")
-    st.caption(literal.markdown(f"{where} · {token}"))
+    st.caption(literal.markdown(" · ".join(filter(None, [where, _credential(settings)]))))
     last = ws.store.last_pull(name, successful=False)
     if last is None:
         st.info("Never pulled.")
