@@ -148,7 +148,7 @@ class RouteCounter(dict):
 
 def notion(args: argparse.Namespace) -> dict[str, Any]:
     rate = 3.0 if args.rate is None else args.rate
-    with SandboxServer(0, notion_rate=rate) as server, tempfile.TemporaryDirectory() as tmp:
+    with SandboxServer(0, rates={"notion": rate}) as server, tempfile.TemporaryDirectory() as tmp:
         endpoint = server.endpoints()[0]
         admin = SandboxAdminClient(endpoint.base_url, endpoint.token, timeout=120)
         admin.post("generate", {"pages": args.pages})

@@ -101,6 +101,14 @@ class Build(Protocol):
     def __call__(self, name: str, settings: Any, *, token: Callable[[], str], home: Path) -> Connector: ...
 
 
+class SandboxFactory(Protocol):
+    """Makes the tool's local sandbox: a WSGI app seeded from `seeds` (its folder under
+    fixtures/workspace/), with the vendor's rate limits unless `rate_limited` is false, at
+    `rate` requests per second where the tool limits by one rate (None: the vendor's)."""
+
+    def __call__(self, seeds: Path, *, rate_limited: bool, rate: float | None) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Plugin:
     """One tool, as the rest of copydesk sees it."""
@@ -110,6 +118,7 @@ class Plugin:
     document_kinds: Mapping[str, str]  # what a reviewer calls one document of each kind ("Google Doc")
     settings: type[SourceSettings]  # its source settings, `type` a literal of `tool`
     build: Build
+    sandbox: SandboxFactory  # mounted under /<tool> by `copydesk sandbox` (connectors.sandbox.server)
     sandbox_token: str  # the sandbox's public token: sent to the sandbox only, refused for a real source
     sandbox_settings: Callable[[int], str]  # its copydesk.toml lines for the sandbox on this port
     real_settings: str  # its copydesk.toml lines for a real workspace, as `copydesk init` writes them

@@ -13,7 +13,7 @@ from pydantic import Field
 from connectors.errors import ConfigError
 from connectors.plugin import Capabilities, PagedSourceSettings, Plugin
 from connectors.protocol import Connector
-from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID, GDOCS_SANDBOX_TOKEN
+from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID, GDOCS_SANDBOX_TOKEN, GdocsSandbox, google_rate_limits
 
 
 class GDocsSettings(PagedSourceSettings):
@@ -46,6 +46,11 @@ def build(name: str, settings: GDocsSettings, *, token: Callable[[], str], home:
                           timeout=settings.timeout)
 
 
+def sandbox(seeds: Path, *, rate_limited: bool, rate: float | None) -> GdocsSandbox:
+    """Google limits reads and writes per minute apart, so `rate` does not apply."""
+    return GdocsSandbox.from_seed_dir(seeds, rate_limits=google_rate_limits() if rate_limited else None)
+
+
 def sandbox_settings(port: int) -> str:
     return f'''[sources.gdocs]
 type = "gdocs"
@@ -69,6 +74,7 @@ PLUGIN = Plugin(
     document_kinds={"document": "Google Doc"},
     settings=GDocsSettings,
     build=build,
+    sandbox=sandbox,
     sandbox_token=GDOCS_SANDBOX_TOKEN,
     sandbox_settings=sandbox_settings,
     real_settings=REAL_SETTINGS,

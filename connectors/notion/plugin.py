@@ -10,7 +10,8 @@ from typing import Literal
 
 from connectors.plugin import Capabilities, PagedSourceSettings, Plugin
 from connectors.protocol import Connector
-from connectors.sandbox.notion import SANDBOX_TOKEN
+from connectors.sandbox.harness import RateLimit
+from connectors.sandbox.notion import NOTION_RATE, SANDBOX_TOKEN, NotionSandbox
 
 
 class NotionSettings(PagedSourceSettings):
@@ -35,6 +36,10 @@ def build(name: str, settings: NotionSettings, *, token: Callable[[], str], home
                            page_size=settings.page_size, timeout=settings.timeout)
 
 
+def sandbox(seeds: Path, *, rate_limited: bool, rate: float | None) -> NotionSandbox:
+    return NotionSandbox.from_seed_dir(seeds, rate_limit=RateLimit(rate or NOTION_RATE) if rate_limited else None)
+
+
 def sandbox_settings(port: int) -> str:
     return f'''[sources.notion]
 type = "notion"
@@ -57,6 +62,7 @@ PLUGIN = Plugin(
     document_kinds={"page": "Notion page"},
     settings=NotionSettings,
     build=build,
+    sandbox=sandbox,
     sandbox_token=SANDBOX_TOKEN,
     sandbox_settings=sandbox_settings,
     real_settings=REAL_SETTINGS,

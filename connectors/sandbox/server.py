@@ -1,4 +1,4 @@
-"""One loopback HTTP server that mounts every tool's sandbox under `/<tool>`.
+"""One loopback HTTP server that mounts every registered tool's sandbox under `/<tool>`.
 
 Threaded, so a hanging fault on one request does not block the others. Used by
 `copydesk sandbox`, by the tests (started on a free port in a background thread) and by
@@ -8,17 +8,16 @@ the benchmarks.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
-from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN, GdocsSandbox, google_rate_limits
-from connectors.sandbox.harness import RateLimit
-from connectors.sandbox.notion import NOTION_RATE, SANDBOX_TOKEN, NotionSandbox
-from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, MinuteLimit, WebflowSandbox
+from connectors.registry import plugins
 
 DEFAULT_PORT = 8700
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "workspace"
@@ -39,7 +38,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _no_tool(environ: dict, start_response) -> object:
-    answer = Response("No sandbox here: tools are mounted under /notion, /gdocs and /webflow.", status=404)
+    mounted = ", ".join(f"/{p.tool}" for p in plugins())
+    answer = Response(f"No sandbox here: tools are mounted under {mounted}.", status=404)
     return answer(environ, start_response)
 
 
@@ -52,15 +52,14 @@ class SandboxServer:
         *,
         workspace: Path = FIXTURES,
         rate_limited: bool = True,
-        notion_rate: float = NOTION_RATE,
+        rates: Mapping[str, float] | None = None,
     ) -> None:
-        limit = RateLimit(notion_rate) if rate_limited else None
-        self.notion = NotionSandbox.from_seed_dir(workspace / "notion", rate_limit=limit)
-        self.gdocs = GdocsSandbox.from_seed_dir(workspace / "gdocs",
-                                                rate_limits=google_rate_limits() if rate_limited else None)
-        self.webflow = WebflowSandbox.from_seed_dir(workspace / "webflow",
-                                                    rate_limit=MinuteLimit() if rate_limited else None)
-        app = DispatcherMiddleware(_no_tool, {"/notion": self.notion, "/gdocs": self.gdocs, "/webflow": self.webflow})
+        """`rates`: requests per second by tool, for sandboxes limited by one rate (default: the
+        vendor's)."""
+        self.sandboxes: dict[str, Any] = {
+            p.tool: p.sandbox(workspace / p.tool, rate_limited=rate_limited, rate=(rates or {}).get(p.tool))
+            for p in plugins()}
+        app = DispatcherMiddleware(_no_tool, {f"/{tool}": sandbox for tool, sandbox in self.sandboxes.items()})
         self._server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
         self._thread: threading.Thread | None = None
 
@@ -73,11 +72,7 @@ class SandboxServer:
         return f"http://127.0.0.1:{self.port}"
 
     def endpoints(self) -> list[Endpoint]:
-        return [
-            Endpoint("notion", f"{self.url}/notion", SANDBOX_TOKEN),
-            Endpoint("gdocs", f"{self.url}/gdocs", GDOCS_SANDBOX_TOKEN),
-            Endpoint("webflow", f"{self.url}/webflow", WEBFLOW_SANDBOX_TOKEN),
-        ]
+        return [Endpoint(p.tool, f"{self.url}/{p.tool}", p.sandbox_token) for p in plugins()]
 
     def serve_forever(self) -> None:
         self._server.serve_forever()

@@ -12,7 +12,7 @@ from connectors.document import Document
 from connectors.errors import ConfigError
 from connectors.plugin import Capabilities, Plugin, SourceSettings
 from connectors.protocol import Connector
-from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID
+from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID, MinuteLimit, WebflowSandbox
 
 
 class WebflowSettings(SourceSettings):
@@ -42,6 +42,11 @@ def build(name: str, settings: WebflowSettings, *, token: Callable[[], str], hom
                             rate=settings.rate or WEBFLOW_RATE, timeout=settings.timeout)
 
 
+def sandbox(seeds: Path, *, rate_limited: bool, rate: float | None) -> WebflowSandbox:
+    """Webflow limits requests per minute (60), so `rate` does not apply."""
+    return WebflowSandbox.from_seed_dir(seeds, rate_limit=MinuteLimit() if rate_limited else None)
+
+
 def sandbox_settings(port: int) -> str:
     return f'''[sources.webflow]
 type = "webflow"
@@ -66,6 +71,7 @@ PLUGIN = Plugin(
     document_kinds={"item": "Webflow CMS item", "page": "Webflow static page"},
     settings=WebflowSettings,
     build=build,
+    sandbox=sandbox,
     sandbox_token=WEBFLOW_SANDBOX_TOKEN,
     sandbox_settings=sandbox_settings,
     real_settings=REAL_SETTINGS,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import ConfigError, CopydeskError
+from connectors.registry import DEFAULT_TOOL, TOOLS
 from connectors.notion import NotionConnector
 from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN
 from connectors.sandbox.notion import SANDBOX_TOKEN
@@ -150,3 +151,38 @@ def test_a_real_token_never_goes_over_plain_http_beyond_this_machine(tmp_path, m
         plain.connector("notion")
     local = load_settings(_write(tmp_path, '[sources.notion]\nbase_url = "http://localhost:9999/v1"\n'))
     assert isinstance(local.connector("notion"), NotionConnector)
+
+
+@pytest.mark.parametrize("tool", list(TOOLS))
+def test_each_tool_refuses_a_key_it_does_not_have(tmp_path, tool):
+    with pytest.raises(ConfigError, match="base_ulr"):
+        load_settings(_write(tmp_path, f'[sources.s]\ntype = "{tool}"\nbase_ulr = "http://127.0.0.1:1/x"\n'))
+
+
+def test_a_key_of_another_tool_is_refused_and_each_tool_gets_its_own_settings(tmp_path):
+    with pytest.raises(ConfigError, match="site_id"):
+        load_settings(_write(tmp_path, '[sources.marketing]\ntype = "notion"\nsite_id = "s1"\n'))
+    with pytest.raises(ConfigError, match="page_size"):
+        load_settings(_write(tmp_path, '[sources.site]\ntype = "webflow"\nsite_id = "s1"\npage_size = 50\n'))
+    settings = load_settings(_write(tmp_path, config_text(sandbox=True)))
+    assert {name: type(source).__name__ for name, source in settings.sources.items()} == {
+        "notion": "NotionSettings", "gdocs": "GDocsSettings", "webflow": "WebflowSettings"}
+    assert settings.sources["webflow"].token_env == "WEBFLOW_TOKEN"
+
+
+def test_an_unknown_type_names_the_tools_copydesk_connects_to(tmp_path):
+    with pytest.raises(ConfigError, match="notion, gdocs, webflow"):
+        load_settings(_write(tmp_path, '[sources.wiki]\ntype = "confluence"\n'))
+
+
+def test_a_source_without_a_type_is_the_default_tool(tmp_path):
+    settings = load_settings(_write(tmp_path, '[sources.marketing]\nbase_url = "https://example.com"\n'))
+    assert settings.sources["marketing"].type == DEFAULT_TOOL
+
+
+def test_init_writes_every_registered_tool(tmp_path):
+    sandbox, real = (load_settings(_write(tmp_path, config_text(sandbox=flag))) for flag in (True, False))
+    assert sorted(sandbox.sources) == sorted(TOOLS)
+    assert list(real.sources) == [DEFAULT_TOOL]
+    for tool in TOOLS:
+        assert f"# [sources.{tool}]" in config_text(sandbox=False) or tool == DEFAULT_TOOL

@@ -151,3 +151,12 @@ def test_stored_times_read_as_utc_with_or_without_a_zone():
     assert as_utc(datetime(2026, 3, 1, 12, 0)) == FIXED_TIME
     assert as_utc(datetime(2026, 3, 2, 1, 0, tzinfo=ZoneInfo("Pacific/Auckland"))) == FIXED_TIME
     assert as_utc(FIXED_TIME).tzinfo == timezone.utc
+
+
+@pytest.mark.parametrize("tool, current", [("notion", False), ("gdocs", True)])
+def test_a_version_is_trusted_once_the_tools_edit_time_interval_has_passed(store, tool, current):
+    """Notion stamps edits to the minute: fetched 40 seconds after its stamp, the same version
+    may still hide a later edit in that minute. Drive stamps them to the millisecond."""
+    doc = make_document("text", updated_at=utcnow() - timedelta(seconds=40), source=tool)
+    store.record(doc)
+    assert store.is_current(doc.ref) is current
