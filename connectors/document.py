@@ -22,8 +22,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SOURCES = ("notion", "gdocs", "webflow")
-
 
 class Mention(BaseModel):
     """A reference embedded in text: a page, a user or a date."""

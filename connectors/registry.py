@@ -50,8 +50,12 @@ def label(tool: str) -> str:
 
 def labels() -> str:
     """Every tool's name, as a sentence says them: "Notion, Google Docs and Webflow"."""
-    names = [p.label for p in plugins()]
-    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+    return in_words([p.label for p in plugins()])
+
+
+def in_words(names: list[str]) -> str:
+    """"a, b and c"."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
 
 
 def source_label(name: str, tool: str) -> str:

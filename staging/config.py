@@ -11,7 +11,7 @@ import getpass
 import ipaddress
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
@@ -39,12 +39,17 @@ def _tool_of(source: Any) -> str:
 
 
 # One source in copydesk.toml: the settings model of its `type`'s plug-in, so each tool's own
-# keys are checked and any other key is refused.
-AnySourceSettings = Annotated[
-    Union[tuple(Annotated[p.settings, Tag(p.tool)] for p in registry.plugins())],  # type: ignore[valid-type]
-    Discriminator(_tool_of, custom_error_type="unknown_tool",
-                  custom_error_message=f"type must be one of the tools copydesk connects to: {', '.join(registry.TOOLS)}"),
-]
+# keys are checked and any other key is refused. Built from the registry at run time; a type
+# checker sees the base every tool's model extends.
+if TYPE_CHECKING:
+    AnySourceSettings = SourceSettings
+else:
+    AnySourceSettings = Annotated[
+        Union[tuple(Annotated[p.settings, Tag(p.tool)] for p in registry.plugins())],
+        Discriminator(_tool_of, custom_error_type="unknown_tool",
+                      custom_error_message="type must be one of the tools copydesk connects to: "
+                                           f"{', '.join(registry.TOOLS)}"),
+    ]
 
 
 class AgentSettings(BaseModel):

@@ -11,7 +11,7 @@ from typing import Any
 
 _HOMES = {"SCOPES": "client", "RemoteNotFound": "client", "credentials_from": "client",
           "GDOCS_RATE": "connector", "GDocsConnector": "connector"}
-__all__ = sorted(_HOMES)
+__all__ = ["GDOCS_RATE", "SCOPES", "GDocsConnector", "RemoteNotFound", "credentials_from"]
 
 
 def __getattr__(name: str) -> Any:

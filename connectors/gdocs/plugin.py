@@ -13,7 +13,12 @@ from pydantic import Field
 from connectors.errors import ConfigError
 from connectors.plugin import Capabilities, PagedSourceSettings, Plugin
 from connectors.protocol import Connector
-from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID, GDOCS_SANDBOX_TOKEN, GdocsSandbox, google_rate_limits
+from connectors.sandbox.gdocs import (
+    GDOCS_ROOT_FOLDER_ID,
+    GDOCS_SANDBOX_TOKEN,
+    GdocsSandbox,
+    google_rate_limits,
+)
 
 
 class GDocsSettings(PagedSourceSettings):
@@ -28,7 +33,8 @@ class GDocsSettings(PagedSourceSettings):
 
 
 def build(name: str, settings: GDocsSettings, *, token: Callable[[], str], home: Path) -> Connector:
-    from connectors.gdocs import GDOCS_RATE, GDocsConnector, credentials_from
+    from connectors.gdocs.client import credentials_from
+    from connectors.gdocs.connector import GDOCS_RATE, GDocsConnector
 
     if not (settings.folders or settings.drive_id):
         raise ConfigError(f"Source {name!r} needs folders = [\"<Drive folder id>\", …] or drive_id = \"<shared "

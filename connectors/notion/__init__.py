@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import Any
 
 _HOMES = {"NOTION_API": "connector", "NOTION_RATE": "connector", "NotionConnector": "connector"}
-__all__ = sorted(_HOMES)
+__all__ = ["NOTION_API", "NOTION_RATE", "NotionConnector"]
 
 
 def __getattr__(name: str) -> Any:

@@ -17,7 +17,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
-from connectors.registry import plugins
+from connectors.registry import in_words, plugins
 
 DEFAULT_PORT = 8700
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "workspace"
@@ -38,7 +38,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _no_tool(environ: dict, start_response) -> object:
-    mounted = ", ".join(f"/{p.tool}" for p in plugins())
+    mounted = in_words([f"/{p.tool}" for p in plugins()])
     answer = Response(f"No sandbox here: tools are mounted under {mounted}.", status=404)
     return answer(environ, start_response)
 

@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import Any
 
 _HOMES = {"WEBFLOW_RATE": "client", "RemoteNotFound": "client", "WebflowConnector": "connector"}
-__all__ = sorted(_HOMES)
+__all__ = ["WEBFLOW_RATE", "RemoteNotFound", "WebflowConnector"]
 
 
 def __getattr__(name: str) -> Any:

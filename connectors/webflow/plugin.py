@@ -12,7 +12,12 @@ from connectors.document import Document
 from connectors.errors import ConfigError
 from connectors.plugin import Capabilities, Plugin, SourceSettings
 from connectors.protocol import Connector
-from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, WEBFLOW_SITE_ID, MinuteLimit, WebflowSandbox
+from connectors.sandbox.webflow import (
+    WEBFLOW_SANDBOX_TOKEN,
+    WEBFLOW_SITE_ID,
+    MinuteLimit,
+    WebflowSandbox,
+)
 
 
 class WebflowSettings(SourceSettings):
@@ -33,7 +38,8 @@ def locale_language(document: Document) -> str | None:
 
 
 def build(name: str, settings: WebflowSettings, *, token: Callable[[], str], home: Path) -> Connector:
-    from connectors.webflow import WEBFLOW_RATE, WebflowConnector
+    from connectors.webflow.client import WEBFLOW_RATE
+    from connectors.webflow.connector import WebflowConnector
 
     if not settings.site_id:
         raise ConfigError(f"Source {name!r} needs site_id = \"<Webflow site id>\" in copydesk.toml "

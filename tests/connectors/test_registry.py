@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -52,8 +52,8 @@ def test_capabilities_answer_what_staging_used_to_decide_by_name():
 
 
 def test_an_edit_time_is_floored_to_the_tools_precision():
-    moment = datetime(2026, 3, 1, 12, 34, 56, 789123, tzinfo=timezone.utc)
-    assert registry.capabilities("notion").edit_time_floor(moment) == datetime(2026, 3, 1, 12, 34, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 1, 12, 34, 56, 789123, tzinfo=UTC)
+    assert registry.capabilities("notion").edit_time_floor(moment) == datetime(2026, 3, 1, 12, 34, tzinfo=UTC)
     assert registry.capabilities("gdocs").edit_time_floor(moment) == moment.replace(microsecond=789000)
 
 
