@@ -241,11 +241,23 @@ def load_settings(path: Path) -> Settings:
     try:
         settings = _FromFile(home=path.resolve().parent)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(_problem(e["loc"], e["type"], e["msg"]) for e in error.errors())
         raise ConfigError(f"{path} is not valid: {problems}. Fix it or recreate it with `copydesk init`.") from error
     except ValueError as error:
         raise ConfigError(f"{path} is not valid TOML ({error}). Fix it or recreate it with `copydesk init`.") from error
     return settings
+
+
+def _problem(loc: tuple[int | str, ...], kind: str, message: str) -> str:
+    """One validation error as the file's keys say it. A source's errors carry its tool (the
+    union's tag) after its name, which is not a key: "sources.marketing.site_id: not a
+    setting of a Notion source"."""
+    where = [str(part) for part in loc]
+    if where[:1] == ["sources"] and len(where) > 2 and where[2] in registry.TOOLS:
+        tool = where.pop(2)
+        if kind == "extra_forbidden":
+            message = f"not a setting of a {registry.label(tool)} source"
+    return f"{'.'.join(where)}: {message}"
 
 
 _HEADER = """# copydesk settings. Environment variables COPYDESK_* override these.

@@ -160,7 +160,7 @@ def test_each_tool_refuses_a_key_it_does_not_have(tmp_path, tool):
 
 
 def test_a_key_of_another_tool_is_refused_and_each_tool_gets_its_own_settings(tmp_path):
-    with pytest.raises(ConfigError, match="site_id"):
+    with pytest.raises(ConfigError, match="sources.marketing.site_id: not a setting of a Notion source"):
         load_settings(_write(tmp_path, '[sources.marketing]\ntype = "notion"\nsite_id = "s1"\n'))
     with pytest.raises(ConfigError, match="page_size"):
         load_settings(_write(tmp_path, '[sources.site]\ntype = "webflow"\nsite_id = "s1"\npage_size = 50\n'))
