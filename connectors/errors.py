@@ -27,6 +27,7 @@ Errors from SDKs and HTTP libraries are translated into these in exactly one pla
 connector (its `map_errors`), with `raise ... from exc` so the cause is kept for debugging.
 Messages never contain tokens.
 """
+
 from __future__ import annotations
 
 
