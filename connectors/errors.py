@@ -1,16 +1,27 @@
-"""The one exception hierarchy of copydesk.
+"""The one exception hierarchy of copydesk: every error it raises on purpose is one of these.
 
     CopydeskError            anything copydesk reports to a person (CLI: one red line, exit 1)
-    ├── ConfigError          missing or bad settings, missing token, bad input file
+    ├── ConfigError          missing or bad settings, missing token, bad input (a flag, a file, a text)
     │   └── BriefError       a positioning brief that cannot be read or understood
+    ├── StateError           the thing is in the wrong state for the action: "Changeset 12 is applied;
+    │                        only a proposed changeset can be approved" (nothing to fix in settings)
+    ├── Busy                 another run holds it right now (a pull or sweep lease, a changeset being
+    │                        applied or reverted); wait for it, or recover if that process died
     ├── NotFound             no document/revision/source matches what was asked for
-    │   └── Ambiguous        more than one matches; the message lists them
+    │   ├── Ambiguous        more than one matches; the message lists them
+    │   └── RemoteNotFound   the tool says it is gone (also a RemoteError, status 404)
     ├── RemoteError          a tool's API failed; `retryable` says whether trying again may help
-    │   └── AuthError        the tool rejected the token
+    │   ├── AuthError        the tool rejected the token
+    │   └── RemoteNotFound   (see above)
     ├── Forbidden            the review policy does not let this person do this (their own change, their role)
     ├── Conflict             the remote no longer reads what copydesk expected
     ├── LossyEdit            an edit would lose formatting (mixed runs, a mention) and was not allowed to
     └── ManualStep           the tool's API cannot write this text; a person must paste it (nothing was written)
+
+Which to raise: ConfigError when the person fixes it by changing settings or what they typed;
+StateError when the action does not fit the thing's status (the fix is another action first);
+Busy when the same action could succeed once another process finishes; NotFound when the
+name or id asked for matches nothing stored, RemoteNotFound when the tool no longer has it.
 
 Errors from SDKs and HTTP libraries are translated into these in exactly one place per
 connector (its `map_errors`), with `raise ... from exc` so the cause is kept for debugging.
@@ -38,6 +49,16 @@ class ConfigError(CopydeskError):
 
 class BriefError(ConfigError):
     """A brief file is empty, unreadable, of an unsupported type or too large; nothing was stored."""
+
+
+class StateError(CopydeskError):
+    """The action does not fit the current status of what it acts on (approving an applied
+    changeset, publishing one not applied); the message names the status and what to do first."""
+
+
+class Busy(CopydeskError):
+    """Another process is doing this right now (it holds the lease, or has the changeset
+    claimed); trying again after it finishes may succeed, and a dead holder lapses or is recovered."""
 
 
 class NotFound(CopydeskError):
@@ -77,6 +98,14 @@ class RemoteError(CopydeskError):
 
 class AuthError(RemoteError):
     """The tool rejected the credentials (401/403)."""
+
+
+class RemoteNotFound(RemoteError, NotFound):
+    """The tool answered 404, or the document left what copydesk tracks of it (deleted,
+    unshared, unlisted), whichever tool it is.
+
+    Both a `NotFound` (nothing matches what was asked for) and a `RemoteError` with status
+    404, which is how staging's pull recognises a document that is gone."""
 
 
 class Conflict(CopydeskError):

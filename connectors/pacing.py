@@ -2,13 +2,19 @@
 
 The limiter and the counter sit in one httpx request hook (`on_request`), or in the HTTP
 client itself for SDKs on other transports (`pace`), so every HTTP request an SDK sends
-(retries included) is paced and counted, whatever SDK method sent it.
+(retries included) is paced and counted, whatever SDK method sent it. `retry_after` reads a
+server's Retry-After header the same way for every connector, so that `RetryPolicy` waits
+what the server asked for.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import threading
-from typing import Callable, TypeVar
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Callable, Mapping, TypeVar
 
 import httpx
 from pyrate_limiter import Limiter, Rate
@@ -83,3 +89,39 @@ class RetryPolicy:
             **kwargs,
         )
         return retrying(fn)
+
+
+# A server asking for more than a day is not asking to be retried; such a value is misread or
+# hostile, and would be shown to a person as "wait N s". Longer delays are cut to this.
+MAX_RETRY_AFTER = 86400.0
+_DELAY_SECONDS = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+def retry_after(headers: Mapping[str, str] | None, *, now: datetime | None = None) -> float | None:
+    """The Retry-After of a response's headers (any capitalisation), in seconds; None when
+    absent or unreadable. Takes httpx's headers, httplib2's response and plain dicts alike."""
+    if not headers:
+        return None
+    value = next((v for k, v in headers.items() if str(k).lower() == "retry-after"), None)
+    return parse_retry_after(value, now=now)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait, from a Retry-After value as RFC 9110 (10.2.3) defines it: a number of
+    seconds, or an HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms, read
+    as UTC). A date already past is 0; anything over `MAX_RETRY_AFTER` is cut to it; garbage
+    (and negative, infinite or NaN values) is None. A fraction of a second is accepted, as
+    servers send them though the RFC allows only digits."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if _DELAY_SECONDS.fullmatch(text):
+        return min(float(text), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    wait = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    return min(max(wait, 0.0), MAX_RETRY_AFTER) if math.isfinite(wait) else None

@@ -41,7 +41,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from connectors.document import Block, Document, Edit
-from connectors.errors import ConfigError, CopydeskError, NotFound
+from connectors.errors import Busy, ConfigError, CopydeskError, NotFound, StateError
 from connectors import text as runs
 from staging import dismissals, identity, review
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
@@ -467,13 +467,15 @@ _WHEN = {"approved": "a proposed", "rejected": "a proposed, approved, conflict o
          "reverting": "an applied (or revert_conflict)"}
 
 
-def refusal(changeset: Changeset, to: str) -> CopydeskError:
+def refusal(changeset: Changeset, to: str) -> Busy | StateError:
+    """Why `changeset` cannot move to `to`: another process has it claimed (Busy), or its status
+    does not allow it (StateError)."""
     if changeset.status in ("applying", "reverting"):
         doing = {"applying": "applied", "reverting": "reverted"}[changeset.status]
-        return CopydeskError(f"Changeset {changeset.id} is being {doing} right now by "
-                             f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.",
-                             in_app=f"Changeset {changeset.id} is being {doing} right now; reload in a moment. If it "
-                                    "stays so, ask whoever runs copydesk to recover it.")
+        return Busy(f"Changeset {changeset.id} is being {doing} right now by "
+                    f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.",
+                    in_app=f"Changeset {changeset.id} is being {doing} right now; reload in a moment. If it "
+                           "stays so, ask whoever runs copydesk to recover it.")
     verb, when = _VERBS.get(to, to), _WHEN.get(to, "another")
     hint = {"proposed": (" Approve it first with `copydesk approve`.", " Approve it first."),
             "conflict": (f" Settle it: `copydesk repropose {changeset.id}`, write the text against the tool's with "
@@ -484,7 +486,7 @@ def refusal(changeset: Changeset, to: str) -> CopydeskError:
             "applied": (" Revert it with `copydesk revert` instead.", " Revert it instead.") if to == "applying"
             else ("", "")}.get(changeset.status, ("", ""))
     said = f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}."
-    return CopydeskError(said + hint[0], in_app=said + hint[1])
+    return StateError(said + hint[0], in_app=said + hint[1])
 
 
 def release(store: Store, changeset_id: int) -> None:

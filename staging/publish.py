@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import col
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, StateError
 from connectors.protocol import Connector, Publisher
 from staging import changesets, identity, review
 from staging.apply import remote_ref
@@ -33,10 +33,10 @@ def publish(store: Store, connector: Connector, changeset_id: int, *, actor: str
     if not isinstance(connector, Publisher):
         raise ConfigError(f"{changeset.source} has no publish step: an applied changeset is live already.")
     if changeset.status != "applied":
-        raise ConfigError(f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is published "
-                          f"(apply it first with `copydesk apply {changeset_id}`).",
-                          in_app=f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is "
-                                 "published: apply it first.")
+        raise StateError(f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is published "
+                         f"(apply it first with `copydesk apply {changeset_id}`).",
+                         in_app=f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is "
+                                "published: apply it first.")
     review.require_approved(store, changeset, changesets.edits(store, changeset_id), policy)
     return _publish(store, connector, changeset, actor=actor, action="changeset.published")
 

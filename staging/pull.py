@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Callable
 
 from connectors.document import DocumentRef
-from connectors.errors import AuthError, ConfigError, CopydeskError, RemoteError
+from connectors.errors import AuthError, Busy, ConfigError, RemoteError
 from connectors.protocol import Connector
 from staging import lease, manual
 from staging.store import Store
@@ -66,9 +66,9 @@ def pull(
     source = connector.source
     who = lease.holder()
     if not lease.acquire(store, f"pull:{source}", who, ttl=_PULL_LEASE):
-        raise CopydeskError(f"Another process is pulling {source} right now; wait for it to finish (pulls of one "
-                            f"source never interleave; if that process died, its turn lapses within "
-                            f"{_PULL_LEASE.seconds // 60} minutes).")
+        raise Busy(f"Another process is pulling {source} right now; wait for it to finish (pulls of one "
+                   f"source never interleave; if that process died, its turn lapses within "
+                   f"{_PULL_LEASE.seconds // 60} minutes).")
     try:
         return _pull(store, connector, full=full, actor=actor, progress=progress)
     finally:

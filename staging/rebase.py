@@ -22,7 +22,7 @@ from typing import Mapping
 import merge3
 
 from connectors.document import Block, Document
-from connectors.errors import ConfigError, Conflict, NotFound
+from connectors.errors import ConfigError, Conflict, NotFound, StateError
 from connectors.protocol import Connector
 from connectors.text import tokenize
 from staging import changesets, identity
@@ -186,7 +186,7 @@ def successor(store: Store, changeset_id: int) -> int | None:
 def _in(store: Store, changeset_id: int, status: str, done: str) -> Changeset:
     changeset = changesets.get(store, changeset_id)
     if changeset.status != status:
-        raise ConfigError(f"Changeset {changeset_id} is {changeset.status}; only a changeset in {status} is {done}.")
+        raise StateError(f"Changeset {changeset_id} is {changeset.status}; only a changeset in {status} is {done}.")
     return changeset
 
 

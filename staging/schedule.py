@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import col, select
 
-from connectors.errors import ConfigError, CopydeskError
+from connectors.errors import Busy, ConfigError
 from staging.lease import LEASE_TTL, acquire, holder, release
 from staging.models import SweepRun, utcnow
 from staging.store import Store
@@ -87,9 +87,9 @@ def sweep_alone(store: Store, sweep_now: Callable[[], SweepRun]) -> SweepRun:
     documents at the same time."""
     with _sweep_lease(store) as ours:
         if not ours:
-            raise CopydeskError("Another process is sweeping right now (`copydesk schedule`, the app's Sweep now or "
-                                "another `copydesk sweep`); wait for it to finish and read its report. If that "
-                                f"process died, its turn lapses within {LEASE_TTL.seconds // 3600} hours.")
+            raise Busy("Another process is sweeping right now (`copydesk schedule`, the app's Sweep now or "
+                       "another `copydesk sweep`); wait for it to finish and read its report. If that "
+                       f"process died, its turn lapses within {LEASE_TTL.seconds // 3600} hours.")
         return sweep_now()
 
 

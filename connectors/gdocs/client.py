@@ -26,21 +26,14 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from connectors.errors import AuthError, ConfigError, NotFound, RemoteError
-from connectors.pacing import Pacer, RetryPolicy
+from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
+from connectors.pacing import Pacer, RetryPolicy, retry_after
 
 # Drive is only read (listing, changes, folder parents); documents are written through Docs.
 SCOPES = ("https://www.googleapis.com/auth/drive.readonly", "https://www.googleapis.com/auth/documents")
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED", "RESOURCE_EXHAUSTED"}
 _DISABLED_REASONS = {"accessNotConfigured", "SERVICE_DISABLED"}
 _SCOPE_REASONS = {"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}
-
-
-class RemoteNotFound(RemoteError, NotFound):
-    """Google answered 404 (or the document left copydesk's scope).
-
-    Both a `NotFound` (nothing matches what was asked for) and a `RemoteError` with status
-    404, which is how staging's pull recognises a document that is gone."""
 
 
 def credentials_from(*, token: str = "", file: str | Path | None = None) -> Credentials:
@@ -179,14 +172,14 @@ def _from_http_error(error: HttpError, what: str) -> RemoteError:
     reason = _reason(body)
     message = " ".join(str(body.get("message") or error.resp.reason or "").split())[:300]
     detail = f"Google said {status}{f' {reason}' if reason else ''} while {what}: {message.rstrip('.')}"
-    retry_after = _retry_after(error.resp)
+    wait = retry_after(error.resp)
     common = {"source": "gdocs", "status": status, "code": reason}
     if status == 401:
         return AuthError(f"{detail}. The credentials were refused: renew the OAuth token file, or point "
                          "credentials_file at a valid service-account key (for the sandbox, its token).", **common)
     if status == 429 or (status == 403 and reason in _RATE_REASONS):
         return RemoteError(f"{detail}. Google's rate limit: copydesk retried and gave up; try again in a minute "
-                           "or lower rate in copydesk.toml.", retryable=True, retry_after=retry_after, **common)
+                           "or lower rate in copydesk.toml.", retryable=True, retry_after=wait, **common)
     if status == 403 and reason in _DISABLED_REASONS:
         return AuthError(f"{detail}. Enable the Google Drive API and the Google Docs API in the Google Cloud "
                          "project of these credentials.", **common)
@@ -200,7 +193,7 @@ def _from_http_error(error: HttpError, what: str) -> RemoteError:
         return RemoteNotFound(f"{detail}. It was deleted, or is not shared with these credentials.", **common)
     if status >= 500:
         return RemoteError(f"{detail}. copydesk retried and gave up; try again later.", retryable=True,
-                           retry_after=retry_after, **common)
+                           retry_after=wait, **common)
     return RemoteError(f"{detail}.", **common)
 
 
@@ -224,14 +217,6 @@ def _reason(body: dict[str, Any]) -> str:
         if isinstance(item, dict) and item.get("reason"):
             return str(item["reason"])
     return str(body.get("status") or "")
-
-
-def _retry_after(response: Any) -> float | None:
-    value = response.get("retry-after") if hasattr(response, "get") else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _first_line(error: Exception) -> str:

@@ -14,11 +14,12 @@ from typing import Any, Generator, Sequence
 from google.auth.credentials import Credentials
 
 from connectors.document import Document, DocumentRef, Edit
-from connectors.errors import ConfigError, Conflict, LossyEdit, RemoteError
-from connectors.gdocs.client import GoogleApi, RemoteNotFound
+from connectors.errors import ConfigError, Conflict, LossyEdit, RemoteError, RemoteNotFound
+from connectors.gdocs.client import GoogleApi
 from connectors.gdocs.drive import FILE_FIELDS, DriveScope
 from connectors.gdocs.normalise import document_from_payload, file_ref
 from connectors.gdocs.write import Batch, plan_batch, resolve
+from connectors.journalled import PlannedWrite, send_journalled
 from connectors.pacing import Pacer, RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
@@ -111,18 +112,16 @@ class GDocsConnector:
             previous = [item.block.model_copy(update={"id": edit.block_id}) for item, edit in zip(planned, edits)]
             if not batch.requests:
                 return current if dry_run else self.fetch(ref.model_copy(update={"remote_version": ""}))
-            journal.intent(staged, batch.as_request(), previous)
-            if dry_run:
-                return current
+            title = current.ref.title
             try:
-                self._write(batch, current.ref.title)
+                send_journalled([PlannedWrite(staged, batch.as_request(), previous, batch)], journal,
+                                lambda planned_batch: self._write(planned_batch, title), dry_run=dry_run)
             except RemoteError as error:
                 if error.status != 400:
                     raise
                 refused = (revision, error)
                 continue
-            journal.done(staged)
-            return self.fetch(ref.model_copy(update={"remote_version": ""}))
+            return current if dry_run else self.fetch(ref.model_copy(update={"remote_version": ""}))
         raise RemoteError(
             f"Google Doc {ref.title or ref.remote_id} kept changing while copydesk wrote to it ({_STALE_ATTEMPTS} "
             "attempts); nothing was written. Apply again when the editing has settled.",

@@ -27,7 +27,8 @@ from __future__ import annotations
 from typing import Any, Generator, Iterator, Sequence
 
 from connectors.document import DocumentRef
-from connectors.gdocs.client import GoogleApi, RemoteNotFound
+from connectors.errors import RemoteNotFound
+from connectors.gdocs.client import GoogleApi
 from connectors.gdocs.normalise import DOC_MIME, FOLDER_MIME, file_ref, parse_time
 
 # lastModifyingUser: who History names for an outside edit (Drive fills it for signed-in users only).

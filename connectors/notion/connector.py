@@ -19,10 +19,11 @@ from notion_client.errors import APIResponseError, HTTPResponseError, RequestTim
 from notion_client.helpers import iterate_paginated_api
 
 from connectors.document import Document, DocumentRef, Edit
-from connectors.errors import AuthError, ConfigError, RemoteError
+from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
+from connectors.journalled import PlannedWrite, send_journalled
 from connectors.notion.normalise import document_from_payload, page_ref
 from connectors.notion.write import Write, plan_writes
-from connectors.pacing import Pacer, RetryPolicy
+from connectors.pacing import Pacer, RetryPolicy, retry_after
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
 from connectors.notion.plugin import PLUGIN
@@ -95,12 +96,9 @@ class NotionConnector:
         few requests the write takes)."""
         current = self.fetch(ref)
         writes = plan_writes(current, preflight(current, edits))
-        for write in writes:
-            journal.intent(write.block_ids, write.as_request(), [current.block(i) for i in write.block_ids])
-            if dry_run:
-                continue
-            self._call(lambda write=write: self._send(write))
-            journal.done(write.block_ids)
+        send_journalled((PlannedWrite(write.block_ids, write.as_request(), [current.block(i) for i in write.block_ids],
+                                      write) for write in writes),
+                        journal, lambda write: self._call(lambda: self._send(write)), dry_run=dry_run)
         return current if dry_run else self.fetch(ref)
 
     # -- internals ------------------------------------------------------------------------
@@ -193,7 +191,7 @@ def map_errors(base_url: str) -> Iterator[None]:
             source="notion",
             status=error.status,
             retryable=error.status >= 500 or error.status == 429,
-            retry_after=_retry_after(error.headers),
+            retry_after=retry_after(error.headers),
         ) from error
     except RequestTimeoutError as error:
         raise RemoteError(
@@ -233,23 +231,15 @@ def _from_response(error: APIResponseError) -> RemoteError:
             source="notion", status=status, code=code,
         )
     if status == 404:
-        return RemoteError(f"{detail}.", source="notion", status=status, code=code)
+        return RemoteNotFound(f"{detail}.", source="notion", status=status, code=code)
     return RemoteError(
         f"{detail}." + (" copydesk retried and gave up; try again later." if status in _RETRYABLE_STATUS else ""),
         source="notion",
         status=status,
         code=code,
         retryable=status in _RETRYABLE_STATUS,
-        retry_after=_retry_after(error.headers),
+        retry_after=retry_after(error.headers),
     )
-
-
-def _retry_after(headers: httpx.Headers | None) -> float | None:
-    value = headers.get("retry-after") if headers is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _parse(stamp: str) -> datetime:

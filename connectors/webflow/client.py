@@ -23,21 +23,14 @@ from webflow.core.parse_error import ParsingError
 from webflow.core.request_options import RequestOptions
 from webflow.environment import WebflowEnvironment
 
-from connectors.errors import AuthError, NotFound, RemoteError
-from connectors.pacing import Pacer, RetryPolicy
+from connectors.errors import AuthError, RemoteError, RemoteNotFound
+from connectors.pacing import Pacer, RetryPolicy, retry_after
 
 T = TypeVar("T")
 # https://developers.webflow.com/data/reference/rate-limits: Starter and Basic site plans allow
 # 60 requests per minute per token (CMS, eCommerce, Business: 120). The lower one is the default.
 WEBFLOW_RATE = 1.0
 NO_SDK_RETRIES: RequestOptions = {"max_retries": 0}
-
-
-class RemoteNotFound(RemoteError, NotFound):
-    """Webflow answered 404 (or the document is gone from its listing).
-
-    Both a `NotFound` and a `RemoteError` with status 404, which is how staging's pull
-    recognises a document that was deleted."""
 
 
 class WebflowApi:
@@ -164,14 +157,6 @@ def _body(body: Any) -> tuple[str, str]:
     if isinstance(body, dict):
         return str(body.get("code") or ""), " ".join(str(body.get("message") or "").split())[:300]
     return "", " ".join(str(body or "").split())[:300]
-
-
-def retry_after(headers: dict[str, str] | None) -> float | None:
-    value = next((v for k, v in (headers or {}).items() if k.lower() == "retry-after"), None)
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def plain(model: Any) -> Any:

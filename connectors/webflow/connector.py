@@ -27,12 +27,13 @@ from typing import Any, Generator, Iterator, Sequence
 from webflow.resources.collections.resources.items.types.item_i_ds import ItemIDs
 
 from connectors.document import Document, DocumentRef, Edit
-from connectors.errors import ConfigError, ManualStep, RemoteError
+from connectors.errors import ConfigError, ManualStep, RemoteError, RemoteNotFound
+from connectors.journalled import PlannedWrite, send_journalled
 from connectors.pacing import RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
 from connectors.webflow.plugin import PLUGIN
-from connectors.webflow.client import WEBFLOW_RATE, RemoteNotFound, WebflowApi, plain
+from connectors.webflow.client import WEBFLOW_RATE, WebflowApi, plain
 from connectors.webflow.normalise import (
     SOURCE,
     Collection,
@@ -48,7 +49,7 @@ from connectors.webflow.normalise import (
     parse_remote_id,
     site_from_payload,
 )
-from connectors.webflow.write import manual_steps, plan_item_write, plan_nodes_write
+from connectors.webflow.write import ItemWrite, NodesWrite, manual_steps, plan_item_write, plan_nodes_write
 
 PAGE_SIZE = 100  # Webflow's maximum `limit` on every list endpoint
 SITE_PUBLISH_INTERVAL = 60.0  # seconds: Webflow allows one successful site publish per minute
@@ -328,15 +329,12 @@ class WebflowConnector:
         current = self._item(collection_id, item_id, "")
         planned = preflight(current, edits)
         write = plan_item_write(collection_id, item_id, current, planned)
-        journal.intent(write.block_ids, write.as_request(), [item.block for item in planned])
-        if dry_run:
-            return current
-        self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the item reads
-        self._api.call(f"writing item {current.ref.title or item_id}",
-                       lambda options: self._api.sdk.collections.items.update_item(
-                           collection_id, item_id, field_data=write.field_data, request_options=options))
-        journal.done(write.block_ids)
-        return self._item(collection_id, item_id, "")
+        if not dry_run:
+            self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the item reads
+        title = current.ref.title or item_id
+        send_journalled([PlannedWrite(write.block_ids, write.as_request(), [item.block for item in planned], write)],
+                        journal, lambda item_write: self._send_item(item_write, title), dry_run=dry_run)
+        return current if dry_run else self._item(collection_id, item_id, "")
 
     def _apply_page(self, page_id: str, locale_id: str, edits: Sequence[Edit], journal: WriteJournal,
                     dry_run: bool) -> Document:
@@ -347,19 +345,27 @@ class WebflowConnector:
         previous = {item.edit.block_id: item.block for item in planned}
         if not dry_run:
             self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the page reads
-        for write in plan_nodes_write(page_id, locale_id, planned):
-            journal.intent(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids])
-            if dry_run:
-                continue
-            answer = plain(self._api.call(
-                f"writing page {current.ref.title or page_id}",
-                lambda options, write=write: self._api.sdk.pages.update_static_content(
-                    page_id, locale_id=locale_id, nodes=write.nodes, request_options=options)))
-            if answer.get("errors"):
-                raise RemoteError(f"Webflow refused part of the update of page {current.ref.title!r}: "
-                                  f"{'; '.join(map(str, answer['errors']))}.", source=SOURCE, code="node_errors")
-            journal.done(write.block_ids)
+        writes = (PlannedWrite(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids], write)
+                  for write in plan_nodes_write(page_id, locale_id, planned))
+        send_journalled(writes, journal, lambda nodes_write: self._send_nodes(nodes_write, current.ref.title),
+                        dry_run=dry_run)
         return current if dry_run else self._page(page_id, locale_id, "")
+
+    def _send_item(self, write: ItemWrite, title: str) -> None:
+        self._api.call(f"writing item {title}",
+                       lambda options: self._api.sdk.collections.items.update_item(
+                           write.collection_id, write.item_id, field_data=write.field_data, request_options=options))
+
+    def _send_nodes(self, write: NodesWrite, title: str) -> None:
+        """One update-static-content request; Webflow answers 200 with `errors` for nodes it
+        refused, which counts as a failed write (no `done`)."""
+        answer = plain(self._api.call(
+            f"writing page {title or write.page_id}",
+            lambda options: self._api.sdk.pages.update_static_content(
+                write.page_id, locale_id=write.locale_id, nodes=write.nodes, request_options=options)))
+        if answer.get("errors"):
+            raise RemoteError(f"Webflow refused part of the update of page {title!r}: "
+                              f"{'; '.join(map(str, answer['errors']))}.", source=SOURCE, code="node_errors")
 
 
 def _paged(request: Any, key: str) -> Iterator[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.errors import Conflict, ConfigError, CopydeskError, Forbidden, NotFound
+from connectors.errors import Conflict, ConfigError, CopydeskError, Forbidden, NotFound, StateError
 from staging import changesets
 from staging.apply import apply, revert
 from staging.changesets import ProposedEdit
@@ -55,7 +55,7 @@ def test_repropose_merges_what_it_can_and_supersedes(conflicted, sandbox):
 
 def test_repropose_refuses_what_is_not_in_conflict_and_what_cannot_merge(conflicted, sandbox):
     store, connector, changeset, first, second = conflicted
-    with pytest.raises(ConfigError, match="only a changeset in conflict"):
+    with pytest.raises(StateError, match="only a changeset in conflict"):
         repropose(store, connector, changeset.id, actor="r")
     for block in (first, second):
         sandbox.post("edit", {"id": block.id, "find": block.text.split()[0], "replace": "Lately"})
@@ -148,7 +148,7 @@ def test_a_text_that_changes_nothing_is_refused(conflicted, sandbox):
 
 def test_a_reverted_changeset_is_applied_again_as_a_new_proposal(conflicted):
     store, connector, changeset, first, second = conflicted
-    with pytest.raises(ConfigError, match="only a changeset in reverted"):
+    with pytest.raises(StateError, match="only a changeset in reverted"):
         apply_again(store, connector, changeset.id, actor="kim")
     apply(store, connector, changeset.id, actor="r")
     revert(store, connector, changeset.id, actor="r")
