@@ -304,7 +304,7 @@ def apply(
     changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
-    and_publish: bool = typer.Option(False, "--publish", help="Tools with drafts (Webflow): publish right after."),
+    and_publish: bool = typer.Option(False, "--publish", help="Tools with drafts (Webflow): publish once the apply succeeded."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write an approved changeset to the tool.
@@ -354,7 +354,8 @@ def revert(
     """Undo an applied changeset: every block goes back exactly as it was.
 
     Formatting included. Each block must still read what the changeset wrote; if one does
-    not, the changeset becomes `revert_conflict` and nothing is written.
+    not, the changeset becomes `revert_conflict` and nothing is written. A published
+    changeset (Webflow) is published again, so the live site reads the restored text.
 
     Example: copydesk revert 3
     """
