@@ -39,15 +39,15 @@ ConnectorFor = Callable[[str], Connector]
 @dataclass
 class Outcome:
     changeset: Changeset
-    # Tools with a publish step (Webflow): whether the text written is live now; None where
-    # every write is live at once.
-    published: bool | None = None
     writes: list[dict[str, Any]] = field(default_factory=list)  # dry run: what would be sent
     revision_id: str | None = None
     recovery: dict[str, list[str]] | None = None
     manual: list[dict[str, Any]] = field(default_factory=list)  # what a person must paste, where
     document: Document | None = None  # dry run: the document as the tool has it now
     edits: list[Edit] = field(default_factory=list)  # dry run: what would be written to it
+    # Tools with a publish step (Webflow): whether the text written is live now; None where
+    # every write is live at once, and on a dry run.
+    published: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"changeset": self.changeset.id, "status": self.changeset.status, "writes": self.writes,

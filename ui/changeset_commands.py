@@ -304,7 +304,8 @@ def apply(
     changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
-    and_publish: bool = typer.Option(False, "--publish", help="Tools with drafts (Webflow): publish once the apply succeeded."),
+    and_publish: bool = typer.Option(False, "--publish",
+                                     help="Tools with drafts (Webflow): publish once the apply succeeded."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write an approved changeset to the tool.

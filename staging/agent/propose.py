@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from connectors.document import Document
 from connectors.errors import AuthError, CopydeskError
@@ -268,7 +268,7 @@ def _corpus_tokens(store: Store) -> int:
 def _open_changesets(store: Store, brief_id: int | None) -> dict[str, Changeset]:
     with store.session() as session:
         rows = session.exec(select(Changeset).where(Changeset.brief_id == brief_id,
-                                                    Changeset.status.in_(lifecycle.UNWRITTEN)))  # type: ignore[attr-defined]
+                                                    col(Changeset.status).in_(lifecycle.UNWRITTEN)))
         return {c.document_id: c for c in rows}
 
 

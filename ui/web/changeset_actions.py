@@ -33,8 +33,9 @@ def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
     destructive.style()
     status = changeset.status
     if status in lifecycle.CLAIMS:
-        st.info(f"Being {'applied' if status == Status.APPLYING else 'reverted'} by "
-                f"{literal.markdown(changeset.claim)}. Reload in a moment; if that process died, run `copydesk recover`.")
+        doing = "applied" if status == Status.APPLYING else "reverted"
+        st.info(f"Being {doing} by {literal.markdown(changeset.claim)}. Reload in a moment; if that process died, "
+                "run `copydesk recover`.")
         return
     if status in lifecycle.CLOSED:
         _settled(ws, changeset)
@@ -167,7 +168,8 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
                 done = changesets.approve(ws.store, changeset.id, actor=reviewer, dropped=dropped, dismissed=dismissed,
                                           allow_lossy=allow_lossy, policy=policy)
                 flash("success", f"Approved #{changeset.id}. Nothing is written until it is applied."
-                      if done.status == Status.APPROVED else f"Recorded your approval of #{changeset.id}; it needs more.")
+                      if done.status == Status.APPROVED
+                      else f"Recorded your approval of #{changeset.id}; it needs more.")
         st.rerun()
     if reject.button("Reject", disabled=not reviewer, key="reject"):
         with reported():
