@@ -53,6 +53,8 @@ class Status(StrEnum):
 
 
 class Action(StrEnum):
+    """What a person or a process does to a changeset; `TRANSITIONS` says where each may move it."""
+
     APPROVE = "approve"  # the policy's count of approvals reached
     REWRITE = "rewrite"  # a reviewer's own text: proposed again, earlier approvals dismissed
     REJECT = "reject"
