@@ -36,7 +36,6 @@ from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
 
 
-
 @dataclass(frozen=True)
 class ProposedEdit:
     """What a person or the agent proposes for one block."""

@@ -9,15 +9,19 @@ function every status change goes through.
                                                  │      └─reject                    └─▶ awaiting_manual_revert ──pull──▶ ...
                                                  └─▶ awaiting_manual ──pull──▶ ...
 
+Besides: a proposed changeset is superseded when its brief is proposed again on a newer text,
+and a proposed or approved one is resolved_upstream when a sweep finds it fixed in the tool.
+
 `TRANSITIONS` is that picture as data: for each action, the statuses it may start from and
 where each may go. A status no action leaves is final (rejected, superseded,
 resolved_upstream, reverted); a reverted changeset can still be applied again, but as a new
 proposal (staging.rebase), never by moving the old one.
 
 `applying` and `reverting` are claims: `transition` moves the status by compare-and-swap
-(`UPDATE … WHERE id = … AND status IN (…)`), so of two processes only one ever writes, and
-every move writes an `Event`. A move the table does not hold, or one another process made
-first, is refused in the words the person asking needs.
+(`UPDATE … WHERE id = … AND status IN (…)`), so of two processes only one ever writes; the
+claim names its process so recovery can tell a crash from work in progress. Every move
+writes an `Event`. A move the table does not hold, or one another process made first, is
+refused in the words the person asking needs.
 """
 
 from __future__ import annotations
