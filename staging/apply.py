@@ -16,16 +16,18 @@ from typing import Any, Callable, Sequence
 
 from sqlmodel import col, select
 
-from connectors.document import Block, Document, DocumentRef, Edit
+from connectors.document import Block, Document, Edit
 from connectors.errors import Conflict, CopydeskError, Forbidden, LossyEdit, ManualStep, RemoteError
 from connectors.protocol import Connector
 from connectors.text import normalise
-from staging import changesets, identity, review
-from staging.changesets import CAN_APPLY, CAN_REVERT, this_process, transition
+from staging import changesets, identity, lifecycle, review
+from staging import publish as publishing
+from staging.changesets import this_process
+from staging.lifecycle import Action, Status, transition
 from staging.lease import process_gone
 from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, as_utc, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
-from staging.store import Store
+from staging.store import Store, remote_ref
 
 # A claim from another host is only taken over when it is this old (its process cannot be
 # checked from here).
@@ -43,11 +45,14 @@ class Outcome:
     manual: list[dict[str, Any]] = field(default_factory=list)  # what a person must paste, where
     document: Document | None = None  # dry run: the document as the tool has it now
     edits: list[Edit] = field(default_factory=list)  # dry run: what would be written to it
+    # Tools with a publish step (Webflow): whether the text written is live now; None where
+    # every write is live at once, and on a dry run.
+    published: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"changeset": self.changeset.id, "status": self.changeset.status, "writes": self.writes,
                 "revision": self.revision_id, "recovery": self.recovery, "manual": self.manual,
-                "error": self.changeset.error or None}
+                "published": self.published, "error": self.changeset.error or None}
 
 
 class StoreJournal:
@@ -86,28 +91,37 @@ class PreviewJournal:
 
 
 def apply(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False,
-          allow_lossy: bool = False, policy: ReviewPolicy = DEFAULT_POLICY) -> Outcome:
-    """Write an approved changeset. Its status is not trusted alone: the approvals stored must
-    cover the content as it reads now (staging.review), and `actor` must be a publisher."""
+          allow_lossy: bool = False, publish: bool = False, policy: ReviewPolicy = DEFAULT_POLICY) -> Outcome:
+    """Write an approved changeset, and with `publish` put it live on a tool with drafts once
+    (and only if) the apply succeeded. Its status is not trusted alone: the approvals stored
+    must cover the content as it reads now (staging.review), and `actor` must be a publisher."""
     changeset = changesets.get(store, changeset_id)
     every = changesets.edits(store, changeset_id)
     if not dry_run:
         actor = identity.checked(actor)
         policy.require(actor, "apply")
-        if changeset.status in CAN_APPLY:
+        if lifecycle.can(Action.APPLY, changeset.status):
             _gate(store, changeset, every, actor, policy)
+        if publish:
+            publishing.publish_step(connector, changeset)  # refused before anything is written
     rows = [r for r in every if changesets.writes(r)]
     lossy_ok = allow_lossy or changeset.allow_lossy
     edits = [Edit(block_id=r.block_id, before=r.before, after=r.after, target=_target(r), allow_lossy=lossy_ok)
              for r in rows]
-    return _run(store, connector, changeset, edits, operation="apply", allowed=CAN_APPLY, actor=actor,
-                dry_run=dry_run)
+    outcome = _run(store, connector, changeset, edits, operation="apply", actor=actor, dry_run=dry_run)
+    if dry_run:
+        return outcome
+    if publish and outcome.changeset.status == Status.APPLIED:
+        outcome.changeset = publishing.publish(store, connector, changeset_id, actor=actor, policy=policy)
+    return _with_publishing(outcome, connector)
 
 
 def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str, dry_run: bool = False,
            policy: ReviewPolicy = DEFAULT_POLICY) -> Outcome:
-    """Write every block back as it read before the apply, run for run. One step for any
-    reviewer: it restores content that was reviewed already, and is audited like the apply."""
+    """Write every block back as it read before the apply, run for run, and publish the
+    restored text again where the changeset had been published, so the live site follows.
+    One step for any reviewer: it restores content that was reviewed already, and is audited
+    like the apply."""
     if not dry_run:
         actor = identity.checked(actor)
         policy.require(actor, "revert")
@@ -117,8 +131,19 @@ def revert(store: Store, connector: Connector, changeset_id: int, *, actor: str,
     base = store.load(changesets.revision_of(store, changeset.base_revision_id))
     edits = [Edit(block_id=r.block_id, before=r.after, after=r.before,
                   target=before_apply.get(r.block_id) or base.block(r.block_id)) for r in rows]
-    return _run(store, connector, changeset, edits, operation="revert", allowed=CAN_REVERT, actor=actor,
-                dry_run=dry_run)
+    outcome = _run(store, connector, changeset, edits, operation="revert", actor=actor, dry_run=dry_run)
+    if dry_run:
+        return outcome
+    if outcome.changeset.status == Status.REVERTED:
+        outcome.changeset = publishing.republish_after_revert(store, connector, changeset_id, actor=actor)
+    return _with_publishing(outcome, connector)
+
+
+def _with_publishing(outcome: Outcome, connector: Connector) -> Outcome:
+    """Say whether the text written is live, on a tool where that is a separate step."""
+    if publishing.can_publish(connector):
+        outcome.published = outcome.changeset.published_at is not None
+    return outcome
 
 
 def _gate(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], actor: str,
@@ -138,52 +163,56 @@ def preview(connector: Connector, tracked: TrackedDocument, edits: Sequence[Edit
     return journal.writes
 
 
-_CLAIM = {"apply": "applying", "revert": "reverting"}
-_MANUAL = {"apply": "awaiting_manual", "revert": "awaiting_manual_revert"}
-_SUCCESS = {"apply": "applied", "revert": "reverted"}
-_CONFLICT = {"apply": "conflict", "revert": "revert_conflict"}
+_ACTION = {"apply": Action.APPLY, "revert": Action.REVERT}
+_CLAIM = {"apply": Status.APPLYING, "revert": Status.REVERTING}
+_MANUAL = {"apply": Status.AWAITING_MANUAL, "revert": Status.AWAITING_MANUAL_REVERT}
+_SUCCESS = {"apply": Status.APPLIED, "revert": Status.REVERTED}
+_CONFLICT = {"apply": Status.CONFLICT, "revert": Status.REVERT_CONFLICT}
 
 
 def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[Edit], *, operation: str,
-         allowed: Sequence[str], actor: str, dry_run: bool) -> Outcome:
+         actor: str, dry_run: bool) -> Outcome:
     tracked = _document(store, changeset)
+    action = _ACTION[operation]
     if dry_run:
-        if changeset.status not in allowed:
-            raise changesets.refusal(changeset, _CLAIM[operation])
+        lifecycle.require(changeset, action)
         journal = PreviewJournal()
         current = connector.apply(remote_ref(tracked), edits, journal, dry_run=True)
         return Outcome(changeset, writes=journal.writes, document=current, edits=edits)
-    claimed = transition(store, changeset.id, allowed, _CLAIM[operation], actor=actor,
-                         action=f"changeset.{operation}.started", claim=this_process(), claimed_at=utcnow(),
+    claimed = transition(store, changeset.id, action, _CLAIM[operation], actor=actor,
+                         event=f"changeset.{operation}.started", claim=this_process(), claimed_at=utcnow(),
                          conflicts={}, error="")
+    held = (Status(claimed.status),)
     try:
         document = connector.apply(remote_ref(tracked), edits, StoreJournal(store, changeset.id, operation))
     except Conflict as conflict:
-        transition(store, changeset.id, (claimed.status,), _CONFLICT[operation], actor=actor,
-                   action=f"changeset.{operation}.conflict", details={"remote": conflict.remote},
+        transition(store, changeset.id, Action.CONFLICT, _CONFLICT[operation], actor=actor,
+                   event=f"changeset.{operation}.conflict", details={"remote": conflict.remote}, expected=held,
                    conflicts=conflict.remote, claim=None)
         raise
     except ManualStep as manual:
-        waiting = transition(store, changeset.id, (claimed.status,), _MANUAL[operation], actor=actor,
-                             action=f"changeset.{operation}.manual", details={"steps": manual.steps},
+        waiting = transition(store, changeset.id, Action.AWAIT_MANUAL, _MANUAL[operation], actor=actor,
+                             event=f"changeset.{operation}.manual", details={"steps": manual.steps}, expected=held,
                              manual_steps=manual.steps, claim=None)
         return Outcome(waiting, manual=manual.steps)
     except LossyEdit as lossy:
-        transition(store, changeset.id, (claimed.status,), changeset.status, actor=actor,
-                   action=f"changeset.{operation}.refused", details={"lossy": lossy.losses}, claim=None)
+        transition(store, changeset.id, Action.RELEASE, Status(changeset.status), actor=actor,
+                   event=f"changeset.{operation}.refused", details={"lossy": lossy.losses}, expected=held,
+                   claim=None)
         raise
     except CopydeskError as error:
         raise _settle_after_failure(store, connector, changeset.id, actor, error) from error
-    return _finish(store, claimed, document, operation, actor=actor, action=f"changeset.{operation}.done")
+    return _finish(store, claimed, document, operation, actor=actor, event=f"changeset.{operation}.done")
 
 
-def _finish(store: Store, changeset: Changeset, document: Document, operation: str, *, actor: str, action: str,
+def _finish(store: Store, changeset: Changeset, document: Document, operation: str, *, actor: str, event: str,
             recovery: dict[str, list[str]] | None = None) -> Outcome:
     """Store the document as written and mark the claimed changeset applied or reverted."""
     revision_id = store.record(document, origin=operation, changeset_id=changeset.id).document.head_revision_id
     field_name = "applied_revision_id" if operation == "apply" else "reverted_revision_id"
-    done = transition(store, changeset.id, (changeset.status,), _SUCCESS[operation], actor=actor, action=action,
-                      details={"revision": revision_id, **(recovery or {})}, claim=None, **{field_name: revision_id})
+    done = transition(store, changeset.id, Action.FINISH, _SUCCESS[operation], actor=actor, event=event,
+                      details={"revision": revision_id, **(recovery or {})}, expected=(Status(changeset.status),),
+                      claim=None, **{field_name: revision_id})
     return Outcome(done, revision_id=revision_id, recovery=recovery)
 
 
@@ -220,7 +249,7 @@ def recover(store: Store, connector_for: ConnectorFor, *, actor: str) -> tuple[l
 
 def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor: str) -> Outcome:
     """Bring a claimed changeset to the state the remote is really in."""
-    operation = "apply" if changeset.status == "applying" else "revert"
+    operation = "apply" if changeset.status == Status.APPLYING else "revert"
     tracked = _document(store, changeset)
     rows = changesets.to_write(store, changeset.id)
     wanted = {r.block_id: (r.after if operation == "apply" else r.before) for r in rows}
@@ -237,7 +266,7 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
         else:
             diverged.append(block_id)
     if not untouched and not diverged:
-        return _finish(store, changeset, current, operation, actor=actor, action="changeset.recovered",
+        return _finish(store, changeset, current, operation, actor=actor, event="changeset.recovered",
                        recovery={"finished": done})
     rolled_back, diverged = _roll_back(store, connector, changeset, tracked, done, wanted, original, operation,
                                        diverged)
@@ -247,13 +276,13 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
     if diverged:
         error = (f"Blocks {', '.join(diverged)} read neither the old nor the new text; check them on "
                  f"{changeset.source}. " + (f"Blocks {', '.join(rolled_back)} were put back." if rolled_back else ""))
-        to = "failed"
+        to = Status.FAILED
     else:
         error = f"Interrupted during {operation}; " + (
             f"blocks {', '.join(rolled_back)} were put back as they were." if rolled_back else "no block had been written.")
-        to = "failed" if operation == "apply" else "applied"
-    settled = transition(store, changeset.id, (changeset.status,), to, actor=actor, action="changeset.recovered",
-                         details=report, claim=None, error=error.strip())
+        to = Status.FAILED if operation == "apply" else Status.APPLIED
+    settled = transition(store, changeset.id, Action.FAIL, to, actor=actor, event="changeset.recovered",
+                         details=report, expected=(Status(changeset.status),), claim=None, error=error.strip())
     return Outcome(settled, revision_id=recorded.document.head_revision_id, recovery=report)
 
 
@@ -307,7 +336,3 @@ def _document(store: Store, changeset: Changeset) -> TrackedDocument:
         raise CopydeskError(f"The store lost document {changeset.document_id} of changeset {changeset.id}.")
     return tracked
 
-
-def remote_ref(tracked: TrackedDocument) -> DocumentRef:
-    return DocumentRef(source=tracked.source, remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title,
-                       url=tracked.url, parent=tracked.parent_remote_id)

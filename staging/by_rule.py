@@ -24,6 +24,7 @@ from sqlmodel import col, select
 from connectors.errors import CopydeskError
 from staging import changesets
 from staging.agent.brief import TermChange
+from staging.lifecycle import Status
 from staging.models import Changeset, ChangesetEdit, TrackedDocument
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
@@ -139,7 +140,8 @@ def _live_edits(store: Store, brief_id: int, changeset_ids: Collection[int] | No
     query = (select(ChangesetEdit, TrackedDocument.title)
              .join(Changeset, col(Changeset.id) == col(ChangesetEdit.changeset_id))
              .join(TrackedDocument, col(TrackedDocument.id) == col(Changeset.document_id))
-             .where(Changeset.brief_id == brief_id, Changeset.status == "proposed", col(ChangesetEdit.dropped).is_(False))
+             .where(Changeset.brief_id == brief_id, Changeset.status == Status.PROPOSED,
+                    col(ChangesetEdit.dropped).is_(False))
              .order_by(col(Changeset.id), col(ChangesetEdit.position)))
     if changeset_ids is not None:
         query = query.where(col(Changeset.id).in_(list(changeset_ids)))

@@ -1,16 +1,7 @@
-"""Changesets: staging, review and the status machine.
+"""Changesets: staging and review.
 
-    proposed ──approve──▶ approved ──apply──▶ applying ──▶ applied ──revert──▶ reverting ──▶ reverted ──apply again──▶ (new)
-       │                     │                   │                                  │
-       └─reject─▶ rejected   └─reject            ├─▶ conflict ──re-propose / edit──▶ superseded (by a new changeset)
-                                                 │      └─reject                    ├─▶ revert_conflict (revert again)
-                                                 ├─▶ failed ──retry (apply)         ├─▶ applied (revert rolled back)
-                                                 │      └─reject                    └─▶ awaiting_manual_revert ──pull──▶ ...
-                                                 └─▶ awaiting_manual ──pull──▶ ...
-
-Every status but the final ones (rejected, superseded, resolved_upstream) has a next action;
-a reverted changeset is final too, but can be applied again as a new proposal
-(staging.rebase, which also settles conflicts).
+How a changeset's status may move, and the one function that moves it, are in
+staging.lifecycle; this module stages changesets and carries out the review actions.
 
 `approve` moves a changeset to approved only once the `[review]` policy is satisfied (enough
 approvers, none of them an author: staging.review); a reviewer's `rewrite` makes them an
@@ -23,11 +14,6 @@ for its reviewer (apply checks the page first).
 `awaiting_manual` (and `_revert`): the tool's API cannot write these blocks, so a person
 pastes the text; the next pull verifies it (staging.manual) and settles the changeset
 applied (or reverted), or conflict when the block reads something else.
-
-`applying` and `reverting` are claims: the status moves there by compare-and-swap
-(`UPDATE … WHERE id = … AND status IN (…)`), so of two processes only one ever writes, and
-the claim names its process so recovery can tell a crash from work in progress. Every
-transition writes an `Event`.
 """
 
 from __future__ import annotations
@@ -41,19 +27,13 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from connectors.document import Block, Document, Edit
-from connectors.errors import Busy, ConfigError, CopydeskError, NotFound, StateError
+from connectors.errors import ConfigError, CopydeskError, NotFound
 from connectors import text as runs
-from staging import dismissals, identity, review
+from staging import dismissals, identity, lifecycle, review
+from staging.lifecycle import Action, Status, subject, transition
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
-
-STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "conflict", "failed",
-            "reverting", "reverted", "revert_conflict", "superseded", "awaiting_manual", "awaiting_manual_revert",
-            "resolved_upstream")
-CAN_APPLY = ("approved", "failed")
-CAN_REVERT = ("applied", "revert_conflict")
-CAN_REJECT = ("proposed", "approved", "conflict", "failed")
 
 
 @dataclass(frozen=True)
@@ -69,10 +49,6 @@ class ProposedEdit:
     rule: str = ""  # what the edit does in the brief's words (staging.by_rule); agent edits only
 
 
-def subject(changeset_id: int) -> str:
-    return f"changeset/{changeset_id}"
-
-
 def this_process() -> str:
     return f"{os.getpid()}@{socket.gethostname()}"
 
@@ -84,8 +60,7 @@ def get(store: Store, changeset_id: int) -> Changeset:
     with store.session() as session:
         changeset = session.get(Changeset, changeset_id)
     if changeset is None:
-        raise NotFound(f"No changeset {changeset_id}. List them with `copydesk changesets`.",
-                       in_app=f"There is no changeset #{changeset_id}: go back to the queue to find it.")
+        raise lifecycle.missing(changeset_id)
     return changeset
 
 
@@ -125,8 +100,8 @@ def settled(row: ChangesetEdit) -> str:
 
 
 def listing(store: Store, *, status: str | None = None, source: str | None = None) -> list[Changeset]:
-    if status and status not in STATUSES:
-        raise ConfigError(f"Unknown status {status!r}; use one of: {', '.join(STATUSES)}.")
+    if status and status not in set(Status):
+        raise ConfigError(f"Unknown status {status!r}; use one of: {', '.join(Status)}.")
     query = select(Changeset).order_by(col(Changeset.id).desc())
     if status:
         query = query.where(Changeset.status == status)
@@ -139,7 +114,7 @@ def listing(store: Store, *, status: str | None = None, source: str | None = Non
 def claimed(store: Store) -> list[Changeset]:
     """Changesets some process was applying or reverting (maybe this one, maybe a dead one)."""
     with store.session() as session:
-        return list(session.exec(select(Changeset).where(col(Changeset.status).in_(("applying", "reverting")))))
+        return list(session.exec(select(Changeset).where(col(Changeset.status).in_(lifecycle.CLAIMS))))
 
 
 def lossy_report(base: Document, rows: Sequence[ChangesetEdit]) -> dict[str, list[str]]:
@@ -277,8 +252,7 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
     actor = identity.checked(actor)
     policy.require(actor, "approve")
     changeset = get(store, changeset_id)
-    if changeset.status != "proposed":
-        raise refusal(changeset, "approved")
+    lifecycle.require(changeset, Action.APPROVE)
     rows = edits(store, changeset_id)
     left_out = {_row_for(rows, key).block_id for key in dropped} - {r.block_id for r in rows if r.dropped}
     waived = _waived(rows, dismissed or {}, left_out)
@@ -310,7 +284,7 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
     if not now.satisfied:
         store.log_event(actor, "changeset.approval.recorded", subject(changeset_id), details)
         return get(store, changeset_id)
-    return transition(store, changeset_id, ("proposed",), "approved", actor=actor, action="changeset.approved",
+    return transition(store, changeset_id, Action.APPROVE, Status.APPROVED, actor=actor, event="changeset.approved",
                       details=details, approved_by=", ".join(now.approvers), approved_at=utcnow(),
                       allow_lossy=allow_lossy)
 
@@ -381,11 +355,11 @@ def rewrite(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
         details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}
     if waived:
         details["flags_dismissed"] = waived
-    if changeset.status == "approved":
-        transition(store, changeset_id, ("approved",), "proposed", actor=actor, action="changeset.reopened",
-                   details={"reason": "rewritten after approval"}, approved_by=None, approved_at=None)
-    elif changeset.status != "proposed":
-        raise refusal(changeset, "rewritten")
+    lifecycle.require(changeset, Action.REWRITE)
+    if changeset.status == Status.APPROVED:
+        transition(store, changeset_id, Action.REWRITE, Status.PROPOSED, actor=actor, event="changeset.reopened",
+                   details={"reason": "rewritten after approval"}, expected=(Status.APPROVED,), approved_by=None,
+                   approved_at=None)
     _save(store, rows, dropped=left_out, revised={b: t["rewritten"] for b, t in revised.items()}, waived=waived,
           by=actor)
     _remember(store, changeset, edits(store, changeset_id), left_out, waived, actor)
@@ -432,61 +406,14 @@ def reject(store: Store, changeset_id: int, *, actor: str, reason: str = "",
     is remembered as won't fix (staging.dismissals)."""
     actor = identity.checked(actor)
     policy.require(actor, "reject")
-    changeset = transition(store, changeset_id, CAN_REJECT, "rejected", actor=actor,
-                           action="changeset.rejected", details={"reason": reason} if reason else {})
+    changeset = transition(store, changeset_id, Action.REJECT, Status.REJECTED, actor=actor,
+                           event="changeset.rejected", details={"reason": reason} if reason else {})
     dismissals.record(store, changeset, [r for r in edits(store, changeset_id) if not r.dropped],
                       how=dismissals.REJECTED, actor=actor, reason=reason)
     return changeset
 
 
-# -- the status machine -----------------------------------------------------------------------
-
-
-def transition(store: Store, changeset_id: int, allowed: Iterable[str], to: str, *, actor: str, action: str,
-               details: dict[str, Any] | None = None, **fields: Any) -> Changeset:
-    """Move a changeset from one of `allowed` to `to`, atomically, or explain why not."""
-    allowed = tuple(allowed)
-    values = {"status": to, "updated_at": utcnow(), **fields}
-    with store.session() as session:
-        result = session.exec(  # type: ignore[call-overload]
-            update(Changeset)
-            .where(col(Changeset.id) == changeset_id, col(Changeset.status).in_(allowed))
-            .values(**values)
-        )
-        session.commit()
-    if result.rowcount != 1:
-        raise refusal(get(store, changeset_id), to)
-    store.log_event(actor, action, subject(changeset_id), {"from": list(allowed), "to": to, **(details or {})})
-    return get(store, changeset_id)
-
-
-_VERBS = {"approved": "approved", "rejected": "rejected", "applying": "applied", "reverting": "reverted",
-          "rewritten": "rewritten"}
-_WHEN = {"approved": "a proposed", "rejected": "a proposed, approved, conflict or failed", "applying": "an approved (or failed)",
-         "rewritten": "a proposed or approved",
-         "reverting": "an applied (or revert_conflict)"}
-
-
-def refusal(changeset: Changeset, to: str) -> Busy | StateError:
-    """Why `changeset` cannot move to `to`: another process has it claimed (Busy), or its status
-    does not allow it (StateError)."""
-    if changeset.status in ("applying", "reverting"):
-        doing = {"applying": "applied", "reverting": "reverted"}[changeset.status]
-        return Busy(f"Changeset {changeset.id} is being {doing} right now by "
-                    f"{changeset.claim}; wait for it, or run `copydesk recover` if that process died.",
-                    in_app=f"Changeset {changeset.id} is being {doing} right now; reload in a moment. If it "
-                           "stays so, ask whoever runs copydesk to recover it.")
-    verb, when = _VERBS.get(to, to), _WHEN.get(to, "another")
-    hint = {"proposed": (" Approve it first with `copydesk approve`.", " Approve it first."),
-            "conflict": (f" Settle it: `copydesk repropose {changeset.id}`, write the text against the tool's with "
-                         f"`copydesk rewrite {changeset.id} --edit BLOCK=TEXT`, or `copydesk reject {changeset.id}`.",
-                         " Settle it on its page: edit against the tool's text, re-propose, or reject."),
-            "reverted": (f" To write its edits again, `copydesk reapply {changeset.id}` proposes them anew.",
-                         " To write its edits again, use “Apply again” on its page."),
-            "applied": (" Revert it with `copydesk revert` instead.", " Revert it instead.") if to == "applying"
-            else ("", "")}.get(changeset.status, ("", ""))
-    said = f"Changeset {changeset.id} is {changeset.status}; only {when} changeset can be {verb}."
-    return StateError(said + hint[0], in_app=said + hint[1])
+# -- claims -------------------------------------------------------------------------------------
 
 
 def release(store: Store, changeset_id: int) -> None:

@@ -19,19 +19,16 @@ from sqlmodel import col, select
 from connectors.document import Document, Edit
 from connectors.protocol import Connector, HandWritten
 from connectors.text import normalise
-from staging import changesets
-from staging.changesets import transition
+from staging import changesets, lifecycle
+from staging.lifecycle import Action, Status, transition
 from staging.models import Changeset, TrackedDocument
 from staging.store import Store
-
-_WAITING = ("awaiting_manual", "awaiting_manual_revert")
-
 
 def verify(store: Store, tracked: TrackedDocument, doc: Document, *, actor: str = "pull") -> list[Changeset]:
     """Settle the changesets on `doc` that wait for a person; returns those settled."""
     with store.session() as session:
         waiting = list(session.exec(select(Changeset).where(Changeset.document_id == tracked.id,
-                                                            col(Changeset.status).in_(_WAITING))))
+                                                            col(Changeset.status).in_(lifecycle.BY_HAND))))
     return [settled for changeset in waiting if (settled := _settle(store, tracked, doc, changeset, actor))]
 
 
@@ -51,23 +48,25 @@ def planned(store: Store, changeset: Changeset, connector: Callable[[str], Conne
 
 def _settle(store: Store, tracked: TrackedDocument, doc: Document, changeset: Changeset,
             actor: str) -> Changeset | None:
-    reverting = changeset.status == "awaiting_manual_revert"
+    reverting = changeset.status == Status.AWAITING_MANUAL_REVERT
+    waiting = (Status(changeset.status),)
     now = {step["block_id"]: _text(doc, step["block_id"]) for step in changeset.manual_steps}
     wanted = {s["block_id"]: normalise(s["after"]) for s in changeset.manual_steps}
     old = {s["block_id"]: normalise(s["before"]) for s in changeset.manual_steps}
     if all(now[b] == wanted[b] for b in now):
-        done, field = ("reverted", "reverted_revision_id") if reverting else ("applied", "applied_revision_id")
-        return transition(store, changeset.id, (changeset.status,), done, actor=actor,
-                          action=f"changeset.{'revert' if reverting else 'apply'}.verified",
-                          details={"revision": tracked.head_revision_id}, manual_steps=[],
+        done, field = ((Status.REVERTED, "reverted_revision_id") if reverting
+                       else (Status.APPLIED, "applied_revision_id"))
+        return transition(store, changeset.id, Action.FINISH, done, actor=actor,
+                          event=f"changeset.{'revert' if reverting else 'apply'}.verified",
+                          details={"revision": tracked.head_revision_id}, expected=waiting, manual_steps=[],
                           **{field: tracked.head_revision_id})
     strangers = {b: text for b, text in now.items() if text not in (wanted[b], old[b])}
     if not strangers:
         return None  # not done yet: the person has not pasted every block
-    to = "revert_conflict" if reverting else "conflict"
-    return transition(store, changeset.id, (changeset.status,), to, actor=actor,
-                      action=f"changeset.{'revert' if reverting else 'apply'}.conflict",
-                      details={"remote": strangers}, conflicts=strangers)
+    to = Status.REVERT_CONFLICT if reverting else Status.CONFLICT
+    return transition(store, changeset.id, Action.CONFLICT, to, actor=actor,
+                      event=f"changeset.{'revert' if reverting else 'apply'}.conflict",
+                      details={"remote": strangers}, expected=waiting, conflicts=strangers)
 
 
 def _text(doc: Document, block_id: str) -> str | None:

@@ -100,7 +100,7 @@ class Event(SQLModel, table=True):
 class Changeset(SQLModel, table=True):
     """The edits to one document against one base revision: copydesk's pull request.
 
-    `status` only ever changes by compare-and-swap (see staging.changesets), and `claim` names
+    `status` only ever changes by compare-and-swap (see staging.lifecycle), and `claim` names
     the process that holds it while applying or reverting, so a crash can be told from a
     process still at work."""
 

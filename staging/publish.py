@@ -1,8 +1,9 @@
 """Publishing: the explicit second step for tools whose writes land as drafts (Webflow).
 
 Applying writes the staged version; the site changes only when a person publishes, which is
-recorded like every other action. Reverting a published changeset publishes the reverted
-text again, so the live site follows.
+recorded like every other action, or asks for both at once (`staging.apply.apply(publish=True)`).
+Reverting a published changeset publishes the reverted text again, so the live site follows:
+`staging.apply.revert` does it itself, whoever asks.
 """
 
 from __future__ import annotations
@@ -10,17 +11,24 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import col
 
-from connectors.errors import ConfigError, StateError
+from connectors.errors import ConfigError
 from connectors.protocol import Connector, Publisher
-from staging import changesets, identity, review
-from staging.apply import remote_ref
+from staging import changesets, identity, lifecycle, review
+from staging.lifecycle import Status
 from staging.models import Changeset, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
-from staging.store import Store
+from staging.store import Store, remote_ref
 
 
 def can_publish(connector: Connector) -> bool:
     return isinstance(connector, Publisher)
+
+
+def publish_step(connector: Connector, changeset: Changeset) -> Publisher:
+    """The connector's publish step, or a refusal for a tool whose writes are live at once."""
+    if not isinstance(connector, Publisher):
+        raise ConfigError(f"{changeset.source} has no publish step: an applied changeset is live already.")
+    return connector
 
 
 def publish(store: Store, connector: Connector, changeset_id: int, *, actor: str,
@@ -30,15 +38,14 @@ def publish(store: Store, connector: Connector, changeset_id: int, *, actor: str
     actor = identity.checked(actor)
     policy.require(actor, "publish")
     changeset = changesets.get(store, changeset_id)
-    if not isinstance(connector, Publisher):
-        raise ConfigError(f"{changeset.source} has no publish step: an applied changeset is live already.")
-    if changeset.status != "applied":
-        raise StateError(f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is published "
-                         f"(apply it first with `copydesk apply {changeset_id}`).",
-                         in_app=f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is "
-                                "published: apply it first.")
+    tool = publish_step(connector, changeset)
+    if changeset.status != Status.APPLIED:
+        raise lifecycle.refused(f"Changeset {changeset_id} is {changeset.status}; only an applied changeset is "
+                                f"published (apply it first with `copydesk apply {changeset_id}`).",
+                                in_app=f"Changeset {changeset_id} is {changeset.status}; only an applied changeset "
+                                       "is published: apply it first.")
     review.require_approved(store, changeset, changesets.edits(store, changeset_id), policy)
-    return _publish(store, connector, changeset, actor=actor, action="changeset.published")
+    return _publish(store, tool, changeset, actor=actor, action="changeset.published")
 
 
 def republish_after_revert(store: Store, connector: Connector, changeset_id: int, *, actor: str) -> Changeset:

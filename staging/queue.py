@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from connectors.errors import ConfigError
 from connectors.registry import document_kind
-from staging.changesets import STATUSES
+from staging.lifecycle import Status
 from staging.models import Brief, Changeset, ChangesetEdit, TrackedDocument
 from staging.store import Store
 
@@ -71,8 +71,8 @@ class Page:
 
 def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: int = 25) -> Page:
     """One page of the queue, newest first."""
-    if filters.status and filters.status not in STATUSES:
-        raise ConfigError(f"Unknown status {filters.status!r}; use one of: {', '.join(STATUSES)}.")
+    if filters.status and filters.status not in set(Status):
+        raise ConfigError(f"Unknown status {filters.status!r}; use one of: {', '.join(Status)}.")
     if limit < 1 or offset < 0:
         raise ConfigError("A queue page needs limit ≥ 1 and offset ≥ 0.")
     total = count(store, filters)
@@ -103,7 +103,7 @@ def counts(store: Store, filters: Filters = Filters()) -> dict[str, int]:
     query = _where(select(Changeset.status, func.count()).select_from(Changeset), unfiltered_status)
     with store.session() as session:
         found = dict(session.exec(query.group_by(Changeset.status)).all())
-    return {status: found.get(status, 0) for status in STATUSES if found.get(status)}
+    return {status.value: found[status] for status in Status if found.get(status)}
 
 
 def sources(store: Store) -> list[str]:

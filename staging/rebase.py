@@ -22,15 +22,15 @@ from typing import Mapping
 import merge3
 
 from connectors.document import Block, Document
-from connectors.errors import ConfigError, Conflict, NotFound, StateError
+from connectors.errors import ConfigError, Conflict, NotFound
 from connectors.protocol import Connector
 from connectors.text import tokenize
-from staging import changesets, identity
-from staging.apply import remote_ref
+from staging import changesets, identity, lifecycle
 from staging.changesets import ProposedEdit
+from staging.lifecycle import Action, Status
 from staging.models import Changeset, ChangesetEdit, TrackedDocument
 from staging.review import DEFAULT_POLICY, ReviewPolicy
-from staging.store import Store
+from staging.store import Store, remote_ref
 
 # The audit-log actions that name a changeset's successor, and the detail that holds it.
 _SUCCESSION = {"changeset.superseded": "by", "changeset.applied_again": "as"}
@@ -72,7 +72,7 @@ def merge_words(base: str, proposed: str, remote: str) -> str | None:
 def repropose(store: Store, connector: Connector, changeset_id: int, *, actor: str) -> Reproposal:
     """Fetch the document as it is now, carry the conflicted changeset's edits over to it and
     stage them as a new changeset; the old one becomes `superseded`."""
-    old = _in(store, changeset_id, "conflict", "re-proposed")
+    old = _in(store, changeset_id, Status.CONFLICT, "re-proposed")
     tracked, current = _current(store, connector, old)
     carried = changesets.to_write(store, changeset_id)
     proposals, left_out = _carry(carried, current)
@@ -83,8 +83,9 @@ def repropose(store: Store, connector: Connector, changeset_id: int, *, actor: s
                           f"(`copydesk rewrite {changeset_id} --edit BLOCK=TEXT`).")
     new = _stage(store, tracked, old, proposals, actor=actor, note="Re-proposed", left_out=left_out)
     _keep_authors(store, new.id, carried)
-    changesets.transition(store, changeset_id, ("conflict",), "superseded", actor=actor,
-                          action="changeset.superseded", details={"by": new.id, "left_out": left_out})
+    lifecycle.transition(store, changeset_id, Action.SUPERSEDE, Status.SUPERSEDED, actor=actor,
+                         event="changeset.superseded", details={"by": new.id, "left_out": left_out},
+                         expected=(Status.CONFLICT,))
     return Reproposal(new, left_out)
 
 
@@ -92,7 +93,7 @@ def drafts(store: Store, changeset_id: int) -> list[Draft]:
     """Each block of a conflicted changeset that someone changed in the tool (and did not
     delete), with the text a reviewer starts from: the tool's current text with the proposal's
     change made to it where it still fits."""
-    changeset = _in(store, changeset_id, "conflict", "edited against the tool's text")
+    changeset = _in(store, changeset_id, Status.CONFLICT, "edited against the tool's text")
     found = []
     for row in changesets.to_write(store, changeset_id):
         now = changeset.conflicts.get(row.block_id)
@@ -114,7 +115,7 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
     again since is refused (and the conflict view shows its newest text), never overwritten."""
     actor = identity.checked(actor)
     policy.require(actor, "rewrite")
-    old = _in(store, changeset_id, "conflict", "edited against the tool's text")
+    old = _in(store, changeset_id, Status.CONFLICT, "edited against the tool's text")
     by_block = {d.block_id: d for d in drafts(store, changeset_id)}
     wanted = {_draft_for(by_block, key).block_id: text for key, text in texts.items()}
     tracked, current = _current(store, connector, old)
@@ -124,8 +125,8 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
         if now is None or now.text != draft.now:
             moved[block_id] = now.text if now else None
     if moved:
-        changesets.transition(store, changeset_id, ("conflict",), "conflict", actor=actor,
-                              action="changeset.conflict.refreshed", conflicts={**old.conflicts, **moved})
+        lifecycle.transition(store, changeset_id, Action.REFRESH, Status.CONFLICT, actor=actor,
+                             event="changeset.conflict.refreshed", conflicts={**old.conflicts, **moved})
         raise Conflict(f"Someone changed block {', '.join(b[:8] for b in moved)} in the tool again while you wrote; "
                        "the conflict view now shows its newest text: write yours against that.", remote=moved)
     rows = changesets.to_write(store, changeset_id)
@@ -149,9 +150,9 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
                           "is no longer wanted, reject it.")
     new = _stage(store, tracked, old, proposals, actor=actor, note="Rewritten by hand from", left_out=left_out)
     _keep_authors(store, new.id, rows, revised_by={b: actor for b in edited})
-    changesets.transition(store, changeset_id, ("conflict",), "superseded", actor=actor,
-                          action="changeset.superseded", details={"by": new.id, "edited": edited,
-                                                                   "left_out": left_out})
+    lifecycle.transition(store, changeset_id, Action.SUPERSEDE, Status.SUPERSEDED, actor=actor,
+                         event="changeset.superseded", details={"by": new.id, "edited": edited, "left_out": left_out},
+                         expected=(Status.CONFLICT,))
     return Reproposal(new, left_out)
 
 
@@ -162,7 +163,7 @@ def apply_again(store: Store, connector: Connector, changeset_id: int, *, actor:
     it is (its audit log names the new one)."""
     actor = identity.checked(actor)
     policy.require(actor, "repropose")
-    old = _in(store, changeset_id, "reverted", "applied again")
+    old = _in(store, changeset_id, Status.REVERTED, "applied again")
     tracked, current = _current(store, connector, old)
     proposals, left_out = _carry(changesets.to_write(store, changeset_id), current)
     if not proposals:
@@ -183,10 +184,11 @@ def successor(store: Store, changeset_id: int) -> int | None:
     return None
 
 
-def _in(store: Store, changeset_id: int, status: str, done: str) -> Changeset:
+def _in(store: Store, changeset_id: int, status: Status, done: str) -> Changeset:
     changeset = changesets.get(store, changeset_id)
     if changeset.status != status:
-        raise StateError(f"Changeset {changeset_id} is {changeset.status}; only a changeset in {status} is {done}.")
+        raise lifecycle.refused(f"Changeset {changeset_id} is {changeset.status}; only a changeset in {status} "
+                                f"is {done}.")
     return changeset
 
 

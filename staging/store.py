@@ -46,6 +46,12 @@ def document_id(source: str, remote_id: str) -> str:
     return hashlib.sha256(f"{source}:{remote_id}".encode()).hexdigest()[:32]
 
 
+def remote_ref(tracked: TrackedDocument) -> DocumentRef:
+    """A tracked document as its connector knows it, to fetch, write or publish it."""
+    return DocumentRef(source=tracked.source, remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title,
+                       url=tracked.url, parent=tracked.parent_remote_id)
+
+
 @dataclass(frozen=True)
 class Recorded:
     document: TrackedDocument

@@ -25,18 +25,18 @@ from sqlmodel import col, select
 from connectors.errors import CopydeskError
 from connectors.protocol import Connector
 from connectors.registry import capabilities
-from staging import changesets, literal
+from staging import changesets, lifecycle, literal
 from staging.agent import briefs, rules
 from staging.agent.engine import Engine
 from staging.agent.brief import CompiledBrief, Scope
 from staging.agent.checks import Checks
 from staging.agent.passages import phrase_matcher
 from staging.agent.propose import candidates, propose
+from staging.lifecycle import Action, Status
 from staging.models import Brief, Changeset, SweepRun, TrackedDocument, as_utc
 from staging.pull import pull
 from staging.store import Store
 
-_OPEN = ("proposed", "approved")
 _UNTOUCHED_EXAMPLES = 3  # blocks quoted per untouched document in the report
 
 Progress = Callable[[str], None]
@@ -132,15 +132,15 @@ def _close_fixed(store: Store, brief_id: int, still: set[str], actor: str) -> li
     in `still`): someone fixed them in the tool."""
     with store.session() as session:
         open_ones = list(session.exec(select(Changeset).where(Changeset.brief_id == brief_id,
-                                                              col(Changeset.status).in_(_OPEN))))
+                                                              col(Changeset.status).in_(lifecycle.UNWRITTEN))))
     closed = []
     for changeset in open_ones:
         if changeset.document_id in still:
             continue
         try:
-            changesets.transition(store, changeset.id, _OPEN, "resolved_upstream", actor=actor,
-                                  action="changeset.resolved_upstream",
-                                  details={"reason": "the document no longer reads any retired term or claim"})
+            lifecycle.transition(store, changeset.id, Action.RESOLVE_UPSTREAM, Status.RESOLVED_UPSTREAM, actor=actor,
+                                 event="changeset.resolved_upstream",
+                                 details={"reason": "the document no longer reads any retired term or claim"})
         except CopydeskError:
             continue  # a reviewer moved it on meanwhile (applying it, say): theirs to settle
         closed.append(changeset.id)

@@ -15,22 +15,24 @@ from connectors.errors import ConfigError
 from connectors.registry import plugins
 from staging import apply as applying
 from staging import publish as publishing
-from staging import changesets, facts, rebase, review
+from staging import changesets, facts, lifecycle, rebase, review
 from staging.changesets import ProposedEdit
 from staging.context import place
 from staging.config import Settings
 from staging.diff import diff_words, ops_to_json
+from staging.lifecycle import Status
 from staging.models import Changeset, ChangesetEdit
 from staging.resolve import resolve_document, resolve_revision
 from staging.store import Store
 from ui.arguments import changeset_argument, check_changeset_id, limit_option
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown, use_color, word_diff_text
 
-# Every status in changesets.STATUSES has a style (tests/ui/test_untrusted_text.py checks it).
-_STATUS_STYLE = {"proposed": "cyan", "approved": "blue", "applied": "green", "reverted": "magenta",
-                 "rejected": "dim", "superseded": "dim", "resolved_upstream": "dim", "conflict": "red",
-                 "revert_conflict": "red", "failed": "red", "applying": "yellow", "reverting": "yellow",
-                 "awaiting_manual": "yellow", "awaiting_manual_revert": "yellow"}
+# Every Status has a style (tests/ui/test_untrusted_text.py checks it).
+_STATUS_STYLE = {Status.PROPOSED: "cyan", Status.APPROVED: "blue", Status.APPLIED: "green",
+                 Status.REVERTED: "magenta", Status.REJECTED: "dim", Status.SUPERSEDED: "dim",
+                 Status.RESOLVED_UPSTREAM: "dim", Status.CONFLICT: "red", Status.REVERT_CONFLICT: "red",
+                 Status.FAILED: "red", Status.APPLYING: "yellow", Status.REVERTING: "yellow",
+                 Status.AWAITING_MANUAL: "yellow", Status.AWAITING_MANUAL_REVERT: "yellow"}
 
 DRY_RUN = typer.Option(False, "--dry-run", help="Print exactly what would be written; touch nothing.")
 # The tools whose applied text lands as a draft to publish, for --publish's help.
@@ -49,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
 def list_changesets(
     ctx: typer.Context,
-    status: Optional[str] = typer.Option(None, "--status", help=f"Only this status ({', '.join(changesets.STATUSES)})."),
+    status: Optional[str] = typer.Option(None, "--status", help=f"Only this status ({', '.join(Status)})."),
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only this source."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -105,7 +107,7 @@ def show_changeset(
     out.print(f"[bold]Changeset {changeset.id}[/bold]  ", status, f"  {shown(changeset.title)}", sep="")
     out.print(plain(f"{title} · base {changeset.base_revision_id[:12]} · proposed by {changeset.proposed_by}"
                     + (f" · approved by {changeset.approved_by}" if changeset.approved_by else ""), style="dim"))
-    if changeset.status in ("proposed", "approved"):
+    if changeset.status in lifecycle.UNWRITTEN:
         out.print(plain(f"review: {_standing(store, changeset, context(ctx).settings)}", style="dim"))
     if changeset.rationale:
         out.print(plain(changeset.rationale))
@@ -178,7 +180,7 @@ def approve(
     changeset = changesets.approve(c.store, changeset_id, actor=c.settings.actor_name, dropped=drops,
                                    dismissed=_pairs(dismiss, "--dismiss", "BLOCK=REASON"), allow_lossy=allow_lossy,
                                    policy=c.settings.review)
-    if changeset.status == "approved":
+    if changeset.status == Status.APPROVED:
         message = f"Approved changeset {changeset.id}; write it with `copydesk apply {changeset.id}`."
     else:
         message = f"Recorded your approval of changeset {changeset.id}; {_standing(c.store, changeset, c.settings)}."
@@ -205,7 +207,7 @@ def rewrite(
     """
     c = context(ctx)
     revised = _pairs(changes, "--edit", "BLOCK=TEXT")
-    if changesets.get(c.store, changeset_id).status == "conflict":
+    if changesets.get(c.store, changeset_id).status == Status.CONFLICT:
         if drops:
             raise ConfigError("--drop does not apply to a changeset in conflict: give the tool's current text as the "
                               "block's --edit to leave it as it is.")
@@ -305,7 +307,8 @@ def apply(
     changeset_id: int = changeset_argument(),
     dry_run: bool = DRY_RUN,
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Write even where formatting cannot be kept exactly."),
-    and_publish: bool = typer.Option(False, "--publish", help=f"Tools with drafts ({_DRAFT_TOOLS}): publish right after."),
+    and_publish: bool = typer.Option(False, "--publish",
+                                     help=f"Tools with drafts ({_DRAFT_TOOLS}): publish once the apply succeeded."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write an approved changeset to the tool.
@@ -324,14 +327,10 @@ def apply(
     with progress(enabled=not as_json) as bar:
         bar.add_task(f"applying changeset {changeset_id} to {changeset.source}", total=None)
         outcome = applying.apply(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run,
-                                 allow_lossy=allow_lossy, policy=c.settings.review)
-        if and_publish and not dry_run and outcome.changeset.status == "applied":
-            outcome.changeset = publishing.publish(c.store, connector, changeset_id, actor=c.settings.actor_name,
-                                                   policy=c.settings.review)
+                                 allow_lossy=allow_lossy, publish=and_publish, policy=c.settings.review)
     _report_outcome(outcome, as_json, dry_run, "Applied")
-    if not as_json and outcome.changeset.status == "applied" and publishing.can_publish(connector):
-        out.print("Staged in the tool, not yet published." if outcome.changeset.published_at is None
-                  else "Published.")
+    if not as_json and outcome.changeset.status == Status.APPLIED and outcome.published is not None:
+        out.print("Published." if outcome.published else "Staged in the tool, not yet published.")
 
 
 def publish(
@@ -359,7 +358,8 @@ def revert(
     """Undo an applied changeset: every block goes back exactly as it was.
 
     Formatting included. Each block must still read what the changeset wrote; if one does
-    not, the changeset becomes `revert_conflict` and nothing is written.
+    not, the changeset becomes `revert_conflict` and nothing is written. A published
+    changeset (Webflow) is published again, so the live site reads the restored text.
 
     Example: copydesk revert 3
     """
@@ -370,10 +370,9 @@ def revert(
         connector = c.settings.connector(changeset.source)
         outcome = applying.revert(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run,
                                   policy=c.settings.review)
-        if not dry_run and outcome.changeset.status == "reverted":
-            outcome.changeset = publishing.republish_after_revert(c.store, connector, changeset_id,
-                                                                  actor=c.settings.actor_name)
     _report_outcome(outcome, as_json, dry_run, "Reverted")
+    if not as_json and outcome.changeset.status == Status.REVERTED and outcome.published:
+        out.print("Published again: the live site reads the restored text.")
 
 
 def restore(

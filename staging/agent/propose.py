@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from connectors.document import Document
 from connectors.errors import AuthError, CopydeskError
-from staging import by_rule, changesets, dismissals
+from staging import by_rule, changesets, dismissals, lifecycle
 from staging.agent import briefs, rules
 from staging.agent.brief import CompiledBrief, Scope, TermChange
 from staging.agent.checks import Checks
@@ -32,10 +32,9 @@ from staging.agent.engine import Answer, Engine, Flag, Proposal, Usage, estimate
 from staging.agent.passages import Passage, passages
 from staging.agent.validate import rejection
 from staging.changesets import ProposedEdit
+from staging.lifecycle import Action, Status
 from staging.models import AgentRun, Answered, Brief, Changeset, TrackedDocument
 from staging.store import Store
-
-_OPEN = ("proposed", "approved")
 
 Progress = Callable[[int, int, str], None]
 
@@ -269,7 +268,7 @@ def _corpus_tokens(store: Store) -> int:
 def _open_changesets(store: Store, brief_id: int | None) -> dict[str, Changeset]:
     with store.session() as session:
         rows = session.exec(select(Changeset).where(Changeset.brief_id == brief_id,
-                                                    Changeset.status.in_(_OPEN)))  # type: ignore[attr-defined]
+                                                    col(Changeset.status).in_(lifecycle.UNWRITTEN)))
         return {c.document_id: c for c in rows}
 
 
@@ -278,7 +277,7 @@ def _held_back(item: Work, changeset: Changeset | None, answered_at: str | None)
     open changeset from this brief still stands (approved, or proposed on the page as it
     reads now), or one answered at this revision already; a re-run or an unchanged sweep
     costs no tokens. A proposal on an older text is sent again, and superseded."""
-    if changeset is not None and (changeset.status != "proposed"
+    if changeset is not None and (changeset.status != Status.PROPOSED
                                   or changeset.base_revision_id == item.tracked.head_revision_id):
         return _left_alone(changeset)
     if answered_at is not None and answered_at == item.tracked.head_revision_id:
@@ -287,7 +286,7 @@ def _held_back(item: Work, changeset: Changeset | None, answered_at: str | None)
 
 
 def _left_alone(changeset: Changeset) -> str:
-    if changeset.status == "proposed":
+    if changeset.status == Status.PROPOSED:
         return f"changeset {changeset.id} from this brief is open and the page has not changed since"
     return f"changeset {changeset.id} from this brief is {changeset.status}: left for its reviewer"
 
@@ -315,9 +314,9 @@ def _supersede(store: Store, changeset: Changeset, engine: Engine) -> bool:
     """Retire an open proposal made on an older text, unless a reviewer took it up meanwhile
     (compare-and-swap: an approval in between wins)."""
     try:
-        changesets.transition(store, changeset.id, ("proposed",), "superseded", actor=f"agent:{engine.name}",
-                              action="changeset.superseded",
-                              details={"reason": "the page changed since it was proposed; proposed again"})
+        lifecycle.transition(store, changeset.id, Action.SUPERSEDE, Status.SUPERSEDED, actor=f"agent:{engine.name}",
+                             event="changeset.superseded", expected=(Status.PROPOSED,),
+                             details={"reason": "the page changed since it was proposed; proposed again"})
     except CopydeskError:
         return False
     return True

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from connectors.sandbox.admin import SandboxAdminClient
 from staging import changesets
 from staging.config import load_settings
+from staging.lifecycle import Status
 from staging.store import Store
 from tests.conftest import REPO
 from tests.ui.conftest import cli
@@ -89,7 +90,7 @@ def assert_shown_as_data(result, *must_show: str) -> None:
 
 
 def test_every_status_has_a_style():
-    assert set(changesets.STATUSES) <= set(_STATUS_STYLE)
+    assert set(Status) <= set(_STATUS_STYLE)
 
 
 def test_hostile_titles_and_names_print_as_data_in_every_command(hostile):

@@ -7,15 +7,18 @@ API cannot do; and, for a changeset that is done, what became of it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from connectors import registry
 from connectors.document import Document
 from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
-from staging import changesets, identity, literal, rebase, review
+from staging import changesets, identity, lifecycle, literal, rebase, review
 from staging import publish as publishing
 from staging.context import place
+from staging.lifecycle import Action, Status
 from staging.models import Changeset, ChangesetEdit
 from staging.review import NEEDS
 from ui.web import confirmation, destructive, diffs, manual_steps
@@ -25,41 +28,41 @@ from ui.web.session import Workspace, flash, reported, require_reviewer
 
 ACCEPT, DROP, EDIT = "Accept", "Drop", "Edit text"
 REWRITE, DISMISS = "Rewrite", "Dismiss flag"  # a flagged edit's other ways to settle
-_FINAL = ("rejected", "superseded", "resolved_upstream")
 
 
 def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
            choices: dict[str, tuple[str | None, str]]) -> None:
     destructive.style()
     status = changeset.status
-    if status in ("applying", "reverting"):
-        st.info(f"Being {'applied' if status == 'applying' else 'reverted'} by {literal.markdown(changeset.claim)}. "
-                "Reload in a moment; if that process died, run `copydesk recover`.")
+    if status in lifecycle.CLAIMS:
+        doing = "applied" if status == Status.APPLYING else "reverted"
+        st.info(f"Being {doing} by {literal.markdown(changeset.claim)}. Reload in a moment; if that process died, "
+                "run `copydesk recover`.")
         return
-    if status in _FINAL:
+    if status in lifecycle.CLOSED:
         _settled(ws, changeset)
         return
-    if status in ("awaiting_manual", "awaiting_manual_revert"):
+    if status in lifecycle.BY_HAND:
         _manual_steps(changeset)
         return
-    reviewer = require_reviewer({"proposed": "approve", "conflict": "rewrite", "reverted": "repropose"}.get(
-        status, "revert"))
-    if status == "proposed":
+    reviewer = require_reviewer({Status.PROPOSED: "approve", Status.CONFLICT: "rewrite",
+                                 Status.REVERTED: "repropose"}.get(Status(status), "revert"))
+    if status == Status.PROPOSED:
         _review(ws, changeset, rows, choices, reviewer)
-    elif status in changesets.CAN_APPLY:
+    elif lifecycle.can(Action.APPLY, status):
         _write(ws, changeset, reviewer, "apply")
-    elif status in changesets.CAN_REVERT:
+    elif lifecycle.can(Action.REVERT, status):
         _publish(ws, changeset, reviewer)
         _write(ws, changeset, reviewer, "revert")
-    elif status == "conflict":
+    elif status == Status.CONFLICT:
         _conflict(ws, changeset, reviewer)
-    elif status == "reverted":
+    elif status == Status.REVERTED:
         _reverted(ws, changeset, reviewer)
 
 
 def _settled(ws: Workspace, changeset: Changeset) -> None:
     """A changeset that is done: what became of it, and where its successor is."""
-    if changeset.status == "rejected":
+    if changeset.status == Status.REJECTED:
         event = next((e for e in ws.store.events(100, subject=changesets.subject(changeset.id))
                       if e.action == "changeset.rejected"), None)
         who = f" by {event.actor} {ago(event.at)}" if event else ""
@@ -67,7 +70,7 @@ def _settled(ws: Workspace, changeset: Changeset) -> None:
         st.info(literal.markdown(f"Rejected{who}{why}. Nothing of it was written; it stays here for the record, "
                                  "nothing more to do."))
         return
-    if changeset.status == "resolved_upstream":
+    if changeset.status == Status.RESOLVED_UPSTREAM:
         st.info("Someone fixed this document in the tool since; nothing more to do.")
         return
     _successor(ws, changeset.id, "Superseded by a newer proposal on the current text",
@@ -89,7 +92,7 @@ def _successor(ws: Workspace, changeset_id: int, lead: str, fallback: str) -> No
 
 def _manual_steps(changeset: Changeset) -> None:
     """The tool's API cannot write these blocks: the checklist a person follows in the tool."""
-    reverting = changeset.status == "awaiting_manual_revert"
+    reverting = changeset.status == Status.AWAITING_MANUAL_REVERT
     editor = next((s.get("editor") for s in changeset.manual_steps if s.get("editor")), tool(changeset.source))
     st.warning(f"Waiting for someone to paste {'the old' if reverting else 'the new'} text in "
                f"{literal.markdown(editor)}: the {tool(changeset.source)} API cannot write this page. Follow the steps; "
@@ -100,7 +103,7 @@ def _manual_steps(changeset: Changeset) -> None:
 def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     """Tools with drafts (Webflow): the applied text is staged until someone publishes it."""
     connector = ws.settings.connector(changeset.source)
-    if changeset.status != "applied" or not publishing.can_publish(connector):
+    if changeset.status != Status.APPLIED or not publishing.can_publish(connector):
         return
     if changeset.published_at is not None:
         st.success(f"Published {ago(changeset.published_at)}.")
@@ -167,7 +170,8 @@ def _review(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
                 done = changesets.approve(ws.store, changeset.id, actor=reviewer, dropped=dropped, dismissed=dismissed,
                                           allow_lossy=allow_lossy, policy=policy)
                 flash("success", f"Approved #{changeset.id}. Nothing is written until it is applied."
-                      if done.status == "approved" else f"Recorded your approval of #{changeset.id}; it needs more.")
+                      if done.status == Status.APPROVED
+                      else f"Recorded your approval of #{changeset.id}; it needs more.")
         st.rerun()
     if reject.button("Reject", disabled=not reviewer, key="reject"):
         with reported():
@@ -190,11 +194,11 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     rerun; an approved or failed changeset can be rejected instead."""
     verb = "Apply" if operation == "apply" else "Revert"
     run = applying.apply if operation == "apply" else applying.revert
-    retry = changeset.status == "failed"
+    retry = changeset.status == Status.FAILED
     if retry:
         st.caption("The last apply failed (the error above says why). Once its cause is fixed, retry it: every "
                    "block is checked and every write journalled as on any apply. Or reject it.")
-    elif changeset.status == "revert_conflict":
+    elif changeset.status == Status.REVERT_CONFLICT:
         st.caption("Someone changed these blocks in the tool after the apply, so the revert wrote nothing. Revert "
                    "again once they read the applied text, or restore an earlier revision from History (it is "
                    "reviewed like any change).")
@@ -221,11 +225,8 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     def write_now() -> None:
         with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {tool(changeset.source)}…"):
             try:
-                connector = ws.settings.connector(changeset.source)
-                outcome = run(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review, **options)
-                if operation == "revert" and outcome.changeset.status == "reverted":
-                    outcome.changeset = publishing.republish_after_revert(ws.store, connector, changeset.id,
-                                                                          actor=reviewer)
+                outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
+                              policy=ws.settings.review, **options)
             except LossyEdit as error:
                 st.session_state[lossy_key] = True
                 flash("error", error.in_app)
@@ -233,13 +234,15 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
                 flash("error", error.in_app)
             else:
                 flash("success", f"{verb}: #{changeset.id} is now {status_words(outcome.changeset.status)}"
-                      + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else "."))
+                      + (f", new revision {outcome.revision_id[:12]}." if outcome.revision_id else ".")
+                      + (" The live site reads the restored text again." if operation == "revert" and outcome.published
+                         else ""))
         previews.forget(changeset.id)
 
     if confirmation.asked(question):
         confirmation.dialog(question, key=operation, action=write_now, is_destructive=operation == "revert",
                             **_confirming(ws, changeset, operation, retry))
-    if changeset.status in ("approved", "failed"):
+    if lifecycle.can(Action.REJECT, changeset.status):
         with reject:
             if destructive.button("Reject", disabled=not reviewer, key="reject"):
                 with reported():

@@ -8,9 +8,10 @@ import streamlit as st
 
 from connectors.document import Block, Document
 from connectors.errors import CopydeskError, NotFound
-from staging import activity, changesets, context, facts, literal, manual, marked, review
+from staging import activity, changesets, context, facts, lifecycle, literal, manual, marked, review
 from staging.agent import briefs
 from staging.agent.checks import Checks
+from staging.lifecycle import Status
 from staging.models import Changeset, ChangesetEdit
 from ui.web import changeset_actions, diffs, manual_steps
 from ui.web.changeset_actions import ACCEPT, DISMISS, DROP, EDIT, REWRITE
@@ -44,7 +45,7 @@ def render(ws: Workspace, changeset_id: int) -> None:
 
 def _checks(ws: Workspace, changeset: Changeset) -> Checks | None:
     """The brief's checks, to warn about retired wording in the reviewer's own text."""
-    if changeset.brief_id is None or changeset.status != "proposed":
+    if changeset.brief_id is None or changeset.status != Status.PROPOSED:
         return None
     try:
         return Checks(briefs.compiled(briefs.get(ws.store, changeset.brief_id)))
@@ -67,17 +68,17 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
                 f"the text as read {ago(base.observed_at if base else None)}{brief}")
     approved = f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""
     st.caption(literal.markdown(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}{approved}"))
-    if changeset.status in ("proposed", "approved"):
+    if changeset.status in lifecycle.UNWRITTEN:
         st.caption("Review: " + literal.markdown(review.standing(ws.store, changeset, changesets.edits(
             ws.store, changeset.id), ws.settings.review).summary()))
     if changeset.rationale:
         st.text(literal.visible(changeset.rationale))
     if changeset.error:
         st.error(literal.markdown(changeset.error))
-    if changeset.status == "conflict":
+    if changeset.status == Status.CONFLICT:
         st.warning("Someone changed these blocks in the tool after this changeset was staged; nothing was written. "
                    "Compare below, then settle it: write the text against the tool's, re-propose, or reject.")
-    if changeset.status in ("proposed", "approved", "failed"):
+    if changeset.status in (*lifecycle.UNWRITTEN, Status.FAILED):
         try:
             manual_steps.before_apply(changeset, manual.planned(ws.store, changeset, ws.settings.connector))
         except CopydeskError as error:
@@ -116,7 +117,7 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document,
     elif row.flag:
         st.info(f"Flag: {literal.markdown(row.flag)} · settled: {literal.markdown(changesets.settled(row))}")
     diffs.near(where.previous, before=True)
-    if changeset.status == "conflict" and row.block_id in changeset.conflicts:
+    if changeset.status == Status.CONFLICT and row.block_id in changeset.conflicts:
         diffs.three_way(before, after, changeset.conflicts[row.block_id])
     else:
         (diffs.inline if mode == "Inline" else diffs.side_by_side)(before, after)
@@ -126,7 +127,7 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document,
         st.caption("Dropped by the reviewer: not written.")
     if row.after != row.proposed_after:
         st.caption(f"Proposed text, changed by the reviewer: {literal.markdown(row.proposed_after)}")
-    if changeset.status != "proposed" or row.dropped:
+    if changeset.status != Status.PROPOSED or row.dropped:
         return ACCEPT, row.after
     if open_flag:
         return _settle(changeset, row, checks)

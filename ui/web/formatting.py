@@ -9,19 +9,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import streamlit as st
 
 from connectors import registry
+from staging.lifecycle import Status
 from staging.models import as_utc
 
-_STATUS_COLOR = {"proposed": "blue", "approved": "violet", "applied": "green", "reverted": "gray",
-                 "rejected": "gray", "superseded": "gray", "conflict": "red", "revert_conflict": "red",
-                 "failed": "red", "applying": "orange", "reverting": "orange", "awaiting_manual": "orange",
-                 "awaiting_manual_revert": "orange"}
+_STATUS_COLOR = {Status.PROPOSED: "blue", Status.APPROVED: "violet", Status.APPLIED: "green",
+                 Status.REVERTED: "gray", Status.REJECTED: "gray", Status.SUPERSEDED: "gray",
+                 Status.CONFLICT: "red", Status.REVERT_CONFLICT: "red", Status.FAILED: "red",
+                 Status.APPLYING: "orange", Status.REVERTING: "orange", Status.AWAITING_MANUAL: "orange",
+                 Status.AWAITING_MANUAL_REVERT: "orange"}
 # What each changeset status means to a reviewer; the raw names stay in the CLI's --json.
-_STATUS_WORDS = {"proposed": "to review", "approved": "approved, not yet applied", "applied": "applied",
-                 "reverted": "reverted", "rejected": "rejected", "superseded": "replaced by a newer proposal",
-                 "conflict": "in conflict", "revert_conflict": "revert in conflict", "failed": "failed",
-                 "applying": "being applied", "reverting": "being reverted",
-                 "awaiting_manual": "awaiting a manual step in the tool",
-                 "awaiting_manual_revert": "awaiting a manual revert in the tool"}
+_STATUS_WORDS = {Status.PROPOSED: "to review", Status.APPROVED: "approved, not yet applied",
+                 Status.APPLIED: "applied", Status.REVERTED: "reverted", Status.REJECTED: "rejected",
+                 Status.SUPERSEDED: "replaced by a newer proposal", Status.CONFLICT: "in conflict",
+                 Status.REVERT_CONFLICT: "revert in conflict", Status.FAILED: "failed",
+                 Status.APPLYING: "being applied", Status.REVERTING: "being reverted",
+                 Status.AWAITING_MANUAL: "awaiting a manual step in the tool",
+                 Status.AWAITING_MANUAL_REVERT: "awaiting a manual revert in the tool"}
 
 
 def status_words(status: str) -> str:

@@ -15,6 +15,7 @@ import streamlit as st
 from connectors.errors import Conflict, CopydeskError, NotFound
 from staging import apply as applying
 from staging import by_rule, changesets, literal, opened, queue
+from staging.lifecycle import Status
 from ui.web import changeset_page, diffs
 from ui.web.formatting import ago, badge, status_words, tool
 from ui.web.session import Workspace, flash, require_reviewer, reviewer, reviewer_box, show_flashes, workspace
@@ -48,7 +49,7 @@ def _shown_to_reviewer(ws: Workspace, changeset_id: int) -> None:
         changeset = changesets.get(ws.store, changeset_id)
     except NotFound:
         return  # the changeset page says so
-    if name and changeset.status == "proposed":
+    if name and changeset.status == Status.PROPOSED:
         opened.record(ws.store, changeset, name)
 
 
@@ -112,7 +113,7 @@ def _filters(ws: Workspace) -> queue.Filters:
     sources = [_ALL, *queue.sources(ws.store)]
     source = columns[0].selectbox("Tool", sources, format_func=lambda s: s if s == _ALL else tool(s),
                                   **_bound("source", "queue.source", _from_url("source", sources, _ALL)))
-    statuses = [_ALL, *changesets.STATUSES]
+    statuses = [_ALL, *(s.value for s in Status)]
     status = columns[1].selectbox("Status", statuses, format_func=lambda s: s if s == _ALL else status_words(s),
                                   **_bound("status", "queue.status", _from_url("status", statuses, _ALL)))
     titles = queue.briefs(ws.store)
@@ -194,7 +195,7 @@ def _bulk(ws: Workspace, picked: list[int]) -> None:
                                             f"({done} of {len(todo)})")
         results.setdefault(_bulk_one(ws, changeset_id, name, approve), []).append(f"#{changeset_id}")
     for outcome, ids in results.items():
-        flash("success" if outcome in ("approved", "applied") else "error",
+        flash("success" if outcome in (Status.APPROVED, Status.APPLIED) else "error",
               f"{outcome[:1].upper()}{outcome[1:]} {len(ids)}: {', '.join(ids)}")
     if unseen:
         flash("warning", f"{len(unseen)} not approved because you have not opened them: "
@@ -210,7 +211,7 @@ def _bulk_one(ws: Workspace, changeset_id: int, reviewer_name: str, approve: boo
         return applying.apply(ws.store, ws.settings.connector(changeset.source), changeset_id, actor=reviewer_name,
                               policy=ws.settings.review).changeset.status
     except Conflict:
-        return "conflict"
+        return Status.CONFLICT
     except CopydeskError as error:  # one changeset's refusal or failure must not stop the batch
         return f"not {'approved' if approve else 'applied'} ({error.in_app})"
 

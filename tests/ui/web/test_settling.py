@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from staging import changesets
+from staging import changesets, lifecycle
 from staging.diff import diff_words
+from staging.lifecycle import Action, Status
 from tests.ui.web.conftest import REVIEWER, approve_settled, no_traceback, page, texts
 
 PAGE = "Product overview"
@@ -145,10 +146,11 @@ def test_a_reverted_changeset_is_applied_again_as_a_new_proposal(proposed):
     assert changesets.get(proposed.store, changeset.id).status == "reverted"
 
 
-@pytest.mark.parametrize("status", ["rejected", "superseded"])
+@pytest.mark.parametrize("status", [Status.REJECTED, Status.SUPERSEDED])
 def test_a_finished_changeset_says_what_became_of_it(proposed, status):
     changeset = proposed.changeset_for(PAGE)
-    changesets.transition(proposed.store, changeset.id, ("proposed",), status, actor="t", action=f"changeset.{status}")
+    action = {Status.REJECTED: Action.REJECT, Status.SUPERSEDED: Action.SUPERSEDE}[status]
+    lifecycle.transition(proposed.store, changeset.id, action, status, actor="t", event=f"changeset.{status}")
     app = no_traceback(page("queue_page", changeset=str(changeset.id)))
     assert any(status.capitalize() in i for i in texts(app, "info"))
 
