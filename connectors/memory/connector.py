@@ -16,7 +16,7 @@ staging test can use it as a drop-in for a sandbox connector and run in millisec
 
 from __future__ import annotations
 
-from typing import Callable, Generator, Sequence, TypeVar
+from typing import Any, Callable, Generator, Sequence, TypeVar
 
 from connectors.document import Block, Document, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, NotFound, RemoteError
@@ -108,6 +108,21 @@ class MemoryConnector:
         if fault is not None:  # sent and done, but the answer was lost
             raise _failure(fault, self.source)
         return result
+
+
+class MemoryPublisher(MemoryConnector):
+    """The memory connector of a tool with drafts (`MemoryWorkspace(drafts=True)`): writes
+    wait for `publish`, as with Webflow's CMS, for tests of the `Publisher` capability."""
+
+    def __init__(self, workspace: MemoryWorkspace | None = None, *, source: str = TOOL, token: str = "") -> None:
+        workspace = workspace if workspace is not None else MemoryWorkspace(drafts=True)
+        if not workspace.drafts:
+            raise ConfigError("A memory publisher needs a workspace with drafts: MemoryWorkspace(drafts=True).")
+        super().__init__(workspace, source=source, token=token)
+
+    def publish(self, refs: Sequence[DocumentRef]) -> dict[str, Any]:
+        """Publish exactly these documents' drafts (one request)."""
+        return self._request("publish", lambda: dict(self.workspace.publish(r.remote_id for r in refs)))
 
 
 def _written(planned: PlannedEdit) -> Block:

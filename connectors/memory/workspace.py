@@ -5,6 +5,10 @@ sandbox keeps its workspace apart from its API: several connectors (two processe
 sources) may share one workspace, and a test edits it behind copydesk's back the way a
 colleague edits the tool.
 
+With `drafts`, the tool works as Webflow's CMS does: edits and writes change a document's
+draft, and visitors see it only once it is published (`publish`); seeded documents start out
+published.
+
 Every change (a seed, a colleague's edit, a connector's write, a deletion) takes the next
 number of one change counter; a document's version is the counter at its last change, and
 an incremental listing is "everything changed after counter N". Faults are queued here, as
@@ -31,16 +35,18 @@ def _now() -> datetime:
 
 @dataclass
 class Stored:
-    """One document as the tool holds it: its content, version and whether it was deleted."""
+    """One document as the tool holds it: its content, version and whether it was deleted,
+    and in a tool with drafts, what visitors see (`live`, None until first published)."""
 
     document: Document
     version: int  # the change counter at its last change (its deletion included)
     deleted: bool = False
+    live: Document | None = None
 
 
 @dataclass
 class Fault:
-    """The next `count` requests of `on` ("list", "fetch", "write"; "" for any) fail.
+    """The next `count` requests of `on` ("list", "fetch", "write", "publish"; "" for any) fail.
 
     `status` picks the error as the tool would answer it (401 refused credentials, 404 gone,
     429 rate limited, 5xx down). A write fault with `after_sending` lands the write first and
@@ -61,10 +67,11 @@ class MemoryWorkspace:
     """Documents by remote id, the change counter, request counters and queued faults."""
 
     token: str = ""
+    drafts: bool = False
     clock: Callable[[], datetime] = _now
     documents: dict[str, Stored] = field(default_factory=dict)
     changes: int = 0
-    requests: Counter[str] = field(default_factory=Counter)  # "list" | "fetch" | "write" → served
+    requests: Counter[str] = field(default_factory=Counter)  # "list" | "fetch" | "write" | "publish" → served
     faults: list[Fault] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -86,7 +93,9 @@ class MemoryWorkspace:
                        for b in document.blocks)
         with self.lock:
             self._commit(document.model_copy(update={"blocks": blocks}), editor)
-            return self.documents[document.ref.remote_id].document.ref
+            stored = self.documents[document.ref.remote_id]
+            stored.live = stored.document
+            return stored.document.ref
 
     def edit(self, remote_id: str, find: str, replace: str, *, editor: str = OUTSIDE_EDITOR) -> Block:
         """Replace the first `find` in the document's first block containing it, keeping the
@@ -115,6 +124,12 @@ class MemoryWorkspace:
         with self.lock:
             self.faults.append(Fault(status, on, count, after_sending, retry_after, error))
 
+    def is_published(self, remote_id: str) -> bool:
+        """Whether visitors see the document as it reads now."""
+        with self.lock:
+            stored = self._stored(remote_id)
+            return stored.live == stored.document
+
     def read(self, remote_id: str) -> Document:
         """The document as the tool has it now, without a request: what a test inspects.
         KeyError when there is none (never was, or deleted)."""
@@ -132,7 +147,7 @@ class MemoryWorkspace:
     # -- what a connector's requests do ----------------------------------------------------
 
     def take_fault(self, request: str) -> Fault | None:
-        """Count one `request` ("list", "fetch", "write") and hand back the fault it meets."""
+        """Count one `request` ("list", "fetch", "write", "publish") and hand back the fault it meets."""
         with self.lock:
             self.requests[request] += 1
             fault = next((f for f in self.faults if f.on in ("", request)), None)
@@ -156,6 +171,19 @@ class MemoryWorkspace:
         with self.lock:
             self._replace_block(remote_id, block, editor)
 
+    def publish(self, remote_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Make these documents' drafts what visitors see; those that are gone are errors."""
+        published, errors = [], []
+        with self.lock:
+            for remote_id in remote_ids:
+                stored = self.documents.get(remote_id)
+                if stored is None or stored.deleted:
+                    errors.append(remote_id)
+                    continue
+                stored.live = stored.document
+                published.append(remote_id)
+        return {"published": published, "errors": errors}
+
     def _stored(self, remote_id: str) -> Stored:
         stored = self.documents.get(remote_id)
         if stored is None:
@@ -172,4 +200,7 @@ class MemoryWorkspace:
         self.changes += 1
         ref = document.ref.model_copy(update={"title": title, "remote_version": str(self.changes),
                                               "updated_at": self.clock(), "edited_by": editor, "archived": False})
-        self.documents[ref.remote_id] = Stored(document.model_copy(update={"ref": ref}), self.changes)
+        previous = self.documents.get(ref.remote_id)
+        stored = Stored(document.model_copy(update={"ref": ref}), self.changes)
+        stored.live = previous.live if self.drafts and previous is not None else stored.document
+        self.documents[ref.remote_id] = stored

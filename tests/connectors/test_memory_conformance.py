@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 
 from connectors.document import Block, Document, DocumentRef, Span
-from connectors.memory import MemoryConnector, MemoryWorkspace
+from connectors.memory import MemoryConnector, MemoryPublisher, MemoryWorkspace
 from tests.connectors.conformance import ConnectorContract, Sample, ToolUnderTest
 
 TOKEN = "memory-token"
@@ -32,12 +32,13 @@ class MemoryTool(ToolUnderTest):
     sample = Sample("pricing", "intro", "Answers", "Replies")
     other = Sample("faq", "q1", "five", "ten")
 
-    def __init__(self) -> None:
+    def __init__(self, *, drafts: bool = False) -> None:
         super().__init__()
-        self.workspace = MemoryWorkspace.of(seed(), token=TOKEN)
+        self.workspace = MemoryWorkspace.of(seed(), token=TOKEN, drafts=drafts)
 
     def make_connector(self, *, token: str | None = None) -> MemoryConnector:
-        return MemoryConnector(self.workspace, token=TOKEN if token is None else token)
+        kind = MemoryPublisher if self.workspace.drafts else MemoryConnector
+        return kind(self.workspace, token=TOKEN if token is None else token)
 
     def edit_behind(self, remote_id: str, find: str, replace: str) -> None:
         self.workspace.edit(remote_id, find, replace)
@@ -52,10 +53,23 @@ class MemoryTool(ToolUnderTest):
     def fail_requests(self, status: int, count: int) -> None:
         self.workspace.fail_next(status, count=count, retry_after=0)
 
+    def is_live(self, ref: DocumentRef) -> bool:
+        return self.workspace.is_published(ref.remote_id)
+
 
 class TestMemoryContract(ConnectorContract):
     @pytest.fixture
     def tool(self) -> Iterator[MemoryTool]:
         tool = MemoryTool()
+        yield tool
+        tool.close()
+
+
+class TestMemoryPublisherContract(ConnectorContract):
+    """The memory tool with drafts: the same contract, and the Publisher capability's."""
+
+    @pytest.fixture
+    def tool(self) -> Iterator[MemoryTool]:
+        tool = MemoryTool(drafts=True)
         yield tool
         tool.close()
