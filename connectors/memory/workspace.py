@@ -46,7 +46,8 @@ class Stored:
 
 @dataclass
 class Fault:
-    """The next `count` requests of `on` ("list", "fetch", "write", "publish"; "" for any) fail.
+    """The next `count` requests of `on` ("list", "fetch", "write", "publish"; "" for any) fail,
+    after `skip` of them passed (so a test can break exactly the k-th write of an apply).
 
     `status` picks the error as the tool would answer it (401 refused credentials, 404 gone,
     429 rate limited, 5xx down). A write fault with `after_sending` lands the write first and
@@ -57,6 +58,7 @@ class Fault:
     status: int = 503
     on: str = ""
     count: int = 1
+    skip: int = 0
     after_sending: bool = False
     retry_after: float | None = None
     error: BaseException | None = None
@@ -76,9 +78,9 @@ class MemoryWorkspace:
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
-    def of(cls, documents: Iterable[Document], **options: object) -> "MemoryWorkspace":
+    def of(cls, documents: Iterable[Document], *, token: str = "", drafts: bool = False) -> "MemoryWorkspace":
         """A workspace holding these documents (seeded as a colleague wrote them)."""
-        workspace = cls(**options)  # type: ignore[arg-type]
+        workspace = cls(token=token, drafts=drafts)
         for document in documents:
             workspace.put(document)
         return workspace
@@ -118,11 +120,12 @@ class MemoryWorkspace:
             self.changes += 1
             stored.deleted, stored.version = True, self.changes
 
-    def fail_next(self, status: int = 503, *, on: str = "", count: int = 1, after_sending: bool = False,
-                  retry_after: float | None = None, error: BaseException | None = None) -> None:
+    def fail_next(self, status: int = 503, *, on: str = "", count: int = 1, skip: int = 0,
+                  after_sending: bool = False, retry_after: float | None = None,
+                  error: BaseException | None = None) -> None:
         """Queue a fault (see `Fault`)."""
         with self.lock:
-            self.faults.append(Fault(status, on, count, after_sending, retry_after, error))
+            self.faults.append(Fault(status, on, count, skip, after_sending, retry_after, error))
 
     def is_published(self, remote_id: str) -> bool:
         """Whether visitors see the document as it reads now."""
@@ -151,10 +154,14 @@ class MemoryWorkspace:
         with self.lock:
             self.requests[request] += 1
             fault = next((f for f in self.faults if f.on in ("", request)), None)
-            if fault is not None:
-                fault.count -= 1
-                if fault.count <= 0:
-                    self.faults.remove(fault)
+            if fault is None:
+                return None
+            if fault.skip > 0:
+                fault.skip -= 1
+                return None
+            fault.count -= 1
+            if fault.count <= 0:
+                self.faults.remove(fault)
             return fault
 
     def listing(self, since: int | None) -> tuple[list[Stored], int]:
