@@ -16,7 +16,9 @@ staging test can use it as a drop-in for a sandbox connector and run in millisec
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generator, Sequence, TypeVar
+from collections.abc import Callable, Generator, Sequence
+from functools import partial
+from typing import Any, TypeVar
 
 from connectors.document import Block, Document, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, NotFound, RemoteError
@@ -71,7 +73,7 @@ class MemoryConnector:
             journal.intent([block.id], request, [planned.block])
             if dry_run:
                 continue
-            self._request("write", lambda block=block: self.workspace.write_block(ref.remote_id, block, EDITOR))
+            self._request("write", partial(self.workspace.write_block, ref.remote_id, block, EDITOR))
             journal.done([block.id])
         return current if dry_run else self.fetch(ref)
 
@@ -85,7 +87,8 @@ class MemoryConnector:
         return str(cursor)
 
     def _read(self, ref: DocumentRef) -> Document:
-        stored = self.workspace.documents.get(ref.remote_id)
+        with self.workspace.lock:
+            stored = self.workspace.documents.get(ref.remote_id)
         if stored is None or stored.deleted:
             raise _answer(Fault(status=404), self.source, ref.title or ref.remote_id)
         return stored.document.model_copy(update={"ref": self._ref(stored)})

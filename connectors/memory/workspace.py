@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Iterable
+from datetime import UTC, datetime
 
 from connectors.document import Block, Document, DocumentRef, Span
 from connectors.text import rewrite
@@ -30,7 +30,7 @@ OUTSIDE_EDITOR = "Jordan Lee"  # who edits "behind copydesk's back" unless a tes
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -78,7 +78,7 @@ class MemoryWorkspace:
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
-    def of(cls, documents: Iterable[Document], *, token: str = "", drafts: bool = False) -> "MemoryWorkspace":
+    def of(cls, documents: Iterable[Document], *, token: str = "", drafts: bool = False) -> MemoryWorkspace:
         """A workspace holding these documents (seeded as a colleague wrote them)."""
         workspace = cls(token=token, drafts=drafts)
         for document in documents:

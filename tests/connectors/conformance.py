@@ -20,8 +20,9 @@ tree (refused token, rate limit, server error); and the optional capabilities (`
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import pytest
 

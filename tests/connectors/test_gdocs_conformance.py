@@ -3,7 +3,7 @@ HTTP, held to the connector contract (tests/connectors/conformance.py)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

@@ -4,7 +4,7 @@ connector contract (tests/connectors/conformance.py)."""
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

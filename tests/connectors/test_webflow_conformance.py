@@ -4,7 +4,7 @@ capabilities included."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -37,7 +37,7 @@ class WebflowTool(ToolUnderTest):
         return self.admin.connector(**({} if token is None else {"token": token}))
 
     def edit_behind(self, remote_id: str, find: str, replace: str) -> None:
-        _, collection, item = remote_id.split(":")
+        item = remote_id.split(":")[2]
         slug = next(b.id.split(":")[1] for b in self.connector().fetch(
             DocumentRef(source="webflow", remote_id=remote_id, kind="item")).blocks if find in b.text)
         self.admin.post("edit", {"item": item, "field": slug, "find": find, "replace": replace})
