@@ -29,6 +29,7 @@ import pytest
 from connectors.document import Block, Document, DocumentRef, Edit
 from connectors.errors import AuthError, Conflict, ManualStep, NotFound, RemoteError
 from connectors.protocol import Connector, HandWritten, Publisher
+from tests.connectors.journals import RecordingJournal
 
 
 @dataclass(frozen=True)
@@ -88,23 +89,10 @@ class ToolUnderTest(ABC):
         raise NotImplementedError(f"{type(self).__name__} is not a Publisher")
 
 
-class RecordingJournal:
-    """A write journal that keeps what it was told, in order."""
-
-    def __init__(self) -> None:
-        self.entries: list[tuple[str, list[str], dict[str, Any] | None]] = []
-
-    def intent(self, block_ids: Sequence[str], request: dict[str, Any], previous: Sequence[Block]) -> None:
-        assert [b.id for b in previous] == list(block_ids)
-        self.entries.append(("intent", list(block_ids), request))
-
-    def done(self, block_ids: Sequence[str]) -> None:
-        self.entries.append(("done", list(block_ids), None))
-
-
 class WatchingJournal(RecordingJournal):
-    """A write journal that also reads the tool at each call, so a test sees what the remote
-    said when a write was announced (it must not have landed yet) and when it was confirmed."""
+    """A recording journal that also reads the tool at each call, in order, so a test sees
+    what the remote said when a write was announced (it must not have landed yet) and when it
+    was confirmed (it must have)."""
 
     def __init__(self, tool: ToolUnderTest, ref: DocumentRef) -> None:
         super().__init__()
@@ -186,7 +174,7 @@ class ConnectorContract:
         with pytest.raises(Conflict) as caught:
             connector.apply(ref, [edit], journal)
         assert "changed by a colleague" in (caught.value.remote[edit.block_id] or "")
-        assert tool.writes() == writes and journal.entries == []
+        assert tool.writes() == writes and journal.intents == []
 
     def test_each_write_is_journalled_before_it_is_sent_and_done_after(self, tool: ToolUnderTest) -> None:
         connector = tool.connector()
@@ -195,8 +183,9 @@ class ConnectorContract:
         journal = WatchingJournal(tool, ref)
         applied = connector.apply(ref, [edit], journal)
         assert applied.block(edit.block_id).text == edit.after  # type: ignore[union-attr]
-        assert [(call, ids) for call, ids, _ in journal.entries] == [("intent", [edit.block_id]),
-                                                                     ("done", [edit.block_id])]
+        assert [ids for ids, _, _ in journal.intents] == [[edit.block_id]]
+        assert [b.text for _, _, previous in journal.intents for b in previous] == [edit.before]
+        assert journal.confirmed == [[edit.block_id]]
         assert journal.seen == [("intent", edit.block_id, edit.before), ("done", edit.block_id, edit.after)]
 
     def test_a_dry_run_journals_intents_and_sends_nothing(self, tool: ToolUnderTest) -> None:
@@ -206,8 +195,8 @@ class ConnectorContract:
         edit = edit_of(original, tool.sample)
         writes, journal = tool.writes(), RecordingJournal()
         current = connector.apply(ref, [edit], journal, dry_run=True)
-        assert [(call, ids) for call, ids, _ in journal.entries] == [("intent", [edit.block_id])]
-        assert journal.entries[0][2], "the intent carries the request that would be sent"
+        assert [ids for ids, _, _ in journal.intents] == [[edit.block_id]] and journal.confirmed == []
+        assert journal.intents[0][1], "the intent carries the request that would be sent"
         assert tool.writes() == writes
         assert formatting(current.blocks) == formatting(original.blocks)
         assert formatting(tool.connector().fetch(ref).blocks) == formatting(original.blocks)
@@ -269,7 +258,7 @@ class ConnectorContract:
         writes, journal = tool.writes(), RecordingJournal()
         with pytest.raises(ManualStep) as caught:
             connector.apply(ref, [edit], journal)
-        assert caught.value.steps == steps and tool.writes() == writes and journal.entries == []
+        assert caught.value.steps == steps and tool.writes() == writes and journal.intents == []
         api_ref = listed(connector, tool.sample.remote_id)
         api_document = connector.fetch(api_ref)
         assert connector.manual_steps(api_document, [edit_of(api_document, tool.sample)]) == []
