@@ -9,61 +9,56 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.errors import ConfigError, Forbidden
+from connectors.memory import MemoryPublisher, MemoryWorkspace
 from staging import changesets, review
 from staging.apply import apply, revert
 from staging.changesets import ProposedEdit
 from staging.publish import publish
+from staging.pull import pull
 from staging.review import ReviewPolicy
 from tests.builders import make_document
 
 
-class Recording:
-    """A tool that takes every write and reads back what was written, so a test sees exactly
-    what reached it (nothing, when the gate refuses)."""
+@pytest.fixture
+def tool() -> MemoryPublisher:
+    """A tool with a publish step, held in memory: a test sees exactly what reached it
+    (nothing, when the gate refuses)."""
+    return MemoryPublisher(MemoryWorkspace.of([make_document("One.", "Two.", "$49 / month", source="memory")],
+                                              drafts=True))
 
-    source = "notion"
-    requests_made = 0
 
-    def __init__(self) -> None:
-        self.written: list[tuple[str, str]] = []
-
-    def apply(self, ref, edits, journal, *, dry_run=False):
-        self.written += [(e.block_id, e.after) for e in edits]
-        texts = dict(self.written)
-        return make_document(*(texts.get(f"b{n}", t) for n, t in enumerate(("One.", "Two.", "$49 / month"), 1)))
-
-    def publish(self, refs):
-        return {"published": [r.remote_id for r in refs]}
+def texts(tool: MemoryPublisher) -> list[str]:
+    """The paragraphs as the tool has them now."""
+    return [b.text for b in tool.workspace.read("page-1").blocks[1:]]
 
 
 @pytest.fixture
-def staged(store) -> int:
-    tracked = store.record(make_document("One.", "Two.", "$49 / month")).document
+def staged(store, tool) -> int:
+    pull(store, tool)
+    tracked = store.document_by_remote("memory", "page-1")
     return changesets.stage(store, tracked, [ProposedEdit("b1", "Uno."), ProposedEdit("b3", "$0 / month")],
                             actor="mallory").id
 
 
-def test_the_author_cannot_approve_and_nothing_reaches_the_tool(store, staged):
-    tool = Recording()
+def test_the_author_cannot_approve_and_nothing_reaches_the_tool(store, staged, tool):
     with pytest.raises(Forbidden, match="mallory wrote .* cannot approve it"):
         changesets.approve(store, staged, actor="mallory")
     with pytest.raises(Forbidden, match="cannot approve"):
         changesets.approve(store, staged, actor="  MALLORY ")  # the same person, however written
     with pytest.raises(Exception, match="only an approved"):
         apply(store, tool, staged, actor="mallory")
-    assert changesets.get(store, staged).status == "proposed" and tool.written == []
+    assert changesets.get(store, staged).status == "proposed" and tool.workspace.writes == 0
     assert changesets.reject(store, staged, actor="mallory").status == "rejected"  # refusing one's own is fine
 
 
-def test_a_second_person_approves_and_then_it_is_written(store, staged):
-    tool = Recording()
+def test_a_second_person_approves_and_then_it_is_written(store, staged, tool):
     approved = changesets.approve(store, staged, actor="priya")
     assert approved.status == "approved" and approved.approved_by == "priya"
     assert apply(store, tool, staged, actor="mallory").changeset.status == "applied"
-    assert tool.written == [("b1", "Uno."), ("b3", "$0 / month")]
+    assert texts(tool) == ["Uno.", "Two.", "$0 / month"] and tool.workspace.writes == 2
 
 
-def test_two_approvals_need_two_distinct_people_other_than_the_author(store, staged):
+def test_two_approvals_need_two_distinct_people_other_than_the_author(store, staged, tool):
     policy = ReviewPolicy(approvals=2)
     assert changesets.approve(store, staged, actor="priya", policy=policy).status == "proposed"
     with pytest.raises(Forbidden, match="already approved"):
@@ -73,7 +68,7 @@ def test_two_approvals_need_two_distinct_people_other_than_the_author(store, sta
     with store.engine.begin() as connection:  # even with its status forced, one approval of two writes nothing
         connection.execute(sa.text("UPDATE changeset SET status = 'approved'"))
     with pytest.raises(Forbidden, match=r"1 of 2"):
-        apply(store, Recording(), staged, actor="priya", policy=policy)
+        apply(store, tool, staged, actor="priya", policy=policy)
     with store.engine.begin() as connection:
         connection.execute(sa.text("UPDATE changeset SET status = 'proposed'"))
     done = changesets.approve(store, staged, actor="sam", policy=policy)
@@ -101,11 +96,11 @@ def test_a_rewrite_dismisses_approvals_and_needs_someone_other_than_its_writer(s
     assert edited["dismissed"] == ["priya"]
 
 
-def test_a_rewrite_after_approval_sends_it_back_to_proposed(store, staged):
+def test_a_rewrite_after_approval_sends_it_back_to_proposed(store, staged, tool):
     changesets.approve(store, staged, actor="priya")
     assert changesets.rewrite(store, staged, actor="priya", changes={"b1": "Eins."}).status == "proposed"
     with pytest.raises(Exception, match="only an approved"):
-        apply(store, Recording(), staged, actor="priya")
+        apply(store, tool, staged, actor="priya")
     with pytest.raises(Forbidden, match="priya wrote"):
         changesets.approve(store, staged, actor="priya")
 
@@ -114,23 +109,23 @@ def test_a_rewrite_after_approval_sends_it_back_to_proposed(store, staged):
     "UPDATE changeset SET status = 'approved'",  # no approval at all
     "UPDATE edit SET after = '$0.01 / month' WHERE block_id = 'b3'",  # content changed after approval
 ])
-def test_apply_and_publish_refuse_content_the_approvals_do_not_cover(store, staged, tamper):
+def test_apply_and_publish_refuse_content_the_approvals_do_not_cover(store, staged, tool, tamper):
     if "edit" in tamper:
         changesets.approve(store, staged, actor="priya")
     with store.engine.begin() as connection:
         connection.execute(sa.text(tamper))
-    tool = Recording()
     with pytest.raises(Forbidden, match="not approved as it reads now"):
         apply(store, tool, staged, actor="priya")
-    assert tool.written == [] and changesets.get(store, staged).status == "approved"
+    assert tool.workspace.writes == 0 and changesets.get(store, staged).status == "approved"
     assert store.events(1, subject=changesets.subject(staged))[0].action == "changeset.apply.refused"
     with store.engine.begin() as connection:
         connection.execute(sa.text("UPDATE changeset SET status = 'applied'"))
     with pytest.raises(Forbidden, match="not approved as it reads now"):
         publish(store, tool, staged, actor="priya")
+    assert tool.workspace.requests["publish"] == 0
 
 
-def test_roles_keep_viewers_out_and_reserve_apply_for_publishers(store, staged):
+def test_roles_keep_viewers_out_and_reserve_apply_for_publishers(store, staged, tool):
     policy = ReviewPolicy.model_validate({"roles": {"reviewer": ["priya"], "publisher": ["sam"]}})
     assert policy.role_of("stranger") == "viewer" and ReviewPolicy().role_of("stranger") == "publisher"
     with pytest.raises(Forbidden, match="stranger is a viewer"):
@@ -139,16 +134,17 @@ def test_roles_keep_viewers_out_and_reserve_apply_for_publishers(store, staged):
         changesets.reject(store, staged, actor="stranger", policy=policy)
     changesets.approve(store, staged, actor="priya", policy=policy)
     with pytest.raises(Forbidden, match="priya is a reviewer .* the publisher role"):
-        apply(store, Recording(), staged, actor="priya", policy=policy)
-    assert apply(store, Recording(), staged, actor="sam", policy=policy).changeset.status == "applied"
-    assert revert(store, Recording(), staged, actor="priya", policy=policy).changeset.status == "reverted"
+        apply(store, tool, staged, actor="priya", policy=policy)
+    assert apply(store, tool, staged, actor="sam", policy=policy).changeset.status == "applied"
+    assert revert(store, tool, staged, actor="priya", policy=policy).changeset.status == "reverted"
+    assert texts(tool) == ["One.", "Two.", "$49 / month"]
 
 
-def test_an_approval_by_someone_no_longer_a_reviewer_does_not_count(store, staged):
+def test_an_approval_by_someone_no_longer_a_reviewer_does_not_count(store, staged, tool):
     changesets.approve(store, staged, actor="priya")
     demoted = ReviewPolicy.model_validate({"roles": {"viewer": ["priya"], "publisher": ["sam"]}})
     with pytest.raises(Forbidden, match="0 of 1"):
-        apply(store, Recording(), staged, actor="sam", policy=demoted)
+        apply(store, tool, staged, actor="sam", policy=demoted)
 
 
 def test_self_approval_can_be_switched_on(store, staged):
