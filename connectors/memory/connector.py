@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from connectors.document import Block, Document, DocumentRef, Edit
-from connectors.errors import AuthError, ConfigError, NotFound, RemoteError
+from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
 from connectors.memory.workspace import Fault, MemoryWorkspace, Stored
 from connectors.preflight import PlannedEdit, preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
@@ -29,11 +29,6 @@ from connectors.protocol import Cursor, Listing, WriteJournal
 T = TypeVar("T")
 TOOL = "memory"
 EDITOR = "copydesk"  # who the tool says made the connector's writes
-
-
-class RemoteNotFound(RemoteError, NotFound):
-    """The document is gone: both a `NotFound` and a `RemoteError` with status 404, which is
-    how staging's pull recognises a deleted document (as the other connectors raise it)."""
 
 
 class MemoryConnector:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 
 from connectors.document import DocumentRef
-from connectors.errors import RemoteError
 from connectors.notion import NotionConnector
 from connectors.pacing import RetryPolicy
 from connectors.sandbox.server import SandboxServer
@@ -61,9 +60,3 @@ class TestNotionContract(ConnectorContract):
         admin.post("faults", {"clear": True})
         admin.close()
 
-    @pytest.mark.xfail(strict=True, raises=RemoteError,
-                       reason="Notion's 404 is mapped to a plain RemoteError(status=404), not the typed NotFound the "
-                              "Google Docs and Webflow connectors raise (connectors/notion/connector.py, "
-                              "_from_response); staging's pull only looks at the status")
-    def test_a_vanished_document_is_a_typed_not_found(self, tool: ToolUnderTest) -> None:
-        super().test_a_vanished_document_is_a_typed_not_found(tool)
