@@ -122,7 +122,7 @@ class GdocsTool(ToolSandbox):
     the block's words around `find` to occur in that block only."""
 
     tool = "gdocs"
-    document = "HelpHive one-pager"
+    document = "Case study: Acme Corp"
     read_route = "GET /v1/documents/{id}"
     write_match = "POST /v1/documents/{id}:batchUpdate"
 
