@@ -83,9 +83,9 @@ class ToolSandbox(SandboxAdminClient):
         expected = before.replace(find, replace, 1)
         assert after == expected, f"the outside edit of block {block_id} reads {after!r}, not {expected!r}"
 
-    def touch(self, ref: DocumentRef) -> None:
-        """A colleague changes the document somewhere (a doubled space), as re-reading it would."""
-        self.post("edit", {"id": ref.remote_id, "find": " ", "replace": "  "})
+    def edits_alone(self, ref: DocumentRef) -> bool:
+        """Whether an outside edit of this document leaves every other document as it was."""
+        return True
 
     def _edit(self, document: Document, block_id: str, text: str, find: str, replace: str) -> None:
         """Send the tool's own outside edit of block `block_id` (reading `text` in `document`)."""
@@ -146,12 +146,10 @@ class WebflowTool(ToolSandbox):
             "blocks all begin 'field:po' (field:post-body:N): the short id a reviewer is shown is ambiguous",
     }
 
-    def touch(self, ref: DocumentRef) -> None:
-        kind, first, second = parse_remote_id(ref.remote_id)
-        if kind == "item":
-            self.post("edit", {"item": second, "field": "name", "find": " ", "replace": "  "})
-        else:
-            self.post("edit", {"page": first, "locale": second or None, "find": " ", "replace": "  "})
+    def edits_alone(self, ref: DocumentRef) -> bool:
+        """A static page is one document per locale, and a locale shows the primary text of every
+        node it has not translated: a Designer edit of that text changes each of them."""
+        return parse_remote_id(ref.remote_id)[0] == "item"
 
     def _edit(self, document: Document, block_id: str, text: str, find: str, replace: str) -> None:
         kind, first, second = parse_remote_id(document.ref.remote_id)
