@@ -10,6 +10,8 @@ once per tool, so the tests read the same for Notion, Google Docs and Webflow.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from connectors.document import Document, DocumentRef
 from connectors.gdocs import GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
@@ -163,7 +165,7 @@ class WebflowTool(ToolSandbox):
         wider = _unique_around(text, find, source.count)
         self.post("edit", {"item": second, "field": field, "find": wider, "replace": wider.replace(find, replace, 1)})
 
-    def _item(self, collection_id: str, item_id: str) -> dict:
+    def _item(self, collection_id: str, item_id: str) -> dict[str, Any]:
         response = self.http.get(f"{self.base_url}/v2/collections/{collection_id}/items/{item_id}",
                                  headers={"Authorization": f"Bearer {self.token}"})
         response.raise_for_status()
@@ -177,7 +179,7 @@ def _text_of(document: Document, block_id: str) -> str:
     return block.text
 
 
-def _unique_around(text: str, find: str, occurrences) -> str:
+def _unique_around(text: str, find: str, occurrences: Callable[[str], int]) -> str:
     """The shortest stretch of `text` around its first `find` that occurs once where the
     sandbox searches (`occurrences` counts it there)."""
     start = text.index(find)
