@@ -1,15 +1,16 @@
-"""Apply and revert against the Notion sandbox over HTTP: formatting kept, exact reverts,
-conflicts, faults, lossy edits, dry runs and restore."""
+"""Apply and revert over HTTP: on every tool's sandbox, exact writes and reverts with formatting
+kept, conflicts, retried faults and restore; on Notion's, what only Notion has (mentions, page
+properties, block-by-block writes rolled back, its request shape)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlmodel import select
 
-from connectors.document import Block, Document, DocumentRef
+from connectors.document import Block, Document
 from connectors.errors import Conflict, CopydeskError, LossyEdit
 from staging import changesets
-from staging.apply import apply, recover, revert
+from staging.apply import apply, recover, remote_ref, revert
 from staging.changesets import ProposedEdit
 from staging.models import JournalEntry
 from staging.pull import pull
@@ -25,7 +26,7 @@ class Page:
     def __init__(self, store, connector, title: str) -> None:
         self.store, self.connector = store, connector
         self.tracked = store.find_documents(title=title)[0]
-        self.ref = DocumentRef(source="notion", remote_id=self.tracked.remote_id, kind="page", title=title)
+        self.ref = remote_ref(self.tracked)
         self.original = self.remote()
 
     def remote(self) -> Document:
@@ -42,16 +43,105 @@ class Page:
 
 @pytest.fixture
 def page(store, sandbox) -> Page:
+    """Notion's "Product overview", pulled."""
     connector = sandbox.connector()
     pull(store, connector)
     return Page(store, connector, "Product overview")
+
+
+@pytest.fixture
+def tool_page(store, tool):
+    """The tool's seeded document with formatted text, pulled."""
+    connector = tool.connector()
+    pull(store, connector)
+    yield Page(store, connector, tool.document)
+    connector.close()
 
 
 def _with_marks(block: Block) -> bool:
     return len(block.spans) > 1 and any(s.bold or s.href for s in block.spans) and not any(s.mention for s in block.spans)
 
 
-def test_apply_keeps_untouched_runs_and_revert_restores_the_page_exactly(page, sandbox):
+def _words(block: Block) -> tuple:
+    return block.id, block.kind, block.text, block.spans
+
+
+def test_apply_writes_exactly_the_approved_edits_and_revert_restores_the_document_exactly(tool_page, tool):
+    page = tool_page
+    formatted = page.first("paragraph", _with_marks)
+    plain_run = next(s for s in formatted.spans if not (s.bold or s.href or s.mention) and len(s.text.split()) > 2)
+    word = plain_run.text.split()[1]
+    other = page.first("paragraph", lambda b: b.id != formatted.id and len(b.text.split()) > 6)
+    edits = [
+        ProposedEdit(formatted.id, formatted.text.replace(plain_run.text, plain_run.text.replace(word, "REWORDED", 1), 1)),
+        ProposedEdit(other.id, other.text + " And more."),
+    ]
+    changeset_id = page.approved(*edits)
+
+    outcome = apply(page.store, page.connector, changeset_id, actor="test")
+
+    assert outcome.changeset.status == "applied"
+    now = page.remote()
+    assert {e.block_id: now.block(e.block_id).text for e in edits} == {e.block_id: e.after for e in edits}
+    kept = [s for s in formatted.spans if s != plain_run]
+    assert all(s in now.block(formatted.id).spans for s in kept), "bold and linked runs are untouched"
+    edited = {e.block_id for e in edits}
+    assert [_words(b) for b in now.blocks if b.id not in edited] == \
+        [_words(b) for b in page.original.blocks if b.id not in edited], "nothing else was written"
+    assert page.store.revision(outcome.revision_id).changeset_id == changeset_id
+
+    reverted = revert(page.store, page.connector, changeset_id, actor="test")
+
+    assert reverted.changeset.status == "reverted"
+    assert page.remote().blocks == page.original.blocks, "text, runs, links, structure and order"
+
+
+def test_an_outside_edit_after_apply_makes_revert_a_conflict_and_writes_nothing(tool_page, tool):
+    page = tool_page
+    block = page.first("paragraph", lambda b: "Setup in 5 minutes" in b.text)
+    changeset_id = page.approved(ProposedEdit(block.id, block.text.replace("5 minutes", "an hour")))
+    apply(page.store, page.connector, changeset_id, actor="test")
+    tool.edit(page.ref, block.id, "an hour", "a day")
+    writes = tool.writes()
+
+    with pytest.raises(Conflict) as raised:
+        revert(page.store, page.connector, changeset_id, actor="test")
+
+    assert tool.writes() == writes
+    settled = changesets.get(page.store, changeset_id)
+    assert settled.status == "revert_conflict"
+    assert "a day" in settled.conflicts[block.id] and block.id in str(raised.value)
+
+
+def test_rate_limits_and_5xx_during_apply_are_retried(tool_page, tool):
+    page = tool_page
+    block = page.first("paragraph", lambda b: "Setup in 5 minutes" in b.text)
+    changeset_id = page.approved(ProposedEdit(block.id, block.text.replace("5 minutes", "an hour")))
+    tool.post("faults", {"status": 429, "retry_after": 0, "match": tool.write_match})
+    tool.post("faults", {"status": 503, "match": tool.write_match})
+
+    assert apply(page.store, page.connector, changeset_id, actor="test").changeset.status == "applied"
+
+    assert tool.stats()["faults_served"] == 2
+    assert page.remote().block(block.id).text == block.text.replace("5 minutes", "an hour")
+
+
+def test_restore_brings_back_an_older_revision_with_its_formatting(tool_page, tool):
+    page = tool_page
+    formatted = page.first("paragraph", _with_marks)
+    changeset_id = page.approved(ProposedEdit(formatted.id, "Plain words only."), allow_lossy=True)
+    apply(page.store, page.connector, changeset_id, actor="test")
+    before_apply = page.store.revisions(page.tracked.id)[1]
+
+    restore = changesets.stage_restore(page.store, page.store.document(page.tracked.id), before_apply, actor="test")
+    changesets.approve(page.store, restore.id, actor="reviewer")
+    assert apply(page.store, page.connector, restore.id, actor="test").changeset.status == "applied"
+
+    assert page.remote().block(formatted.id) == formatted
+
+
+def test_apply_keeps_mentions_and_page_properties_and_revert_restores_the_page_exactly(page, sandbox):
+    """Notion only: mentions inside edited text and the page's properties (its title)."""
     formatted = page.first("paragraph", _with_marks)
     plain_run = next(s for s in formatted.spans if not (s.bold or s.href or s.mention) and len(s.text.split()) > 2)
     word = plain_run.text.split()[1]
@@ -86,35 +176,8 @@ def test_apply_keeps_untouched_runs_and_revert_restores_the_page_exactly(page, s
     assert page.remote().raw["properties"] == page.original.raw["properties"]
 
 
-def test_an_outside_edit_after_apply_makes_revert_a_conflict_and_writes_nothing(page, sandbox):
-    block = page.first("paragraph", lambda b: "Setup in 5 minutes" in b.text)
-    changeset_id = page.approved(ProposedEdit(block.id, block.text.replace("5 minutes", "an hour")))
-    apply(page.store, page.connector, changeset_id, actor="test")
-    sandbox.post("edit", {"id": block.id, "find": "an hour", "replace": "a day"})
-    writes = _patches(sandbox)
-
-    with pytest.raises(Conflict) as raised:
-        revert(page.store, page.connector, changeset_id, actor="test")
-
-    assert _patches(sandbox) == writes
-    settled = changesets.get(page.store, changeset_id)
-    assert settled.status == "revert_conflict"
-    assert "a day" in settled.conflicts[block.id] and block.id in str(raised.value)
-
-
-def test_rate_limits_and_5xx_during_apply_are_retried(page, sandbox):
-    block = page.first("paragraph", lambda b: "Setup in 5 minutes" in b.text)
-    changeset_id = page.approved(ProposedEdit(block.id, block.text.replace("5 minutes", "an hour")))
-    sandbox.post("faults", {"status": 429, "retry_after": 0, "match": "PATCH"})
-    sandbox.post("faults", {"status": 503, "match": "PATCH"})
-
-    assert apply(page.store, page.connector, changeset_id, actor="test").changeset.status == "applied"
-
-    assert sandbox.stats()["faults_served"] == 2
-    assert page.remote().block(block.id).text == block.text.replace("5 minutes", "an hour")
-
-
 def test_a_write_that_keeps_failing_ends_failed_with_the_first_write_rolled_back(page, sandbox):
+    """Notion only: it writes block by block, so a write can fail after another landed."""
     blocks = [b for b in page.original.blocks if b.kind == "paragraph" and len(b.text) > 20][:2]
     changeset_id = page.approved(*(ProposedEdit(b.id, b.text + " Revised.") for b in blocks))
     attempts = 4  # the sandbox connector's RetryPolicy
@@ -134,6 +197,7 @@ def test_a_write_that_keeps_failing_ends_failed_with_the_first_write_rolled_back
 
 
 def test_a_lossy_edit_is_refused_unless_allowed(page, sandbox):
+    """Notion only: the loss here is a mention, which only Notion's seed has."""
     block = page.first("paragraph", lambda b: any(s.mention for s in b.spans))
     mention = next(s for s in block.spans if s.mention)
     lossy_text = block.text.replace(mention.text, "someone", 1)
@@ -150,6 +214,7 @@ def test_a_lossy_edit_is_refused_unless_allowed(page, sandbox):
 
 
 def test_dry_run_returns_the_exact_request_and_touches_nothing(page, sandbox):
+    """Notion only: the request checked is Notion's own."""
     block = page.first("paragraph", lambda b: "Setup in 5 minutes" in b.text)
     changeset_id = page.approved(ProposedEdit(block.id, block.text.replace("5 minutes", "an hour")))
 
@@ -160,19 +225,6 @@ def test_dry_run_returns_the_exact_request_and_touches_nothing(page, sandbox):
     assert (write["method"], write["path"], write["blocks"]) == ("PATCH", f"/v1/blocks/{block.id}", [block.id])
     sent = "".join(item["text"]["content"] for item in write["body"]["paragraph"]["rich_text"])
     assert sent == block.text.replace("5 minutes", "an hour")
-
-
-def test_restore_brings_back_an_older_revision_with_its_formatting(page, sandbox):
-    formatted = page.first("paragraph", _with_marks)
-    changeset_id = page.approved(ProposedEdit(formatted.id, "Plain words only."), allow_lossy=True)
-    apply(page.store, page.connector, changeset_id, actor="test")
-    before_apply = page.store.revisions(page.tracked.id)[1]
-
-    restore = changesets.stage_restore(page.store, page.store.document(page.tracked.id), before_apply, actor="test")
-    changesets.approve(page.store, restore.id, actor="reviewer")
-    assert apply(page.store, page.connector, restore.id, actor="test").changeset.status == "applied"
-
-    assert page.remote().block(formatted.id) == formatted
 
 
 def test_applying_twice_or_a_rejected_changeset_is_refused(page, sandbox):
@@ -193,6 +245,7 @@ def test_applying_twice_or_a_rejected_changeset_is_refused(page, sandbox):
 
 
 def test_when_the_remote_stays_down_the_changeset_waits_for_recover(page, sandbox):
+    """Notion only: it writes block by block, so the first write can land before the remote goes down."""
     blocks = [b for b in page.original.blocks if b.kind == "paragraph" and len(b.text) > 20][:2]
     changeset_id = page.approved(*(ProposedEdit(b.id, b.text + " Revised.") for b in blocks))
     served = sandbox.stats()["total"]

@@ -1,9 +1,12 @@
-"""Crash safety and exclusivity of apply, with real processes against the sandbox over HTTP.
+"""Crash safety and exclusivity of apply, with real processes against every tool's sandbox over HTTP.
 
 A worker process applies a changeset; the sandbox holds one of its requests (a hanging fault)
 and the test SIGKILLs the worker right then. Recovery must bring the changeset to a true
 state: applied when every block was written, otherwise failed with the written blocks put
 back exactly. Two workers applying the same changeset at once: exactly one writes.
+
+Notion writes block by block, so a worker can die after any of its writes; Google Docs and
+Webflow write a document in one request, so theirs dies before that write or after it.
 """
 
 from __future__ import annotations
@@ -15,42 +18,36 @@ import time
 
 import pytest
 
-from connectors.document import DocumentRef
 from staging import changesets
-from staging.apply import apply, recover, revert
+from staging.apply import apply, recover, remote_ref, revert
 from staging.changesets import ProposedEdit
 from staging.pull import pull
 from tests.conftest import REPO
+from tests.staging.tools import SANDBOXES
 
 WORKER = """
 import sys
 from connectors.errors import CopydeskError
-from connectors.notion import NotionConnector
 from staging.apply import apply
 from staging.store import Store
+from tests.staging.tools import build_connector
 
-url, token, base_url, changeset = sys.argv[1:5]
+url, tool, token, base_url, changeset = sys.argv[1:6]
 try:
-    apply(Store(url), NotionConnector(token, base_url=base_url, rate=None), int(changeset), actor="worker")
+    apply(Store(url), build_connector(tool, base_url, token), int(changeset), actor="worker")
 except CopydeskError as error:
     print(error, file=sys.stderr)
     sys.exit(1)
 """
 
 EDITS = 3
+# (tool, writes landed when the worker dies): every write an apply of EDITS blocks sends but the last
+CRASH_POINTS = [(tool, written) for tool, sandbox in SANDBOXES.items() for written in range(sandbox.writes_for(EDITS))]
 
 
-def _worker(store, sandbox, changeset_id: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WORKER, store.url, sandbox.token, sandbox.base_url, str(changeset_id)],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _patches(sandbox) -> int:
-    return sum(n for route, n in sandbox.stats()["routes"].items() if route.startswith("PATCH"))
-
-
-def _page_reads(sandbox) -> int:
-    return sandbox.stats()["routes"].get("GET /v1/pages/{id}", 0)
+def _worker(store, tool, changeset_id: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", WORKER, store.url, tool.tool, tool.token, tool.base_url,
+                             str(changeset_id)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _wait_for(condition, what: str, worker: subprocess.Popen, timeout: float = 20) -> None:
@@ -64,20 +61,21 @@ def _wait_for(condition, what: str, worker: subprocess.Popen, timeout: float = 2
 
 
 @pytest.fixture
-def approved(store, sandbox):
-    """An approved changeset of three paragraph edits on "Product overview", and the page
-    as the remote had it before."""
-    connector = sandbox.connector()
+def approved(store, tool):
+    """An approved changeset of three paragraph edits on the tool's document, and the
+    document as the remote had it before."""
+    connector = tool.connector()
     pull(store, connector)
-    tracked = store.find_documents(title="Product overview")[0]
-    ref = DocumentRef(source="notion", remote_id=tracked.remote_id, kind="page", title=tracked.title)
+    tracked = store.find_documents(title=tool.document)[0]
+    ref = remote_ref(tracked)
     original = connector.fetch(ref)
     paragraphs = [b for b in original.blocks if b.kind == "paragraph" and len(b.text) > 20][:EDITS]
     assert len(paragraphs) == EDITS
     proposals = [ProposedEdit(b.id, b.text + f" Revised {n}.") for n, b in enumerate(paragraphs)]
     changeset = changesets.stage(store, tracked, proposals, actor="test")
     changesets.approve(store, changeset.id, actor="reviewer")
-    return changeset.id, ref, original, paragraphs, connector
+    yield changeset.id, ref, original, paragraphs, connector
+    connector.close()
 
 
 def _reads_as(connector, ref, blocks) -> list[bool]:
@@ -85,16 +83,16 @@ def _reads_as(connector, ref, blocks) -> list[bool]:
     return [now.block(b.id) == b for b in blocks]
 
 
-@pytest.mark.parametrize("written", [0, 1, EDITS - 1])
-def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store, sandbox, approved, written):
+@pytest.mark.parametrize("tool, written", CRASH_POINTS, indirect=["tool"])
+def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store, tool, approved, written):
     changeset_id, ref, original, paragraphs, connector = approved
-    patches_before = _patches(sandbox)
-    sandbox.post("faults", {"status": 503, "hang": 30, "match": "PATCH /v1/blocks", "skip": written})
-    worker = _worker(store, sandbox, changeset_id)
-    _wait_for(lambda: _patches(sandbox) - patches_before == written + 1, f"write {written + 1}", worker)
+    writes_before = tool.writes()
+    tool.post("faults", {"status": 503, "hang": 30, "match": tool.write_match, "skip": written})
+    worker = _worker(store, tool, changeset_id)
+    _wait_for(lambda: tool.writes() - writes_before == written + 1, f"write {written + 1}", worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
-    sandbox.post("faults", {"clear": True})
+    tool.post("faults", {"clear": True})
     assert changesets.get(store, changeset_id).status == "applying", "the kill left the claim behind"
     now = connector.fetch(ref)
     assert sum(now.block(b.id).text != b.text for b in paragraphs) == written, "k writes had landed"
@@ -115,17 +113,17 @@ def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store,
     assert connector.fetch(ref).blocks == original.blocks
 
 
-def test_killed_after_every_write_recovers_to_applied_and_reverts(store, sandbox, approved):
+def test_killed_after_every_write_recovers_to_applied_and_reverts(store, tool, approved):
     changeset_id, ref, original, paragraphs, connector = approved
-    reads_before = _page_reads(sandbox)
-    # the worker reads the page once to check, writes, then reads it again: hold that re-read
-    sandbox.post("faults", {"status": 503, "hang": 30, "match": "GET /v1/pages", "skip": 1})
-    worker = _worker(store, sandbox, changeset_id)
-    _wait_for(lambda: _page_reads(sandbox) - reads_before == 2, "the re-read after the writes", worker)
+    reads_before = tool.reads()
+    # the worker reads the document once to check, writes, then reads it again: hold that re-read
+    tool.post("faults", {"status": 503, "hang": 30, "match": tool.read_route, "skip": 1})
+    worker = _worker(store, tool, changeset_id)
+    _wait_for(lambda: tool.reads() - reads_before == 2, "the re-read after the writes", worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
-    sandbox.post("faults", {"clear": True})
-    assert _patches(sandbox) == EDITS
+    tool.post("faults", {"clear": True})
+    assert tool.writes() == tool.writes_for(EDITS)
 
     outcomes, _ = recover(store, lambda source: connector, actor="test")
 
@@ -136,12 +134,12 @@ def test_killed_after_every_write_recovers_to_applied_and_reverts(store, sandbox
     assert connector.fetch(ref).blocks == original.blocks
 
 
-def test_a_live_claim_is_left_alone(store, sandbox, approved):
+def test_a_live_claim_is_left_alone(store, tool, approved):
     changeset_id, _, _, _, connector = approved
-    sandbox.post("faults", {"status": 503, "hang": 30, "match": "PATCH /v1/blocks"})
-    worker = _worker(store, sandbox, changeset_id)
+    tool.post("faults", {"status": 503, "hang": 30, "match": tool.write_match})
+    worker = _worker(store, tool, changeset_id)
     try:
-        _wait_for(lambda: _patches(sandbox) == 1, "the first write", worker)
+        _wait_for(lambda: tool.writes() == 1, "the first write", worker)
         outcomes, busy = recover(store, lambda source: connector, actor="test")
         assert outcomes == [] and [b.id for b in busy] == [changeset_id]
         assert changesets.get(store, changeset_id).status == "applying"
@@ -150,17 +148,17 @@ def test_a_live_claim_is_left_alone(store, sandbox, approved):
         worker.wait(timeout=10)
 
 
-def test_two_processes_applying_at_once_write_exactly_once(store, sandbox, approved):
+def test_two_processes_applying_at_once_write_exactly_once(store, tool, approved):
     changeset_id, ref, _, paragraphs, connector = approved
     # slow writes, so the first worker still holds the changeset when the second one starts
-    sandbox.post("faults", {"status": 0, "hang": 0.3, "match": "PATCH /v1/blocks", "count": EDITS})
-    workers = [_worker(store, sandbox, changeset_id) for _ in range(2)]
+    tool.post("faults", {"status": 0, "hang": 0.3, "match": tool.write_match, "count": tool.writes_for(EDITS)})
+    workers = [_worker(store, tool, changeset_id) for _ in range(2)]
     results = [(w.wait(timeout=60), w.stderr.read()) for w in workers]
 
     assert sorted(code for code, _ in results) == [0, 1]
     refused = next(message for code, message in results if code == 1)
     assert "being applied" in refused or "is applied" in refused
-    assert _patches(sandbox) == EDITS
+    assert tool.writes() == tool.writes_for(EDITS)
     assert changesets.get(store, changeset_id).status == "applied"
     started = [e for e in store.events(subject=changesets.subject(changeset_id)) if e.action == "changeset.apply.started"]
     assert len(started) == 1

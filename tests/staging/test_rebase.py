@@ -1,4 +1,4 @@
-"""Settling what cannot be written as it is, against the sandbox over HTTP: a conflicted
+"""Settling what cannot be written as it is, on every tool's sandbox over HTTP: a conflicted
 changeset re-proposed on the current text, rewritten by a reviewer against the tool's text or
 rejected; a reverted one applied again."""
 
@@ -8,7 +8,7 @@ import pytest
 
 from connectors.errors import Conflict, ConfigError, CopydeskError, Forbidden, NotFound, StateError
 from staging import changesets
-from staging.apply import apply, revert
+from staging.apply import apply, remote_ref, revert
 from staging.changesets import ProposedEdit
 from staging.pull import pull
 from staging.rebase import apply_again, drafts, merge_words, repropose, restage, successor
@@ -21,26 +21,44 @@ def test_merge_carries_an_edit_over_changes_to_other_words():
     assert merge_words(base, "Our assistant answers tickets in minutes.", "Our bot answers tickets in minutes.") is None
 
 
-@pytest.fixture
-def conflicted(store, sandbox):
-    """An approved two-edit changeset on "Product overview" whose apply met outside edits."""
-    connector = sandbox.connector()
+class Outside:
+    """Edits of the tracked document made in the tool, behind copydesk's back."""
+
+    def __init__(self, tool, ref) -> None:
+        self.tool, self.ref = tool, ref
+
+    def edit(self, block_id: str, find: str, replace: str) -> None:
+        self.tool.edit(self.ref, block_id, find, replace)
+
+
+def _tracked(store, tool):
+    """The tool's seeded document with formatted text, pulled; its editable paragraphs."""
+    connector = tool.connector()
     pull(store, connector)
-    tracked = store.find_documents(title="Product overview")[0]
+    tracked = store.find_documents(title=tool.document)[0]
     doc = store.load(changesets.revision_of(store, tracked.head_revision_id))
-    first, second = [b for b in doc.blocks if b.kind == "paragraph" and b.editable and len(b.text.split()) > 6][:2]
+    paragraphs = [b for b in doc.blocks if b.kind == "paragraph" and b.editable and len(b.text.split()) > 6]
+    return connector, tracked, paragraphs, Outside(tool, remote_ref(tracked))
+
+
+@pytest.fixture
+def conflicted(store, tool):
+    """An approved two-edit changeset on the tool's document, and a way to edit it outside."""
+    connector, tracked, paragraphs, outside = _tracked(store, tool)
+    first, second = paragraphs[:2]
     changeset = changesets.stage(store, tracked, [
         ProposedEdit(first.id, "Now: " + first.text, reason="lead"),
         ProposedEdit(second.id, "Now: " + second.text)], actor="agent", brief_id=None)
     changesets.approve(store, changeset.id, actor="r")
-    return store, connector, changeset, first, second
+    yield store, connector, changeset, first, second, outside
+    connector.close()
 
 
-def test_repropose_merges_what_it_can_and_supersedes(conflicted, sandbox):
-    store, connector, changeset, first, second = conflicted
+def test_repropose_merges_what_it_can_and_supersedes(conflicted):
+    store, connector, changeset, first, second, outside = conflicted
     last = first.text.rstrip(".").split()[-1]
-    sandbox.post("edit", {"id": first.id, "find": last, "replace": last + " (updated)"})
-    sandbox.post("edit", {"id": second.id, "find": second.text.split()[0], "replace": "Lately"})
+    outside.edit(first.id, last, last + " (updated)")
+    outside.edit(second.id, second.text.split()[0], "Lately")
     with pytest.raises(Conflict):
         apply(store, connector, changeset.id, actor="r")
     result = repropose(store, connector, changeset.id, actor="r")
@@ -53,12 +71,12 @@ def test_repropose_merges_what_it_can_and_supersedes(conflicted, sandbox):
     assert store.events(1, subject=changesets.subject(changeset.id))[0].details["by"] == result.changeset.id
 
 
-def test_repropose_refuses_what_is_not_in_conflict_and_what_cannot_merge(conflicted, sandbox):
-    store, connector, changeset, first, second = conflicted
+def test_repropose_refuses_what_is_not_in_conflict_and_what_cannot_merge(conflicted):
+    store, connector, changeset, first, second, outside = conflicted
     with pytest.raises(StateError, match="only a changeset in conflict"):
         repropose(store, connector, changeset.id, actor="r")
     for block in (first, second):
-        sandbox.post("edit", {"id": block.id, "find": block.text.split()[0], "replace": "Lately"})
+        outside.edit(block.id, block.text.split()[0], "Lately")
     with pytest.raises(Conflict):
         apply(store, connector, changeset.id, actor="r")
     with pytest.raises(ConfigError, match="Nothing of changeset"):
@@ -66,19 +84,16 @@ def test_repropose_refuses_what_is_not_in_conflict_and_what_cannot_merge(conflic
     assert changesets.get(store, changeset.id).status == "conflict"
 
 
-def test_whoever_re_proposes_the_writers_of_the_carried_text_still_cannot_approve_it(store, sandbox):
+def test_whoever_re_proposes_the_writers_of_the_carried_text_still_cannot_approve_it(store, tool):
     """mallory stages, priya rewrites, sam approves; the apply meets an outside edit and kim
     re-proposes: the new changeset holds mallory's and priya's words, so neither approves it."""
-    connector = sandbox.connector()
-    pull(store, connector)
-    tracked = store.find_documents(title="Product overview")[0]
-    doc = store.load(changesets.revision_of(store, tracked.head_revision_id))
-    block = next(b for b in doc.blocks if b.kind == "paragraph" and b.editable and len(b.text.split()) > 6)
+    connector, tracked, paragraphs, outside = _tracked(store, tool)
+    block = paragraphs[0]
     changeset = changesets.stage(store, tracked, [ProposedEdit(block.id, "Now: " + block.text)], actor="mallory")
     changesets.rewrite(store, changeset.id, actor="priya", changes={block.id: "Lately: " + block.text})
     changesets.approve(store, changeset.id, actor="sam")
     last = block.text.rstrip(".").split()[-1]
-    sandbox.post("edit", {"id": block.id, "find": last, "replace": last + " (updated)"})
+    outside.edit(block.id, last, last + " (updated)")
     with pytest.raises(Conflict):
         apply(store, connector, changeset.id, actor="sam")
     new = repropose(store, connector, changeset.id, actor="kim").changeset
@@ -88,18 +103,18 @@ def test_whoever_re_proposes_the_writers_of_the_carried_text_still_cannot_approv
     assert changesets.approve(store, new.id, actor="sam").status == "approved"
 
 
-def _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second):
+def _conflict_on_the_same_words(store, connector, changeset, first, second, outside):
     """The first block changed elsewhere (the edit still fits), the second on the edited words."""
     last = first.text.rstrip(".").split()[-1]
-    sandbox.post("edit", {"id": first.id, "find": last, "replace": last + " (updated)"})
-    sandbox.post("edit", {"id": second.id, "find": second.text.split()[0], "replace": "Lately"})
+    outside.edit(first.id, last, last + " (updated)")
+    outside.edit(second.id, second.text.split()[0], "Lately")
     with pytest.raises(Conflict):
         apply(store, connector, changeset.id, actor="r")
 
 
-def test_a_conflict_is_settled_with_the_reviewers_text_against_the_tools(conflicted, sandbox):
-    store, connector, changeset, first, second = conflicted
-    _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second)
+def test_a_conflict_is_settled_with_the_reviewers_text_against_the_tools(conflicted):
+    store, connector, changeset, first, second, outside = conflicted
+    _conflict_on_the_same_words(*conflicted)
     found = {d.block_id: d for d in drafts(store, changeset.id)}
     assert found[first.id].merged and found[first.id].text.startswith("Now: ") and "(updated)" in found[first.id].text
     assert not found[second.id].merged and found[second.id].text == found[second.id].now
@@ -121,10 +136,10 @@ def test_a_conflict_is_settled_with_the_reviewers_text_against_the_tools(conflic
     assert apply(store, connector, new.id, actor="r").changeset.status == "applied"
 
 
-def test_a_block_changed_again_while_the_reviewer_wrote_is_refused_and_shown(conflicted, sandbox):
-    store, connector, changeset, first, second = conflicted
-    _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second)
-    sandbox.post("edit", {"id": second.id, "find": "Lately", "replace": "Recently"})
+def test_a_block_changed_again_while_the_reviewer_wrote_is_refused_and_shown(conflicted):
+    store, connector, changeset, first, second, outside = conflicted
+    _conflict_on_the_same_words(*conflicted)
+    outside.edit(second.id, "Lately", "Recently")
     with pytest.raises(Conflict, match="again"):
         restage(store, connector, changeset.id, actor="kim", texts={second.id: "Kim's own sentence."})
     again = changesets.get(store, changeset.id)
@@ -132,10 +147,10 @@ def test_a_block_changed_again_while_the_reviewer_wrote_is_refused_and_shown(con
     assert {d.block_id: d.now for d in drafts(store, changeset.id)}[second.id].startswith("Recently")
 
 
-def test_a_text_that_changes_nothing_is_refused(conflicted, sandbox):
-    store, connector, changeset, first, second = conflicted
+def test_a_text_that_changes_nothing_is_refused(conflicted):
+    store, connector, changeset, first, second, outside = conflicted
     for block in (first, second):
-        sandbox.post("edit", {"id": block.id, "find": block.text.split()[0], "replace": "Lately"})
+        outside.edit(block.id, block.text.split()[0], "Lately")
     with pytest.raises(Conflict):
         apply(store, connector, changeset.id, actor="r")
     now = {d.block_id: d.now for d in drafts(store, changeset.id)}
@@ -147,7 +162,7 @@ def test_a_text_that_changes_nothing_is_refused(conflicted, sandbox):
 
 
 def test_a_reverted_changeset_is_applied_again_as_a_new_proposal(conflicted):
-    store, connector, changeset, first, second = conflicted
+    store, connector, changeset, first, second, _ = conflicted
     with pytest.raises(StateError, match="only a changeset in reverted"):
         apply_again(store, connector, changeset.id, actor="kim")
     apply(store, connector, changeset.id, actor="r")
@@ -164,9 +179,9 @@ def test_a_reverted_changeset_is_applied_again_as_a_new_proposal(conflicted):
     assert apply(store, connector, new.id, actor="r").changeset.status == "applied"
 
 
-def test_conflicted_and_failed_changesets_can_be_rejected(conflicted, sandbox):
-    store, connector, changeset, first, second = conflicted
-    _conflict_on_the_same_words(store, connector, sandbox, changeset, first, second)
+def test_conflicted_and_failed_changesets_can_be_rejected(conflicted):
+    store, connector, changeset, first, second, outside = conflicted
+    _conflict_on_the_same_words(*conflicted)
     assert changesets.reject(store, changeset.id, actor="kim", reason="moot").status == "rejected"
     with pytest.raises(CopydeskError, match="only a proposed, approved, conflict or failed"):
         changesets.reject(store, changeset.id, actor="kim")
