@@ -170,10 +170,11 @@ class Settings(BaseSettings):
             if not source.site_id:
                 raise ConfigError(f"Source {name!r} needs site_id = \"<Webflow site id>\" in {CONFIG_NAME} "
                                   "(Site settings → General → Site ID).")
-            return WebflowConnector(self.token(name), base_url=source.base_url, site_id=source.site_id,
+            return WebflowConnector(self.token(name), source=name, base_url=source.base_url, site_id=source.site_id,
                                     rate=source.rate or WEBFLOW_RATE, timeout=source.timeout)
         return NotionConnector(
             self.token(name),
+            source=name,
             base_url=source.base_url or NOTION_API,
             rate=source.rate or NOTION_RATE,
             page_size=source.page_size,
@@ -195,7 +196,7 @@ class Settings(BaseSettings):
         else:
             raise ConfigError(f"Source {name!r} needs credentials_file = \"<service-account key or OAuth token "
                               f"file>\" in {CONFIG_NAME} (see the README: Google Docs).")
-        return GDocsConnector(credentials, base_url=source.base_url, folders=source.folders, drive_id=source.drive_id,
+        return GDocsConnector(credentials, source=name, base_url=source.base_url, folders=source.folders, drive_id=source.drive_id,
                               rate=source.rate or GDOCS_RATE, page_size=source.page_size, timeout=source.timeout)
 
 
