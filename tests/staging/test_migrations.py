@@ -15,7 +15,7 @@ from staging.store import Store
 from tests.builders import make_document
 from tests.conftest import REPO
 
-HEAD = "0008"
+HEAD = "0009"
 
 
 def _version(store: Store) -> str:

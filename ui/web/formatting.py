@@ -34,9 +34,10 @@ def badge(status: str) -> str:
     return f":{_STATUS_COLOR.get(status, 'gray')}-badge[{status_words(status)}]"
 
 
-def tool(source: str) -> str:
-    """The tool a document or changeset lives in, by its name ("Google Docs", not "gdocs")."""
-    return tools.label(source)
+def tool(tool_id: str) -> str:
+    """The tool a document or changeset lives in, by its name ("Google Docs", not "gdocs"),
+    from the tool's id the store keeps on the document (not the source's configured name)."""
+    return tools.label(tool_id)
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:
