@@ -15,9 +15,10 @@ import pytest
 
 from connectors.document import DocumentRef
 from connectors.errors import CopydeskError, RemoteError
-from staging import changesets, lease
+from staging import activity, changesets, lease, queue
 from staging.apply import apply, recover, revert
 from staging.changesets import ProposedEdit
+from staging.config import config_text, load_settings
 from staging.pull import pull
 from tests.conftest import REPO
 
@@ -92,6 +93,12 @@ def test_apply_and_revert_on_one_source_leave_the_other_alone(store, pulled):
     assert _page(store, "support").head_revision_id == support_head
     assert changesets.listing(store, source="support") == []
 
+    [row] = queue.page(store).rows
+    assert (row.source, row.tool) == ("marketing", "Notion page")  # named by the stored tool, not the source
+    told = [activity.sentence(r) for r in activity.page(store)[0]]
+    assert f"test applied #{changeset_id} to “{PAGE}” in Notion (marketing)" in told
+    assert any("pulled Notion (support)" in t for t in told)
+
     assert revert(store, connector, changeset_id, actor="test").changeset.status == "reverted"
     now = connector.fetch(DocumentRef(source="marketing", remote_id=_page(store, "marketing").remote_id, kind="page"))
     assert [now.block(b.id).text for b in paragraphs] == [b.text for b in paragraphs]
@@ -128,3 +135,23 @@ def test_a_connectors_errors_name_its_source(pulled):
         pulled["support"].fetch(DocumentRef(source="support", remote_id="00000000-0000-0000-0000-000000000000",
                                             kind="page"))
     assert caught.value.source == "support" and caught.value.status == 404
+
+
+@pytest.mark.parametrize("tool, name", [("notion", "docs_team"), ("gdocs", "emea"), ("webflow", "site")])
+def test_every_tool_stamps_its_configured_name(tmp_path, sandbox, tool, name):
+    """copydesk.toml's section name reaches the connector, which puts it on every ref, document
+    and error it makes; `tool` stays the tool."""
+    port = int(sandbox.base_url.rsplit(":", 1)[1].split("/")[0])
+    config = config_text(sandbox=True, port=port).replace(f"[sources.{tool}]", f"[sources.{name}]")
+    (tmp_path / "copydesk.toml").write_text(config)
+    connector = load_settings(tmp_path / "copydesk.toml").connector(name)
+    try:
+        ref = next(r for r in connector.list_changed(None) if not r.archived)
+        assert (connector.source, connector.tool, ref.source) == (name, tool, name)
+        assert connector.fetch(ref).ref.source == name
+        missing = ref.model_copy(update={"remote_id": ref.remote_id[:-4] + "0000", "remote_version": ""})
+        with pytest.raises(RemoteError) as caught:
+            connector.fetch(missing)
+        assert caught.value.source == name and caught.value.status == 404
+    finally:
+        connector.close()
