@@ -109,6 +109,8 @@ def _move(store: Store, orphan: Orphan, actor: str) -> bool:
     with store.session() as session:
         if _pulling(session, old):
             return False
+        if session.exec(select(TrackedDocument.id).where(TrackedDocument.source == old).limit(1)).first() is None:
+            return True  # another process opening the store moved them a moment ago
         session.exec(delete(Lease).where(col(Lease.name) == f"pull:{old}"))  # type: ignore[call-overload]
         revisions = _restamp(store, session, old, new)
         for table in (TrackedDocument, Changeset, Pull):

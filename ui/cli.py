@@ -286,7 +286,8 @@ def status(
     configured = {name: s.type for name, s in c.settings.sources.items()}
     for orphan in orphans(c.store, configured):  # what opening the store could not move to a configured source
         why = orphan.why or f"they move to {orphan.adopter!r} once its running pull has finished."
-        out.print(f"[yellow]not adopted:[/yellow] {orphan.documents} stored under {shown(orphan.name)!r}: {shown(why)}")
+        out.print(f"[yellow]not adopted:[/yellow] {orphan.documents} document(s) stored under {shown(orphan.name)!r}: "
+                  f"{shown(why)}")
 
 
 @app.command()

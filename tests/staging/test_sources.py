@@ -96,3 +96,15 @@ def test_a_running_pull_under_the_old_name_defers_the_move(store, sandbox):
     lease.acquire(store, "pull:notion", "a-live-pull@elsewhere", ttl=timedelta(minutes=5))
     [left] = adopt_renamed_sources(store, {"marketing": "notion"}).left
     assert "is running" in left.why and store.documents("marketing") == []
+
+
+def test_a_new_source_under_the_old_name_gets_documents_of_its_own(store, sandbox):
+    """Adopted documents keep their ids, made from the old name: a source later configured
+    under that name again gets fresh ids instead of colliding with them."""
+    _pulled_the_old_way(store, sandbox)
+    adopt_renamed_sources(store, {"marketing": "notion"})
+    report = pull(store, sandbox.connector())  # a [sources.notion] again, beside marketing
+    adopted = {d.remote_id: d.id for d in store.documents("marketing")}
+    fresh = {d.remote_id: d.id for d in store.documents("notion")}
+    assert report.new == len(adopted) and fresh.keys() == adopted.keys()
+    assert not set(fresh.values()) & set(adopted.values())
