@@ -1,7 +1,8 @@
 """The tools copydesk connects to, as people name them.
 
-A connector's `source` is its tool's short id: the `type` of a source in copydesk.toml, stored
-on every document and changeset ("gdocs"). People read the tool's own name ("Google Docs").
+A connector's `tool` is its tool's short id: the `type` of a source in copydesk.toml, stored
+on every document ("gdocs"); its `source` is the source's own name there. People read the
+tool's own name ("Google Docs").
 The names live here, apart from the connector modules, so that naming a tool on a page does not
 load its SDK (Google's and Webflow's take a second to import); each connector class carries its
 own name as `label`, taken from this table.
