@@ -52,9 +52,14 @@ class WriteJournal(Protocol):
 
 
 class Connector(Protocol):
-    """One tool behind the smallest interface staging needs."""
+    """One tool behind the smallest interface staging needs.
+
+    `source` is the configured source's name (its key in copydesk.toml), the identity every
+    ref, document and error carries; `tool` is the tool's id ("notion"), which only decides
+    how the source's documents are handled."""
 
     source: str
+    tool: str
 
     @property
     def requests_made(self) -> int:

@@ -7,6 +7,7 @@ on a page does not load its SDK. `staging` and `ui` learn everything tool-specif
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 from importlib import import_module
 
@@ -38,8 +39,15 @@ def plugins() -> list[Plugin]:
     return [plugin(tool) for tool in TOOLS]
 
 
+# What staging assumes of a tool that is not registered (documents a store kept from a plug-in
+# since removed, or the in-memory tool of the tests): stable ids, exact edit times.
+UNREGISTERED = Capabilities(alignment="id", edit_time_precision=timedelta(0))
+
+
 def capabilities(tool: str) -> Capabilities:
-    return plugin(tool).capabilities
+    """What staging must know about the tool's documents; an unregistered tool's stored
+    documents still diff and settle, with the plainest assumptions."""
+    return plugin(tool).capabilities if tool in TOOLS else UNREGISTERED
 
 
 def label(tool: str) -> str:

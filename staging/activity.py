@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from connectors.registry import label
+from connectors.registry import source_label
 from staging.models import AgentRun, Brief, Changeset, Event, TrackedDocument
 from staging.store import Store
 
@@ -29,7 +29,8 @@ class Row:
     action: str
     subject: str
     document: str
-    source: str  # the tool the event's changeset or pull concerns ("gdocs"), else ""
+    source: str  # the configured source the event's changeset or pull concerns ("marketing"), else ""
+    tool: str  # that source's tool ("gdocs"), else ""
     brief: str
     engine: str  # "rules", or "claude (model)" for changesets a model proposed
     cost_usd: float | None  # the whole agent run's cost, on the changeset it staged
@@ -44,8 +45,8 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
                                    .offset(offset).limit(limit)))
         ids = {_changeset_id(e.subject) for e in events} - {None}
         found = {c.id: c for c in session.exec(select(Changeset).where(col(Changeset.id).in_(ids)))}
-        titles = dict(session.exec(select(TrackedDocument.id, TrackedDocument.title).where(
-            col(TrackedDocument.id).in_({c.document_id for c in found.values()}))).all())
+        documents = {d.id: d for d in session.exec(select(TrackedDocument).where(
+            col(TrackedDocument.id).in_({c.document_id for c in found.values()})))}
         brief_titles = dict(session.exec(select(Brief.id, Brief.title).where(
             col(Brief.id).in_({c.brief_id for c in found.values()} | _brief_ids(events)))).all())
         runs = {r.id: r for r in session.exec(select(AgentRun).where(
@@ -55,13 +56,25 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
         changeset = found.get(_changeset_id(event.subject))
         run = runs.get(changeset.agent_run_id) if changeset else None
         brief_id = changeset.brief_id if changeset else _brief_id(event.subject)
+        tracked = documents.get(changeset.document_id) if changeset else None
+        source, tool = _source_and_tool(event, changeset, tracked)
         rows.append(Row(at=event.at, actor=event.actor, action=event.action, subject=event.subject,
-                        document=titles.get(changeset.document_id, "") if changeset else "",
-                        source=changeset.source if changeset else event.subject if event.action == "pull" else "",
+                        document=tracked.title if tracked else "", source=source, tool=tool,
                         brief=brief_titles.get(brief_id, "") if brief_id else "",
                         engine=(f"{run.engine} ({run.model})" if run.model else run.engine) if run else "",
                         cost_usd=run.cost_usd if run else None, details=event.details))
     return rows, total
+
+
+def _source_and_tool(event: Event, changeset: Changeset | None,
+                     tracked: TrackedDocument | None) -> tuple[str, str]:
+    """A pull names its source as the subject and its tool in the details; a pull logged before
+    sources had names of their own named its tool as the subject."""
+    if changeset is not None:
+        return changeset.source, tracked.tool if tracked else ""
+    if event.action == "pull":
+        return event.subject, str(event.details.get("tool") or event.subject)
+    return "", ""
 
 
 def actors(store: Store) -> list[str]:
@@ -137,9 +150,10 @@ def sentence(row: Row) -> str:
     kind, _, number = row.subject.partition("/")
     if kind == "changeset" and row.action.startswith("changeset."):
         template = _CHANGESET_EVENTS.get(row.action.removeprefix("changeset."))
-        where = f"“{row.document}” in {label(row.source)}" if row.document else label(row.source) or "its document"
+        tool = _named(row)
+        where = f"“{row.document}” in {tool}" if row.document else tool or "its document"
         said = (template or "{who}: {n}, " + _words(row.action.removeprefix("changeset."))).format(
-            who=who, n=f"#{number}", where=where, tool=label(row.source) or "the tool")
+            who=who, n=f"#{number}", where=where, tool=tool or "the tool")
         reason = row.details.get("reason")
         return f"{said}: {reason}" if row.action == "changeset.rejected" and reason else said
     if row.action in _BRIEF_EVENTS:
@@ -147,11 +161,17 @@ def sentence(row: Row) -> str:
         return f"{said} (“{row.brief}”)" if row.brief else said
     if row.action == "pull":
         counts = ", ".join(f"{row.details[k]} {k}" for k in ("changed", "new", "deleted") if row.details.get(k))
-        pulled = f"{label(row.source)} pulled" if row.actor in _ACTORS else f"{who} pulled {label(row.source)}"
+        pulled = f"{_named(row)} pulled" if row.actor in _ACTORS else f"{who} pulled {_named(row)}"
         return pulled + (f": {counts}" if counts else ": nothing new")
     if row.action == "sweep":
         return f"{who} swept every source: {row.details.get('stale', 0)} stale document(s)"
     return f"{who}: {_words(row.action)}" + (f" ({row.subject})" if row.subject else "")
+
+
+def _named(row: Row) -> str:
+    """The row's source as people read it: "Webflow", or "Notion (support)" when the source's
+    name says more than its tool's."""
+    return source_label(row.source, row.tool) if row.source else ""
 
 
 def _words(action: str) -> str:

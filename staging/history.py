@@ -31,7 +31,7 @@ class Entry:
     changeset_id: int | None
     changeset_title: str
     remote_version: str
-    source: str = ""
+    source: str = ""  # the document's tool ("notion"), which names it in words
     first: bool = False  # the first revision copydesk has of the document
 
     @property
@@ -60,7 +60,7 @@ def entries(store: Store, revisions: list[Revision]) -> list[Entry]:
     """`revisions` (of any documents) as timeline entries, in the same order."""
     changeset_ids = {r.changeset_id for r in revisions if r.changeset_id is not None}
     with store.session() as session:
-        sources = dict(session.exec(select(TrackedDocument.id, TrackedDocument.source).where(
+        sources = dict(session.exec(select(TrackedDocument.id, TrackedDocument.tool).where(
             col(TrackedDocument.id).in_({r.document_id for r in revisions}))).all())
         titles = dict(session.exec(select(Changeset.id, Changeset.title).where(col(Changeset.id).in_(changeset_ids))).all())
         events = list(session.exec(select(Event).where(

@@ -32,13 +32,18 @@ class Blob(SQLModel, table=True):
 
 
 class TrackedDocument(SQLModel, table=True):
-    """One remote document and its current head (the newest revision copydesk has)."""
+    """One remote document and its current head (the newest revision copydesk has).
+
+    `source` is the configured source's name, the document's identity with `remote_id` (two
+    Notion workspaces may hold the same page id); `tool` is the tool it lives in ("notion"),
+    which decides how it is diffed and named."""
 
     __tablename__ = "document"
     __table_args__ = (UniqueConstraint("source", "remote_id"),)
 
     id: str = Field(primary_key=True, max_length=32)
     source: str = Field(index=True)
+    tool: str = ""
     remote_id: str
     kind: str
     title: str = ""

@@ -104,7 +104,7 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
     # A document not captured must be listed again: keep the cursor the last pull left.
     store.finish_pull(record, status="ok", cursor=resume if report.not_captured else listing.cursor,
                       error=_not_captured_note(report), **_counts(report))
-    store.log_event(actor, "pull", source, _counts(report) | {"pull_id": record.id, "full": full}
+    store.log_event(actor, "pull", source, _counts(report) | {"pull_id": record.id, "full": full, "tool": connector.tool}
                     | ({"not_captured": report.not_captured} if report.not_captured else {}))
     return report
 
@@ -130,7 +130,7 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         _not_captured(report, ref, error)
         return
     report.fetched += 1
-    recorded = store.record(doc, origin="pull", pull_id=pull_id)
+    recorded = store.record(doc, tool=connector.tool, origin="pull", pull_id=pull_id)
     manual.verify(store, recorded.document, doc)
     if recorded.revision is not None:
         report.new += recorded.is_new

@@ -34,7 +34,8 @@ class Row:
     title: str
     document_id: str
     document_title: str
-    source: str
+    source: str  # the configured source's name
+    tool_id: str  # the document's tool ("webflow")
     kind: str  # the document's kind in its tool: Webflow's "item" (CMS) or "page" (static)
     edits: int
     flags: int  # edits that flag a retired claim for a person
@@ -46,7 +47,7 @@ class Row:
     @property
     def tool(self) -> str:
         """Where the document lives, in the words its tool uses."""
-        return document_kind(self.source, self.kind)
+        return document_kind(self.tool_id, self.kind)
 
     @property
     def size(self) -> str:
@@ -77,17 +78,17 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
         raise ConfigError("A queue page needs limit ≥ 1 and offset ≥ 0.")
     total = count(store, filters)
     with store.session() as session:
-        query = _where(select(Changeset, TrackedDocument.title, TrackedDocument.kind), filters)
+        query = _where(select(Changeset, TrackedDocument.title, TrackedDocument.kind, TrackedDocument.tool), filters)
         found = list(session.exec(query.order_by(col(Changeset.id).desc()).offset(offset).limit(limit)))
-        ids = [c.id for c, _, _ in found]
+        ids = [c.id for c, _, _, _ in found]
         flagged = func.sum(case((col(ChangesetEdit.flag) != "", 1), else_=0))
         sizes = {cid: (n, f or 0) for cid, n, f in session.exec(
             select(ChangesetEdit.changeset_id, func.count(), flagged).where(col(ChangesetEdit.changeset_id).in_(ids))
             .group_by(ChangesetEdit.changeset_id)).all()} if ids else {}
     rows = [Row(id=c.id, status=c.status, title=c.title, document_id=c.document_id, document_title=title,
-                source=c.source, kind=kind, edits=sizes.get(c.id, (0, 0))[0], flags=sizes.get(c.id, (0, 0))[1],
+                source=c.source, tool_id=tool, kind=kind, edits=sizes.get(c.id, (0, 0))[0], flags=sizes.get(c.id, (0, 0))[1],
                 proposed_by=c.proposed_by, approved_by=c.approved_by, brief_id=c.brief_id, updated_at=c.updated_at)
-            for c, title, kind in found]
+            for c, title, kind, tool in found]
     return Page(rows=rows, total=total, offset=offset, limit=limit)
 
 

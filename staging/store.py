@@ -42,7 +42,9 @@ def canonical_bytes(doc: Document) -> bytes:
 
 
 def document_id(source: str, remote_id: str) -> str:
-    """Stable across stores: the same remote document always gets the same id."""
+    """The id a document gets when first recorded: the same remote document of the same source
+    gets the same id in every store. Found later by (source, remote_id), not by recomputing
+    this: a document whose source was renamed (staging.sources) keeps the id it was given."""
     return hashlib.sha256(f"{source}:{remote_id}".encode()).hexdigest()[:32]
 
 
@@ -91,13 +93,7 @@ class Store:
 
     def _bytes(self, sha: str) -> bytes:
         with self.session() as session:
-            blob = session.get(Blob, sha)
-        if blob is None:
-            raise CopydeskError(f"The store is missing blob {sha[:12]}; restore it from a backup.")
-        raw = zlib.decompress(blob.data)
-        if hashlib.sha256(raw).hexdigest() != blob.sha256:
-            raise CopydeskError(f"Blob {blob.sha256[:12]} is corrupt (hash mismatch); restore it from a backup.")
-        return raw
+            return blob_bytes(session, sha)
 
     def blob_stats(self) -> dict[str, int]:
         with self.session() as session:
@@ -109,17 +105,22 @@ class Store:
 
     # -- documents and revisions ----------------------------------------------------------
 
-    def record(self, doc: Document, *, origin: str = "pull", pull_id: int | None = None,
+    def record(self, doc: Document, *, tool: str = "", origin: str = "pull", pull_id: int | None = None,
                changeset_id: int | None = None) -> Recorded:
-        """Store `doc` as the new head unless its content equals the current head's."""
+        """Store `doc` as the new head unless its content equals the current head's.
+
+        `tool` (the connector's) is kept on a document recorded for the first time; without
+        one (tests, benches) its source is taken for its tool, as copydesk did before sources
+        had names of their own."""
         now = utcnow()
         with self.session() as session:
-            tracked = session.get(TrackedDocument, document_id(doc.ref.source, doc.ref.remote_id))
+            tracked = _by_remote(session, doc.ref.source, doc.ref.remote_id)
             is_new = tracked is None
             if tracked is None:
                 tracked = TrackedDocument(
-                    id=document_id(doc.ref.source, doc.ref.remote_id),
+                    id=_unused_id(session, doc.ref.source, doc.ref.remote_id),
                     source=doc.ref.source,
+                    tool=tool or doc.ref.source,
                     remote_id=doc.ref.remote_id,
                     kind=doc.ref.kind,
                 )
@@ -160,7 +161,7 @@ class Store:
             return False
         if ref.updated_at is None or tracked.fetched_at is None:
             return False
-        settled = ref.updated_at + capabilities(ref.source).edit_time_precision + _SETTLING_MARGIN
+        settled = ref.updated_at + capabilities(tracked.tool).edit_time_precision + _SETTLING_MARGIN
         return tracked.fetched_at >= settled
 
     def set_status(self, document_ids: Iterable[str], status: str) -> None:
@@ -175,7 +176,7 @@ class Store:
 
     def document_by_remote(self, source: str, remote_id: str) -> TrackedDocument | None:
         with self.session() as session:
-            return session.get(TrackedDocument, document_id(source, remote_id))
+            return _by_remote(session, source, remote_id)
 
     def document(self, doc_id: str) -> TrackedDocument | None:
         with self.session() as session:
@@ -313,12 +314,38 @@ _INLINE_CURSOR = 512
 _BLOB_CURSOR = "blob:"
 
 
+def blob_bytes(session: Session, sha: str) -> bytes:
+    """A blob's bytes, checked against its hash."""
+    blob = session.get(Blob, sha)
+    if blob is None:
+        raise CopydeskError(f"The store is missing blob {sha[:12]}; restore it from a backup.")
+    raw = zlib.decompress(blob.data)
+    if hashlib.sha256(raw).hexdigest() != blob.sha256:
+        raise CopydeskError(f"Blob {blob.sha256[:12]} is corrupt (hash mismatch); restore it from a backup.")
+    return raw
+
+
 def _put_bytes(session: Session, raw: bytes) -> str:
     sha = hashlib.sha256(raw).hexdigest()
     if session.get(Blob, sha) is None:
         session.add(Blob(sha256=sha, size=len(raw), data=zlib.compress(raw, 6)))
         session.flush()
     return sha
+
+
+def _by_remote(session: Session, source: str, remote_id: str) -> TrackedDocument | None:
+    query = select(TrackedDocument).where(TrackedDocument.source == source, TrackedDocument.remote_id == remote_id)
+    return session.exec(query).first()
+
+
+def _unused_id(session: Session, source: str, remote_id: str) -> str:
+    """`document_id(source, remote_id)`, unless a document adopted under another name holds it
+    already (staging.sources keeps ids); then the first free variant of it."""
+    candidate, attempt = document_id(source, remote_id), 0
+    while session.get(TrackedDocument, candidate) is not None:
+        attempt += 1
+        candidate = document_id(source, f"{remote_id}#{attempt}")
+    return candidate
 
 
 def _apply_ref(tracked: TrackedDocument, ref: DocumentRef) -> None:

@@ -114,7 +114,7 @@ def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, beside
         edited = as_utc(tracked.edited_at) if tracked.edited_at else None
         # Edit times are stamped to the tool's precision: an edit in the brief's own minute (say)
         # counts as after it.
-        if tracked.status != "live" or edited is None or edited >= capabilities(tracked.source).edit_time_floor(since):
+        if tracked.status != "live" or edited is None or edited >= capabilities(tracked.tool).edit_time_floor(since):
             continue
         if rules.out_of_scope(tracked, compiled.scope, edited=edited):
             continue

@@ -33,6 +33,7 @@ from staging.models import Revision, TrackedDocument
 from staging.pull import PullReport, pull, remote_status
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
+from staging.sources import orphans
 from staging.store import Store
 from ui import brief_commands, changeset_commands, dismissal_commands, exposure, sweep_commands
 from ui.arguments import limit_option, port_option
@@ -285,6 +286,11 @@ def status(
                 out.print(f"  [{style}]{label:8}[/{style}] {shown(title)}")
         if not (r["new"] or r["changed"] or r["deleted"]):
             out.print("  up to date")
+    configured = {name: s.type for name, s in c.settings.sources.items()}
+    for orphan in orphans(c.store, configured):  # what opening the store could not move to a configured source
+        why = orphan.why or f"they move to {orphan.adopter!r} once its running pull has finished."
+        out.print(f"[yellow]not adopted:[/yellow] {orphan.documents} document(s) stored under {shown(orphan.name)!r}: "
+                  f"{shown(why)}")
 
 
 @app.command()
@@ -379,7 +385,7 @@ def diff(
         raise ConfigError(f"{tracked.title!r} has one revision so far: nothing to compare until it changes and is pulled again.")
     old_rev = resolve_revision(c.store, tracked, rev_a or "HEAD~1")
     new_rev = resolve_revision(c.store, tracked, rev_b or "HEAD")
-    blocks = diff_documents(c.store.load(old_rev), c.store.load(new_rev), by=alignment(tracked.source))
+    blocks = diff_documents(c.store.load(old_rev), c.store.load(new_rev), by=alignment(tracked.tool))
     changed = [b for b in blocks if b.status != "equal"]
     if as_json:
         emit_json({"document": tracked.id, "title": tracked.title, "from": old_rev.id, "to": new_rev.id,

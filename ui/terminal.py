@@ -20,6 +20,7 @@ from staging.apply import recover
 from staging.config import Settings, find_config, load_settings
 from staging.diff import Op
 from staging.literal import json_text, visible
+from staging.sources import adopt_renamed_sources
 from staging.store import Store
 
 # emoji=False: a title holding `:thumbs_up:` is shown as typed, not as an emoji.
@@ -32,8 +33,9 @@ JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on
 class Context:
     """Settings and store, opened on first use so `--help` and `init` need neither.
 
-    Opening the store first finishes or rolls back any changeset whose applying process died
-    (the same as `copydesk recover`), so no command ever works on a half-applied document."""
+    Opening the store first moves rows stored under a source's old name to its name in the
+    config (staging.sources), then finishes or rolls back any changeset whose applying process
+    died (the same as `copydesk recover`), so no command ever works on a half-applied document."""
 
     def __init__(self, config: Optional[Path]) -> None:
         self._config = config
@@ -54,8 +56,16 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             self._store = Store(self.settings.store_url)
+            self._adopt_renamed_sources()
             self._recover_interrupted()
         return self._store
+
+    def _adopt_renamed_sources(self) -> None:
+        assert self._store is not None
+        configured = {name: source.type for name, source in self.settings.sources.items()}
+        for orphan in adopt_renamed_sources(self._store, configured, actor=self.settings.actor_name).adopted:
+            err.print(f"[yellow]{orphan.documents} document(s) stored under {shown(orphan.name)!r} now belong to "
+                      f"source {shown(orphan.adopter)!r}, as copydesk.toml names it.[/yellow]")
 
     def _recover_interrupted(self) -> None:
         assert self._store is not None

@@ -27,6 +27,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
+from connectors.gdocs.normalise import TOOL
 from connectors.pacing import Pacer, RetryPolicy, retry_after
 
 # Drive is only read (listing, changes, folder parents); documents are written through Docs.
@@ -93,8 +94,9 @@ class GoogleApi:
     `<base>/drive/v3/` and Docs under `<base>/v1/` (the sandbox)."""
 
     def __init__(self, credentials: Credentials, *, base_url: str, rate: float | None, timeout: float,
-                 retry: RetryPolicy | None) -> None:
+                 retry: RetryPolicy | None, source: str = TOOL) -> None:
         self.base_url = base_url.rstrip("/")
+        self.source = source  # the configured source's name, carried by every error
         self._retry = retry or RetryPolicy()
         self._pacer = Pacer(rate)
         # A bare access token cannot be renewed: let its 401 through as an error rather
@@ -127,53 +129,54 @@ class GoogleApi:
 
         `what` completes "while …" in error messages ("reading document X")."""
         def attempt() -> Any:
-            with map_errors(what, self.where):
+            with map_errors(what, self.where, self.source):
                 return request().execute(num_retries=0)
 
         return self._retry.call(attempt)
 
 
 @contextmanager
-def map_errors(what: str, where: str) -> Iterator[None]:
-    """Translate SDK, auth and transport errors into copydesk errors (the only place)."""
+def map_errors(what: str, where: str, source: str = TOOL) -> Iterator[None]:
+    """Translate SDK, auth and transport errors into copydesk errors (the only place), each
+    naming the configured `source` it came from."""
     try:
         yield
     except HttpError as error:
-        raise _from_http_error(error, what) from error
+        raise _from_http_error(error, what, source) from error
     except RefreshError as error:
         raise AuthError(
             f"Google refused to renew the credentials while {what} ({_first_line(error)}): the token file was "
             "revoked or expired, or the service-account key was deleted; point credentials_file at a valid one.",
-            source="gdocs", code="refresh_failed",
+            source=source, code="refresh_failed",
         ) from error
     except (ConnectionRefusedError, httplib2.ServerNotFoundError) as error:
         raise RemoteError(
             f"Cannot reach Google Docs at {where} while {what}: the connection was refused or the host is "
             "unknown. Check the network and base_url, or start the sandbox with `copydesk sandbox` if this "
             "source points at it.",
-            source="gdocs", code="unreachable",
+            source=source, code="unreachable",
         ) from error
     except TimeoutError as error:
         raise RemoteError(
             f"Google Docs at {where} did not answer in time while {what}; copydesk retried, try again later.",
-            source="gdocs", code="timeout", retryable=True,
+            source=source, code="timeout", retryable=True,
         ) from error
     except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
         raise RemoteError(
             f"The connection to Google Docs at {where} failed while {what} ({type(error).__name__}); copydesk "
             "retried, try again later.",
-            source="gdocs", code="transport", retryable=True,
+            source=source, code="transport", retryable=True,
         ) from error
 
 
-def _from_http_error(error: HttpError, what: str) -> RemoteError:
+def _from_http_error(error: HttpError, what: str, source: str) -> RemoteError:
     status = int(error.resp.status)
     body = _error_body(error.content)
     reason = _reason(body)
     message = " ".join(str(body.get("message") or error.resp.reason or "").split())[:300]
     detail = f"Google said {status}{f' {reason}' if reason else ''} while {what}: {message.rstrip('.')}"
     wait = retry_after(error.resp)
-    common = {"source": "gdocs", "status": status, "code": reason}
+    common = {"source": source, "status": status, "code": reason}
     if status == 401:
         return AuthError(f"{detail}. The credentials were refused: renew the OAuth token file, or point "
                          "credentials_file at a valid service-account key (for the sandbox, its token).", **common)

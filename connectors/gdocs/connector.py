@@ -17,7 +17,7 @@ from connectors.document import Document, DocumentRef, Edit
 from connectors.errors import ConfigError, Conflict, LossyEdit, RemoteError, RemoteNotFound
 from connectors.gdocs.client import GoogleApi
 from connectors.gdocs.drive import FILE_FIELDS, DriveScope
-from connectors.gdocs.normalise import document_from_payload, file_ref
+from connectors.gdocs.normalise import TOOL, document_from_payload, file_ref
 from connectors.gdocs.write import Batch, plan_batch, resolve
 from connectors.journalled import PlannedWrite, send_journalled
 from connectors.pacing import Pacer, RetryPolicy
@@ -36,15 +36,19 @@ _STALE_ATTEMPTS = 3
 
 
 class GDocsConnector:
-    """Lists, fetches and writes the Google Docs under some Drive folders or in one shared drive."""
+    """Lists, fetches and writes the Google Docs under some Drive folders or in one shared drive.
 
-    source = "gdocs"
+    `source` is the configured source's name, stamped on every ref, document and error, so two
+    Drives tracked side by side never share an identity; `tool` is always Google Docs."""
+
+    tool = TOOL
     label = PLUGIN.label
 
     def __init__(
         self,
         credentials: Credentials,
         *,
+        source: str = TOOL,
         base_url: str = "",
         folders: Sequence[str] = (),
         drive_id: str = "",
@@ -58,10 +62,11 @@ class GDocsConnector:
                               "drive id (drive_id).")
         if not 1 <= page_size <= 1000:
             raise ConfigError(f"page_size must be between 1 and 1000 (Drive's limit), not {page_size}.")
-        self._api = GoogleApi(credentials, base_url=base_url, rate=rate, timeout=timeout, retry=retry)
+        self.source = source
+        self._api = GoogleApi(credentials, base_url=base_url, rate=rate, timeout=timeout, retry=retry, source=source)
         # Spacing only (the shared pacer counts every request, writes included).
         self._write_spacing = Pacer(min(rate, GDOCS_WRITE_RATE) if rate else None)
-        self._scope = DriveScope(self._api, folders=folders, drive_id=drive_id, page_size=page_size)
+        self._scope = DriveScope(self._api, folders=folders, drive_id=drive_id, page_size=page_size, source=source)
 
     @property
     def requests_made(self) -> int:
@@ -80,7 +85,7 @@ class GDocsConnector:
         its Drive metadata first, so the version stored never claims newer content than read."""
         if ref.remote_id in self._scope.gone:
             raise RemoteNotFound(f"Google Doc {ref.title or ref.remote_id} was deleted, unshared or moved out of the "
-                                 "folders copydesk tracks.", source="gdocs", status=404, code="gone")
+                                 "folders copydesk tracks.", source=self.source, status=404, code="gone")
         if not ref.remote_version:
             ref = self._file_ref(ref)
         return document_from_payload(self._read(ref), ref)
@@ -125,7 +130,7 @@ class GDocsConnector:
         raise RemoteError(
             f"Google Doc {ref.title or ref.remote_id} kept changing while copydesk wrote to it ({_STALE_ATTEMPTS} "
             "attempts); nothing was written. Apply again when the editing has settled.",
-            source="gdocs", status=400, code="stale_revision", retryable=True,
+            source=self.source, status=400, code="stale_revision", retryable=True,
         )
 
     # -- internals ------------------------------------------------------------------------
@@ -145,7 +150,7 @@ class GDocsConnector:
         file = self._api.call(f"reading Drive metadata of {ref.title or ref.remote_id}",
                               lambda: self._api.files.get(fileId=ref.remote_id, fields=FILE_FIELDS,
                                                                   supportsAllDrives=True))
-        return file_ref(file)
+        return file_ref(file, source=self.source)
 
     def _read(self, ref: DocumentRef) -> dict[str, Any]:
         return self._api.call(f"reading document {ref.title or ref.remote_id}",

@@ -29,7 +29,7 @@ from typing import Any, Generator, Iterator, Sequence
 from connectors.document import DocumentRef
 from connectors.errors import RemoteNotFound
 from connectors.gdocs.client import GoogleApi
-from connectors.gdocs.normalise import DOC_MIME, FOLDER_MIME, file_ref, parse_time
+from connectors.gdocs.normalise import DOC_MIME, FOLDER_MIME, TOOL, file_ref, parse_time
 
 # lastModifyingUser: who History names for an outside edit (Drive fills it for signed-in users only).
 FILE_FIELDS = ("id,name,mimeType,modifiedTime,version,webViewLink,parents,trashed,driveId,"
@@ -38,8 +38,10 @@ _FOLDER_FIELDS = "id,mimeType,parents,trashed,driveId"
 
 
 class DriveScope:
-    def __init__(self, api: GoogleApi, *, folders: Sequence[str], drive_id: str, page_size: int) -> None:
+    def __init__(self, api: GoogleApi, *, folders: Sequence[str], drive_id: str, page_size: int,
+                 source: str = TOOL) -> None:
         self._api = api
+        self.source = source
         self.folders = tuple(folders)
         self.drive_id = drive_id
         self.page_size = page_size
@@ -58,7 +60,7 @@ class DriveScope:
         if self.drive_id and not self.folders and folders is None:
             query = f"mimeType = '{DOC_MIME}' and trashed = false"
             for file in self._list_files(query, "listing the shared drive"):
-                yield file_ref(file)
+                yield file_ref(file, source=self.source)
             return
         queue, seen = list(folders if folders is not None else self.folders), set()
         while queue:
@@ -73,7 +75,7 @@ class DriveScope:
                 if file.get("mimeType") == FOLDER_MIME:
                     queue.append(file["id"])
                 else:
-                    yield file_ref(file, parent=folder)
+                    yield file_ref(file, parent=folder, source=self.source)
 
     # -- incremental listing ----------------------------------------------------------------
 
@@ -108,14 +110,14 @@ class DriveScope:
         if not self._in_scope(file):
             yield self._gone(file["id"], file.get("modifiedTime"), file)
         elif file.get("trashed"):
-            yield file_ref(file, archived=True)
+            yield file_ref(file, archived=True, source=self.source)
         else:
             self.gone.discard(file["id"])
-            yield file_ref(file)
+            yield file_ref(file, source=self.source)
 
     def _gone(self, file_id: str, when: str | None, file: dict[str, Any] | None = None) -> DocumentRef:
         self.gone.add(file_id)
-        return DocumentRef(source="gdocs", remote_id=file_id, kind="document", title=(file or {}).get("name", ""),
+        return DocumentRef(source=self.source, remote_id=file_id, kind="document", title=(file or {}).get("name", ""),
                            archived=True, updated_at=parse_time(when))
 
     # -- membership -----------------------------------------------------------------------

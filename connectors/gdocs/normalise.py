@@ -28,6 +28,7 @@ from typing import Any, Iterator
 from connectors.document import Block, Document, DocumentRef, Mention, Span
 from connectors.storable import storable
 
+TOOL = "gdocs"
 DOC_MIME = "application/vnd.google-apps.document"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 
@@ -54,18 +55,19 @@ def document_url(file_id: str) -> str:
     return f"https://docs.google.com/document/d/{file_id}/edit"
 
 
-def file_ref(file: dict[str, Any], *, parent: str = "", archived: bool = False) -> DocumentRef:
+def file_ref(file: dict[str, Any], *, parent: str = "", archived: bool = False, source: str = TOOL) -> DocumentRef:
     """A Drive file (as files.list, files.get or changes.list return it) → its ref.
 
     `remote_version` is the Drive file `version`: the one change marker that both a listing
     and a fetch can report, so staging can skip documents whose version it already holds.
     An archived ref carries no version, so staging always re-reads it and records the new
-    status. The editor is Drive's `lastModifyingUser` (absent when the edit was anonymous)."""
+    status. The editor is Drive's `lastModifyingUser` (absent when the edit was anonymous).
+    `source` is the configured source's name (the tool's id unless the config names it)."""
     parents = file.get("parents") or []
     editor = file.get("lastModifyingUser") or {}
     trashed = archived or bool(file.get("trashed"))
     return DocumentRef(
-        source="gdocs",
+        source=source,
         remote_id=file["id"],
         kind="document",
         title=file.get("name", ""),

@@ -47,7 +47,7 @@ def build(name: str, settings: GDocsSettings, *, token: Callable[[], str], home:
     else:
         raise ConfigError(f"Source {name!r} needs credentials_file = \"<service-account key or OAuth token "
                           "file>\" in copydesk.toml (see the README: Google Docs).")
-    return GDocsConnector(credentials, base_url=settings.base_url, folders=settings.folders,
+    return GDocsConnector(credentials, source=name, base_url=settings.base_url, folders=settings.folders,
                           drive_id=settings.drive_id, rate=settings.rate or GDOCS_RATE, page_size=settings.page_size,
                           timeout=settings.timeout)
 

@@ -21,7 +21,7 @@ from notion_client.helpers import iterate_paginated_api
 from connectors.document import Document, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
 from connectors.journalled import PlannedWrite, send_journalled
-from connectors.notion.normalise import document_from_payload, page_ref
+from connectors.notion.normalise import TOOL, document_from_payload, page_ref
 from connectors.notion.write import Write, plan_writes
 from connectors.pacing import Pacer, RetryPolicy, retry_after
 from connectors.preflight import preflight
@@ -36,15 +36,19 @@ _NO_DESCENT = {"child_page", "child_database"}
 
 
 class NotionConnector:
-    """Lists, fetches, writes and counts requests against one Notion workspace (or the sandbox)."""
+    """Lists, fetches, writes and counts requests against one Notion workspace (or the sandbox).
 
-    source = "notion"
+    `source` is the configured source's name, stamped on every ref, document and error, so two
+    Notion workspaces tracked side by side never share an identity; `tool` is always Notion."""
+
+    tool = TOOL
     label = PLUGIN.label
 
     def __init__(
         self,
         token: str,
         *,
+        source: str = TOOL,
         base_url: str = NOTION_API,
         rate: float | None = NOTION_RATE,
         page_size: int = 100,
@@ -56,6 +60,7 @@ class NotionConnector:
             raise ConfigError("No Notion token was given: set the environment variable named by token_env.")
         if not 1 <= page_size <= 100:
             raise ConfigError(f"page_size must be between 1 and 100 (Notion's limit), not {page_size}.")
+        self.source = source
         self.base_url = base_url.rstrip("/")
         self.page_size = page_size
         self.margin = margin
@@ -87,7 +92,8 @@ class NotionConnector:
 
     def fetch(self, ref: DocumentRef) -> Document:
         page = self._call(lambda: self._client.pages.retrieve(page_id=ref.remote_id))
-        return document_from_payload(page, list(self._iter_tree(ref.remote_id)), edited_by=self._editor(page))
+        return document_from_payload(page, list(self._iter_tree(ref.remote_id)), edited_by=self._editor(page),
+                                     source=self.source)
 
     def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
               dry_run: bool = False) -> Document:
@@ -138,7 +144,7 @@ class NotionConnector:
                 break
             if newest is None or edited > newest:
                 newest = edited
-            yield page_ref(page)
+            yield page_ref(page, source=self.source)
         return newest
 
     def _search_page(self, **kwargs: Any) -> dict[str, Any]:
@@ -172,23 +178,24 @@ class NotionConnector:
 
     def _call(self, request: Callable[[], Any]) -> Any:
         def attempt() -> Any:
-            with map_errors(self.base_url):
+            with map_errors(self.base_url, self.source):
                 return request()
 
         return self._retry.call(attempt)
 
 
 @contextmanager
-def map_errors(base_url: str) -> Iterator[None]:
-    """Translate notion-client and httpx errors into copydesk errors (the only place)."""
+def map_errors(base_url: str, source: str = TOOL) -> Iterator[None]:
+    """Translate notion-client and httpx errors into copydesk errors (the only place), each
+    naming the configured `source` it came from."""
     try:
         yield
     except APIResponseError as error:
-        raise _from_response(error) from error
+        raise _from_response(error, source) from error
     except HTTPResponseError as error:
         raise RemoteError(
             f"Notion answered HTTP {error.status} with a body copydesk cannot read; try again later.",
-            source="notion",
+            source=source,
             status=error.status,
             retryable=error.status >= 500 or error.status == 429,
             retry_after=retry_after(error.headers),
@@ -196,7 +203,7 @@ def map_errors(base_url: str) -> Iterator[None]:
     except RequestTimeoutError as error:
         raise RemoteError(
             f"Notion at {base_url} did not answer in time; copydesk will retry, or try again later.",
-            source="notion",
+            source=source,
             code="timeout",
             retryable=True,
         ) from error
@@ -204,37 +211,37 @@ def map_errors(base_url: str) -> Iterator[None]:
         raise RemoteError(
             f"Cannot reach Notion at {base_url}. Check the network and base_url, or start the sandbox with "
             "`copydesk sandbox` if this source points at it.",
-            source="notion",
+            source=source,
             code="unreachable",
         ) from error
     except httpx.TransportError as error:
         raise RemoteError(
             f"The connection to Notion at {base_url} failed ({type(error).__name__}); try again later.",
-            source="notion",
+            source=source,
             code="transport",
             retryable=True,
         ) from error
 
 
-def _from_response(error: APIResponseError) -> RemoteError:
+def _from_response(error: APIResponseError, source: str) -> RemoteError:
     status, code = error.status, str(getattr(error.code, "value", error.code))
     detail = f"Notion said {status} {code}: {str(error).rstrip('.')}"
     if status == 401:
         return AuthError(
             f"{detail}. The Notion token is wrong or revoked: put a valid integration token in the "
             "environment variable named by token_env in copydesk.toml.",
-            source="notion", status=status, code=code,
+            source=source, status=status, code=code,
         )
     if status == 403:
         return AuthError(
             f"{detail}. Share the page with the copydesk integration in Notion (••• → Connections).",
-            source="notion", status=status, code=code,
+            source=source, status=status, code=code,
         )
     if status == 404:
-        return RemoteNotFound(f"{detail}.", source="notion", status=status, code=code)
+        return RemoteNotFound(f"{detail}.", source=source, status=status, code=code)
     return RemoteError(
         f"{detail}." + (" copydesk retried and gave up; try again later." if status in _RETRYABLE_STATUS else ""),
-        source="notion",
+        source=source,
         status=status,
         code=code,
         retryable=status in _RETRYABLE_STATUS,

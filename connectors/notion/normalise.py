@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from connectors.document import Block, Document, DocumentRef, Mention, Span
 from connectors.storable import storable
 
+TOOL = "notion"
 _VOLATILE = {"last_edited_time", "last_edited_by", "request_id"}
 _KINDS = {
     "paragraph": "paragraph",
@@ -51,11 +52,12 @@ def is_trashed(page: dict[str, Any]) -> bool:
     return bool(page.get("in_trash") or page.get("archived") or page.get("is_archived"))
 
 
-def page_ref(page: dict[str, Any], edited_by: str = "") -> DocumentRef:
+def page_ref(page: dict[str, Any], edited_by: str = "", *, source: str = TOOL) -> DocumentRef:
+    """`source` is the configured source's name (the tool's id unless the config names it)."""
     parent = page.get("parent") or {}
     parent_type = parent.get("type", "")
     return DocumentRef(
-        source="notion",
+        source=source,
         remote_id=page["id"],
         kind="page",
         title=page_title(page),
@@ -98,7 +100,7 @@ def spans_from_rich_text(rich_text: Iterable[dict[str, Any]]) -> tuple[Span, ...
 
 
 def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, Any]]], *,
-                          edited_by: str = "") -> Document:
+                          edited_by: str = "", source: str = TOOL) -> Document:
     """`tree` is the page's blocks in reading order as (depth, block) pairs; `edited_by` the
     name of the page's `last_edited_by` user, which the page object gives as an id only."""
     name, title_items = next(
@@ -111,7 +113,7 @@ def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, 
     ]
     for depth, native in tree:
         blocks.extend(_blocks_from_native(native, depth))
-    return storable(Document(ref=page_ref(page, edited_by), blocks=tuple(blocks), raw=_stable(page)))
+    return storable(Document(ref=page_ref(page, edited_by, source=source), blocks=tuple(blocks), raw=_stable(page)))
 
 
 def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:

@@ -32,7 +32,7 @@ def dashed_id(text: str) -> str | None:
 def build(name: str, settings: NotionSettings, *, token: Callable[[], str], home: Path) -> Connector:
     from connectors.notion.connector import NOTION_API, NOTION_RATE, NotionConnector
 
-    return NotionConnector(token(), base_url=settings.base_url or NOTION_API, rate=settings.rate or NOTION_RATE,
+    return NotionConnector(token(), source=name, base_url=settings.base_url or NOTION_API, rate=settings.rate or NOTION_RATE,
                            page_size=settings.page_size, timeout=settings.timeout)
 
 

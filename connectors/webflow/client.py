@@ -25,6 +25,7 @@ from webflow.environment import WebflowEnvironment
 
 from connectors.errors import AuthError, RemoteError, RemoteNotFound
 from connectors.pacing import Pacer, RetryPolicy, retry_after
+from connectors.webflow.normalise import TOOL
 
 T = TypeVar("T")
 # https://developers.webflow.com/data/reference/rate-limits: Starter and Basic site plans allow
@@ -40,8 +41,9 @@ class WebflowApi:
     `<base_url>/v2/` (the sandbox)."""
 
     def __init__(self, token: str, *, base_url: str, rate: float | None, timeout: float,
-                 retry: RetryPolicy | None) -> None:
+                 retry: RetryPolicy | None, source: str = TOOL) -> None:
         self.base_url = base_url.rstrip("/")
+        self.source = source  # the configured source's name, carried by every error
         self._retry = retry or RetryPolicy()
         self._pacer = Pacer(rate)
         self._http = httpx.Client(timeout=timeout, event_hooks={"request": [self._pacer.on_request]})
@@ -83,51 +85,52 @@ class WebflowApi:
 
         `what` completes "while …" in error messages ("listing the items of Blog posts")."""
         def attempt() -> T:
-            with map_errors(what, self.where):
+            with map_errors(what, self.where, self.source):
                 return request(NO_SDK_RETRIES)
 
         return self._retry.call(attempt) if retry else attempt()
 
 
 @contextmanager
-def map_errors(what: str, where: str) -> Iterator[None]:
-    """Translate SDK and transport errors into copydesk errors (the only place)."""
+def map_errors(what: str, where: str, source: str = TOOL) -> Iterator[None]:
+    """Translate SDK and transport errors into copydesk errors (the only place), each naming
+    the configured `source` it came from."""
     try:
         yield
     except ApiError as error:
-        raise from_api_error(error, what) from error
+        raise from_api_error(error, what, source) from error
     except ParsingError as error:
         raise RemoteError(
             f"Webflow at {where} answered HTTP {error.status_code} with a body the Webflow SDK cannot read while "
             f"{what}; check base_url, or report it if it points at Webflow.",
-            source="webflow", status=error.status_code, code="unreadable",
+            source=source, status=error.status_code, code="unreadable",
         ) from error
     except httpx.ConnectError as error:
         raise RemoteError(
             f"Cannot reach Webflow at {where} while {what}: the connection was refused or the host is unknown "
             "(the remote is down, or base_url is wrong). Check the network and base_url, or start the sandbox "
             "with `copydesk sandbox` if this source points at it.",
-            source="webflow", code="unreachable",
+            source=source, code="unreachable",
         ) from error
     except httpx.TimeoutException as error:
         raise RemoteError(
             f"Webflow at {where} did not answer in time while {what}; copydesk retried, try again later.",
-            source="webflow", code="timeout", retryable=True,
+            source=source, code="timeout", retryable=True,
         ) from error
     except httpx.TransportError as error:
         raise RemoteError(
             f"The connection to Webflow at {where} failed while {what} ({type(error).__name__}); copydesk "
             "retried, try again later.",
-            source="webflow", code="transport", retryable=True,
+            source=source, code="transport", retryable=True,
         ) from error
 
 
-def from_api_error(error: ApiError, what: str) -> RemoteError:
+def from_api_error(error: ApiError, what: str, source: str = TOOL) -> RemoteError:
     """Webflow's error body `{code, message, externalReference, details}` → copydesk's error."""
     status = int(error.status_code or 0)
     code, message = _body(error.body)
     detail = f"Webflow said {status}{f' {code}' if code else ''} while {what}: {message.rstrip('.') or 'no message'}"
-    common: dict[str, Any] = {"source": "webflow", "status": status, "code": code}
+    common: dict[str, Any] = {"source": source, "status": status, "code": code}
     if status == 401:
         return AuthError(f"{detail}. The Webflow token is wrong, expired or revoked: put a valid site API token "
                          "in the environment variable named by token_env in copydesk.toml.", **common)

@@ -35,7 +35,7 @@ from connectors.protocol import Cursor, Listing, WriteJournal
 from connectors.webflow.plugin import PLUGIN
 from connectors.webflow.client import WEBFLOW_RATE, WebflowApi, plain
 from connectors.webflow.normalise import (
-    SOURCE,
+    TOOL,
     Collection,
     Locale,
     Site,
@@ -56,15 +56,19 @@ SITE_PUBLISH_INTERVAL = 60.0  # seconds: Webflow allows one successful site publ
 
 
 class WebflowConnector:
-    """Lists, fetches, writes (staged) and publishes the copy of one Webflow site."""
+    """Lists, fetches, writes (staged) and publishes the copy of one Webflow site.
 
-    source = SOURCE
+    `source` is the configured source's name, stamped on every ref, document and error, so two
+    sites tracked side by side never share an identity; `tool` is always Webflow."""
+
+    tool = TOOL
     label = PLUGIN.label
 
     def __init__(
         self,
         token: str,
         *,
+        source: str = TOOL,
         base_url: str = "",
         site_id: str,
         rate: float | None = WEBFLOW_RATE,
@@ -76,8 +80,9 @@ class WebflowConnector:
                               "site API token.")
         if not site_id:
             raise ConfigError("Webflow needs the site to track: set site_id (Site settings → General → Site ID).")
+        self.source = source
         self.site_id = site_id
-        self._api = WebflowApi(token, base_url=base_url, rate=rate, timeout=timeout, retry=retry)
+        self._api = WebflowApi(token, base_url=base_url, rate=rate, timeout=timeout, retry=retry, source=source)
         self._site: Site | None = None
         self._collections: dict[str, Collection] = {}  # schemas (fields), by collection id
         self._collection_versions: dict[str, str] = {}  # lastUpdated as last listed
@@ -101,7 +106,7 @@ class WebflowConnector:
         kind, first, second = _parse(ref.remote_id)
         if ref.remote_id in self._gone:
             raise RemoteNotFound(f"Webflow {kind} {ref.title or ref.remote_id} is no longer listed: it was deleted.",
-                                 source=SOURCE, status=404, code="gone")
+                                 source=self.source, status=404, code="gone")
         if kind == "item":
             return self._item(first, second, ref.remote_version)
         return self._page(first, second, ref.remote_version)
@@ -155,7 +160,7 @@ class WebflowConnector:
         if missing:
             raise RemoteError(f"Webflow did not publish {len(missing)} of {len(refs)} document(s) "
                               f"({', '.join(missing)}): {'; '.join(errors) or 'no reason given'}.",
-                              source=SOURCE, code="not_published")
+                              source=self.source, code="not_published")
         return {"published": published, "errors": errors}
 
     def publish_site(self) -> dict[str, Any]:
@@ -178,7 +183,7 @@ class WebflowConnector:
         if self._site_published_at is not None:
             wait = SITE_PUBLISH_INTERVAL - (time.monotonic() - self._site_published_at)
             if wait > 0:
-                raise _publish_limit(wait)
+                raise _publish_limit(wait, self.source)
         site = self._site_info()
 
         def send(options: Any) -> Any:
@@ -191,7 +196,7 @@ class WebflowConnector:
             answer = self._api.call(f"publishing {'page ' + page_id if page_id else 'the site'}", send, retry=False)
         except RemoteError as error:
             if error.status == 429:
-                raise _publish_limit(error.retry_after or SITE_PUBLISH_INTERVAL) from error
+                raise _publish_limit(error.retry_after or SITE_PUBLISH_INTERVAL, self.source) from error
             raise
         self._site_published_at = time.monotonic()
         return plain(answer)
@@ -209,7 +214,7 @@ class WebflowConnector:
 
         for collection in self._list_collections():
             for item in self._list_items(collection):
-                ref = item_ref(item, collection, site)
+                ref = item_ref(item, collection, site, source=self.source)
                 self._listed[ref.remote_id] = (ref.remote_version, item)
                 if changed(ref):
                     yield ref
@@ -217,14 +222,14 @@ class WebflowConnector:
             for page in self._list_pages(locale):
                 if page.get("collectionId"):
                     continue  # a CMS template page: its copy is the items'
-                ref = page_ref(page, locale, site)
+                ref = page_ref(page, locale, site, source=self.source)
                 self._listed[ref.remote_id] = (ref.remote_version, page)
                 if changed(ref):
                     yield ref
         for remote_id in sorted(set(known or {}) - set(seen)):
             self._gone.add(remote_id)
             kind = remote_id.partition(":")[0]
-            yield DocumentRef(source=SOURCE, remote_id=remote_id, kind=kind, title=remote_id, archived=True)
+            yield DocumentRef(source=self.source, remote_id=remote_id, kind=kind, title=remote_id, archived=True)
         self._gone -= set(seen)
         return json.dumps(seen, sort_keys=True, separators=(",", ":"))
 
@@ -298,14 +303,14 @@ class WebflowConnector:
             item = plain(self._api.call(f"reading item {item_id}",
                                         lambda options: self._api.sdk.collections.items.get_item(
                                             collection_id, item_id, request_options=options)))
-        return item_document(item, self._schema(collection_id), self._site_info())
+        return item_document(item, self._schema(collection_id), self._site_info(), source=self.source)
 
     def _page(self, page_id: str, locale_id: str, version: str) -> Document:
         site = self._site_info()
         locale = site.locale(locale_id) if locale_id else site.primary
         if locale_id and locale is None:
             raise RemoteNotFound(f"Webflow locale {locale_id} is no longer one of the site's locales.",
-                                 source=SOURCE, status=404, code="locale_gone")
+                                 source=self.source, status=404, code="locale_gone")
         listed = self._listed.get(page_remote_id(page_id, locale))
         if version and listed is not None and listed[0] == version:
             meta = listed[1]
@@ -320,7 +325,7 @@ class WebflowConnector:
                                   lambda options: self._api.get_untyped(f"pages/{page_id}/dom", params, options))
 
         nodes = list(_paged(dom, "nodes"))
-        return page_document(page_ref(meta, locale, site), meta, nodes, locale)
+        return page_document(page_ref(meta, locale, site, source=self.source), meta, nodes, locale)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -365,7 +370,7 @@ class WebflowConnector:
                 write.page_id, locale_id=write.locale_id, nodes=write.nodes, request_options=options)))
         if answer.get("errors"):
             raise RemoteError(f"Webflow refused part of the update of page {title!r}: "
-                              f"{'; '.join(map(str, answer['errors']))}.", source=SOURCE, code="node_errors")
+                              f"{'; '.join(map(str, answer['errors']))}.", source=self.source, code="node_errors")
 
 
 def _paged(request: Any, key: str) -> Iterator[dict[str, Any]]:
@@ -412,7 +417,7 @@ def _manual_step(current: Document, planned: Sequence[Any]) -> ManualStep:
     )
 
 
-def _publish_limit(wait: float) -> RemoteError:
+def _publish_limit(wait: float, source: str) -> RemoteError:
     seconds = max(1, round(wait))
     return RemoteError(f"Webflow allows one site publish per minute: wait {seconds} s and publish again.",
-                       source=SOURCE, status=429, code="publish_limit", retryable=True, retry_after=float(seconds))
+                       source=source, status=429, code="publish_limit", retryable=True, retry_after=float(seconds))

@@ -25,7 +25,7 @@ from connectors.document import Block, Document, DocumentRef, Span
 from connectors.storable import storable
 from connectors.webflow import html
 
-SOURCE = "webflow"
+TOOL = "webflow"
 EDITABLE_KINDS = {"paragraph", "quote", "list_item", *(f"heading_{n}" for n in range(1, 7))}
 _VOLATILE = {"lastUpdated", "lastPublished", "pagination"}
 
@@ -134,14 +134,15 @@ def collection_from_payload(collection: dict[str, Any]) -> Collection:
 # -- items --------------------------------------------------------------------------------------
 
 
-def item_ref(item: dict[str, Any], collection: Collection, site: Site | None) -> DocumentRef:
+def item_ref(item: dict[str, Any], collection: Collection, site: Site | None, *, source: str = TOOL) -> DocumentRef:
     """Archived items are `archived` (staging marks them so); drafts are live documents being
-    written, so they are not."""
+    written, so they are not. `source` is the configured source's name (the tool's id unless
+    the config names it)."""
     data = item.get("fieldData") or {}
     base = site.base_url if site is not None else ""
     url = f"{base}/{collection.slug}/{data['slug']}" if base and collection.slug and data.get("slug") else ""
     return DocumentRef(
-        source=SOURCE,
+        source=source,
         remote_id=item_remote_id(collection.id, item["id"]),
         kind="item",
         title=str(data.get("name") or ""),
@@ -153,7 +154,8 @@ def item_ref(item: dict[str, Any], collection: Collection, site: Site | None) ->
     )
 
 
-def item_document(item: dict[str, Any], collection: Collection, site: Site | None) -> Document:
+def item_document(item: dict[str, Any], collection: Collection, site: Site | None, *,
+                  source: str = TOOL) -> Document:
     data = item.get("fieldData") or {}
     blocks: list[Block] = []
     for field in collection.fields:
@@ -164,7 +166,7 @@ def item_document(item: dict[str, Any], collection: Collection, site: Site | Non
             blocks.append(plain_text_block(field, "" if value is None else str(value)))
     raw = {k: v for k, v in item.items() if k not in _VOLATILE}
     raw["collection"] = {"id": collection.id, "slug": collection.slug, "displayName": collection.name}
-    return storable(Document(ref=item_ref(item, collection, site), blocks=tuple(blocks), raw=raw))
+    return storable(Document(ref=item_ref(item, collection, site, source=source), blocks=tuple(blocks), raw=raw))
 
 
 def plain_text_block(field: Field, text: str) -> Block:
@@ -200,13 +202,13 @@ def rich_text_blocks(field: Field, source: str) -> list[Block]:
 # -- static pages -------------------------------------------------------------------------------
 
 
-def page_ref(page: dict[str, Any], locale: Locale | None, site: Site | None) -> DocumentRef:
+def page_ref(page: dict[str, Any], locale: Locale | None, site: Site | None, *, source: str = TOOL) -> DocumentRef:
     """A page in one locale. A secondary locale's parent is the primary page, so the store
     shows it under it."""
     secondary = locale is not None and not locale.primary
     title = str(page.get("title") or page.get("slug") or page["id"])
     return DocumentRef(
-        source=SOURCE,
+        source=source,
         remote_id=page_remote_id(page["id"], locale),
         kind="page",
         title=f"{title} [{locale.tag}]" if secondary and locale.tag else title,

@@ -44,7 +44,7 @@ def build(name: str, settings: WebflowSettings, *, token: Callable[[], str], hom
     if not settings.site_id:
         raise ConfigError(f"Source {name!r} needs site_id = \"<Webflow site id>\" in copydesk.toml "
                           "(Site settings → General → Site ID).")
-    return WebflowConnector(token(), base_url=settings.base_url, site_id=settings.site_id,
+    return WebflowConnector(token(), source=name, base_url=settings.base_url, site_id=settings.site_id,
                             rate=settings.rate or WEBFLOW_RATE, timeout=settings.timeout)
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from connectors.document import Document
-from connectors.registry import capabilities
+from connectors.registry import plugins
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -39,8 +39,10 @@ def name(code: str) -> str:
 
 def locale_of(doc: Document) -> str | None:
     """The language the document's tool declares for it ("fr"), or None: most documents do
-    not say, and their text is identified instead (`detect`)."""
-    return capabilities(doc.ref.source).declared_language(doc)
+    not say, and their text is identified instead (`detect`). A document does not carry its
+    tool (its source is a configured name), and each tool reads only its own payload's shape,
+    so every tool is asked."""
+    return next((code for plugin in plugins() if (code := plugin.capabilities.declared_language(doc))), None)
 
 
 def of_document(doc: Document) -> str | None:

@@ -15,7 +15,7 @@ from staging.store import Store
 from tests.builders import make_document
 from tests.conftest import REPO
 
-HEAD = "0008"
+HEAD = "0009"
 
 
 def _version(store: Store) -> str:
@@ -109,4 +109,18 @@ def test_a_store_from_before_edit_rules_gets_them_from_the_reasons(store):
     assert [r.rule for r in changesets.edits(reopened, staged.id)] == [
         "chatbot → AI support engineer", "retired claim: 90%", "other edits"]
     assert [r.rule for r in changesets.edits(reopened, by_hand.id)] == [""]
+    reopened.close()
+
+
+def test_a_store_from_before_document_tools_takes_each_documents_source_for_its_tool(store):
+    notion = store.record(make_document("One.")).document
+    webflow = store.record(make_document("Two.", remote_id="c:i", source="webflow", kind="item")).document
+    with store.engine.begin() as connection:  # back to the schema of revision 0008
+        connection.execute(sa.text("ALTER TABLE document DROP COLUMN tool"))
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0008'"))
+    store.close()
+
+    reopened = Store(store.url)
+    assert _version(reopened) == HEAD
+    assert (reopened.document(notion.id).tool, reopened.document(webflow.id).tool) == ("notion", "webflow")
     reopened.close()

@@ -50,10 +50,10 @@ def test_an_item_the_normaliser_cannot_read_is_retried_even_after_the_cursor_wou
     webflow.post("edit", {"item": WHY, "field": "post-body", "find": "the chatbot for your docs", "replace": "a bot"})
     readable = webflow_connector.item_document
 
-    def poisoned(item, collection, site):  # stands in for a normaliser bug this one item meets
+    def poisoned(item, collection, site, **named):  # stands in for a normaliser bug this one item meets
         if item["id"] == WHY:
             raise RecursionError("maximum recursion depth exceeded while calling a Python object")
-        return readable(item, collection, site)
+        return readable(item, collection, site, **named)
 
     monkeypatch.setattr(webflow_connector, "item_document", poisoned)
     report = pull(store, connector)

@@ -21,6 +21,7 @@ from staging.context import place
 from staging.lifecycle import Action, Status
 from staging.models import Changeset, ChangesetEdit
 from staging.review import NEEDS
+from staging.sources import tool_of
 from ui.web import confirmation, destructive, diffs, manual_steps
 from ui.web import preview as previews
 from ui.web.formatting import ago, status_words, tool
@@ -43,7 +44,7 @@ def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
         _settled(ws, changeset)
         return
     if status in lifecycle.BY_HAND:
-        _manual_steps(changeset)
+        _manual_steps(ws, changeset)
         return
     reviewer = require_reviewer({Status.PROPOSED: "approve", Status.CONFLICT: "rewrite",
                                  Status.REVERTED: "repropose"}.get(Status(status), "revert"))
@@ -90,12 +91,13 @@ def _successor(ws: Workspace, changeset_id: int, lead: str, fallback: str) -> No
         st.rerun()
 
 
-def _manual_steps(changeset: Changeset) -> None:
+def _manual_steps(ws: Workspace, changeset: Changeset) -> None:
     """The tool's API cannot write these blocks: the checklist a person follows in the tool."""
     reverting = changeset.status == Status.AWAITING_MANUAL_REVERT
-    editor = next((s.get("editor") for s in changeset.manual_steps if s.get("editor")), tool(changeset.source))
+    named = tool(tool_of(ws.store, changeset))
+    editor = next((s.get("editor") for s in changeset.manual_steps if s.get("editor")), named)
     st.warning(f"Waiting for someone to paste {'the old' if reverting else 'the new'} text in "
-               f"{literal.markdown(editor)}: the {tool(changeset.source)} API cannot write this page. Follow the steps; "
+               f"{literal.markdown(editor)}: the {named} API cannot write this page. Follow the steps; "
                "the next pull checks the page and settles this changeset.")
     manual_steps.checklist(changeset, changeset.manual_steps)
 
@@ -108,7 +110,7 @@ def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     if changeset.published_at is not None:
         st.success(f"Published {ago(changeset.published_at)}.")
         return
-    st.info(f"Staged in {tool(changeset.source)}, not yet published: the live site still shows the "
+    st.info(f"Staged in {tool(tool_of(ws.store, changeset))}, not yet published: the live site still shows the "
             "old text.")
     allowed = bool(reviewer) and ws.settings.review.may(reviewer, "publish")
     question = f"publish-{changeset.id}"
@@ -223,7 +225,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
                       **opening)
 
     def write_now() -> None:
-        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {tool(changeset.source)}…"):
+        with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {tool(tool_of(ws.store, changeset))}…"):
             try:
                 outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
                               policy=ws.settings.review, **options)
@@ -272,8 +274,8 @@ def _place(ws: Workspace, changeset: Changeset) -> str:
     """The document, as its tool calls it: e.g. the Google Doc “One-pager” (escaped Markdown)."""
     tracked = ws.store.document(changeset.document_id)
     if tracked is None:
-        return f"the {tool(changeset.source)} document"
-    return f"the {registry.document_kind(tracked.source, tracked.kind)} “{literal.markdown(tracked.title)}”"
+        return "the document"
+    return f"the {registry.document_kind(tracked.tool, tracked.kind)} “{literal.markdown(tracked.title)}”"
 
 
 def _edits(ws: Workspace, changeset: Changeset, noun: str = "edit") -> str:

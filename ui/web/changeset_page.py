@@ -13,6 +13,7 @@ from staging.agent import briefs
 from staging.agent.checks import Checks
 from staging.lifecycle import Status
 from staging.models import Changeset, ChangesetEdit
+from staging.sources import tool_of
 from ui.web import changeset_actions, diffs, manual_steps
 from ui.web.changeset_actions import ACCEPT, DISMISS, DROP, EDIT, REWRITE
 from ui.web.formatting import ago, badge, tool, when
@@ -64,7 +65,7 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
         with reported():
             title = briefs.get(ws.store, changeset.brief_id).title
             brief = f" · brief #{changeset.brief_id} {literal.markdown(title)}"
-    st.markdown(f"{where} · {tool(changeset.source)} · "
+    st.markdown(f"{where} · {tool(tracked.tool if tracked else '')} · "
                 f"the text as read {ago(base.observed_at if base else None)}{brief}")
     approved = f" · approved by {changeset.approved_by} {ago(changeset.approved_at)}" if changeset.approved_by else ""
     st.caption(literal.markdown(f"Proposed by {changeset.proposed_by} {ago(changeset.created_at)}{approved}"))
@@ -80,7 +81,8 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
                    "Compare below, then settle it: write the text against the tool's, re-propose, or reject.")
     if changeset.status in (*lifecycle.UNWRITTEN, Status.FAILED):
         try:
-            manual_steps.before_apply(changeset, manual.planned(ws.store, changeset, ws.settings.connector))
+            manual_steps.before_apply(changeset, manual.planned(ws.store, changeset, ws.settings.connector),
+                                      tool_of(ws.store, changeset))
         except CopydeskError as error:
             st.error(literal.markdown(error.in_app))
 

@@ -37,9 +37,10 @@ def badge(status: str) -> str:
     return f":{_STATUS_COLOR.get(status, 'gray')}-badge[{status_words(status)}]"
 
 
-def tool(source: str) -> str:
-    """The tool a document or changeset lives in, by its name ("Google Docs", not "gdocs")."""
-    return registry.label(source)
+def tool(tool_id: str) -> str:
+    """The tool a document or changeset lives in, by its name ("Google Docs", not "gdocs"),
+    from the tool's id the store keeps on the document (not the source's configured name)."""
+    return registry.label(tool_id)
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:

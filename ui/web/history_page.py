@@ -36,7 +36,7 @@ def render() -> None:
         st.info("Nothing tracked yet: pull a source on the Sources page.")
         return
     tracked = documents[_choose_document(ws, documents)]
-    st.caption(literal.markdown(f"{tool_name(tracked.source)} · {tracked.url}"))
+    st.caption(literal.markdown(f"{tool_name(tracked.tool)} · {tracked.url}"))
     entries = timeline(ws.store, tracked.id)
     if not entries:
         st.info("No revision of this document is stored yet: pull its source again.")
@@ -135,7 +135,7 @@ def _compare(ws: Workspace, tracked: TrackedDocument, entries: list[Entry], open
     older, newer = sorted((chosen, opened), key=lambda e: e.at)
     blocks = diff_documents(ws.store.load(changesets.revision_of(ws.store, older.revision_id)),
                             ws.store.load(changesets.revision_of(ws.store, newer.revision_id)),
-                            by=alignment(tracked.source))
+                            by=alignment(tracked.tool))
     counts = summary(blocks)
     st.caption(f"From {when(older.at)} to {when(newer.at)}: {counts['changed']} changed, {counts['added']} added, "
                f"{counts['removed']} removed blocks; +{counts['words_inserted']} −{counts['words_deleted']} words")

@@ -15,12 +15,12 @@ from staging.models import Changeset
 from ui.web.formatting import tool
 
 
-def before_apply(changeset: Changeset, steps: list[dict[str, Any]]) -> None:
+def before_apply(changeset: Changeset, steps: list[dict[str, Any]], tool_id: str) -> None:
     """On a changeset not applied yet: what approving it will ask of a person."""
     if not steps:
         return
-    editor = steps[0].get("editor") or tool(changeset.source)
-    st.info(f"This is a static page: the {tool(changeset.source)} API cannot write it. After approval and Apply, "
+    editor = steps[0].get("editor") or tool(tool_id)
+    st.info(f"This is a static page: the {tool(tool_id)} API cannot write it. After approval and Apply, "
             f"someone pastes {_texts(len(steps))} in {literal.markdown(editor)}, as below; the next pull checks them "
             "and settles this changeset.")
     with st.expander(f"The {_steps(len(steps))} in {literal.markdown(editor)}", expanded=True):

@@ -16,6 +16,7 @@ from staging import literal
 from staging.apply import recover
 from staging.config import Settings, find_config, load_settings
 from staging.review import NEEDS
+from staging.sources import adopt_renamed_sources
 from staging.store import Store
 from ui.web.identity import visitor
 
@@ -59,6 +60,8 @@ def _open(config: str, _mtime: int) -> Workspace:
     finishes or rolls back changesets whose applying process died, as the CLI does."""
     settings = load_settings(Path(config))
     store = Store(settings.store_url)
+    adopt_renamed_sources(store, {name: source.type for name, source in settings.sources.items()},
+                          actor=settings.actor_name)
     try:
         recover(store, settings.connector, actor=settings.actor_name)
     except CopydeskError:
