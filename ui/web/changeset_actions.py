@@ -99,7 +99,7 @@ def _manual_steps(changeset: Changeset) -> None:
 
 def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     """Tools with drafts (Webflow): the applied text is staged until someone publishes it."""
-    connector = ws.settings.connector(changeset.source)
+    connector = ws.connector(changeset.source)
     if changeset.status != "applied" or not publishing.can_publish(connector):
         return
     if changeset.published_at is not None:
@@ -221,7 +221,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     def write_now() -> None:
         with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {tool(changeset.source)}…"):
             try:
-                connector = ws.settings.connector(changeset.source)
+                connector = ws.connector(changeset.source)
                 outcome = run(ws.store, connector, changeset.id, actor=reviewer, policy=ws.settings.review, **options)
                 if operation == "revert" and outcome.changeset.status == "reverted":
                     outcome.changeset = publishing.republish_after_revert(ws.store, connector, changeset.id,
@@ -259,7 +259,7 @@ def _confirming(ws: Workspace, changeset: Changeset, operation: str, retry: bool
                 "message": f"Restore the text of {_edits(ws, changeset, 'block')} in {place} as it read before "
                            f"#{changeset.id} was applied, formatting included.{published}"}
     staged = (" They land in the site's staged version: the live site changes only when you publish."
-              if publishing.can_publish(ws.settings.connector(changeset.source)) else "")
+              if publishing.can_publish(ws.connector(changeset.source)) else "")
     return {"title": "Retry the apply?" if retry else "Apply these edits?", "confirm": "Retry" if retry else "Apply",
             "message": f"Write {edits} to {place}.{staged}\n\nEach block is checked first: if someone changed "
                        "it since this changeset was staged, nothing is written."}
@@ -287,7 +287,7 @@ def _reverted(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
         _successor(ws, changeset.id, "Applied again as", "")  # asked before: say where it went
     if st.button("Apply again", type="primary", disabled=not reviewer, key="apply-again"):
         with reported():
-            result = rebase.apply_again(ws.store, ws.settings.connector(changeset.source), changeset.id,
+            result = rebase.apply_again(ws.store, ws.connector(changeset.source), changeset.id,
                                         actor=reviewer, policy=ws.settings.review)
             flash("success", f"Proposed #{changeset.id}'s edits again as #{result.changeset.id}, on the current text; "
                   f"someone other than you approves it.{_left_out(result)}")
@@ -313,7 +313,7 @@ def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
                                 help="Staged on the tool's current text with your words: you become its author, so "
                                      "someone else approves it. This changeset is superseded."):
         with reported():
-            result = rebase.restage(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
+            result = rebase.restage(ws.store, ws.connector(changeset.source), changeset.id, actor=reviewer,
                                     texts=texts, policy=ws.settings.review)
             flash("success", f"Staged #{result.changeset.id} on the current text with your words; #{changeset.id} is "
                   f"superseded. Someone other than you approves it.{_left_out(result)}")
@@ -323,7 +323,7 @@ def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
                         help="Carry the proposed changes over where the outside edit touched other words."):
         with reported():
             ws.settings.review.require(reviewer, "repropose")
-            result = rebase.repropose(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer)
+            result = rebase.repropose(ws.store, ws.connector(changeset.source), changeset.id, actor=reviewer)
             flash("success", f"Staged #{result.changeset.id} on the current text; #{changeset.id} is superseded."
                   f"{_left_out(result)}")
             st.query_params["changeset"] = str(result.changeset.id)
