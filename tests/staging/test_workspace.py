@@ -15,7 +15,7 @@ from staging.changesets import ProposedEdit
 from staging.config import CONFIG_NAME, config_text
 from staging.pull import pull
 from staging.workspace import Workspace
-from tests.sockets import needs_proc, open_connections_to
+from tests.closing import is_closed
 
 
 @pytest.fixture
@@ -57,20 +57,20 @@ def test_each_source_gets_one_connector_for_the_workspace_s_life(config):
         assert len({id(c) for c in everything.values()}) == 3
 
 
-@needs_proc
-def test_closing_the_workspace_closes_every_connector_and_the_store(config, sandbox_server):
-    before = open_connections_to(sandbox_server.port)
+def test_closing_the_workspace_closes_every_connector_and_the_store(config):
     workspace = Workspace.open(config)
-    for connector in workspace.connectors().values():
+    connectors = workspace.connectors()
+    for connector in connectors.values():
         list(islice(connector.list_changed(None), 1))
-    assert open_connections_to(sandbox_server.port) >= before + 3  # one kept-alive connection per tool at least
-    with workspace.store.session():
-        pass
+    with workspace.store.session() as session:
+        session.connection()
+    assert not any(is_closed(c) for c in connectors.values())
+    assert workspace.store.engine.pool.checkedin() == 1
 
     workspace.close()
 
-    assert open_connections_to(sandbox_server.port) == before
-    assert workspace.store.engine.pool.checkedin() == 0  # the engine's pooled connections are gone too
+    assert all(is_closed(c) for c in connectors.values())
+    assert workspace.store.engine.pool.checkedin() == 0  # the engine's pooled connection is gone too
     with pytest.raises(CopydeskError, match="closed"):
         workspace.connector("notion")
     workspace.close()  # closing twice does nothing
