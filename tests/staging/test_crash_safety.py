@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Callable, Iterator
 
 import pytest
 
@@ -40,9 +41,23 @@ except CopydeskError as error:
 EDITS = 3
 
 
-def _worker(store, sandbox, changeset_id: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WORKER, store.url, sandbox.token, sandbox.base_url, str(changeset_id)],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@pytest.fixture
+def start_worker(store, sandbox) -> Iterator[Callable[[int], subprocess.Popen]]:
+    """Starts a worker process applying a changeset; when the test ends, a worker still running
+    is killed, and every worker's pipes are closed."""
+    started: list[subprocess.Popen] = []
+
+    def start(changeset_id: int) -> subprocess.Popen:
+        started.append(subprocess.Popen(
+            [sys.executable, "-c", WORKER, store.url, sandbox.token, sandbox.base_url, str(changeset_id)],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        with worker:  # closes its pipes and waits for it
+            if worker.poll() is None:
+                worker.kill()
 
 
 def _patches(sandbox) -> int:
@@ -86,11 +101,12 @@ def _reads_as(connector, ref, blocks) -> list[bool]:
 
 
 @pytest.mark.parametrize("written", [0, 1, EDITS - 1])
-def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store, sandbox, approved, written):
+def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store, sandbox, approved, start_worker,
+                                                                           written):
     changeset_id, ref, original, paragraphs, connector = approved
     patches_before = _patches(sandbox)
     sandbox.post("faults", {"status": 503, "hang": 30, "match": "PATCH /v1/blocks", "skip": written})
-    worker = _worker(store, sandbox, changeset_id)
+    worker = start_worker(changeset_id)
     _wait_for(lambda: _patches(sandbox) - patches_before == written + 1, f"write {written + 1}", worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
@@ -115,12 +131,12 @@ def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store,
     assert connector.fetch(ref).blocks == original.blocks
 
 
-def test_killed_after_every_write_recovers_to_applied_and_reverts(store, sandbox, approved):
+def test_killed_after_every_write_recovers_to_applied_and_reverts(store, sandbox, approved, start_worker):
     changeset_id, ref, original, paragraphs, connector = approved
     reads_before = _page_reads(sandbox)
     # the worker reads the page once to check, writes, then reads it again: hold that re-read
     sandbox.post("faults", {"status": 503, "hang": 30, "match": "GET /v1/pages", "skip": 1})
-    worker = _worker(store, sandbox, changeset_id)
+    worker = start_worker(changeset_id)
     _wait_for(lambda: _page_reads(sandbox) - reads_before == 2, "the re-read after the writes", worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
@@ -136,10 +152,10 @@ def test_killed_after_every_write_recovers_to_applied_and_reverts(store, sandbox
     assert connector.fetch(ref).blocks == original.blocks
 
 
-def test_a_live_claim_is_left_alone(store, sandbox, approved):
+def test_a_live_claim_is_left_alone(store, sandbox, approved, start_worker):
     changeset_id, _, _, _, connector = approved
     sandbox.post("faults", {"status": 503, "hang": 30, "match": "PATCH /v1/blocks"})
-    worker = _worker(store, sandbox, changeset_id)
+    worker = start_worker(changeset_id)
     try:
         _wait_for(lambda: _patches(sandbox) == 1, "the first write", worker)
         outcomes, busy = recover(store, lambda source: connector, actor="test")
@@ -150,11 +166,11 @@ def test_a_live_claim_is_left_alone(store, sandbox, approved):
         worker.wait(timeout=10)
 
 
-def test_two_processes_applying_at_once_write_exactly_once(store, sandbox, approved):
+def test_two_processes_applying_at_once_write_exactly_once(store, sandbox, approved, start_worker):
     changeset_id, ref, _, paragraphs, connector = approved
     # slow writes, so the first worker still holds the changeset when the second one starts
     sandbox.post("faults", {"status": 0, "hang": 0.3, "match": "PATCH /v1/blocks", "count": EDITS})
-    workers = [_worker(store, sandbox, changeset_id) for _ in range(2)]
+    workers = [start_worker(changeset_id) for _ in range(2)]
     results = [(w.wait(timeout=60), w.stderr.read()) for w in workers]
 
     assert sorted(code for code, _ in results) == [0, 1]
