@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from connectors.notion import NotionConnector
@@ -63,7 +64,8 @@ def main() -> None:
     with SandboxServer(0, rate_limited=False) as server, tempfile.TemporaryDirectory() as tmp:
         endpoint = server.endpoints()[0]
         store = Store(f"sqlite:///{tmp}/eval.db")
-        pull(store, NotionConnector(endpoint.token, base_url=endpoint.base_url, rate=None), full=True)
+        with closing(NotionConnector(endpoint.token, base_url=endpoint.base_url, rate=None)) as connector:
+            pull(store, connector, full=True)
         brief, _ = briefs.add(store, read_brief_file(EVAL / labels["brief"]), source=labels["brief"], actor="bench")
         run = propose(store, brief, actor="bench")
         edited = {(changesets.get(store, c).document_id, e.block_id)

@@ -36,6 +36,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Callable
 
@@ -84,7 +85,7 @@ class Bench:
         """The first pull and its throughput against the allowed rate (target ≥ 0.9)."""
         say(f"full pull of {what} ...")
         started = time.monotonic()
-        report = pull(self.store, self.connector())
+        report = self.pull()
         seconds = time.monotonic() - started
         stats = self.admin.stats()
         return report, {"requests": report.requests, "by_route": stats["routes"], "fetched": report.fetched,
@@ -98,7 +99,7 @@ class Bench:
         say(f"re-pull after {changed} edits ...")
         with self.calls() as calls:
             started = time.monotonic()
-            report = pull(self.store, self.connector())
+            report = self.pull()
             seconds = time.monotonic() - started
         return report, calls, seconds
 
@@ -107,7 +108,7 @@ class Bench:
         say(f"{repulls} unchanged re-pulls ...")
         size_before, blobs_before = store_bytes(self.db), self.store.blob_stats()
         with self.calls() as calls:
-            quiet = [pull(self.store, self.connector()) for _ in range(repulls)]
+            quiet = [self.pull() for _ in range(repulls)]
         size_after, blobs_after = store_bytes(self.db), self.store.blob_stats()
         return {"repulls": repulls, "requests_per_repull": [r.requests for r in quiet],
                 "fetched_per_repull": [r.fetched for r in quiet], "by_route": calls,
@@ -115,6 +116,11 @@ class Bench:
                 "growth_percent": round(100 * (size_after - size_before) / size_before, 3),
                 "blobs_before": blobs_before["blobs"], "blobs_after": blobs_after["blobs"],
                 "revisions_before": blobs_before["revisions"], "revisions_after": blobs_after["revisions"]}
+
+    def pull(self) -> PullReport:
+        """One pull on a new connector (its own pacing and counts), closed afterwards."""
+        with closing(self.connector()) as connector:
+            return pull(self.store, connector)
 
     def failed_requests(self) -> int:
         stats = self.admin.stats()

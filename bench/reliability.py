@@ -57,6 +57,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack, closing
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,11 @@ class Sandbox(SandboxAdminClient):
         an earlier listing can stand in for what the remote reads now."""
         return make_connector(self.tool, self.base_url, self.token, timeout=timeout)
 
+    def fetch(self, tracked: TrackedDocument) -> Document:
+        """The document as the remote reads it now, through a connector closed afterwards."""
+        with closing(self.connector()) as connector:
+            return connector.fetch(remote_ref(tracked))
+
 
 def sandboxes(server: SandboxServer) -> dict[str, Sandbox]:
     """Every tool's sandbox, without a rate limit."""
@@ -158,6 +164,9 @@ def worker(argv: list[str]) -> None:
     except CopydeskError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
+    finally:
+        connector.close()
+        store.close()
 
 
 def start_worker(store: Store, sandbox: Sandbox, changeset_id: int) -> subprocess.Popen:
@@ -185,9 +194,9 @@ def targets(store: Store, tools: dict[str, Sandbox]) -> dict[str, list[Target]]:
     static pages are manual steps, never written by the API)."""
     found: dict[str, list[Target]] = {}
     for source in SOURCES:
-        connector = tools[source].connector()
         docs = [d for d in store.documents(source) if source != "webflow" or d.remote_id.startswith("item:")]
-        found[source] = [Target(d, connector.fetch(remote_ref(d))) for d in docs]
+        with closing(tools[source].connector()) as connector:
+            found[source] = [Target(d, connector.fetch(remote_ref(d))) for d in docs]
     return found
 
 
@@ -389,7 +398,7 @@ def kill_an_apply(i: int, rng: random.Random, store: Store, sandbox: Sandbox, ta
     process.stderr.close()
     process.stdout.close()
     after = {r.block_id: r.after for r in changesets.to_write(store, changeset_id)}
-    remote = sandbox.connector().fetch(remote_ref(store.document(target.tracked.id)))
+    remote = sandbox.fetch(store.document(target.tracked.id))
     return Kill(sandbox.tool, changeset_id, mode, report, after, written(after, remote), stderr)
 
 
@@ -402,11 +411,13 @@ def one_kill(i: int, rng: random.Random, store: Store, tools: dict[str, Sandbox]
     killed = kill_an_apply(i, rng, store, sandbox, target, calibrated)
     tally.ids.append(killed.changeset_id)
     started = time.monotonic()
-    outcomes, busy = recover(store, lambda source: tools[source].connector(), actor="bench")
+    with ExitStack() as built:
+        outcomes, busy = recover(store, lambda source: built.enter_context(closing(tools[source].connector())),
+                                 actor="bench")
     tally.recover_seconds.append(time.monotonic() - started)
     status = "still claimed" if busy else changesets.get(store, killed.changeset_id).status
     tracked = store.document(target.tracked.id)
-    remote = sandbox.connector().fetch(remote_ref(tracked))
+    remote = sandbox.fetch(tracked)
     result = verdict(status, killed.after, target.baseline, remote)
     agrees = store_agrees(store, tracked.id, remote)
     tally.count(killed, status, result, recovery_kind(outcomes), agrees)
@@ -426,12 +437,13 @@ def reverted_to_baseline(store: Store, sandbox: Sandbox, target: Target, changes
     """Revert an applied changeset; the document must read exactly as at the start, which
     is what the next changeset on it is checked against."""
     try:
-        revert(store, sandbox.connector(), changeset_id, actor="bench")
+        with closing(sandbox.connector()) as connector:
+            revert(store, connector, changeset_id, actor="bench")
     except CopydeskError as error:
         tally.revert_failures += 1
         tally.problems.append({"changeset": changeset_id, "revert_error": str(error)})
         return False
-    remote = sandbox.connector().fetch(remote_ref(store.document(target.tracked.id)))
+    remote = sandbox.fetch(store.document(target.tracked.id))
     if remote.blocks != target.baseline.blocks:
         tally.revert_failures += 1
         tally.problems.append({"changeset": changeset_id, "not_at_baseline_after_revert": [
@@ -458,7 +470,8 @@ def calibrate(rng: random.Random, store: Store, tools: dict[str, Sandbox], pool:
                 raise RuntimeError(f"calibration apply of {source} failed: {process.stderr.read()}")
             process.stdout.close()
             process.stderr.close()
-            revert(store, sandbox.connector(), changeset_id, actor="bench")
+            with closing(sandbox.connector()) as connector:
+                revert(store, connector, changeset_id, actor="bench")
         seconds[source] = {k: round(max(r[k] for r in runs_seen), 3) for k in runs_seen[0]}
     return seconds
 
@@ -502,7 +515,8 @@ def killed_applies(args: argparse.Namespace) -> dict[str, Any]:
         db = Path(tmp) / "kills.db"
         store = Store(f"sqlite:///{db}")
         for source in SOURCES:
-            pull(store, tools[source].connector())
+            with closing(tools[source].connector()) as connector:
+                pull(store, connector)
         pool = targets(store, tools)
         say(f"calibrating apply times ({', '.join(f'{s}: {len(pool[s])} docs' for s in SOURCES)}) ...")
         calibrated = calibrate(rng, store, tools, pool)
@@ -619,7 +633,8 @@ def pull_to_the_end(store: Store, sandbox: Sandbox, *, max_runs: int = 20) -> tu
     errors: list[str] = []
     for _ in range(max_runs):
         try:
-            pull(store, sandbox.connector(timeout=READ_TIMEOUT))
+            with closing(sandbox.connector(timeout=READ_TIMEOUT)) as connector:
+                pull(store, connector)
             return len(errors), errors
         except RemoteError as error:
             errors.append(f"{'retryable' if error.retryable else 'NOT retryable'} {error.status} {error.code}")
@@ -713,7 +728,8 @@ def clean_pulls(store: Store, tools: dict[str, Sandbox]) -> tuple[dict, dict[str
     for source in SOURCES:
         say(f"clean pull of {source} ...")
         before, started = tools[source].stats()["total"], time.monotonic()
-        pull(store, tools[source].connector(timeout=READ_TIMEOUT))
+        with closing(tools[source].connector(timeout=READ_TIMEOUT)) as connector:
+            pull(store, connector)
         figures[source] = {"requests": tools[source].stats()["total"] - before,
                            "seconds": round(time.monotonic() - started, 2)}
         clean[source] = snapshot(store, source)

@@ -37,8 +37,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import anthropic
 import httpx
@@ -138,19 +139,25 @@ def generate(http: httpx.Client, endpoints: dict[str, Endpoint], docs: int) -> s
     return made.json()["collection_id"]
 
 
-def connectors(endpoints: dict[str, Endpoint], *, paced: bool) -> dict[str, Connector]:
-    """The real connectors, at each tool's client rate when `paced`, else unlimited."""
+@contextmanager
+def connectors(endpoints: dict[str, Endpoint], *, paced: bool) -> Iterator[dict[str, Connector]]:
+    """The real connectors, at each tool's client rate when `paced`, else unlimited; closed
+    when the block ends."""
     def rate(tool: str) -> float | None:
         return CLIENT_RATES[tool] if paced else None
 
     notion, gdocs, webflow = endpoints["notion"], endpoints["gdocs"], endpoints["webflow"]
-    return {
-        "notion": NotionConnector(notion.token, base_url=notion.base_url, rate=rate("notion")),
-        "gdocs": GDocsConnector(credentials_from(token=gdocs.token), base_url=gdocs.base_url,
-                                folders=[GDOCS_ROOT_FOLDER_ID], rate=rate("gdocs")),
-        "webflow": WebflowConnector(webflow.token, base_url=webflow.base_url, site_id=WEBFLOW_SITE_ID,
-                                    rate=rate("webflow")),
-    }
+    with ExitStack() as closing:
+        built: dict[str, Connector] = {
+            "notion": NotionConnector(notion.token, base_url=notion.base_url, rate=rate("notion")),
+            "gdocs": GDocsConnector(credentials_from(token=gdocs.token), base_url=gdocs.base_url,
+                                    folders=[GDOCS_ROOT_FOLDER_ID], rate=rate("gdocs")),
+            "webflow": WebflowConnector(webflow.token, base_url=webflow.base_url, site_id=WEBFLOW_SITE_ID,
+                                        rate=rate("webflow")),
+        }
+        for connector in built.values():
+            closing.callback(connector.close)
+        yield built
 
 
 def limit(http: httpx.Client, endpoints: dict[str, Endpoint]) -> dict[str, Any]:
@@ -244,8 +251,8 @@ def model(engine: TallyingClaude, counter: RequestCounter, recorded: AgentRun) -
 def first_sweep(store: Store, endpoints: dict[str, Endpoint]) -> dict[str, Any]:
     """Full pulls, unpaced, and the rules engine's fixes staged: the state a nightly sweep finds."""
     say("first sweep (full pulls, limits off, rules engine) ...")
-    run = sweep(store, connectors(endpoints, paced=False), actor=ACTOR, engine=RulesEngine(),
-                progress=lambda message: say(f"  sweep: {message}"))
+    with connectors(endpoints, paced=False) as unpaced:
+        run = sweep(store, unpaced, actor=ACTOR, engine=RulesEngine(), progress=lambda message: say(f"  sweep: {message}"))
     return {"seconds": run.seconds, "requests": {p["source"]: p["requests"] for p in run.pulls},
             "documents": {p["source"]: p["new"] for p in run.pulls}, "stale": len(run.stale),
             "staged": len(run.staged)}
@@ -258,8 +265,9 @@ def measured_sweep(http: httpx.Client, store: Store, endpoints: dict[str, Endpoi
     before = {tool: stats(http, endpoint) for tool, endpoint in endpoints.items()}
     say("measured sweep (real rates, claude engine offline) ...")
     started = time.monotonic()
-    run = sweep(store, connectors(endpoints, paced=True), actor=ACTOR, engine=engine, progress=steps)
-    ended = time.monotonic()
+    with connectors(endpoints, paced=True) as paced:
+        run = sweep(store, paced, actor=ACTOR, engine=engine, progress=steps)
+        ended = time.monotonic()
     served = {tool: delta(before[tool], stats(http, endpoint)) for tool, endpoint in endpoints.items()}
     return {"seconds": round(ended - started, 2), "steps": steps.durations(ended),
             "requests": sum(p["requests"] for p in run.pulls), "sources": sources(run, served),

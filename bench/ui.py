@@ -49,7 +49,7 @@ from streamlit.testing.v1 import AppTest
 from staging import changesets, queue
 from staging.changesets import ProposedEdit
 from staging.config import CONFIG_NAME, STATE_DIR, config_text
-from staging.store import Store
+from staging.workspace import Workspace
 from tests.builders import make_document
 
 # The queue page as a script of its own, plus the time the script itself took (imports included), kept
@@ -114,7 +114,8 @@ def seed(home: Path, total: int, long_words: int, rng: random.Random) -> dict[st
     """A store in `home` with `total` changesets; returns what the measurements need."""
     (home / STATE_DIR).mkdir(parents=True, exist_ok=True)
     (home / CONFIG_NAME).write_text(config_text(sandbox=True, port=8799))
-    store = Store(f"sqlite:///{(home / STATE_DIR / 'copydesk.db').as_posix()}")
+    workspace = Workspace.open(home / CONFIG_NAME)  # the store as the app opens it
+    store = workspace.store
     documents = -(-total // 2)
     detail_id = None
     made = 0
@@ -144,7 +145,7 @@ def seed(home: Path, total: int, long_words: int, rng: random.Random) -> dict[st
             elif roll < 0.18:
                 changesets.reject(store, changeset.id, actor=ACTOR, reason="off brief")
     counts = queue.counts(store)
-    store.close()
+    workspace.close()
     return {"documents": documents, "changesets": made, "detail_id": detail_id, "counts": counts}
 
 

@@ -178,14 +178,11 @@ def _next_page(page) -> None:  # type: ignore[no-untyped-def]
 def _proposed_ids(home: Path) -> list[int]:
     """Changesets to approve, one per run: proposed ones from the middle of the store."""
     from staging import changesets
-    from staging.config import STATE_DIR
-    from staging.store import Store
+    from staging.config import CONFIG_NAME
+    from staging.workspace import Workspace
 
-    store = Store(f"sqlite:///{(home / STATE_DIR / 'copydesk.db').as_posix()}")
-    try:
-        return [c.id for c in changesets.listing(store, status="proposed")][100:200]
-    finally:
-        store.close()
+    with Workspace.open(home / CONFIG_NAME) as workspace:
+        return [c.id for c in changesets.listing(workspace.store, status="proposed")][100:200]
 
 
 def _report(figures: dict[str, list[float]], args: argparse.Namespace, repo: Path) -> None:

@@ -83,6 +83,9 @@ class Connector(Protocol):
         keep its block's formatting and does not allow it. With `dry_run`, every write is
         journalled as an intent and none is sent; the current document is returned."""
 
+    def close(self) -> None:
+        """Release the HTTP client and its connections; the connector is not used afterwards."""
+
 
 @runtime_checkable
 class Publisher(Protocol):

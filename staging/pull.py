@@ -175,6 +175,7 @@ def _counts(report: PullReport) -> dict:
 
 def remote_status(store: Store, connector: Connector, *, full: bool = False) -> dict:
     """What changed remotely since the last pull, from listings alone: writes nothing."""
+    requests_before = connector.requests_made  # a workspace's connector may have served earlier calls
     previous = store.last_pull(connector.source)
     cursor = None if full else store.cursor(previous)
     new, changed, deleted, seen = [], [], [], set()
@@ -196,6 +197,6 @@ def remote_status(store: Store, connector: Connector, *, full: bool = False) -> 
         "new": new,
         "changed": changed,
         "deleted": deleted,
-        "requests": connector.requests_made,
+        "requests": connector.requests_made - requests_before,
         "note": "never pulled: run `copydesk pull`" if previous is None else "",
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 import httpx
 import pytest
@@ -19,12 +19,14 @@ from connectors.gdocs import GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.pacing import RetryPolicy
+from connectors.protocol import Connector
 from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.server import SandboxServer
 from staging.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("COPYDESK_TEST_POSTGRES_URL", "")
+C = TypeVar("C", bound=Connector)
 
 
 @pytest.fixture(autouse=True)
@@ -61,13 +63,32 @@ def sandbox(sandbox_server: SandboxServer) -> Iterator["SandboxAdmin"]:
     admin.close()
 
 
-class SandboxAdmin(SandboxAdminClient):
+class ClosingAdmin(SandboxAdminClient):
+    """A sandbox's admin client that closes, when its fixture ends, every connector a test
+    had it build (a test uses them freely, as many as it likes)."""
+
+    def __init__(self, base_url: str, token: str = "", timeout: float = 30) -> None:
+        super().__init__(base_url, token, timeout)
+        self._built: list[Connector] = []
+
+    def built(self, connector: C) -> C:
+        self._built.append(connector)
+        return connector
+
+    def close(self) -> None:
+        for connector in self._built:
+            connector.close()
+        self._built.clear()
+        super().close()
+
+
+class SandboxAdmin(ClosingAdmin):
     """Drives the Notion sandbox's admin API over HTTP, as a test or a demo would."""
 
     def connector(self, **overrides) -> NotionConnector:
         options = {"base_url": self.base_url, "rate": None, "page_size": 100,
                    "retry": RetryPolicy(attempts=4, backoff=0.01, max_wait=0.5)} | overrides
-        return NotionConnector(self.token, **options)
+        return self.built(NotionConnector(self.token, **options))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -103,7 +124,7 @@ def _postgres_store() -> Iterator[Store]:
 BATCH_UPDATE = "POST /v1/documents/{id}:batchUpdate"
 
 
-class GdocsSandbox(SandboxAdminClient):
+class GdocsSandbox(ClosingAdmin):
     """The gdocs sandbox's admin API, its raw Docs API, and connectors pointed at it."""
 
     def writes(self) -> int:
@@ -119,7 +140,7 @@ class GdocsSandbox(SandboxAdminClient):
     def connector(self, **overrides) -> GDocsConnector:
         options = {"base_url": self.base_url, "folders": [GDOCS_ROOT_FOLDER_ID], "rate": None,
                    "retry": RetryPolicy(attempts=4, backoff=0.01, max_wait=0.2)} | overrides
-        return GDocsConnector(credentials_from(token=options.pop("token", self.token)), **options)
+        return self.built(GDocsConnector(credentials_from(token=options.pop("token", self.token)), **options))
 
 
 @pytest.fixture

@@ -211,7 +211,7 @@ def rewrite(
         if drops:
             raise ConfigError("--drop does not apply to a changeset in conflict: give the tool's current text as the "
                               "block's --edit to leave it as it is.")
-        result = rebase.restage(c.store, c.settings.connector(changesets.get(c.store, changeset_id).source),
+        result = rebase.restage(c.store, c.workspace.connector(changesets.get(c.store, changeset_id).source),
                                 changeset_id, actor=c.settings.actor_name, texts=revised, policy=c.settings.review)
         _report_successor(result, changeset_id, as_json, "superseded; someone other than you approves the new one")
         return
@@ -247,7 +247,7 @@ def repropose(
     c = context(ctx)
     c.settings.review.require(c.settings.actor_name, "repropose")
     source = changesets.get(c.store, changeset_id).source
-    result = rebase.repropose(c.store, c.settings.connector(source), changeset_id, actor=c.settings.actor_name)
+    result = rebase.repropose(c.store, c.workspace.connector(source), changeset_id, actor=c.settings.actor_name)
     _report_successor(result, changeset_id, as_json, "superseded")
 
 
@@ -265,7 +265,7 @@ def reapply(
     """
     c = context(ctx)
     source = changesets.get(c.store, changeset_id).source
-    result = rebase.apply_again(c.store, c.settings.connector(source), changeset_id, actor=c.settings.actor_name,
+    result = rebase.apply_again(c.store, c.workspace.connector(source), changeset_id, actor=c.settings.actor_name,
                                 policy=c.settings.review)
     _report_successor(result, changeset_id, as_json, "left as it is")
 
@@ -323,7 +323,7 @@ def apply(
     """
     c = context(ctx)
     changeset = changesets.get(c.store, changeset_id)
-    connector = c.settings.connector(changeset.source)
+    connector = c.workspace.connector(changeset.source)
     with progress(enabled=not as_json) as bar:
         bar.add_task(f"applying changeset {changeset_id} to {changeset.source}", total=None)
         outcome = applying.apply(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run,
@@ -344,7 +344,7 @@ def publish(
     """
     c = context(ctx)
     changeset = changesets.get(c.store, changeset_id)
-    published = publishing.publish(c.store, c.settings.connector(changeset.source), changeset_id,
+    published = publishing.publish(c.store, c.workspace.connector(changeset.source), changeset_id,
                                    actor=c.settings.actor_name, policy=c.settings.review)
     _report(published, as_json, f"Published changeset {changeset_id}.")
 
@@ -367,7 +367,7 @@ def revert(
     changeset = changesets.get(c.store, changeset_id)
     with progress(enabled=not as_json) as bar:
         bar.add_task(f"reverting changeset {changeset_id} on {changeset.source}", total=None)
-        connector = c.settings.connector(changeset.source)
+        connector = c.workspace.connector(changeset.source)
         outcome = applying.revert(c.store, connector, changeset_id, actor=c.settings.actor_name, dry_run=dry_run,
                                   policy=c.settings.review)
     _report_outcome(outcome, as_json, dry_run, "Reverted")
@@ -394,7 +394,7 @@ def restore(
     target = resolve_revision(c.store, tracked, revision)
     if dry_run:
         edits, skipped = changesets.restore_plan(c.store, tracked, target)
-        writes = applying.preview(c.settings.connector(tracked.source), tracked, edits)
+        writes = applying.preview(c.workspace.connector(tracked.source), tracked, edits)
         if as_json:
             emit_json({"dry_run": True, "writes": writes, "not_restorable": skipped})
         else:
@@ -414,7 +414,7 @@ def recover(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     Example: copydesk recover
     """
     c = context(ctx)
-    outcomes, busy = applying.recover(c.store, c.settings.connector, actor=c.settings.actor_name)
+    outcomes, busy = applying.recover(c.store, c.workspace.connector, actor=c.settings.actor_name)
     if as_json:
         emit_json({"recovered": [o.as_dict() for o in outcomes],
                    "in_progress": [{"changeset": b.id, "status": b.status, "claim": b.claim} for b in busy]})

@@ -89,6 +89,7 @@ def _main(
     ),
 ) -> None:
     ctx.obj = Context(config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @app.command()
@@ -235,7 +236,7 @@ def pull_command(
         raise ConfigError(f"No sources in {CONFIG_NAME}; add one or run `copydesk init --sandbox`.")
     reports: list[PullReport] = []
     for name in names:
-        connector = c.settings.connector(name)
+        connector = c.workspace.connector(name)
         with progress(enabled=not as_json) as bar:
             task = bar.add_task(f"pulling {name}", total=None)
 
@@ -271,7 +272,7 @@ def status(
     Example: copydesk status
     """
     c = context(ctx)
-    results = [remote_status(c.store, c.settings.connector(n), full=full)
+    results = [remote_status(c.store, c.workspace.connector(n), full=full)
                for n in ([source] if source else sorted(c.settings.sources))]
     if as_json:
         emit_json(results)

@@ -40,7 +40,7 @@ def sweep_command(
     """
     c = context(ctx)
     chosen = c.settings.engine(engine)
-    connectors = {name: c.settings.connector(name) for name in sorted(c.settings.sources)}
+    connectors = c.workspace.connectors()
     with progress(enabled=not (as_json or markdown)) as bar:
         task = bar.add_task("sweeping", total=None)
         run = sweep_alone(c.store, lambda: sweep(
@@ -80,7 +80,7 @@ def schedule_command(
         for run in runs:
             out.print(run.isoformat())
         return
-    connectors = {name: c.settings.connector(name) for name in sorted(c.settings.sources)}
+    connectors = c.workspace.connectors()
     engine = c.settings.engine(plan.engine or None)
 
     def sweep_now():  # type: ignore[no-untyped-def]

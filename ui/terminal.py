@@ -1,4 +1,4 @@
-"""What every command-line module shares: consoles, the lazily opened settings and store,
+"""What every command-line module shares: consoles, the lazily opened settings and workspace,
 JSON output, progress display, the terminal rendering of word diffs, and `shown`: the one
 rule for putting data (titles, names, page text, error messages) on the terminal."""
 
@@ -15,13 +15,11 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from connectors.errors import CopydeskError
-from staging.apply import recover
 from staging.config import Settings, find_config, load_settings
 from staging.diff import Op
 from staging.literal import json_text, visible
-from staging.sources import adopt_renamed_sources
 from staging.store import Store
+from staging.workspace import Workspace
 
 # emoji=False: a title holding `:thumbs_up:` is shown as typed, not as an emoji.
 out = Console(highlight=False, soft_wrap=True, emoji=False)
@@ -31,16 +29,17 @@ JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on
 
 
 class Context:
-    """Settings and store, opened on first use so `--help` and `init` need neither.
+    """Settings and workspace, opened on first use so `--help` and `init` need neither, and
+    closed (connectors and store) when the command ends.
 
-    Opening the store first moves rows stored under a source's old name to its name in the
+    Opening the workspace first moves rows stored under a source's old name to its name in the
     config (staging.sources), then finishes or rolls back any changeset whose applying process
     died (the same as `copydesk recover`), so no command ever works on a half-applied document."""
 
     def __init__(self, config: Optional[Path]) -> None:
         self._config = config
         self._settings: Settings | None = None
-        self._store: Store | None = None
+        self._workspace: Workspace | None = None
 
     @property
     def config_path(self) -> Path:
@@ -53,31 +52,33 @@ class Context:
         return self._settings
 
     @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            self._workspace = Workspace.from_settings(self.settings, self.config_path)
+            _report_opening(self._workspace)
+        return self._workspace
+
+    @property
     def store(self) -> Store:
-        if self._store is None:
-            self._store = Store(self.settings.store_url)
-            self._adopt_renamed_sources()
-            self._recover_interrupted()
-        return self._store
+        return self.workspace.store
 
-    def _adopt_renamed_sources(self) -> None:
-        assert self._store is not None
-        configured = {name: source.type for name, source in self.settings.sources.items()}
-        for orphan in adopt_renamed_sources(self._store, configured, actor=self.settings.actor_name).adopted:
-            err.print(f"[yellow]{orphan.documents} document(s) stored under {shown(orphan.name)!r} now belong to "
-                      f"source {shown(orphan.adopter)!r}, as copydesk.toml names it.[/yellow]")
+    def close(self) -> None:
+        if self._workspace is not None:
+            self._workspace.close()
+            self._workspace = None
 
-    def _recover_interrupted(self) -> None:
-        assert self._store is not None
-        try:
-            outcomes, _ = recover(self._store, self.settings.connector, actor=self.settings.actor_name)
-        except CopydeskError as error:
-            err.print(f"[yellow]warning: an interrupted changeset could not be recovered yet ({shown(error)}); "
-                      "run `copydesk recover` once the remote is reachable.[/yellow]")
-            return
-        for outcome in outcomes:
-            err.print(f"[yellow]recovered changeset {outcome.changeset.id}: now {outcome.changeset.status}. "
-                      f"{shown(outcome.changeset.error)}[/yellow]")
+
+def _report_opening(workspace: Workspace) -> None:
+    for orphan in workspace.opened.adopted:
+        err.print(f"[yellow]{orphan.documents} document(s) stored under {shown(orphan.name)!r} now belong to "
+                  f"source {shown(orphan.adopter)!r}, as copydesk.toml names it.[/yellow]")
+    error = workspace.opened.recovery_error
+    if error is not None:
+        err.print(f"[yellow]warning: an interrupted changeset could not be recovered yet ({shown(error)}); "
+                  "run `copydesk recover` once the remote is reachable.[/yellow]")
+    for outcome in workspace.opened.recovered:
+        err.print(f"[yellow]recovered changeset {outcome.changeset.id}: now {outcome.changeset.status}. "
+                  f"{shown(outcome.changeset.error)}[/yellow]")
 
 
 def context(ctx: typer.Context) -> Context:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -99,6 +100,9 @@ class GoogleApi:
         self.source = source  # the configured source's name, carried by every error
         self._retry = retry or RetryPolicy()
         self._pacer = Pacer(rate)
+        # httplib2 is not thread-safe and a workspace shares its connectors between the app's
+        # sessions: one request at a time goes through this client.
+        self._sending = threading.Lock()
         # A bare access token cannot be renewed: let its 401 through as an error rather
         # than have the transport try (and fail) to refresh it.
         renewable = not isinstance(credentials, google.oauth2.credentials.Credentials) or bool(
@@ -129,7 +133,7 @@ class GoogleApi:
 
         `what` completes "while …" in error messages ("reading document X")."""
         def attempt() -> Any:
-            with map_errors(what, self.where, self.source):
+            with self._sending, map_errors(what, self.where, self.source):
                 return request().execute(num_retries=0)
 
         return self._retry.call(attempt)

@@ -558,12 +558,16 @@ def test_a_page_nested_deeper_than_pythons_recursion_limit_is_read_whole():
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     connector = NotionConnector(SANDBOX_TOKEN, base_url=f"http://127.0.0.1:{server.server_port}", rate=None)
-    ref = next(iter(connector.list_changed(None)))
-    sys.setrecursionlimit(400)  # fewer frames than this page has levels: no recursion may walk it
     try:
-        doc = connector.fetch(ref)
+        ref = next(iter(connector.list_changed(None)))
+        sys.setrecursionlimit(400)  # fewer frames than this page has levels: no recursion may walk it
+        try:
+            doc = connector.fetch(ref)
+        finally:
+            sys.setrecursionlimit(limit)
     finally:
-        sys.setrecursionlimit(limit)
+        connector.close()
         server.shutdown()
+        server.server_close()
     assert [b.depth for b in doc.blocks[1:]] == list(range(depth + 1))
     assert doc.blocks[1].text == "level 1" and doc.blocks[-1].text == "leaf"

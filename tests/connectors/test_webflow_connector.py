@@ -13,10 +13,10 @@ from connectors.document import DocumentRef, Edit
 from connectors.errors import AuthError, Conflict, ManualStep, RemoteError
 from connectors.pacing import RetryPolicy
 from connectors.protocol import Publisher
-from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
 from connectors.webflow import RemoteNotFound, WebflowConnector
 from staging.pull import pull
+from tests.conftest import ClosingAdmin
 
 BLOG = "63fe95809593bd04cf658cda"
 WHY = "642b6880d1e01f50575051c1"  # "Why we built HelpHive", published
@@ -27,7 +27,7 @@ ITEM_GET = "GET /v2/collections/{id}/items/{id}"
 DOM_POST = "POST /v2/pages/{id}/dom"
 
 
-class WebflowAdmin(SandboxAdminClient):
+class WebflowAdmin(ClosingAdmin):
     """The webflow sandbox's admin API, its raw Data API, and connectors pointed at it."""
 
     def get(self, path: str) -> dict:
@@ -38,7 +38,7 @@ class WebflowAdmin(SandboxAdminClient):
     def connector(self, **overrides) -> WebflowConnector:
         options = {"base_url": self.base_url, "site_id": WEBFLOW_SITE_ID, "rate": None,
                    "retry": RetryPolicy(attempts=3, backoff=0.01, max_wait=0.2)} | overrides
-        return WebflowConnector(options.pop("token", self.token), **options)
+        return self.built(WebflowConnector(options.pop("token", self.token), **options))
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Callable, Iterator
 
 import pytest
 
@@ -45,9 +46,23 @@ EDITS = 3
 CRASH_POINTS = [(tool, written) for tool, sandbox in SANDBOXES.items() for written in range(sandbox.writes_for(EDITS))]
 
 
-def _worker(store, tool, changeset_id: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WORKER, store.url, tool.tool, tool.token, tool.base_url,
-                             str(changeset_id)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@pytest.fixture
+def start_worker(store, tool) -> Iterator[Callable[[int], subprocess.Popen]]:
+    """Starts a worker process applying a changeset on the tool's sandbox; when the test ends,
+    a worker still running is killed, and every worker's pipes are closed."""
+    started: list[subprocess.Popen] = []
+
+    def start(changeset_id: int) -> subprocess.Popen:
+        started.append(subprocess.Popen(
+            [sys.executable, "-c", WORKER, store.url, tool.tool, tool.token, tool.base_url, str(changeset_id)],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        with worker:  # closes its pipes and waits for it
+            if worker.poll() is None:
+                worker.kill()
 
 
 def _wait_for(condition, what: str, worker: subprocess.Popen, timeout: float = 20) -> None:
@@ -84,11 +99,11 @@ def _reads_as(connector, ref, blocks) -> list[bool]:
 
 
 @pytest.mark.parametrize("tool, written", CRASH_POINTS, indirect=["tool"])
-def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store, tool, approved, written):
+def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store, tool, approved, written, start_worker):
     changeset_id, ref, original, paragraphs, connector = approved
     writes_before = tool.writes()
     tool.post("faults", {"status": 503, "hang": 30, "match": tool.write_match, "skip": written})
-    worker = _worker(store, tool, changeset_id)
+    worker = start_worker(changeset_id)
     _wait_for(lambda: tool.writes() - writes_before == written + 1, f"write {written + 1}", worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
@@ -113,12 +128,12 @@ def test_killed_mid_apply_recovers_to_failed_with_written_blocks_put_back(store,
     assert connector.fetch(ref).blocks == original.blocks
 
 
-def test_killed_after_every_write_recovers_to_applied_and_reverts(store, tool, approved):
+def test_killed_after_every_write_recovers_to_applied_and_reverts(store, tool, approved, start_worker):
     changeset_id, ref, original, paragraphs, connector = approved
     reads_before = tool.reads()
     # the worker reads the document once to check, writes, then reads it again: hold that re-read
     tool.post("faults", {"status": 503, "hang": 30, "match": tool.read_route, "skip": 1})
-    worker = _worker(store, tool, changeset_id)
+    worker = start_worker(changeset_id)
     _wait_for(lambda: tool.reads() - reads_before == 2, "the re-read after the writes", worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
@@ -134,10 +149,10 @@ def test_killed_after_every_write_recovers_to_applied_and_reverts(store, tool, a
     assert connector.fetch(ref).blocks == original.blocks
 
 
-def test_a_live_claim_is_left_alone(store, tool, approved):
+def test_a_live_claim_is_left_alone(store, tool, approved, start_worker):
     changeset_id, _, _, _, connector = approved
     tool.post("faults", {"status": 503, "hang": 30, "match": tool.write_match})
-    worker = _worker(store, tool, changeset_id)
+    worker = start_worker(changeset_id)
     try:
         _wait_for(lambda: tool.writes() == 1, "the first write", worker)
         outcomes, busy = recover(store, lambda source: connector, actor="test")
@@ -148,11 +163,11 @@ def test_a_live_claim_is_left_alone(store, tool, approved):
         worker.wait(timeout=10)
 
 
-def test_two_processes_applying_at_once_write_exactly_once(store, tool, approved):
+def test_two_processes_applying_at_once_write_exactly_once(store, tool, approved, start_worker):
     changeset_id, ref, _, paragraphs, connector = approved
     # slow writes, so the first worker still holds the changeset when the second one starts
     tool.post("faults", {"status": 0, "hang": 0.3, "match": tool.write_match, "count": tool.writes_for(EDITS)})
-    workers = [_worker(store, tool, changeset_id) for _ in range(2)]
+    workers = [start_worker(changeset_id) for _ in range(2)]
     results = [(w.wait(timeout=60), w.stderr.read()) for w in workers]
 
     assert sorted(code for code, _ in results) == [0, 1]

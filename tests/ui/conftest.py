@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,8 @@ def seed_store(sandbox_server, tmp_path_factory) -> Path:
     settings = load_settings(home / "copydesk.toml")
     store = Store(settings.store_url)
     for source in settings.sources:
-        pull(store, settings.connector(source), actor="test")
+        with closing(settings.connector(source)) as connector:
+            pull(store, connector, actor="test")
     store.close()  # the last connection to close checkpoints SQLite's write-ahead log into the file
     return Path(settings.store_url.removeprefix("sqlite:///"))
 

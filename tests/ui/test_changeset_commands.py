@@ -194,6 +194,7 @@ def test_a_brief_on_a_google_doc_from_the_command_line(workdir, sandbox):
     assert cli_as("priya", "approve", str(restored["id"])).exit_code == 0
     assert cli("apply", str(restored["id"])).exit_code == 0
     assert {b.id: b.text for b in connector.fetch(ref).blocks} == applied
+    connector.close()
     store.close()
 
 

@@ -4,6 +4,7 @@ outside edit, and the reviewer for copydesk's own writes."""
 from __future__ import annotations
 
 import json
+from contextlib import closing
 
 from staging import changesets
 from staging.apply import apply
@@ -30,7 +31,8 @@ def test_log_names_the_colleague_who_edited_and_the_reviewer_who_applied(workdir
     changeset = changesets.stage(store, store.document(tracked.id), [ProposedEdit(block.id, block.text + " Really.")],
                                  actor="agent", title="Add a word")
     changesets.approve(store, changeset.id, actor="sam")
-    apply(store, load_settings(workdir / "copydesk.toml").connector("notion"), changeset.id, actor="sam")
+    with closing(load_settings(workdir / "copydesk.toml").connector("notion")) as connector:
+        apply(store, connector, changeset.id, actor="sam")
     log = json.loads(cli("log", "Product overview", "--json").stdout)
     assert [(e["origin"], e["actor"], e["summary"]) for e in log[:2]] == [
         ("apply", "sam", f"applied #{changeset.id} by sam"), ("pull", "Jordan Lee", "edited in Notion by Jordan Lee")]

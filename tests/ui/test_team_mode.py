@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import traceback
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from itertools import combinations
@@ -353,7 +354,8 @@ def test_pulls_of_one_source_at_once_do_not_interleave(store, sandbox, workdir, 
     """Three `copydesk pull --source notion` at once: one pulls, the others are told a pull
     is under way; the store holds what one pull alone stores."""
     single = Store(f"sqlite:///{tmp_path / 'single.db'}")
-    pull(single, load_settings(workdir / "copydesk.toml").connector("notion"))
+    with closing(load_settings(workdir / "copydesk.toml").connector("notion")) as connector:
+        pull(single, connector)
     expected = _contents(single)
     single.close()
     # a slow first listing: the winner is still pulling while the others try

@@ -104,7 +104,7 @@ def _manual_steps(ws: Workspace, changeset: Changeset) -> None:
 
 def _publish(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
     """Tools with drafts (Webflow): the applied text is staged until someone publishes it."""
-    connector = ws.settings.connector(changeset.source)
+    connector = ws.connector(changeset.source)
     if changeset.status != Status.APPLIED or not publishing.can_publish(connector):
         return
     if changeset.published_at is not None:
@@ -227,7 +227,7 @@ def _write(ws: Workspace, changeset: Changeset, reviewer: str, operation: str) -
     def write_now() -> None:
         with st.spinner(f"{verb.rstrip('e')}ing #{changeset.id} in {tool(tool_of(ws.store, changeset))}…"):
             try:
-                outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
+                outcome = run(ws.store, ws.connector(changeset.source), changeset.id, actor=reviewer,
                               policy=ws.settings.review, **options)
             except LossyEdit as error:
                 st.session_state[lossy_key] = True
@@ -264,7 +264,7 @@ def _confirming(ws: Workspace, changeset: Changeset, operation: str, retry: bool
                 "message": f"Restore the text of {_edits(ws, changeset, 'block')} in {place} as it read before "
                            f"#{changeset.id} was applied, formatting included.{published}"}
     staged = (" They land in the site's staged version: the live site changes only when you publish."
-              if publishing.can_publish(ws.settings.connector(changeset.source)) else "")
+              if publishing.can_publish(ws.connector(changeset.source)) else "")
     return {"title": "Retry the apply?" if retry else "Apply these edits?", "confirm": "Retry" if retry else "Apply",
             "message": f"Write {edits} to {place}.{staged}\n\nEach block is checked first: if someone changed "
                        "it since this changeset was staged, nothing is written."}
@@ -292,7 +292,7 @@ def _reverted(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
         _successor(ws, changeset.id, "Applied again as", "")  # asked before: say where it went
     if st.button("Apply again", type="primary", disabled=not reviewer, key="apply-again"):
         with reported():
-            result = rebase.apply_again(ws.store, ws.settings.connector(changeset.source), changeset.id,
+            result = rebase.apply_again(ws.store, ws.connector(changeset.source), changeset.id,
                                         actor=reviewer, policy=ws.settings.review)
             flash("success", f"Proposed #{changeset.id}'s edits again as #{result.changeset.id}, on the current text; "
                   f"someone other than you approves it.{_left_out(result)}")
@@ -318,7 +318,7 @@ def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
                                 help="Staged on the tool's current text with your words: you become its author, so "
                                      "someone else approves it. This changeset is superseded."):
         with reported():
-            result = rebase.restage(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer,
+            result = rebase.restage(ws.store, ws.connector(changeset.source), changeset.id, actor=reviewer,
                                     texts=texts, policy=ws.settings.review)
             flash("success", f"Staged #{result.changeset.id} on the current text with your words; #{changeset.id} is "
                   f"superseded. Someone other than you approves it.{_left_out(result)}")
@@ -328,7 +328,7 @@ def _conflict(ws: Workspace, changeset: Changeset, reviewer: str) -> None:
                         help="Carry the proposed changes over where the outside edit touched other words."):
         with reported():
             ws.settings.review.require(reviewer, "repropose")
-            result = rebase.repropose(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=reviewer)
+            result = rebase.repropose(ws.store, ws.connector(changeset.source), changeset.id, actor=reviewer)
             flash("success", f"Staged #{result.changeset.id} on the current text; #{changeset.id} is superseded."
                   f"{_left_out(result)}")
             st.query_params["changeset"] = str(result.changeset.id)

@@ -81,7 +81,7 @@ def _header(ws: Workspace, changeset: Changeset) -> None:
                    "Compare below, then settle it: write the text against the tool's, re-propose, or reject.")
     if changeset.status in (*lifecycle.UNWRITTEN, Status.FAILED):
         try:
-            manual_steps.before_apply(changeset, manual.planned(ws.store, changeset, ws.settings.connector),
+            manual_steps.before_apply(changeset, manual.planned(ws.store, changeset, ws.connector),
                                       tool_of(ws.store, changeset))
         except CopydeskError as error:
             st.error(literal.markdown(error.in_app))

@@ -59,7 +59,7 @@ def dry_run(ws: Workspace, changeset: Changeset, operation: str, *, actor: str) 
     try:
         base = ws.store.load(changesets.revision_of(ws.store, changeset.base_revision_id))
         result = Preview(operation, changeset.status, base=base)
-        outcome = run(ws.store, ws.settings.connector(changeset.source), changeset.id, actor=actor, dry_run=True)
+        outcome = run(ws.store, ws.connector(changeset.source), changeset.id, actor=actor, dry_run=True)
     except Conflict as conflict:
         expected = {r.block_id: r.before if operation == "apply" else r.after
                     for r in changesets.edits(ws.store, changeset.id)}

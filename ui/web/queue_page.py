@@ -208,7 +208,7 @@ def _bulk_one(ws: Workspace, changeset_id: int, reviewer_name: str, approve: boo
         if approve:
             return changesets.approve(ws.store, changeset_id, actor=reviewer_name, policy=ws.settings.review).status
         changeset = changesets.get(ws.store, changeset_id)
-        return applying.apply(ws.store, ws.settings.connector(changeset.source), changeset_id, actor=reviewer_name,
+        return applying.apply(ws.store, ws.connector(changeset.source), changeset_id, actor=reviewer_name,
                               policy=ws.settings.review).changeset.status
     except Conflict:
         return Status.CONFLICT

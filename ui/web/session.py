@@ -1,11 +1,10 @@
-"""What every page of the app shares: the workspace (settings and store), the acting person
+"""What every page of the app shares: the workspace (settings, store, connectors), the acting person
 (identified by the server, see ui/web/identity.py) and what their role lets them do, one-line
 errors, and messages that survive the rerun after an action."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -13,21 +12,12 @@ import streamlit as st
 
 from connectors.errors import CopydeskError
 from staging import literal
-from staging.apply import recover
-from staging.config import Settings, find_config, load_settings
+from staging.config import find_config
 from staging.review import NEEDS
-from staging.sources import adopt_renamed_sources
-from staging.store import Store
+from staging.workspace import Workspace
 from ui.web.identity import visitor
 
 _FLASH = "copydesk.flash"
-
-
-@dataclass(frozen=True)
-class Workspace:
-    settings: Settings
-    store: Store
-    config: Path
 
 
 def workspace() -> Workspace:
@@ -54,19 +44,13 @@ def _admit(ws: Workspace) -> None:
     st.stop()
 
 
-@st.cache_resource(show_spinner="Opening the store…", max_entries=4)
+@st.cache_resource(show_spinner="Opening the store…", max_entries=4, on_release=Workspace.close)
 def _open(config: str, _mtime: int) -> Workspace:
-    """Opened once per config file and version, for every session of the server. Opening
-    finishes or rolls back changesets whose applying process died, as the CLI does."""
-    settings = load_settings(Path(config))
-    store = Store(settings.store_url)
-    adopt_renamed_sources(store, {name: source.type for name, source in settings.sources.items()},
-                          actor=settings.actor_name)
-    try:
-        recover(store, settings.connector, actor=settings.actor_name)
-    except CopydeskError:
-        pass  # the remote is down: the Queue shows the claimed changeset and `copydesk recover` settles it later
-    return Workspace(settings, store, Path(config))
+    """Opened once per config file and version, for every session of the server, and closed
+    (its connectors and store) when a newer version pushes it out of the cache. Opening
+    finishes or rolls back changesets whose applying process died, as the CLI does; a remote
+    that is down leaves them claimed: the Queue shows them and `copydesk recover` settles them."""
+    return Workspace.open(Path(config))
 
 
 def reviewer() -> str:

@@ -60,7 +60,7 @@ def _source(ws: Workspace, name: str) -> None:
     if check.button("Check connection", key=f"sources.check.{name}"):
         with st.spinner(f"Listing {literal.markdown(shown)}…"):
             with reported():
-                status = remote_status(ws.store, ws.settings.connector(name))
+                status = remote_status(ws.store, ws.connector(name))
                 note = f" {literal.markdown(status['note'])}" if status["note"] else ""
                 st.success(f"Connected. Since the last pull: {len(status['new'])} new, {len(status['changed'])} "
                            f"changed, {len(status['deleted'])} deleted.{note}")
@@ -80,7 +80,7 @@ def _pull(ws: Workspace, name: str, shown: str, actor: str, full: bool) -> None:
                                            f"{report.requests} requests")
 
     try:
-        report = pull(ws.store, ws.settings.connector(name), full=full, actor=actor, progress=show)
+        report = pull(ws.store, ws.connector(name), full=full, actor=actor, progress=show)
     except CopydeskError as error:
         bar.empty()
         flash("error", f"Pull of {shown} failed: {error.in_app}")

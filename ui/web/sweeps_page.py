@@ -54,7 +54,7 @@ def _schedule(ws: Workspace) -> None:
 
 def _sweep_now(ws: Workspace, actor: str) -> None:
     status = st.status("Sweeping…", expanded=True)
-    connectors = {name: ws.settings.connector(name) for name in sorted(ws.settings.sources)}
+    connectors = ws.connectors()
     try:
         run = sweep_alone(ws.store, lambda: sweep(ws.store, connectors, actor=actor, engine=ws.settings.engine(),
                                                    progress=lambda message: status.text(literal.visible(message)),

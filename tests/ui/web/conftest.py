@@ -4,7 +4,7 @@ real HTTP: pulled, the sample brief added and proposed by the rules engine."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from connectors.document import Document, DocumentRef
+from connectors.protocol import Connector
 from staging import changesets
 from staging.agent import briefs
 from staging.agent.brief import read_brief_file
@@ -34,6 +35,18 @@ class Workspace:
     store: Store
     settings: Settings
     sandbox: object
+    connectors: dict[str, Connector] = field(default_factory=dict)
+
+    def connector(self, name: str) -> Connector:
+        """The source's connector, built once and closed when the test ends."""
+        if name not in self.connectors:
+            self.connectors[name] = self.settings.connector(name)
+        return self.connectors[name]
+
+    def close(self) -> None:
+        for connector in self.connectors.values():
+            connector.close()
+        self.store.close()
 
     def changeset_for(self, title: str, status: str = "proposed") -> Changeset:
         document = self.store.find_documents(title=title)[0]
@@ -42,7 +55,7 @@ class Workspace:
     def remote(self, changeset: Changeset) -> Document:
         """The document as its tool serves it now, read over HTTP, not from the store."""
         tracked = self.store.document(changeset.document_id)
-        return self.settings.connector(tracked.source).fetch(
+        return self.connector(tracked.source).fetch(
             DocumentRef(source=tracked.source, remote_id=tracked.remote_id, kind=tracked.kind, title=tracked.title))
 
 
@@ -53,9 +66,9 @@ def workspace(pulled_workdir, sandbox, monkeypatch) -> Iterator[Workspace]:
     did not write the agent's changesets and so may approve them."""
     monkeypatch.setenv("COPYDESK_ACTOR", REVIEWER)
     settings = load_settings(pulled_workdir / "copydesk.toml")
-    store = Store(settings.store_url)
-    yield Workspace(store, settings, sandbox)
-    store.close()
+    opened = Workspace(Store(settings.store_url), settings, sandbox)
+    yield opened
+    opened.close()
     st.cache_resource.clear()
 
 

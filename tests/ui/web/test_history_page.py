@@ -16,10 +16,10 @@ def _history(workspace) -> tuple[str, int]:
     changeset = workspace.changeset_for("Product overview")
     changesets.approve(workspace.store, changeset.id, actor=REVIEWER,
                        dismissed=still_true(workspace.store, changeset.id))
-    apply(workspace.store, workspace.settings.connector("notion"), changeset.id, actor=REVIEWER)
+    apply(workspace.store, workspace.connector("notion"), changeset.id, actor=REVIEWER)
     document = workspace.store.document(changeset.document_id)
     workspace.sandbox.post("edit", {"id": document.remote_id, "find": OLD, "replace": NEW})
-    pull(workspace.store, workspace.settings.connector("notion"))
+    pull(workspace.store, workspace.connector("notion"))
     return document.id, changeset.id
 
 

@@ -18,7 +18,7 @@ def _applied(workspace, title: str = "Product overview") -> int:
     changeset = workspace.changeset_for(title)
     changesets.approve(workspace.store, changeset.id, actor=REVIEWER,
                        dismissed=still_true(workspace.store, changeset.id))
-    apply(workspace.store, workspace.settings.connector("notion"), changeset.id, actor=REVIEWER)
+    apply(workspace.store, workspace.connector("notion"), changeset.id, actor=REVIEWER)
     return changeset.id
 
 

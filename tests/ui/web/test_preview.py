@@ -59,7 +59,7 @@ def test_a_remote_edit_shows_as_a_conflict_on_the_preview_click(proposed):
 
 def test_preview_revert_shows_the_text_coming_back(proposed):
     changeset = _approved(proposed, PAGE)
-    applying.apply(proposed.store, proposed.settings.connector("notion"), changeset.id, actor="priya")
+    applying.apply(proposed.store, proposed.connector("notion"), changeset.id, actor="priya")
     row = changesets.edits(proposed.store, changeset.id)[0]
     app = no_traceback(page("queue_page", changeset=str(changeset.id)))
     app.button(key="preview").click().run()

@@ -46,7 +46,7 @@ def hostile(workspace, sandbox_server):
     finally:
         webflow.close()
     for source in workspace.settings.sources:
-        pull(workspace.store, workspace.settings.connector(source), actor="test")
+        pull(workspace.store, workspace.connector(source), actor="test")
     brief, _ = briefs.add(workspace.store, read_brief_file(SAMPLE_BRIEF), source=SAMPLE_BRIEF.name, actor="test")
     propose(workspace.store, brief, actor="rules")
     notion_page = next(d for d in workspace.store.documents() if d.source == "notion" and "[/bold]" in d.title)
@@ -101,7 +101,7 @@ def test_the_text_to_paste_and_now_reads_are_text(hostile):
     changeset = next(c for c in changesets.listing(hostile.store, source="webflow", status="proposed")
                      if any(WEBFLOW_NOW_READS[:20] in e.before for e in changesets.edits(hostile.store, c.id)))
     changesets.approve(hostile.store, changeset.id, actor=REVIEWER, dismissed=still_true(hostile.store, changeset.id))
-    applying.apply(hostile.store, hostile.settings.connector("webflow"), changeset.id, actor=REVIEWER)
+    applying.apply(hostile.store, hostile.connector("webflow"), changeset.id, actor=REVIEWER)
     assert changesets.get(hostile.store, changeset.id).status == "awaiting_manual"
     app = assert_literal(page("queue_page", changeset=str(changeset.id)), hostile.links)
     assert "It reads now:" in texts(app, "caption")
