@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN, GdocsSandbox, google_rate_limits
 from connectors.sandbox.harness import RateLimit
 from connectors.sandbox.notion import NOTION_RATE, SANDBOX_TOKEN, NotionSandbox
+from connectors.sandbox.seeds import SEEDS
 from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN, MinuteLimit, WebflowSandbox
 
 DEFAULT_PORT = 8700
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "workspace"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class SandboxServer:
         self,
         port: int = DEFAULT_PORT,
         *,
-        workspace: Path = FIXTURES,
+        workspace: Traversable = SEEDS,
         rate_limited: bool = True,
         notion_rate: float = NOTION_RATE,
     ) -> None:
