@@ -26,15 +26,16 @@ say() { echo "wheel smoke [$(($(date +%s) - started)) s]: $*" >&2; }
 fail() { echo "wheel smoke FAILED: $*" >&2; exit 1; }
 free_port() { "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# Wait until URL answers 200 (60 s at most), or fail naming the log of the server behind it.
+# Wait until URL answers 200 (60 s at most) while the server PID runs, or fail showing its log.
 wait_for() {
-  local url=$1 log=$2
+  local url=$1 pid=$2 log=$3
   for _ in $(seq 120); do
     curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
   cat "$log" >&2
-  fail "$url did not answer within 60 s (its log is above)"
+  fail "$url did not answer (the server's log is above)"
 }
 
 # The working tree's files (tracked, and new ones not ignored), so a stale build/ or a file
@@ -66,7 +67,7 @@ say "copydesk init --sandbox, then copydesk sandbox on port $sandbox_port"
 "$copydesk" init --sandbox --port "$sandbox_port"
 "$copydesk" sandbox --port "$sandbox_port" >"$work/sandbox.log" 2>&1 &
 servers+=($!)
-wait_for "http://127.0.0.1:$sandbox_port/notion/_sandbox/stats" "$work/sandbox.log"
+wait_for "http://127.0.0.1:$sandbox_port/notion/_sandbox/stats" $! "$work/sandbox.log"
 
 say "copydesk pull"
 "$copydesk" pull
@@ -78,7 +79,7 @@ ui_port=$(free_port)
 say "copydesk ui on port $ui_port"
 "$copydesk" ui --port "$ui_port" >"$work/ui.log" 2>&1 &
 servers+=($!)
-wait_for "http://127.0.0.1:$ui_port/_stcore/health" "$work/ui.log"
+wait_for "http://127.0.0.1:$ui_port/_stcore/health" $! "$work/ui.log"
 curl -fsS "http://127.0.0.1:$ui_port/" | grep -qi "<html" || fail "the review app's / is not its page"
 # The server only proves the app file was found; rendering the queue proves its pages and the store load.
 COPYDESK_CONFIG="$work/project/copydesk.toml" COPYDESK_ACTOR=smoke STREAMLIT_LOGGER_LEVEL=error "$work/venv/bin/python" - <<'PY'
