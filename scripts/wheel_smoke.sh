@@ -11,10 +11,11 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-$(command -v python3.11 || command -v python3)}
 work=$(mktemp -d /tmp/copydesk-wheel.XXXXXX)
 servers=()
+set -m  # each server in its own process group, so stopping it stops what it started (Streamlit under `copydesk ui`)
 
 cleanup() {
   for pid in "${servers[@]}"; do
-    kill "$pid" 2>/dev/null || true
+    kill -- "-$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   rm -rf "$work"
