@@ -83,7 +83,7 @@ servers+=($!)
 wait_for "http://127.0.0.1:$ui_port/_stcore/health" $! "$work/ui.log"
 curl -fsS "http://127.0.0.1:$ui_port/" | grep -qi "<html" || fail "the review app's / is not its page"
 # The server only proves the app file was found; rendering the queue proves its pages and the store load.
-COPYDESK_CONFIG="$work/project/copydesk.toml" COPYDESK_ACTOR=smoke STREAMLIT_LOGGER_LEVEL=error "$work/venv/bin/python" - <<'PY'
+COPYDESK_CONFIG="$work/project/copydesk.toml" COPYDESK_ACTOR=smoke "$work/venv/bin/python" - <<'PY'
 from importlib import resources
 
 from streamlit.testing.v1 import AppTest
