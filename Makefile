@@ -17,8 +17,8 @@ demo: $(BIN)/.installed  ## the whole story on the sandbox, ending in the review
 sweep-demo: $(BIN)/.installed  ## a sweep finds stale copy that came back behind copydesk's back
 	$(BIN)/python scripts/sweep_demo.py
 
-test: $(BIN)/.installed  ## the whole suite on two workers (PostgreSQL half when COPYDESK_TEST_POSTGRES_URL is set)
-	$(BIN)/python -m pytest -q -n 2
+test: $(BIN)/.installed  ## the whole suite on two workers; the PostgreSQL half on a throwaway server when PostgreSQL is installed (ARGS=tests/x.py for part)
+	scripts/with-postgres.sh $(BIN)/python -m pytest -q -n 2 $(ARGS)
 
 bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull benchmarks (1,000 Notion pages, 1,000 Google Docs)
 	$(BIN)/python bench/diff.py

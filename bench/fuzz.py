@@ -872,14 +872,14 @@ class Watchdog:
 def prepare(tmp: Path) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     """Two sandboxes (the seed workspace for the CLI's project; a fuzz workspace whose seed
     files the worker rewrites), a pulled project, and an empty migrated store to copy."""
-    from connectors.sandbox.server import FIXTURES, SandboxServer
+    from connectors.sandbox.server import SandboxServer
     from staging.config import config_text
     from staging.store import Store
     from typer.testing import CliRunner
     from ui.cli import app
 
     seed = tmp / "seed"
-    shutil.copytree(FIXTURES, seed)
+    shutil.copytree(REPO / "connectors" / "sandbox" / "seeds", seed)
     for folder, keep in (("notion/pages", "01-company-home.json"), ("gdocs/docs", "01-helphive-one-pager.md"),
                          ("webflow/pages", "01-home.md"), ("webflow/items", "01-blog-post.md")):
         for path in (seed / folder).iterdir():

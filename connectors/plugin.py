@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -103,10 +104,10 @@ class Build(Protocol):
 
 class SandboxFactory(Protocol):
     """Makes the tool's local sandbox: a WSGI app seeded from `seeds` (its folder under
-    fixtures/workspace/), with the vendor's rate limits unless `rate_limited` is false, at
+    connectors/sandbox/seeds/), with the vendor's rate limits unless `rate_limited` is false, at
     `rate` requests per second where the tool limits by one rate (None: the vendor's)."""
 
-    def __call__(self, seeds: Path, *, rate_limited: bool, rate: float | None) -> Any: ...
+    def __call__(self, seeds: Traversable, *, rate_limited: bool, rate: float | None) -> Any: ...
 
 
 @dataclass(frozen=True)

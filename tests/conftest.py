@@ -1,7 +1,8 @@
 """Shared fixtures: a real sandbox over loopback HTTP, and the store on SQLite and PostgreSQL.
 
-The PostgreSQL half runs when COPYDESK_TEST_POSTGRES_URL names a server (.ci/run starts one);
-under CI=true a missing server is an error, not a skip.
+The PostgreSQL half runs when COPYDESK_TEST_POSTGRES_URL names a server (`make test` starts one
+when PostgreSQL is installed: scripts/with-postgres.sh); under CI=true a missing server is an
+error, not a skip.
 """
 
 from __future__ import annotations
@@ -104,8 +105,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def _postgres_store() -> Iterator[Store]:
     if not POSTGRES_URL:
         if os.environ.get("CI"):
-            pytest.fail("CI=true but COPYDESK_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL.")
-        pytest.skip("COPYDESK_TEST_POSTGRES_URL not set (run .ci/run for the PostgreSQL half)")
+            pytest.fail("CI=true but COPYDESK_TEST_POSTGRES_URL is not set: run the tests with `make test`.")
+        pytest.skip("COPYDESK_TEST_POSTGRES_URL not set (`make test` sets it when PostgreSQL is installed)")
     database = f"copydesk_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

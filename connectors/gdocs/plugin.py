@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -52,7 +53,7 @@ def build(name: str, settings: GDocsSettings, *, token: Callable[[], str], home:
                           timeout=settings.timeout)
 
 
-def sandbox(seeds: Path, *, rate_limited: bool, rate: float | None) -> GdocsSandbox:
+def sandbox(seeds: Traversable, *, rate_limited: bool, rate: float | None) -> GdocsSandbox:
     """Google limits reads and writes per minute apart, so `rate` does not apply."""
     return GdocsSandbox.from_seed_dir(seeds, rate_limits=google_rate_limits() if rate_limited else None)
 

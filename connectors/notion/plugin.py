@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -36,7 +37,7 @@ def build(name: str, settings: NotionSettings, *, token: Callable[[], str], home
                            page_size=settings.page_size, timeout=settings.timeout)
 
 
-def sandbox(seeds: Path, *, rate_limited: bool, rate: float | None) -> NotionSandbox:
+def sandbox(seeds: Traversable, *, rate_limited: bool, rate: float | None) -> NotionSandbox:
     return NotionSandbox.from_seed_dir(seeds, rate_limit=RateLimit(rate or NOTION_RATE) if rate_limited else None)
 
 

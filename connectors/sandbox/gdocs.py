@@ -36,7 +36,7 @@ import hashlib
 import json
 import re
 from datetime import datetime, timezone
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, Callable
 
 from werkzeug.routing import Map, Rule
@@ -183,7 +183,7 @@ class GdocsSandbox:
         )
 
     @classmethod
-    def from_seed_dir(cls, folder: Path, **kwargs: Any) -> "GdocsSandbox":
+    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> "GdocsSandbox":
         styles = json.loads((folder / "styles.json").read_text(encoding="utf-8"))
         return cls(lambda: DriveWorkspace.from_seed_dir(folder), styles, **kwargs)
 

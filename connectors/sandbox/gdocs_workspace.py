@@ -1,7 +1,7 @@
 """The state behind the Google Docs sandbox: a Drive of folders and Google Docs, a change log,
 and each document's `documents.get` JSON.
 
-Seeds are short Markdown-like files (fixtures/workspace/gdocs/README.md has the format), so
+Seeds are short Markdown-like files (connectors/sandbox/seeds/gdocs/README.md has the format), so
 the collateral stays readable and reviewable; `DocumentBuilder` turns them into the real
 structural JSON (section break, named styles, lists with `kix.` ids, tables, link styling,
 UTF-16 indices) the way the Docs editor would have saved them.
@@ -21,10 +21,11 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, Iterator
 
 from connectors.sandbox import gdocs_model as model
+from connectors.sandbox.seeds import seed_files
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
 DOCUMENT_MIME = "application/vnd.google-apps.document"
@@ -126,7 +127,7 @@ class DriveWorkspace:
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def from_seed_dir(cls, folder: Path) -> "DriveWorkspace":
+    def from_seed_dir(cls, folder: Traversable) -> "DriveWorkspace":
         drive = json.loads((folder / "drive.json").read_text(encoding="utf-8"))
         builder = DocumentBuilder(json.loads((folder / "styles.json").read_text(encoding="utf-8")))
         users = {key: _user(value, me=key == drive["api_user"]) for key, value in drive["users"].items()}
@@ -138,7 +139,7 @@ class DriveWorkspace:
             parent = folders[entry["parent"]]["id"] if entry["parent"] else workspace.my_drive_id
             workspace.add(DriveFile(entry["id"], entry["name"], FOLDER_MIME, parent, entry["created"],
                                     entry["modified"], entry["version"], owner, owner))
-        for path in sorted((folder / "docs").glob("*.md")):
+        for path in seed_files(folder / "docs", ".md"):
             meta, lines = parse_seed(path.read_text(encoding="utf-8"), path.name)
             document = builder.build(meta["id"], meta["title"], lines)
             editor = users[meta.get("modified_by", drive["owner"])]

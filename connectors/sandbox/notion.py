@@ -16,7 +16,7 @@ Admin (uncounted, no auth) under `/_sandbox/`:
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "rate", "window_seconds", "retry_after"}
     POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one
-    POST pages        a page in the seed files' shape (fixtures/workspace/notion/pages/*.json),
+    POST pages        a page in the seed files' shape (connectors/sandbox/seeds/notion/pages/*.json),
                       added to the workspace as if someone had just created it: {"id", "blocks"}
 """
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, Callable
 
 from werkzeug.routing import Map, Rule
@@ -132,7 +132,7 @@ class NotionSandbox:
         )
 
     @classmethod
-    def from_seed_dir(cls, folder: Path, **kwargs: Any) -> "NotionSandbox":
+    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> "NotionSandbox":
         return cls(lambda: NotionWorkspace.from_seed_dir(folder), **kwargs)
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:

@@ -15,8 +15,10 @@ import re
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, Iterator
+
+from connectors.sandbox.seeds import seed_files
 
 BOT_USER_ID = "6f3c8e0a-1d2b-4c5d-8e9f-0a1b2c3d4e5f"
 OUTSIDE_EDITOR_ID = "0b7d5c4e-3f2a-4b1c-9d8e-7f6a5b4c3d2e"  # Jordan Lee in the seed's users.json
@@ -158,9 +160,9 @@ class NotionWorkspace:
     # -- building -------------------------------------------------------------------------
 
     @classmethod
-    def from_seed_dir(cls, folder: Path) -> "NotionWorkspace":
+    def from_seed_dir(cls, folder: Traversable) -> "NotionWorkspace":
         users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
-        seeds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "pages").glob("*.json"))]
+        seeds = [json.loads(p.read_text(encoding="utf-8")) for p in seed_files(folder / "pages", ".json")]
         return cls.from_seeds(seeds, users)
 
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -18,9 +18,9 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
 from connectors.registry import in_words, plugins
+from connectors.sandbox.seeds import SEEDS
 
 DEFAULT_PORT = 8700
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "workspace"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class SandboxServer:
         self,
         port: int = DEFAULT_PORT,
         *,
-        workspace: Path = FIXTURES,
+        workspace: Traversable = SEEDS,
         rate_limited: bool = True,
         rates: Mapping[str, float] | None = None,
     ) -> None:

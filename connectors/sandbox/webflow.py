@@ -55,7 +55,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, Callable
 
 from werkzeug.routing import Map, Rule
@@ -213,7 +213,7 @@ class WebflowSandbox:
         ])
 
     @classmethod
-    def from_seed_dir(cls, folder: Path, **kwargs: Any) -> "WebflowSandbox":
+    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> "WebflowSandbox":
         return cls(lambda: WebflowWorkspace.from_seed_dir(folder), **kwargs)
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:

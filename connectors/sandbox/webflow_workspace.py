@@ -1,7 +1,7 @@
 """The state behind the Webflow sandbox: one site with locales, static pages whose text lives
 in DOM nodes, and CMS collections whose items have a staged and a live version.
 
-Seeds are readable files (fixtures/workspace/webflow/README.md has the format): the site and
+Seeds are readable files (connectors/sandbox/seeds/webflow/README.md has the format): the site and
 the collection schemas in `site.json`, one file per static page, one file per collection's
 items. Everything here is plain data; `webflow.py` turns it into Webflow's JSON.
 
@@ -22,8 +22,10 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, Iterator
+
+from connectors.sandbox.seeds import seed_files
 
 # Node and component ids are UUID-shaped in Webflow; the sandbox derives them from the seed's
 # stable keys, so the same seed always serves the same ids.
@@ -249,12 +251,12 @@ class WebflowWorkspace:
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def from_seed_dir(cls, folder: Path) -> "WebflowWorkspace":
+    def from_seed_dir(cls, folder: Traversable) -> "WebflowWorkspace":
         seed = json.loads((folder / "site.json").read_text(encoding="utf-8"))
         site = seed["site"]
         locales_by_tag = {loc["tag"]: loc for loc in site["locales"]["secondary"]}
         pages = {}
-        for path in sorted((folder / "pages").glob("*.md")):
+        for path in seed_files(folder / "pages", ".md"):
             page = parse_page(path.read_text(encoding="utf-8"), path.name, locales_by_tag)
             pages[page.id] = page
         collections = {c["id"]: Collection(c["id"], c["displayName"], c["singularName"], c["slug"], c["createdOn"],
@@ -262,8 +264,8 @@ class WebflowWorkspace:
         by_slug = {c.slug: c for c in collections.values()}
         items: dict[str, Item] = {}
         cms_locale = site["locales"]["primary"]["cmsLocaleId"]
-        for path in sorted((folder / "items").glob("*.md")):
-            collection = by_slug[path.stem.split("-", 1)[1]]
+        for path in seed_files(folder / "items", ".md"):
+            collection = by_slug[path.name.removesuffix(".md").split("-", 1)[1]]
             for item in parse_items(path.read_text(encoding="utf-8"), path.name, collection, cms_locale):
                 items[item.id] = item
         stamps = [site["lastUpdated"], site.get("lastPublished") or site["lastUpdated"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -48,7 +49,7 @@ def build(name: str, settings: WebflowSettings, *, token: Callable[[], str], hom
                             rate=settings.rate or WEBFLOW_RATE, timeout=settings.timeout)
 
 
-def sandbox(seeds: Path, *, rate_limited: bool, rate: float | None) -> WebflowSandbox:
+def sandbox(seeds: Traversable, *, rate_limited: bool, rate: float | None) -> WebflowSandbox:
     """Webflow limits requests per minute (60), so `rate` does not apply."""
     return WebflowSandbox.from_seed_dir(seeds, rate_limit=MinuteLimit() if rate_limited else None)
 

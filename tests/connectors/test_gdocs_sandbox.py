@@ -1,6 +1,6 @@
 """The Google Docs sandbox over real HTTP, driven by the official google-api-python-client.
 
-Expectations come from the seed (fixtures/workspace/gdocs/), from a real documents.get
+Expectations come from the seed (connectors/sandbox/seeds/gdocs/), from a real documents.get
 response (fixtures/api-shapes/gdocs/document_get.json) and from the discovery documents the
 SDK itself ships: every key the sandbox answers with must exist in Google's schema for it.
 """
@@ -22,6 +22,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from connectors.sandbox import gdocs_model as model
+from connectors.sandbox import seeds
 from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.gdocs import (
     GDOCS_RATE_READS_PER_MINUTE,
@@ -34,7 +35,7 @@ from connectors.sandbox.gdocs import (
 from connectors.sandbox.gdocs_workspace import DocumentBuilder, DriveWorkspace, parse_inline
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_DIR = REPO / "fixtures" / "workspace" / "gdocs"
+SEED_DIR = seeds.SEEDS / "gdocs"
 REAL_DOCUMENT = json.loads((REPO / "fixtures" / "api-shapes" / "gdocs" / "document_get.json").read_text())
 DISCOVERY = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
 DOCS_SCHEMAS = json.loads((DISCOVERY / "docs.v1.json").read_text())["schemas"]

@@ -13,7 +13,6 @@ import threading
 import time
 import traceback
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,12 +22,13 @@ from connectors.document import Document, DocumentRef, Mention, Span
 from connectors.errors import AuthError, RemoteError
 from connectors.notion import NotionConnector
 from connectors.pacing import RetryPolicy
+from connectors.sandbox import seeds
 from connectors.sandbox.notion import SANDBOX_TOKEN, NotionSandbox
 from connectors.sandbox.notion_workspace import NotionWorkspace
 
 VERSION = "2025-09-03"
-SEED_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "workspace" / "notion"
-SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((SEED_DIR / "pages").glob("*.json"))]
+SEED_DIR = seeds.SEEDS / "notion"
+SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in seeds.seed_files(SEED_DIR / "pages", ".json")]
 LIVE = [s for s in SEEDS if not s.get("in_trash")]
 MARGIN = timedelta(minutes=2)
 

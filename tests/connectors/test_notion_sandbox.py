@@ -1,6 +1,6 @@
 """The Notion sandbox over real HTTP: Notion's errors, shapes and pagination, and the admin API.
 
-Expectations come from the seed files (fixtures/workspace/notion/) and from Notion's own
+Expectations come from the seed files (connectors/sandbox/seeds/notion/) and from Notion's own
 responses recorded for API version 2025-09-03 (fixtures/api-shapes/notion/).
 """
 
@@ -17,12 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from connectors.sandbox import seeds
 from connectors.sandbox.notion_workspace import BOT_USER_ID, OUTSIDE_EDITOR_ID
 
 VERSION = "2025-09-03"
-SEED_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "workspace" / "notion"
+SEED_DIR = seeds.SEEDS / "notion"
 EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "api-shapes" / "notion"
-SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((SEED_DIR / "pages").glob("*.json"))]
+SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in seeds.seed_files(SEED_DIR / "pages", ".json")]
 LIVE = [s for s in SEEDS if not s.get("in_trash")]
 TRASHED = [s for s in SEEDS if s.get("in_trash")]
 ERROR_KEYS = {"object", "status", "code", "message", "request_id"}

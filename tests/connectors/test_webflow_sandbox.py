@@ -1,6 +1,6 @@
 """The Webflow sandbox over real HTTP, driven by the official `webflow` SDK where it can be.
 
-Expectations come from the seed (fixtures/workspace/webflow/), from Webflow's OpenAPI spec
+Expectations come from the seed (connectors/sandbox/seeds/webflow/), from Webflow's OpenAPI spec
 (fixtures/api-shapes/webflow/openapi_v2.subset.json: every key the sandbox answers with must
 exist in the spec's response schema) and from the spec's examples beside it. The SDK itself
 validates every answer it parses, so a missing required field fails the round trips too.
@@ -21,6 +21,7 @@ from webflow.environment import WebflowEnvironment
 from webflow.errors import BadRequestError, ConflictError, TooManyRequestsError, UnauthorizedError
 from webflow.resources.collections.resources.items import ItemIDs
 
+from connectors.sandbox import seeds
 from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.webflow import (
     WEBFLOW_FRENCH_LOCALE_ID,
@@ -32,7 +33,7 @@ from connectors.sandbox.webflow import (
 from connectors.sandbox.webflow_workspace import WebflowWorkspace, node_id, plain_text, replace_in_text
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_DIR = REPO / "fixtures" / "workspace" / "webflow"
+SEED_DIR = seeds.SEEDS / "webflow"
 SHAPES = REPO / "fixtures" / "api-shapes" / "webflow"
 SPEC = json.loads((SHAPES / "openapi_v2.subset.json").read_text())
 SEED = WebflowWorkspace.from_seed_dir(SEED_DIR)
