@@ -112,14 +112,15 @@ def test_a_crashed_apply_is_recovered_by_its_sources_name(store, sandbox, pulled
     patches = lambda: sum(n for route, n in sandbox.stats()["routes"].items() if route.startswith("PATCH"))  # noqa: E731
     before = patches()
     sandbox.post("faults", {"status": 503, "hang": 30, "match": "PATCH /v1/blocks", "skip": 1})
-    worker = subprocess.Popen([sys.executable, "-c", WORKER, store.url, sandbox.token, sandbox.base_url, "support",
-                               str(changeset_id)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 20
-    while patches() - before < 2:  # the first write landed, the second hangs
-        assert worker.poll() is None and time.monotonic() < deadline, worker.stderr.read() if worker.poll() else ""
-        time.sleep(0.02)
-    worker.send_signal(signal.SIGKILL)
-    worker.wait(timeout=10)
+    with subprocess.Popen([sys.executable, "-c", WORKER, store.url, sandbox.token, sandbox.base_url, "support",
+                           str(changeset_id)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as worker:  # its pipes closed when it is gone
+        deadline = time.monotonic() + 20
+        while patches() - before < 2:  # the first write landed, the second hangs
+            assert worker.poll() is None and time.monotonic() < deadline, worker.stderr.read() if worker.poll() else ""
+            time.sleep(0.02)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
     sandbox.post("faults", {"clear": True})
 
     outcomes, busy = recover(store, pulled.__getitem__, actor="test")

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import CopydeskError
-from staging import changesets
+from staging import changesets, lifecycle
 from staging.changesets import ProposedEdit
+from staging.lifecycle import Action, Status
 from staging.config import CONFIG_NAME, config_text
 from staging.pull import pull
 from staging.workspace import Workspace
@@ -36,8 +37,8 @@ def test_opening_settles_a_changeset_whose_applying_process_died(config):
         changeset = changesets.stage(workspace.store, tracked, [ProposedEdit(block.id, block.text + " Revised.")],
                                      actor="agent")
         changesets.approve(workspace.store, changeset.id, actor="reviewer")
-        changesets.transition(workspace.store, changeset.id, ["approved"], "applying", actor="worker",
-                              action="changeset.applying")
+        lifecycle.transition(workspace.store, changeset.id, Action.APPLY, Status.APPLYING, actor="worker",
+                             event="changeset.apply.started")
         changesets.release(workspace.store, changeset.id)  # its process is gone: nobody holds the claim
 
     with Workspace.open(config) as reopened:
