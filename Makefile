@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo sweep-demo test bench fuzz clean
+.PHONY: demo sweep-demo lint test bench fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ demo: $(BIN)/.installed  ## the whole story on the sandbox, ending in the review
 sweep-demo: $(BIN)/.installed  ## a sweep finds stale copy that came back behind copydesk's back
 	$(BIN)/python scripts/sweep_demo.py
 
-test: $(BIN)/.installed  ## the whole suite on two workers; the PostgreSQL half on a throwaway server when PostgreSQL is installed (ARGS=tests/x.py for part)
+lint: $(BIN)/.installed  ## ruff over everything; mypy, strict, over connectors/ and staging/ (pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint  ## the linters, then the whole suite on two workers; the PostgreSQL half on a throwaway server when PostgreSQL is installed (ARGS=tests/x.py for part)
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q -n 2 $(ARGS)
 
 bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull benchmarks (1,000 Notion pages, 1,000 Google Docs)

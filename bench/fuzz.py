@@ -225,9 +225,10 @@ class Runners:
     """One method per family; each returns (outcome, detail) or raises what it found."""
 
     def __init__(self, setup: dict[str, Any]) -> None:
+        from typer.testing import CliRunner
+
         import staging.pull  # noqa: F401 - imported before the first input, so no input pays for it
         import ui.cli  # noqa: F401
-        from typer.testing import CliRunner
 
         self.setup = setup
         self.cli_runner = CliRunner()
@@ -872,10 +873,11 @@ class Watchdog:
 def prepare(tmp: Path) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     """Two sandboxes (the seed workspace for the CLI's project; a fuzz workspace whose seed
     files the worker rewrites), a pulled project, and an empty migrated store to copy."""
+    from typer.testing import CliRunner
+
     from connectors.sandbox.server import SandboxServer
     from staging.config import config_text
     from staging.store import Store
-    from typer.testing import CliRunner
     from ui.cli import app
 
     seed = tmp / "seed"

@@ -126,7 +126,7 @@ class Bench:
         stats = self.admin.stats()
         return stats["rate_limited"] + stats["faults_served"]
 
-    def calls(self) -> "RouteCounter":
+    def calls(self) -> RouteCounter:
         return RouteCounter(self.admin)
 
     def close(self) -> None:
@@ -142,7 +142,7 @@ class RouteCounter(dict):
         super().__init__()
         self.admin = admin
 
-    def __enter__(self) -> "RouteCounter":
+    def __enter__(self) -> RouteCounter:
         self.before = self.admin.routes()
         return self
 

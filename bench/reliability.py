@@ -57,8 +57,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack, closing
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable

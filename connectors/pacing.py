@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Callable, Mapping, TypeVar
 
@@ -122,6 +122,6 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    wait = (when - (now or datetime.now(timezone.utc))).total_seconds()
+        when = when.replace(tzinfo=UTC)
+    wait = (when - (now or datetime.now(UTC))).total_seconds()
     return min(max(wait, 0.0), MAX_RETRY_AFTER) if math.isfinite(wait) else None

@@ -27,7 +27,7 @@ class Listing(Iterator[DocumentRef]):
         self.cursor: Cursor | None = None
         self.done = False
 
-    def __iter__(self) -> "Listing":
+    def __iter__(self) -> Listing:
         return self
 
     def __next__(self) -> DocumentRef:

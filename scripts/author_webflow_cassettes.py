@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cassette_authoring as authoring  # noqa: E402
-from cassette_authoring import (Interaction, NullJournal, cassette_text, checked_sources, expect,  # noqa: E402
-                                serialise)
+from cassette_authoring import Interaction, NullJournal, cassette_text, checked_sources, expect, serialise  # noqa: E402
+
 from connectors.document import DocumentRef, Edit  # noqa: E402
 from connectors.errors import AuthError, RemoteError  # noqa: E402
 from connectors.pacing import RetryPolicy  # noqa: E402

@@ -23,8 +23,8 @@ from connectors.text import normalise
 from staging import changesets, identity, lifecycle, review
 from staging import publish as publishing
 from staging.changesets import this_process
-from staging.lifecycle import Action, Status, transition
 from staging.lease import process_gone
+from staging.lifecycle import Action, Status, transition
 from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, as_utc, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store, remote_ref

@@ -26,9 +26,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from connectors import text as runs
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, CopydeskError, NotFound
-from connectors import text as runs
 from staging import dismissals, identity, lifecycle, review
 from staging.lifecycle import Action, Status, subject, transition
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     AnySourceSettings = SourceSettings
 else:
     AnySourceSettings = Annotated[
-        Union[tuple(Annotated[p.settings, Tag(p.tool)] for p in registry.plugins())],
+        Union[tuple(Annotated[p.settings, Tag(p.tool)] for p in registry.plugins())],  # noqa: UP007  (built at run time)
         Discriminator(_tool_of, custom_error_type="unknown_tool",
                       custom_error_message="type must be one of the tools copydesk connects to: "
                                            f"{', '.join(registry.TOOLS)}"),

@@ -24,6 +24,7 @@ from staging.lifecycle import Action, Status, transition
 from staging.models import Changeset, TrackedDocument
 from staging.store import Store
 
+
 def verify(store: Store, tracked: TrackedDocument, doc: Document, *, actor: str = "pull") -> list[Changeset]:
     """Settle the changesets on `doc` that wait for a person; returns those settled."""
     with store.session() as session:

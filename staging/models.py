@@ -6,21 +6,21 @@ blobs. `Event` is append-only: nothing updates or deletes its rows.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
     """A stored time as an aware UTC one: SQLite hands times back without a zone (they were
     written in UTC), PostgreSQL in the session's zone."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Blob(SQLModel, table=True):
@@ -51,9 +51,9 @@ class TrackedDocument(SQLModel, table=True):
     parent_remote_id: str = ""
     status: str = "live"  # live | archived | deleted
     remote_version: str = ""
-    edited_at: Optional[datetime] = None  # when the tool says it last changed (scope rules, sweeps)
-    fetched_at: Optional[datetime] = None
-    head_revision_id: Optional[str] = Field(default=None, max_length=32)
+    edited_at: datetime | None = None  # when the tool says it last changed (scope rules, sweeps)
+    fetched_at: datetime | None = None
+    head_revision_id: str | None = Field(default=None, max_length=32)
     first_seen_at: datetime = Field(default_factory=utcnow)
 
 
@@ -67,34 +67,34 @@ class Revision(SQLModel, table=True):
     edited_by: str = ""  # whom the tool names as its last editor ('' where it does not say)
     observed_at: datetime = Field(default_factory=utcnow)
     origin: str = "pull"  # pull | apply | revert | rollback
-    parent_id: Optional[str] = Field(default=None, max_length=32)
-    pull_id: Optional[int] = Field(default=None, foreign_key="pull.id")
-    changeset_id: Optional[int] = Field(default=None, index=True)  # set when origin is not pull
+    parent_id: str | None = Field(default=None, max_length=32)
+    pull_id: int | None = Field(default=None, foreign_key="pull.id")
+    changeset_id: int | None = Field(default=None, index=True)  # set when origin is not pull
 
 
 class Pull(SQLModel, table=True):
     """One pull of one source; `cursor` is where the next incremental pull resumes."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source: str = Field(index=True)
     full: bool = False
     status: str = "running"  # running | ok | failed
     started_at: datetime = Field(default_factory=utcnow)
-    finished_at: Optional[datetime] = None
+    finished_at: datetime | None = None
     requests: int = 0
     listed: int = 0
     fetched: int = 0
     changed: int = 0
     new: int = 0
     deleted: int = 0
-    cursor: Optional[str] = None
+    cursor: str | None = None
     error: str = ""
 
 
 class Event(SQLModel, table=True):
     """The audit log: who did what to which subject, when."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str
     action: str
@@ -109,7 +109,7 @@ class Changeset(SQLModel, table=True):
     the process that holds it while applying or reverting, so a crash can be told from a
     process still at work."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     document_id: str = Field(foreign_key="document.id", index=True, max_length=32)
     base_revision_id: str = Field(foreign_key="revision.id", max_length=32)
     source: str = Field(index=True)
@@ -117,22 +117,22 @@ class Changeset(SQLModel, table=True):
     rationale: str = ""
     status: str = Field(default="proposed", index=True)
     proposed_by: str
-    brief_id: Optional[int] = None  # the agent fills these
-    agent_run_id: Optional[int] = None
+    brief_id: int | None = None  # the agent fills these
+    agent_run_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
-    approved_by: Optional[str] = None
-    approved_at: Optional[datetime] = None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
     allow_lossy: bool = False
-    applied_revision_id: Optional[str] = Field(default=None, max_length=32)
-    reverted_revision_id: Optional[str] = Field(default=None, max_length=32)
-    claim: Optional[str] = None  # "<pid>@<host>" while applying or reverting
-    claimed_at: Optional[datetime] = None
+    applied_revision_id: str | None = Field(default=None, max_length=32)
+    reverted_revision_id: str | None = Field(default=None, max_length=32)
+    claim: str | None = None  # "<pid>@<host>" while applying or reverting
+    claimed_at: datetime | None = None
     conflicts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     error: str = ""
     # What a person must paste into the tool when its API cannot write (awaiting_manual*).
     manual_steps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    published_at: Optional[datetime] = None  # tools with a separate publish step (Webflow)
+    published_at: datetime | None = None  # tools with a separate publish step (Webflow)
 
 
 class ChangesetEdit(SQLModel, table=True):
@@ -142,7 +142,7 @@ class ChangesetEdit(SQLModel, table=True):
 
     __tablename__ = "edit"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     changeset_id: int = Field(foreign_key="changeset.id", index=True)
     position: int
     block_id: str
@@ -151,7 +151,7 @@ class ChangesetEdit(SQLModel, table=True):
     after: str
     proposed_after: str
     reason: str = ""
-    confidence: Optional[float] = None
+    confidence: float | None = None
     flag: str = ""  # what a person must settle in this block (a retired claim, say): rules never invent the text
     # What the edit does, in the brief's words, so a reviewer can take a decision once for every
     # document ("chatbot → AI support engineer", "retired claim: …", "other edits"); "" for edits
@@ -161,7 +161,7 @@ class ChangesetEdit(SQLModel, table=True):
     flag_dismissed: str = ""  # why a reviewer left the flag as it reads ("the claim is still true here")
     flag_dismissed_by: str = ""
     proposed_by: str
-    target: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    target: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     revised_by: str = ""  # the reviewer whose rewrite `after` is: an author too, who cannot approve it
 
 
@@ -171,7 +171,7 @@ class Approval(SQLModel, table=True):
     fingerprint no longer matches (someone rewrote or dropped an edit since) counts for
     nothing: it is dismissed, though kept for the record (staging.review)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     changeset_id: int = Field(foreign_key="changeset.id", index=True)
     actor: str
     fingerprint: str = Field(max_length=64)
@@ -184,7 +184,7 @@ class JournalEntry(SQLModel, table=True):
 
     __tablename__ = "journal"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     changeset_id: int = Field(foreign_key="changeset.id", index=True)
     operation: str  # apply | revert | rollback
     phase: str  # intent | done
@@ -197,7 +197,7 @@ class JournalEntry(SQLModel, table=True):
 class Brief(SQLModel, table=True):
     """A positioning brief as added, with its compiled form; one is active at a time."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     title: str
     source: str  # the file name, or "notion:<document id>" for a tracked page
     text: str
@@ -216,7 +216,7 @@ class AgentRun(SQLModel, table=True):
 
     __tablename__ = "agent_run"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     brief_id: int = Field(foreign_key="brief.id", index=True)
     engine: str
     model: str = ""
@@ -261,11 +261,11 @@ class SweepRun(SQLModel, table=True):
 
     __tablename__ = "sweep_run"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     brief_id: int = Field(foreign_key="brief.id", index=True)
     started_at: datetime = Field(default_factory=utcnow)
     seconds: float = 0.0
-    agent_run_id: Optional[int] = None
+    agent_run_id: int | None = None
     pulls: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     stale: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     staged: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -282,7 +282,7 @@ class Dismissal(SQLModel, table=True):
     the block reads that text and the brief is unchanged, propose and sweeps leave it alone
     (staging.dismissals); undoing it (`undone_at`) keeps the row for the record."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     document_id: str = Field(foreign_key="document.id", index=True, max_length=32)
     block_id: str
     text: str
@@ -292,11 +292,11 @@ class Dismissal(SQLModel, table=True):
     brief_sha256: str = Field(max_length=64)
     how: str  # dropped | flag dismissed | rejected
     reason: str = ""
-    changeset_id: Optional[int] = None
+    changeset_id: int | None = None
     actor: str
     at: datetime = Field(default_factory=utcnow)
     undone_by: str = ""
-    undone_at: Optional[datetime] = None
+    undone_at: datetime | None = None
 
 
 class Lease(SQLModel, table=True):

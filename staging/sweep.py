@@ -27,9 +27,9 @@ from connectors.protocol import Connector
 from connectors.registry import capabilities
 from staging import changesets, lifecycle, literal
 from staging.agent import briefs, rules
-from staging.agent.engine import Engine
 from staging.agent.brief import CompiledBrief, Scope
 from staging.agent.checks import Checks
+from staging.agent.engine import Engine
 from staging.agent.passages import phrase_matcher
 from staging.agent.propose import candidates, propose
 from staging.lifecycle import Action, Status

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from connectors.document import Block, Document, DocumentRef, Span
 
-FIXED_TIME = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+FIXED_TIME = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def make_block(block_id: str = "b1", text: str = "Hello world", **overrides) -> Block:

@@ -18,10 +18,10 @@ from sqlalchemy import create_engine, text
 
 from connectors.gdocs import GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
-from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.pacing import RetryPolicy
 from connectors.protocol import Connector
 from connectors.sandbox.admin import SandboxAdminClient
+from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.sandbox.server import SandboxServer
 from staging.store import Store
 
@@ -52,7 +52,7 @@ def reset_sandboxes(server: SandboxServer) -> None:
 
 
 @pytest.fixture
-def sandbox(sandbox_server: SandboxServer) -> Iterator["SandboxAdmin"]:
+def sandbox(sandbox_server: SandboxServer) -> Iterator[SandboxAdmin]:
     """The Notion sandbox's admin, with every tool's sandbox reset to its seed workspace, no
     rate limit and no faults (a configured working directory pulls them all)."""
     reset_sandboxes(sandbox_server)

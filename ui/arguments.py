@@ -9,17 +9,17 @@ runs, with one line naming the range.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import typer
 
 MAX_ID = 2**63 - 1  # the largest INTEGER key SQLite and PostgreSQL (BIGINT) can hold
 
 
-def _row_id(what: str, listing: str) -> Callable[[Optional[int]], Optional[int]]:
+def _row_id(what: str, listing: str) -> Callable[[int | None], int | None]:
     """A callback that lets through a `what` id of 1..2^63-1 (or no id), else says "No <what> N"."""
 
-    def check(value: Optional[int]) -> Optional[int]:
+    def check(value: int | None) -> int | None:
         if value is not None and not 1 <= value <= MAX_ID:
             raise typer.BadParameter(f"No {what} {value}: ids are 1..{MAX_ID}; `{listing}` lists them.")
         return value

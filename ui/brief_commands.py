@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -11,8 +11,8 @@ from rich.table import Table
 from connectors.errors import ConfigError
 from staging import changesets
 from staging.agent import briefs
-from staging.agent.propose import propose
 from staging.agent.brief import read_brief_file
+from staging.agent.propose import propose
 from staging.literal import visible
 from staging.models import Brief
 from staging.render import to_markdown
@@ -32,8 +32,8 @@ def register(app: typer.Typer) -> None:
 @brief_app.command("add")
 def add(
     ctx: typer.Context,
-    file: Optional[Path] = typer.Argument(None, help="A .md, .txt, .docx or .pdf file."),
-    document: Optional[str] = typer.Option(None, "--document", "-d", help="Use a tracked page instead of a file."),
+    file: Path | None = typer.Argument(None, help="A .md, .txt, .docx or .pdf file."),
+    document: str | None = typer.Option(None, "--document", "-d", help="Use a tracked page instead of a file."),
     activate: bool = typer.Option(False, "--activate", help="Make it the active brief (the first one always is)."),
     compile_with: str = typer.Option("markdown", "--compile", help="markdown: read the sections the README shows; "
                                      "claude: let Claude read a brief written as free prose ($ANTHROPIC_API_KEY)."),
@@ -87,7 +87,7 @@ def list_briefs(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @brief_app.command("show")
 def show(
     ctx: typer.Context,
-    brief_id: Optional[int] = typer.Argument(None, metavar="[ID]", callback=check_brief_id,
+    brief_id: int | None = typer.Argument(None, metavar="[ID]", callback=check_brief_id,
                                             help="Default: the active brief."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -141,12 +141,12 @@ def _brief_json(b: Brief) -> dict[str, Any]:
 
 def propose_command(
     ctx: typer.Context,
-    brief_id: Optional[int] = typer.Option(None, "--brief", callback=check_brief_id,
+    brief_id: int | None = typer.Option(None, "--brief", callback=check_brief_id,
                                           help="Brief id (default: the active brief)."),
-    engine: Optional[str] = typer.Option(None, "--engine", help="rules: offline, deterministic, no key needed; "
+    engine: str | None = typer.Option(None, "--engine", help="rules: offline, deterministic, no key needed; "
                                          "claude: Anthropic's API ($ANTHROPIC_API_KEY). Default: agent.engine "
                                          "in copydesk.toml (rules)."),
-    source: Optional[str] = typer.Option(None, "--source", "-s", help="Only documents of this source."),
+    source: str | None = typer.Option(None, "--source", "-s", help="Only documents of this source."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be staged; stage and record nothing."),
     again: bool = typer.Option(False, "--again", help="Also ask about pages the engine already answered at their "
                                "current text (to ask a model anew, say); blocks dismissed as won't fix stay alone "

@@ -6,7 +6,7 @@ the journal and every check live there.
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -14,11 +14,11 @@ from rich.table import Table
 from connectors.errors import ConfigError
 from connectors.registry import plugins
 from staging import apply as applying
-from staging import publish as publishing
 from staging import changesets, facts, lifecycle, rebase, review
+from staging import publish as publishing
 from staging.changesets import ProposedEdit
-from staging.context import place
 from staging.config import Settings
+from staging.context import place
 from staging.diff import diff_words, ops_to_json
 from staging.lifecycle import Status
 from staging.models import Changeset, ChangesetEdit
@@ -51,8 +51,8 @@ def register(app: typer.Typer) -> None:
 
 def list_changesets(
     ctx: typer.Context,
-    status: Optional[str] = typer.Option(None, "--status", help=f"Only this status ({', '.join(Status)})."),
-    source: Optional[str] = typer.Option(None, "--source", "-s", help="Only this source."),
+    status: str | None = typer.Option(None, "--status", help=f"Only this status ({', '.join(Status)})."),
+    source: str | None = typer.Option(None, "--source", "-s", help="Only this source."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The review queue: changesets, newest first.
@@ -136,8 +136,8 @@ def show_changeset(
 def stage(
     ctx: typer.Context,
     document: str = typer.Argument(..., help="Id prefix, remote id or title."),
-    blocks: List[str] = typer.Option([], "--block", "-b", help="Block id (or prefix) to edit; repeat with --text."),
-    texts: List[str] = typer.Option([], "--text", "-t", help="The block's new text, one per --block."),
+    blocks: list[str] = typer.Option([], "--block", "-b", help="Block id (or prefix) to edit; repeat with --text."),
+    texts: list[str] = typer.Option([], "--text", "-t", help="The block's new text, one per --block."),
     reason: str = typer.Option("", "--reason", help="Why the text changes (shown to the reviewer)."),
     title: str = typer.Option("", "--title", help="Changeset title (default: Edit <document>)."),
     as_json: bool = JSON_OPTION,
@@ -159,8 +159,8 @@ def stage(
 def approve(
     ctx: typer.Context,
     changeset_id: int = changeset_argument(),
-    drops: List[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out before approving; repeatable."),
-    dismiss: List[str] = typer.Option([], "--dismiss", help="BLOCK=REASON: leave this block's flag as it reads, "
+    drops: list[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out before approving; repeatable."),
+    dismiss: list[str] = typer.Option([], "--dismiss", help="BLOCK=REASON: leave this block's flag as it reads, "
                                       "and say why; repeatable."),
     allow_lossy: bool = typer.Option(False, "--allow-lossy", help="Accept edits that cannot keep formatting exactly."),
     as_json: bool = JSON_OPTION,
@@ -190,8 +190,8 @@ def approve(
 def rewrite(
     ctx: typer.Context,
     changeset_id: int = changeset_argument(),
-    changes: List[str] = typer.Option(..., "--edit", help="BLOCK=TEXT: this text instead of the proposed one; repeatable."),
-    drops: List[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out; repeatable."),
+    changes: list[str] = typer.Option(..., "--edit", help="BLOCK=TEXT: this text instead of the proposed one; repeatable."),
+    drops: list[str] = typer.Option([], "--drop", help="Block id (or prefix) to leave out; repeatable."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Rewrite some edits of a proposed (or approved) changeset in your own words.
@@ -220,7 +220,7 @@ def rewrite(
     _report(changeset, as_json, f"Rewrote changeset {changeset.id}; {_standing(c.store, changeset, c.settings)}.")
 
 
-def _pairs(options: List[str], name: str, form: str) -> dict[str, str]:
+def _pairs(options: list[str], name: str, form: str) -> dict[str, str]:
     """`BLOCK=TEXT` options as a dict, or a one-line refusal naming the bad one."""
     pairs = {}
     for option in options:
@@ -429,7 +429,7 @@ def recover(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
 def events(
     ctx: typer.Context,
-    changeset_id: Optional[int] = typer.Option(None, "--changeset", callback=check_changeset_id,
+    changeset_id: int | None = typer.Option(None, "--changeset", callback=check_changeset_id,
                                               help="Only this changeset's events."),
     limit: int = limit_option("events"),
     as_json: bool = JSON_OPTION,

@@ -13,7 +13,7 @@ import sys
 import time
 import webbrowser
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import httpx
 import typer
@@ -25,9 +25,9 @@ from typer.core import TyperGroup
 from connectors.errors import ConfigError, CopydeskError
 from connectors.registry import labels
 from connectors.sandbox.server import DEFAULT_PORT, SandboxServer
+from staging import history
 from staging.agent.brief import MAX_BYTES
 from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
-from staging import history
 from staging.diff import alignment, diff_documents, summary
 from staging.models import Revision, TrackedDocument
 from staging.pull import PullReport, pull, remote_status
@@ -37,8 +37,20 @@ from staging.sources import orphans
 from staging.store import Store
 from ui import brief_commands, changeset_commands, dismissal_commands, exposure, sweep_commands
 from ui.arguments import limit_option, port_option
-from ui.terminal import (JSON_OPTION, Context, context, emit_json, err, out, plain, progress, shown, use_color,
-                         word_diff_text)
+from ui.terminal import (
+    JSON_OPTION,
+    Context,
+    context,
+    emit_json,
+    err,
+    out,
+    plain,
+    progress,
+    shown,
+    use_color,
+    word_diff_text,
+)
+
 
 class _ReportingGroup(TyperGroup):
     """Turns a CopydeskError from any command into one red line and exit code 1, and refuses
@@ -84,7 +96,7 @@ app = typer.Typer(
 @app.callback()
 def _main(
     ctx: typer.Context,
-    config: Optional[Path] = typer.Option(
+    config: Path | None = typer.Option(
         None, "--config", "-c", help=f"Path to {CONFIG_NAME} (default: $COPYDESK_CONFIG, then ./{CONFIG_NAME})."
     ),
 ) -> None:
@@ -221,7 +233,7 @@ def _serving(url: str, server: subprocess.Popen) -> bool:
 @app.command("pull")
 def pull_command(
     ctx: typer.Context,
-    source: Optional[str] = typer.Option(None, "--source", "-s", help="Pull only this source (default: all)."),
+    source: str | None = typer.Option(None, "--source", "-s", help="Pull only this source (default: all)."),
     full: bool = typer.Option(False, "--full", help="Re-list everything and detect deleted pages."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -263,7 +275,7 @@ def pull_command(
 @app.command()
 def status(
     ctx: typer.Context,
-    source: Optional[str] = typer.Option(None, "--source", "-s", help="Check only this source."),
+    source: str | None = typer.Option(None, "--source", "-s", help="Check only this source."),
     full: bool = typer.Option(False, "--full", help="List everything, so deletions show too."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -297,7 +309,7 @@ def status(
 @app.command()
 def log(
     ctx: typer.Context,
-    document: Optional[str] = typer.Argument(None, help="Id prefix, remote id or title (default: all documents)."),
+    document: str | None = typer.Argument(None, help="Id prefix, remote id or title (default: all documents)."),
     limit: int = limit_option("revisions"),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -370,8 +382,8 @@ def show(
 def diff(
     ctx: typer.Context,
     document: str = typer.Argument(..., help="Id prefix, remote id or title."),
-    rev_a: Optional[str] = typer.Argument(None, help="Older revision (default: HEAD~1)."),
-    rev_b: Optional[str] = typer.Argument(None, help="Newer revision (default: HEAD)."),
+    rev_a: str | None = typer.Argument(None, help="Older revision (default: HEAD~1)."),
+    rev_b: str | None = typer.Argument(None, help="Newer revision (default: HEAD)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Word-level diff between two revisions of a document (default: the last two).

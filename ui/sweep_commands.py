@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional
+from datetime import UTC, datetime
 
 import typer
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from connectors.errors import CopydeskError
 from staging import changesets
-from staging.schedule import next_runs, run_slot, sweep_alone, trigger
 from staging.literal import visible
+from staging.schedule import next_runs, run_slot, sweep_alone, trigger
 from staging.sweep import not_captured, summary, sweep, to_markdown
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown
 
@@ -24,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 def sweep_command(
     ctx: typer.Context,
-    engine: Optional[str] = typer.Option(None, "--engine", help="rules (offline, no key) or claude; default: "
+    engine: str | None = typer.Option(None, "--engine", help="rules (offline, no key) or claude; default: "
                                          "agent.engine in copydesk.toml."),
     markdown: bool = typer.Option(False, "--markdown", help="Print the report as Markdown (to keep or mail)."),
     as_json: bool = JSON_OPTION,
@@ -87,7 +86,7 @@ def schedule_command(
         return sweep(c.store, connectors, actor="scheduler", engine=engine, house=c.settings.scope)
 
     def fire() -> None:
-        slot = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        slot = datetime.now(UTC).replace(second=0, microsecond=0)
         try:
             done = run_slot(c.store, slot, sweep_now)
         except CopydeskError as error:

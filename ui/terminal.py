@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Sequence
 
 import typer
 from rich.console import Console
@@ -36,7 +36,7 @@ class Context:
     config (staging.sources), then finishes or rolls back any changeset whose applying process
     died (the same as `copydesk recover`), so no command ever works on a half-applied document."""
 
-    def __init__(self, config: Optional[Path]) -> None:
+    def __init__(self, config: Path | None) -> None:
         self._config = config
         self._settings: Settings | None = None
         self._workspace: Workspace | None = None

@@ -18,12 +18,12 @@ from connectors.errors import ConfigError, Conflict, LossyEdit, RemoteError, Rem
 from connectors.gdocs.client import GoogleApi
 from connectors.gdocs.drive import FILE_FIELDS, DriveScope
 from connectors.gdocs.normalise import TOOL, document_from_payload, file_ref
+from connectors.gdocs.plugin import PLUGIN
 from connectors.gdocs.write import Batch, plan_batch, resolve
 from connectors.journalled import PlannedWrite, send_journalled
 from connectors.pacing import Pacer, RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
-from connectors.gdocs.plugin import PLUGIN
 
 # Requests per second: Docs allows 300 reads per minute per user
 # (https://developers.google.com/workspace/docs/api/limits).

@@ -22,11 +22,11 @@ from connectors.document import Document, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
 from connectors.journalled import PlannedWrite, send_journalled
 from connectors.notion.normalise import TOOL, document_from_payload, page_ref
+from connectors.notion.plugin import PLUGIN
 from connectors.notion.write import Write, plan_writes
 from connectors.pacing import Pacer, RetryPolicy, retry_after
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
-from connectors.notion.plugin import PLUGIN
 
 NOTION_API = "https://api.notion.com"
 NOTION_RATE = 3.0  # requests per second, https://developers.notion.com/reference/request-limits

@@ -35,7 +35,7 @@ import copy
 import hashlib
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
 from typing import Any, Callable
 
@@ -43,9 +43,9 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from connectors.sandbox import gdocs_model as model
+from connectors.sandbox.gdocs_workspace import Change, DriveWorkspace
 from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin, match_api
 from connectors.sandbox.harness import admin_json as _admin_json
-from connectors.sandbox.gdocs_workspace import Change, DriveWorkspace
 
 GDOCS_SANDBOX_TOKEN = "ya29.sandbox-copydesk-local-only"
 GDOCS_ROOT_FOLDER_ID = "1D8NGDK27mvWX4iNEoNnq1lrdRVYmk9lS"
@@ -183,7 +183,7 @@ class GdocsSandbox:
         )
 
     @classmethod
-    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> "GdocsSandbox":
+    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> GdocsSandbox:
         styles = json.loads((folder / "styles.json").read_text(encoding="utf-8"))
         return cls(lambda: DriveWorkspace.from_seed_dir(folder), styles, **kwargs)
 
@@ -498,7 +498,7 @@ def _parse_time(text: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise _invalid_parameter("q") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 _ORDER_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {

@@ -20,7 +20,7 @@ import random
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
 from typing import Any, Iterator
 
@@ -35,12 +35,12 @@ _ICON = "https://drive-thirdparty.googleusercontent.com/16/type/"
 
 def rfc3339(moment: datetime) -> str:
     """Drive's timestamps: UTC with milliseconds, `2026-10-21T15:42:08.117Z`."""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def now() -> str:
-    return rfc3339(datetime.now(timezone.utc))
+    return rfc3339(datetime.now(UTC))
 
 
 def revision_id(document_id: str, number: int, document: dict[str, Any]) -> str:
@@ -127,7 +127,7 @@ class DriveWorkspace:
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def from_seed_dir(cls, folder: Traversable) -> "DriveWorkspace":
+    def from_seed_dir(cls, folder: Traversable) -> DriveWorkspace:
         drive = json.loads((folder / "drive.json").read_text(encoding="utf-8"))
         builder = DocumentBuilder(json.loads((folder / "styles.json").read_text(encoding="utf-8")))
         users = {key: _user(value, me=key == drive["api_user"]) for key, value in drive["users"].items()}
@@ -149,7 +149,7 @@ class DriveWorkspace:
         return workspace
 
     @classmethod
-    def synthetic(cls, count: int, seed: int, template: "DriveWorkspace", styles: dict[str, Any]) -> "DriveWorkspace":
+    def synthetic(cls, count: int, seed: int, template: DriveWorkspace, styles: dict[str, Any]) -> DriveWorkspace:
         """`count` generated docs in the same top folder (same id) as `template`, for benchmarks."""
         rng = random.Random(seed)
         workspace = cls(template.my_drive_id, template.root_folder_id, template.users, template.api_user,
@@ -162,7 +162,7 @@ class DriveWorkspace:
         for number in range(1, count + 1):
             document_id = _synthetic_id(seed, number)
             title = f"Synthetic collateral {number:05d}"
-            modified = rfc3339(datetime(2026, 1, 5, 9, tzinfo=timezone.utc).replace(
+            modified = rfc3339(datetime(2026, 1, 5, 9, tzinfo=UTC).replace(
                 minute=number % 60, second=rng.randrange(60)))
             workspace.add(DriveFile(document_id, title, DOCUMENT_MIME, template.root_folder_id, stamp, modified,
                                     rng.randrange(2, 300), owner, owner),

@@ -132,7 +132,7 @@ class NotionSandbox:
         )
 
     @classmethod
-    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> "NotionSandbox":
+    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> NotionSandbox:
         return cls(lambda: NotionWorkspace.from_seed_dir(folder), **kwargs)
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:

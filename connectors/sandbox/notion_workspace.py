@@ -14,7 +14,7 @@ import random
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib.resources.abc import Traversable
 from typing import Any, Iterator
 
@@ -40,7 +40,7 @@ class SandboxValidationError(ValueError):
 
 def notion_time(moment: datetime) -> str:
     """Notion reports edit times to the minute: `2026-11-22T18:40:00.000Z`."""
-    moment = moment.astimezone(timezone.utc).replace(second=0, microsecond=0)
+    moment = moment.astimezone(UTC).replace(second=0, microsecond=0)
     return moment.strftime("%Y-%m-%dT%H:%M:00.000Z")
 
 
@@ -160,13 +160,13 @@ class NotionWorkspace:
     # -- building -------------------------------------------------------------------------
 
     @classmethod
-    def from_seed_dir(cls, folder: Traversable) -> "NotionWorkspace":
+    def from_seed_dir(cls, folder: Traversable) -> NotionWorkspace:
         users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
         seeds = [json.loads(p.read_text(encoding="utf-8")) for p in seed_files(folder / "pages", ".json")]
         return cls.from_seeds(seeds, users)
 
     @classmethod
-    def from_seeds(cls, seeds: list[dict[str, Any]], users: list[dict[str, Any]]) -> "NotionWorkspace":
+    def from_seeds(cls, seeds: list[dict[str, Any]], users: list[dict[str, Any]]) -> NotionWorkspace:
         workspace = cls()
         workspace.users = {u["id"]: {"object": "user", **u} for u in users}
         workspace.users.setdefault(
@@ -183,7 +183,7 @@ class NotionWorkspace:
         return workspace
 
     @classmethod
-    def synthetic(cls, pages: int, seed: int = 7) -> "NotionWorkspace":
+    def synthetic(cls, pages: int, seed: int = 7) -> NotionWorkspace:
         """A large believable workspace for benchmarks: a tree of `pages` pages of prose."""
         return cls.from_seeds(*_synthetic_seeds(pages, seed))
 
@@ -326,7 +326,7 @@ class NotionWorkspace:
     # -- writing --------------------------------------------------------------------------
 
     def touch(self, block_id: str | None, page_id: str, editor: str, when: datetime | None = None) -> None:
-        stamp = notion_time(when or datetime.now(timezone.utc))
+        stamp = notion_time(when or datetime.now(UTC))
         who = {"object": "user", "id": editor}
         if block_id:
             self.blocks[block_id]["last_edited_time"] = stamp
@@ -387,7 +387,7 @@ def _synthetic_seeds(count: int, seed: int) -> tuple[list[dict[str, Any]], list[
     rng = random.Random(seed)
     users = [{"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "name": f"User {n}", "type": "person"}
              for n in range(5)]
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     seeds: list[dict[str, Any]] = []
     for n in range(count):
         page_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))

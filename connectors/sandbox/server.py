@@ -77,7 +77,7 @@ class SandboxServer:
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="copydesk-sandbox", daemon=True)
         self._thread.start()
         return self
@@ -88,7 +88,7 @@ class SandboxServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

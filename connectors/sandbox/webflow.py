@@ -213,7 +213,7 @@ class WebflowSandbox:
         ])
 
     @classmethod
-    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> "WebflowSandbox":
+    def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> WebflowSandbox:
         return cls(lambda: WebflowWorkspace.from_seed_dir(folder), **kwargs)
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:

@@ -21,7 +21,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib.resources.abc import Traversable
 from typing import Any, Iterator
 
@@ -37,7 +37,7 @@ _OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b")
 
 def iso(moment: datetime) -> str:
     """Webflow's timestamps: UTC with milliseconds, `2026-10-14T16:03:51.000Z`."""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
@@ -93,7 +93,7 @@ class Clock:
         self._last = floor
 
     def now(self) -> str:
-        moment = max(datetime.now(timezone.utc), self._last + timedelta(milliseconds=1))
+        moment = max(datetime.now(UTC), self._last + timedelta(milliseconds=1))
         moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
         self._last = moment
         return iso(moment)
@@ -251,7 +251,7 @@ class WebflowWorkspace:
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def from_seed_dir(cls, folder: Traversable) -> "WebflowWorkspace":
+    def from_seed_dir(cls, folder: Traversable) -> WebflowWorkspace:
         seed = json.loads((folder / "site.json").read_text(encoding="utf-8"))
         site = seed["site"]
         locales_by_tag = {loc["tag"]: loc for loc in site["locales"]["secondary"]}

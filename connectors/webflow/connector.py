@@ -32,7 +32,6 @@ from connectors.journalled import PlannedWrite, send_journalled
 from connectors.pacing import RetryPolicy
 from connectors.preflight import preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
-from connectors.webflow.plugin import PLUGIN
 from connectors.webflow.client import WEBFLOW_RATE, WebflowApi, plain
 from connectors.webflow.normalise import (
     TOOL,
@@ -49,6 +48,7 @@ from connectors.webflow.normalise import (
     parse_remote_id,
     site_from_payload,
 )
+from connectors.webflow.plugin import PLUGIN
 from connectors.webflow.write import ItemWrite, NodesWrite, manual_steps, plan_item_write, plan_nodes_write
 
 PAGE_SIZE = 100  # Webflow's maximum `limit` on every list endpoint

@@ -49,7 +49,7 @@ class Element:
     open: str  # exact source of the start tag ("" for the root of a fragment)
     close: str = ""  # exact source of the end tag ("" when void or left open)
     attrs: dict[str, str | None] = field(default_factory=dict)
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
     @property
     def source(self) -> str:

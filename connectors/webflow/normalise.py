@@ -18,7 +18,7 @@ page always serialises to the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Iterable
 
 from connectors.document import Block, Document, DocumentRef, Span
@@ -336,7 +336,7 @@ def stamp(value: Any) -> str:
     moment = parse_time(value)
     if moment is None:
         return ""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

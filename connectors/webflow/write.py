@@ -52,7 +52,7 @@ class NodesWrite:
 
 def plan_item_write(collection_id: str, item_id: str, current: Document,
                     planned: Sequence[PlannedEdit]) -> ItemWrite:
-    values = dict((current.raw.get("fieldData") or {}))
+    values = dict(current.raw.get("fieldData") or {})
     field_data: dict[str, str] = {}
     for item in planned:
         block = item.block

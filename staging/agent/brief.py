@@ -80,7 +80,7 @@ class Scope(BaseModel):
     skip_quotes: bool = False
     not_edited_years: float | None = None
 
-    def merged(self, house: "Scope | None") -> "Scope":
+    def merged(self, house: Scope | None) -> Scope:
         """This scope and the workspace's own rules (copydesk.toml's [scope]) together: whatever
         either skips is skipped."""
         if house is None:

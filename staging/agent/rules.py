@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from datetime import datetime, timedelta, timezone
-
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
@@ -109,7 +108,7 @@ def out_of_scope(tracked: TrackedDocument, scope: Scope, *, edited: datetime | N
         if fnmatch.fnmatch(tracked.title.lower(), pattern.lower()):
             return f"title matches {pattern!r}"
     if scope.not_edited_years is not None and edited is not None:
-        if (now or datetime.now(timezone.utc)) - as_utc(edited) > timedelta(days=365.25 * scope.not_edited_years):
+        if (now or datetime.now(UTC)) - as_utc(edited) > timedelta(days=365.25 * scope.not_edited_years):
             return f"not edited in {scope.not_edited_years:g} years"
     return None
 

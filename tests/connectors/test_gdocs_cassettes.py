@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -31,9 +31,9 @@ from connectors.errors import AuthError, RemoteError
 from connectors.gdocs import GDocsConnector, RemoteNotFound, credentials_from
 from connectors.pacing import RetryPolicy
 from connectors.sandbox.admin import SandboxAdminClient
-from tests.connectors.replay import Replayer
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from tests.connectors.journals import RecordingJournal
+from tests.connectors.replay import Replayer
 
 CASSETTES = Path(__file__).resolve().parents[2] / "fixtures" / "cassettes" / "gdocs"
 TOKEN = "ya29.cassette-test"
@@ -74,7 +74,7 @@ def ref(version: str = "") -> DocumentRef:
 
 
 def utc(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
 
 
 # -- listing: changes.getStartPageToken + files.list, then changes.list ------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -56,7 +56,7 @@ def page(remote_id: str) -> DocumentRef:
 
 
 def utc(stamp: str) -> datetime:
-    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M").replace(tzinfo=timezone.utc)
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
 
 
 def _request(body: str | None, uri: str = "https://api.notion.com/v1/search", method: str = "POST") -> VcrRequest:

@@ -11,7 +11,7 @@ import json
 import math
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -82,7 +82,7 @@ def assert_notion_error(response: httpx.Response, status: int, code: str) -> dic
 
 def minute_bounds() -> tuple[str, str]:
     """Notion-format stamps of the current minute and the next one (an edit lands in between)."""
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
     fmt = "%Y-%m-%dT%H:%M:00.000Z"
     return now.strftime(fmt), (now + timedelta(minutes=1)).strftime(fmt)
 

@@ -3,7 +3,7 @@ bounded, and None for anything else."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httplib2
 import httpx
@@ -11,7 +11,7 @@ import pytest
 
 from connectors.pacing import MAX_RETRY_AFTER, parse_retry_after, retry_after
 
-NOW = datetime(2015, 10, 21, 7, 28, 0, tzinfo=timezone.utc)
+NOW = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("value, seconds", [
@@ -45,8 +45,8 @@ def test_a_retry_after_value_reads_as_seconds(value, seconds):
 
 
 def test_an_http_date_counts_from_now_by_default():
-    in_a_minute = datetime.now(timezone.utc).timestamp() + 60
-    value = datetime.fromtimestamp(in_a_minute, timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    in_a_minute = datetime.now(UTC).timestamp() + 60
+    value = datetime.fromtimestamp(in_a_minute, UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert 55 <= parse_retry_after(value) <= 60
 
 

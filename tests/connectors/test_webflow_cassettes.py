@@ -15,8 +15,8 @@ Replay only: record_mode="none", so any request a cassette does not hold fails t
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
 from pathlib import Path
+from typing import Any, Iterator
 
 import httpx
 import pytest
@@ -26,10 +26,10 @@ from connectors.document import DocumentRef, Edit
 from connectors.errors import AuthError, NotFound, RemoteError
 from connectors.pacing import RetryPolicy
 from connectors.sandbox.admin import SandboxAdminClient
-from tests.connectors.replay import Replayer
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
 from connectors.webflow import RemoteNotFound, WebflowConnector
 from tests.connectors.journals import RecordingJournal
+from tests.connectors.replay import Replayer
 
 CASSETTES = Path(__file__).resolve().parents[2] / "fixtures" / "cassettes" / "webflow"
 API = "https://api.webflow.com/v2/"

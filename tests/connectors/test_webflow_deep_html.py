@@ -8,8 +8,7 @@ from connectors.document import Edit
 from connectors.webflow import html
 from staging import changesets
 from staging.pull import pull
-from tests.connectors.test_webflow_connector import (  # noqa: F401  (fixtures)
-    BLOG, WHY, WHY_ID, Journal, WebflowAdmin, connector, webflow)
+from tests.connectors.test_webflow_connector import BLOG, WHY, WHY_ID, Journal, WebflowAdmin, connector, webflow  # noqa: F401  (fixtures)
 
 DEPTH = 3_000
 PHRASE = "the chatbot for your docs"

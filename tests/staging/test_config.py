@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import ConfigError, CopydeskError
-from connectors.registry import DEFAULT_TOOL, TOOLS
 from connectors.notion import NotionConnector
+from connectors.registry import DEFAULT_TOOL, TOOLS
 from connectors.sandbox.gdocs import GDOCS_SANDBOX_TOKEN
 from connectors.sandbox.notion import SANDBOX_TOKEN
 from connectors.sandbox.webflow import WEBFLOW_SANDBOX_TOKEN
 from staging.config import config_text, find_config, load_settings
-
 
 SANDBOX_TOKENS_BY_TOOL = {"notion": SANDBOX_TOKEN, "webflow": WEBFLOW_SANDBOX_TOKEN, "gdocs": GDOCS_SANDBOX_TOKEN}
 

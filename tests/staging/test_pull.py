@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from connectors.errors import CopydeskError, RemoteError
-from staging.lease import acquire, release
 from staging.diff import diff_documents
+from staging.lease import acquire, release
 from staging.pull import pull, remote_status
 
 

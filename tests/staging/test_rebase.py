@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.errors import Conflict, ConfigError, CopydeskError, Forbidden, NotFound, StateError
+from connectors.errors import ConfigError, Conflict, CopydeskError, Forbidden, NotFound, StateError
 from staging import changesets
 from staging.apply import apply, remote_ref, revert
 from staging.changesets import ProposedEdit

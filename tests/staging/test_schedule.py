@@ -9,22 +9,22 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from connectors.errors import ConfigError, CopydeskError
 from staging.agent import briefs
-from staging.models import SweepRun, utcnow
 from staging.lease import acquire, release
+from staging.models import SweepRun, utcnow
 from staging.schedule import next_runs, run_slot, sweep_alone
 
 
 def test_next_runs_follow_the_cron_expression_and_bad_ones_are_refused():
-    runs = next_runs("0 6 * * 1-5", now=datetime(2026, 11, 20, 12, tzinfo=timezone.utc))  # a Friday
+    runs = next_runs("0 6 * * 1-5", now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # a Friday
     assert [r.isoformat() for r in runs] == ["2026-11-23T06:00:00+00:00", "2026-11-24T06:00:00+00:00",
                                              "2026-11-25T06:00:00+00:00"]
-    assert next_runs("30 7 * * 0", now=datetime(2026, 11, 20, tzinfo=timezone.utc))[0].strftime("%a %H:%M") == \
+    assert next_runs("30 7 * * 0", now=datetime(2026, 11, 20, tzinfo=UTC))[0].strftime("%a %H:%M") == \
         "Sun 07:30"
     for bad in ("", "every morning", "61 * * * *"):
         with pytest.raises(ConfigError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -145,12 +145,12 @@ def test_the_tool_s_edit_time_is_kept_whatever_the_database_s_time_zone(store):
 
 
 def test_stored_times_read_as_utc_with_or_without_a_zone():
-    from datetime import datetime, timezone
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     assert as_utc(datetime(2026, 3, 1, 12, 0)) == FIXED_TIME
     assert as_utc(datetime(2026, 3, 2, 1, 0, tzinfo=ZoneInfo("Pacific/Auckland"))) == FIXED_TIME
-    assert as_utc(FIXED_TIME).tzinfo == timezone.utc
+    assert as_utc(FIXED_TIME).tzinfo == UTC
 
 
 @pytest.mark.parametrize("tool, current", [("notion", False), ("gdocs", True)])

@@ -4,7 +4,7 @@ workspace's scope from config, on Notion's seed."""
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from staging import changesets, literal
 from staging.agent import briefs
@@ -76,7 +76,7 @@ def test_pages_on_the_brief_s_topics_not_edited_since_it_are_listed_to_re_read(s
     reread = untouched(first)
     assert reread and {r["document"] for r in reread}.isdisjoint({r["document"] for r in retired(first)})
     for row in reread:
-        assert store.document(row["document"]).edited_at.replace(tzinfo=timezone.utc) < brief.added_at
+        assert store.document(row["document"]).edited_at.replace(tzinfo=UTC) < brief.added_at
         assert all(any(m.startswith("topic: ") for m in w["matched"]) and "before the brief" in w["matched"][-1]
                    for w in row["why"])
     assert "## Not edited since the brief: re-read" in to_markdown(first, {})

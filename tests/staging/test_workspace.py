@@ -12,8 +12,8 @@ import pytest
 from connectors.errors import CopydeskError
 from staging import changesets, lifecycle
 from staging.changesets import ProposedEdit
-from staging.lifecycle import Action, Status
 from staging.config import CONFIG_NAME, config_text
+from staging.lifecycle import Action, Status
 from staging.pull import pull
 from staging.workspace import Workspace
 from tests.closing import is_closed

@@ -15,8 +15,8 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.ui.served import COPYDESK, serving
 from tests.ui.browsing import screenshot, screenshot_on_failure, visitor
+from tests.ui.served import COPYDESK, serving
 from tests.ui.test_untrusted_text import SAMPLE_BRIEF, load_hostile
 
 BEACON = "http://host/pixel.png"
@@ -58,7 +58,7 @@ def test_a_hostile_title_is_literal_text_in_the_browser(browser: Browser, hostil
         assert f"![x]({BEACON}) [Re-login to approve]({PHISHING})" in shown
         assert "<img src=x onerror=alert(1)> [/bold] :red[x] :material/warning: $x$" in shown
         assert "\\x1b[8mhidden\\x1b[0m" in shown and "\\u202eevil" in shown
-        assert page.locator(f"img[src*='host/pixel.png']").count() == 0
+        assert page.locator("img[src*='host/pixel.png']").count() == 0
         assert page.locator(f"a[href^='{PHISHING}']").count() == 0
         assert page.locator("[class*='katex']").count() == 0, "no $…$ rendered as math"
         assert "\u202e" not in page.locator("body").inner_text()
@@ -67,5 +67,5 @@ def test_a_hostile_title_is_literal_text_in_the_browser(browser: Browser, hostil
         expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
         expect(page.get_by_text("Partner FAQ ![x](http").first).to_be_visible()
         screenshot(page, "hostile-queue.png")
-        assert page.locator(f"img[src*='host/pixel.png']").count() == 0
+        assert page.locator("img[src*='host/pixel.png']").count() == 0
         assert page.locator(f"a[href^='{PHISHING}']").count() == 0

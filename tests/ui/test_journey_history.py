@@ -9,9 +9,18 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import SandboxAdmin
+from tests.ui.browsing import (  # noqa: F401
+    browser,
+    chromium_path,
+    copydesk,
+    proposed,
+    review_app,
+    screenshot,
+    screenshot_on_failure,
+    visitor,
+    wait_until_idle,
+)
 from tests.ui.test_cli import _page_id
-from tests.ui.browsing import (browser, chromium_path, copydesk, proposed, review_app, screenshot,  # noqa: F401
-                               screenshot_on_failure, visitor, wait_until_idle)
 
 OLD, NEW = "trust what the bot says", "rely on every answer"
 

@@ -11,7 +11,15 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.ui.browsing import REVIEWER, changeset_id, copydesk, screenshot, screenshot_on_failure, visitor, wait_until_idle
+from tests.ui.browsing import (
+    REVIEWER,
+    changeset_id,
+    copydesk,
+    screenshot,
+    screenshot_on_failure,
+    visitor,
+    wait_until_idle,
+)
 from ui.web.formatting import status_words
 
 RULE = "chatbot → AI support engineer"

@@ -12,8 +12,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.ui.browsing import (STEP_TIMEOUT_MS, changeset_id, copydesk, screenshot, screenshot_on_failure,
-                               still_true, wait_until_idle)
+from tests.ui.browsing import (
+    STEP_TIMEOUT_MS,
+    changeset_id,
+    copydesk,
+    screenshot,
+    screenshot_on_failure,
+    still_true,
+    wait_until_idle,
+)
 
 _RAW = re.compile(r"(?<![/\w])gdocs\b|awaiting_manual|changeset\.[a-z_]+\.[a-z]+|revert_conflict")
 APPROVER = "lee"  # wrote nothing in the queue, so may approve; sam, the visitor, only looks

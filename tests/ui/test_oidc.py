@@ -11,8 +11,8 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.ui.served import free_port, serving
 from tests.ui.browsing import screenshot_on_failure, visitor
+from tests.ui.served import free_port, serving
 
 oidc_provider_mock = pytest.importorskip("oidc_provider_mock", reason="pip install -e '.[test]'")
 # The mock provider runs on Authlib's deprecated `jose` module; its warnings are not ours.

@@ -24,7 +24,7 @@ import time
 import traceback
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
 from typing import Callable
@@ -142,7 +142,7 @@ def _schedule(args: list[str], barrier: Barrier) -> None:
 
     class AtTheStart(BaseTrigger):
         def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
-            return None if previous_fire_time else datetime.fromtimestamp(barrier.start(), timezone.utc)
+            return None if previous_fire_time else datetime.fromtimestamp(barrier.start(), UTC)
 
     sweep_commands.trigger = lambda cron, tz: AtTheStart()
     copydesk(["schedule", *args])
@@ -316,7 +316,7 @@ def test_two_schedulers_and_a_cli_never_sweep_at_once_and_sweep_a_slot_once(stor
     start = team.go()
 
     said = [_fire(scheduler) for scheduler in schedulers]
-    slot = f"{datetime.fromtimestamp(start, timezone.utc):%Y-%m-%d %H:%M} "
+    slot = f"{datetime.fromtimestamp(start, UTC):%Y-%m-%d %H:%M} "
     assert all(line.startswith(slot) for line in said), said
     cli_swept = cli.wait() == 0
     assert cli_swept or "Another process is sweeping right now" in cli.stderr(), cli.stderr()

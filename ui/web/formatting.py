@@ -3,7 +3,7 @@ statuses in words, tool names, money."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -46,7 +46,7 @@ def tool(tool_id: str) -> str:
 def ago(when: datetime | None, now: datetime | None = None) -> str:
     if when is None:
         return "never"
-    seconds = max(0, int(((now or datetime.now(timezone.utc)) - as_utc(when)).total_seconds()))
+    seconds = max(0, int(((now or datetime.now(UTC)) - as_utc(when)).total_seconds()))
     for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if seconds >= size:
             count = seconds // size
@@ -67,11 +67,11 @@ def reader_zone() -> ZoneInfo | timezone:
     """The browser's time zone (Streamlit reads it from the page), else UTC."""
     name = st.context.timezone  # None outside a page run, or before the browser has said
     if not name:
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def usd(amount: float | None) -> str:

@@ -18,7 +18,7 @@ from staging.agent.propose import candidates, propose
 from staging.models import AgentRun
 from staging.pull import pull
 from tests.conftest import REPO
-from tests.staging.agent.cassettes import CASSETTES, FAKE_KEY, cassette, call_key, engine
+from tests.staging.agent.cassettes import CASSETTES, FAKE_KEY, call_key, cassette, engine
 
 SAMPLE = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 PROSE = REPO / "fixtures" / "briefs" / "ai-support-engineer-prose.md"

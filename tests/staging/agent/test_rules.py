@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -78,7 +78,7 @@ def _tracked(title: str = "Product overview", status: str = "live", source: str 
                            remote_version="127")
 
 
-RECENT, OLD = datetime(2026, 10, 1, 10, tzinfo=timezone.utc), datetime(2022, 1, 1, tzinfo=timezone.utc)
+RECENT, OLD = datetime(2026, 10, 1, 10, tzinfo=UTC), datetime(2022, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("tracked, edited, reason", [
@@ -91,7 +91,7 @@ RECENT, OLD = datetime(2026, 10, 1, 10, tzinfo=timezone.utc), datetime(2022, 1, 
     (_tracked(), None, None),
 ])
 def test_scope_rules(tracked, edited, reason):
-    assert out_of_scope(tracked, BRIEF.scope, edited=edited, now=datetime(2026, 11, 22, tzinfo=timezone.utc)) == reason
+    assert out_of_scope(tracked, BRIEF.scope, edited=edited, now=datetime(2026, 11, 22, tzinfo=UTC)) == reason
 
 
 def test_inline_code_that_is_copy_is_edited():

@@ -7,8 +7,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from staging import changesets
-from staging.apply import apply
 from staging.agent import briefs
+from staging.apply import apply
 from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, still_true, texts
 
 APP = Path(__file__).resolve().parents[3] / "ui" / "app.py"

@@ -11,7 +11,7 @@ import pytest
 from connectors.errors import ConfigError
 from staging import changesets, queue
 from staging.agent import briefs
-from tests.ui.web.conftest import REVIEWER, SAMPLE_BRIEF, no_traceback, page, settle_flags, sources, still_true, texts
+from tests.ui.web.conftest import REVIEWER, no_traceback, page, settle_flags, sources, still_true, texts
 
 _RAW = re.compile(r"\bgdocs\b|awaiting_manual|changeset\.[a-z_]+\.|revert_conflict")
 
