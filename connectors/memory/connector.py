@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from connectors.document import Block, Document, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
+from connectors.journalled import PlannedWrite, send_journalled
 from connectors.memory.workspace import Fault, MemoryWorkspace, Stored
 from connectors.preflight import PlannedEdit, preflight
 from connectors.protocol import Cursor, Listing, WriteJournal
@@ -61,15 +62,10 @@ class MemoryConnector:
     def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
               dry_run: bool = False) -> Document:
         current = self.fetch(ref)
-        for planned in preflight(current, edits):
-            block = _written(planned)
-            request = {"method": "PUT", "path": f"/documents/{ref.remote_id}/blocks/{block.id}",
-                       "body": {"spans": [s.model_dump(mode="json", exclude_defaults=True) for s in block.spans]}}
-            journal.intent([block.id], request, [planned.block])
-            if dry_run:
-                continue
-            self._request("write", partial(self.workspace.write_block, ref.remote_id, block, EDITOR))
-            journal.done([block.id])
+        writes = (PlannedWrite([block.id], _request(ref, block), [planned.block], block)
+                  for planned in preflight(current, edits) for block in [_written(planned)])
+        send_journalled(writes, journal, lambda block: self._request(
+            "write", partial(self.workspace.write_block, ref.remote_id, block, EDITOR)), dry_run=dry_run)
         return current if dry_run else self.fetch(ref)
 
     # -- internals ------------------------------------------------------------------------
@@ -157,3 +153,9 @@ def _answer(fault: Fault, source: str, what: str) -> RemoteError:
     retryable = status == 429 or status >= 500
     return RemoteError(f"The memory tool answered {status}" + ("; try again later." if retryable else "."),
                        source=source, status=status, retryable=retryable, retry_after=fault.retry_after)
+
+
+def _request(ref: DocumentRef, block: Block) -> dict[str, Any]:
+    """How a block's write reads in the journal, as a tool's own request would."""
+    return {"method": "PUT", "path": f"/documents/{ref.remote_id}/blocks/{block.id}",
+            "body": {"spans": [s.model_dump(mode="json", exclude_defaults=True) for s in block.spans]}}
