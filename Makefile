@@ -24,7 +24,7 @@ lint: $(BIN)/.installed  ## ruff over everything; mypy, strict, over connectors/
 test: lint  ## the linters, then the whole suite on two workers; the PostgreSQL half on a throwaway server when PostgreSQL is installed (ARGS=tests/x.py for part)
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q -n 2 $(ARGS)
 
-bench: $(BIN)/.installed  ## diff, agent and app benchmarks, then the pull benchmarks (1,000 Notion pages, 1,000 Google Docs)
+bench: $(BIN)/.installed  ## diff, agent and app benchmarks, the pull benchmarks (1,000 Notion pages, Google Docs, Webflow items), reliability, sweeps
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/agent.py
 	$(BIN)/python bench/ui.py

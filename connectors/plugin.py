@@ -85,7 +85,8 @@ class Capabilities:
     publishable: bool = False
     # Some of the tool's text cannot be written through its API: apply hands a person steps.
     hand_written: bool = False
-    # Changes can be proposed to the tool as suggestions rather than written (issue 19).
+    # Changes can be proposed to the tool as suggestions rather than written. No registered tool
+    # declares it and nothing in staging reads it.
     can_suggest: bool = False
 
     def edit_time_floor(self, moment: datetime) -> datetime:

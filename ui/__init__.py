@@ -1,1 +1,2 @@
-"""The two faces of copydesk: the `copydesk` command line (cli.py) and, later, the Streamlit review app."""
+"""The two faces of copydesk: the `copydesk` command line (cli.py) and the Streamlit review app
+(app.py, its pages in web/). Both only call `staging`."""

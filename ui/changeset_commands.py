@@ -171,7 +171,7 @@ def approve(
     or rewrote the changeset cannot approve it: someone else must. Every flag (a retired
     claim, say) must be settled first: rewritten (`copydesk rewrite`), dismissed with a
     reason (--dismiss) or dropped (--drop). Drops and dismissals are remembered: sweeps do not
-    stage them again (`copydesk dismissals`). It becomes approved once [review] approvals
+    stage them again (`copydesk dismissals`). It becomes approved once \\[review] approvals
     people have; nothing is written to the tool until `copydesk apply`.
 
     Example: copydesk approve 3 --dismiss 0a45c777="the claim is still true here" --drop 9c1e

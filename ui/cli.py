@@ -186,11 +186,11 @@ def ui_command(
                              "with authentication stands in front (see the README)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the app in your browser once it is up."),
 ) -> None:
-    """Open the review app: brief, queue, history, activity and sources, in the browser.
+    """Open the review app: queue, brief, history, activity, sweeps and sources, in the browser.
 
     Serves the Streamlit app on http://HOST:PORT until Ctrl-C. On 127.0.0.1 you act as
     yourself (COPYDESK_ACTOR, actor in copydesk.toml, else your OS user); any other address
-    needs [app] auth = "oidc" or "header" (see the README), or the app refuses to start.
+    needs \\[app] auth = "oidc" or "header" (see the README), or the app refuses to start.
     Example: copydesk ui --open
     """
     c = context(ctx)

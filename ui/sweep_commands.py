@@ -65,7 +65,7 @@ def schedule_command(
     ctx: typer.Context,
     show_next: bool = typer.Option(False, "--next", help="Print the next three runs and exit."),
 ) -> None:
-    """Sweep on the cron expression in copydesk.toml ([schedule] cron), until Ctrl-C.
+    """Sweep on the cron expression in copydesk.toml (\\[schedule] cron), until Ctrl-C.
 
     Safe to run on several hosts: a lease in the database lets one sweep at a time, and a
     slot that already has its sweep is skipped (a restart never sweeps twice).
