@@ -56,7 +56,7 @@ import time
 import uuid
 from collections import deque
 from importlib.resources.abc import Traversable
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -71,6 +71,9 @@ from connectors.sandbox.webflow_workspace import (
     outer_tag,
     replace_in_text,
 )
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 WEBFLOW_SANDBOX_TOKEN = "wf-sandbox-copydesk-local-only-5f0c3a9e7b1d48c2a6e4f8b0d2c7e9a1"
 WEBFLOW_SITE_ID = "63e04300a66513270e0c5c7f"
@@ -216,7 +219,7 @@ class WebflowSandbox:
     def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> WebflowSandbox:
         return cls(lambda: WebflowWorkspace.from_seed_dir(folder), **kwargs)
 
-    def __call__(self, environ: dict, start_response: Callable) -> Any:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.dispatch(Request(environ))(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
