@@ -226,7 +226,7 @@ class NotionSandbox:
                                    for cell in update["cells"]]
             if "checked" in update and kind == "to_do":
                 target["checked"] = bool(update["checked"])
-            self.workspace.touch(block_id, self.workspace.page_of(block_id), BOT_USER_ID)
+            self.workspace.touch_block(block_id, BOT_USER_ID)
         return _json(block)
 
     def _api_list_children(self, request: Request, block_id: str) -> Response:
