@@ -18,7 +18,7 @@ from typing import Callable, Mapping, TypeVar
 
 import httpx
 from pyrate_limiter import Limiter, Rate
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, nap, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from connectors.errors import RemoteError
 
@@ -80,13 +80,12 @@ class RetryPolicy:
         return self._exponential(state)
 
     def call(self, fn: Callable[[], T]) -> T:
-        kwargs = {"sleep": self._sleep} if self._sleep else {}
         retrying = Retrying(
+            sleep=self._sleep or nap.sleep,
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
             retry=retry_if_exception(lambda e: isinstance(e, RemoteError) and e.retryable),
             reraise=True,
-            **kwargs,
         )
         return retrying(fn)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Sequence
 
-from connectors.document import Span
+from connectors.document import Mention, Span
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|\s+|[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -82,8 +82,9 @@ def _matched(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     tail = 0
     while tail < min(len(a), len(b)) - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
         tail += 1
-    middle = [(tag, head + i1, head + i2, head + j1, head + j2) for tag, i1, i2, j1, j2 in
-              SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False).get_opcodes()]
+    middle: list[tuple[str, int, int, int, int]] = [
+        (tag, head + i1, head + i2, head + j1, head + j2) for tag, i1, i2, j1, j2 in
+        SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False).get_opcodes()]
     if head:
         middle.insert(0, ("equal", 0, head, 0, head))
     if tail:
@@ -213,7 +214,7 @@ def _losses(spans: Sequence[Span], starts: list[int], covered: list[int], start:
     return losses
 
 
-def _marks(span: Span) -> tuple:
+def _marks(span: Span) -> tuple[bool, bool, bool, bool, bool, str | None, str | None, Mention | None]:
     return (span.bold, span.italic, span.strikethrough, span.underline, span.code, span.color, span.href, span.mention)
 
 

@@ -16,7 +16,7 @@ import json
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypedDict, cast
 
 import google.oauth2.credentials
 import google.oauth2.service_account
@@ -62,11 +62,14 @@ def credentials_from(*, token: str = "", file: str | Path | None = None) -> Cred
         raise ConfigError(f"The Google credentials file {path} is not JSON: download the service-account key "
                           "(JSON) again, or re-create the authorized-user token file.") from error
     kind = info.get("type") if isinstance(info, dict) else None
+    # google-auth leaves these two constructors unannotated (pyproject: untyped_calls_exclude); each
+    # returns an instance of its own class.
     try:
         if kind == "service_account":
-            return google.oauth2.service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+            return cast(Credentials, google.oauth2.service_account.Credentials.from_service_account_info(
+                info, scopes=list(SCOPES)))
         if kind == "authorized_user" or (isinstance(info, dict) and "refresh_token" in info):
-            return google.oauth2.credentials.Credentials.from_authorized_user_info(info)
+            return cast(Credentials, google.oauth2.credentials.Credentials.from_authorized_user_info(info))
     except (ValueError, KeyError, GoogleAuthError) as error:
         raise ConfigError(f"The Google credentials file {path} is incomplete ({str(error).splitlines()[0][:120]}): "
                           "download the key or token file again.") from error
@@ -128,13 +131,14 @@ class GoogleApi:
     def close(self) -> None:
         self._http.close()
 
-    def call(self, what: str, request: Callable[[], Any]) -> Any:
+    def call(self, what: str, request: Callable[[], Any]) -> dict[str, Any]:
         """Execute the SDK request `request()` builds, retrying transient failures.
 
         `what` completes "while …" in error messages ("reading document X")."""
-        def attempt() -> Any:
+        def attempt() -> dict[str, Any]:
             with self._sending, map_errors(what, self.where, self.source):
-                return request().execute(num_retries=0)
+                # The SDK is untyped; every Drive and Docs method copydesk calls answers a JSON object.
+                return cast(dict[str, Any], request().execute(num_retries=0))
 
         return self._retry.call(attempt)
 
@@ -180,7 +184,7 @@ def _from_http_error(error: HttpError, what: str, source: str) -> RemoteError:
     message = " ".join(str(body.get("message") or error.resp.reason or "").split())[:300]
     detail = f"Google said {status}{f' {reason}' if reason else ''} while {what}: {message.rstrip('.')}"
     wait = retry_after(error.resp)
-    common = {"source": source, "status": status, "code": reason}
+    common = _ErrorFields(source=source, status=status, code=reason)
     if status == 401:
         return AuthError(f"{detail}. The credentials were refused: renew the OAuth token file, or point "
                          "credentials_file at a valid service-account key (for the sandbox, its token).", **common)
@@ -202,6 +206,14 @@ def _from_http_error(error: HttpError, what: str, source: str) -> RemoteError:
         return RemoteError(f"{detail}. copydesk retried and gave up; try again later.", retryable=True,
                            retry_after=wait, **common)
     return RemoteError(f"{detail}.", **common)
+
+
+class _ErrorFields(TypedDict):
+    """What every error translated from one Google answer carries, whatever its class."""
+
+    source: str
+    status: int
+    code: str
 
 
 def _error_body(content: bytes) -> dict[str, Any]:

@@ -24,6 +24,7 @@ scope is seen by the next full listing only (`copydesk pull --full`).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Generator, Iterator, Sequence
 
 from connectors.document import DocumentRef
@@ -83,8 +84,8 @@ class DriveScope:
         """Refs of the scope's Docs that changed since `cursor`; returns the next cursor."""
         token: str | None = cursor
         while token is not None:
-            page = self._api.call("reading Drive's change log", lambda token=token: self._api.changes.list(
-                pageToken=token, pageSize=self.page_size, includeRemoved=True, spaces="drive",
+            page = self._api.call("reading Drive's change log", partial(
+                self._api.changes.list, pageToken=token, pageSize=self.page_size, includeRemoved=True, spaces="drive",
                 fields=f"nextPageToken,newStartPageToken,changes(changeType,removed,fileId,time,file({FILE_FIELDS}))",
                 **self._drive_params(), includeItemsFromAllDrives=True))
             for change in page.get("changes") or []:
@@ -150,7 +151,7 @@ class DriveScope:
                 params["corpora"] = "drive"
             if token:
                 params["pageToken"] = token
-            page = self._api.call(what, lambda params=params: self._api.files.list(**params))
+            page = self._api.call(what, partial(self._api.files.list, **params))
             yield from page.get("files") or []
             token = page.get("nextPageToken")
             if not token:

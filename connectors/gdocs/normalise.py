@@ -309,7 +309,7 @@ def _href(link: dict[str, Any] | None) -> str | None:
     if not link:
         return None
     if link.get("url"):
-        return link["url"]
+        return str(link["url"])
     heading = link.get("headingId") or (link.get("heading") or {}).get("id")
     if heading:
         return f"#heading={heading}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, Callable, Generator, Iterator, Sequence
+from typing import Any, Callable, Generator, Iterator, Sequence, cast
 
 import httpx
 from notion_client import Client
@@ -101,8 +101,10 @@ class NotionConnector:
         an edit landing between that read and the write is not detected (a window of the
         few requests the write takes)."""
         current = self.fetch(ref)
-        writes = plan_writes(current, preflight(current, edits))
-        send_journalled((PlannedWrite(write.block_ids, write.as_request(), [current.block(i) for i in write.block_ids],
+        planned = preflight(current, edits)
+        previous = {item.block.id: item.block for item in planned}
+        writes = plan_writes(current, planned)
+        send_journalled((PlannedWrite(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids],
                                       write) for write in writes),
                         journal, lambda write: self._call(lambda: self._send(write)), dry_run=dry_run)
         return current if dry_run else self.fetch(ref)
@@ -176,10 +178,12 @@ class NotionConnector:
 
         return iterate_paginated_api(children_page, page_size=self.page_size)
 
-    def _call(self, request: Callable[[], Any]) -> Any:
-        def attempt() -> Any:
+    def _call(self, request: Callable[[], Any]) -> dict[str, Any]:
+        def attempt() -> dict[str, Any]:
             with map_errors(self.base_url, self.source):
-                return request()
+                # The sync Client answers every endpoint with its JSON object; notion-client
+                # annotates it SyncAsync[Any] to cover its async twin too.
+                return cast(dict[str, Any], request())
 
         return self._retry.call(attempt)
 

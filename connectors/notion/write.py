@@ -12,7 +12,7 @@ links and mentions survive; new text is a text run with the marks `rewrite` chos
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 from connectors.document import Block, Document, Span
 from connectors.preflight import PlannedEdit
@@ -62,9 +62,9 @@ def plan_writes(current: Document, planned: Sequence[PlannedEdit]) -> list[Write
 
 def native_items(block: Block) -> list[dict[str, Any]]:
     """The block's rich text as Notion returned it (see normalise: where each kind keeps it)."""
-    if "rich_text" in block.raw:
-        return block.raw["rich_text"]
-    return (block.raw.get(block.raw.get("type", ""), {}) or {}).get("rich_text", [])
+    holder = block.raw if "rich_text" in block.raw else block.raw.get(block.raw.get("type", ""), {}) or {}
+    # `raw` is Notion's payload as it came: a list of rich-text objects wherever it keeps one.
+    return cast(list[dict[str, Any]], holder.get("rich_text", []))
 
 
 def _new_items(item: PlannedEdit) -> list[dict[str, Any]]:

@@ -37,7 +37,8 @@ import json
 import re
 from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
-from typing import Any, Callable
+from operator import eq, ge, gt, le, lt, ne
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -46,6 +47,9 @@ from connectors.sandbox import gdocs_model as model
 from connectors.sandbox.gdocs_workspace import Change, DriveWorkspace
 from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin, match_api
 from connectors.sandbox.harness import admin_json as _admin_json
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 GDOCS_SANDBOX_TOKEN = "ya29.sandbox-copydesk-local-only"
 GDOCS_ROOT_FOLDER_ID = "1D8NGDK27mvWX4iNEoNnq1lrdRVYmk9lS"
@@ -187,7 +191,7 @@ class GdocsSandbox:
         styles = json.loads((folder / "styles.json").read_text(encoding="utf-8"))
         return cls(lambda: DriveWorkspace.from_seed_dir(folder), styles, **kwargs)
 
-    def __call__(self, environ: dict, start_response: Callable) -> Any:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.dispatch(Request(environ))(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
@@ -203,7 +207,8 @@ class GdocsSandbox:
                                item_message="Invalid Credentials")
             if endpoint is None:
                 raise ApiError(404, "notFound", f"The requested URL {request.path} was not found on this server.")
-            return getattr(self, f"_api_{endpoint}")(request, **args)
+            handler: Callable[..., Response] = getattr(self, f"_api_{endpoint}")
+            return handler(request, **args)
         except ApiError as error:
             return error.response
 
@@ -483,10 +488,13 @@ class DriveQuery:
         if field in _TIME_FIELDS:
             operator = self._take("op")
             moment = _parse_time(_unquote(self._take("string")))
-            compare = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-                       "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}[operator]
+            compare = _TIME_COMPARISONS[operator]
             return lambda file: compare(_parse_time(file[field]), moment)
         raise _invalid_parameter("q")
+
+
+_TIME_COMPARISONS: dict[str, Callable[[datetime, datetime], bool]] = {
+    "=": eq, "!=": ne, "<": lt, "<=": le, ">": gt, ">=": ge}
 
 
 def _unquote(token: str) -> str:

@@ -27,7 +27,7 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, cast
 
 LINK_COLOR = {"color": {"rgbColor": {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}}}
 TEXT_STYLE_FIELDS = frozenset({
@@ -177,7 +177,7 @@ def _span(item: dict[str, Any]) -> int:
     if "textRun" in item:
         return utf16_len(item["textRun"]["content"])
     if "endIndex" in item:
-        return item["endIndex"] - item.get("startIndex", 0)
+        return int(item["endIndex"]) - int(item.get("startIndex", 0))
     return 1
 
 
@@ -215,15 +215,16 @@ class _Paragraph:
 
     @property
     def start(self) -> int:
-        return self.element.get("startIndex", 0)
+        return int(self.element.get("startIndex", 0))
 
     @property
     def end(self) -> int:
-        return self.element["endIndex"]
+        return int(self.element["endIndex"])
 
     @property
     def elements(self) -> list[dict[str, Any]]:
-        return self.element["paragraph"]["elements"]
+        # Docs JSON: a paragraph's `elements` is a list of element objects.
+        return cast(list[dict[str, Any]], self.element["paragraph"]["elements"])
 
 
 def _paragraphs(content: list[dict[str, Any]]) -> Iterator[_Paragraph]:
@@ -237,11 +238,12 @@ def _paragraphs(content: list[dict[str, Any]]) -> Iterator[_Paragraph]:
 
 
 def _body(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return document["body"]["content"]
+    # Docs JSON: the body's `content` is a list of structural element objects.
+    return cast(list[dict[str, Any]], document["body"]["content"])
 
 
 def _segment_end(document: dict[str, Any]) -> int:
-    return _body(document)[-1]["endIndex"]
+    return int(_body(document)[-1]["endIndex"])
 
 
 def _item_text(item: dict[str, Any]) -> str:
@@ -254,7 +256,8 @@ def _payload(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _style_of(item: dict[str, Any]) -> dict[str, Any]:
-    return _payload(item).get("textStyle", {})
+    # Docs JSON: an element's `textStyle` is an object.
+    return cast(dict[str, Any], _payload(item).get("textStyle", {}))
 
 
 def _paragraph_at(document: dict[str, Any], index: int) -> _Paragraph | None:

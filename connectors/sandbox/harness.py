@@ -12,7 +12,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
 from werkzeug.exceptions import HTTPException, NotFound
@@ -98,7 +98,7 @@ class Harness:
             self.rate_limited = 0
             self.faults_served = 0
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "total": sum(self.routes.values()),
@@ -116,7 +116,7 @@ class Harness:
         with self._lock:
             self._faults.append(fault)
 
-    def fault_command(self, body: dict) -> dict:
+    def fault_command(self, body: dict[str, Any]) -> dict[str, Any]:
         """The `/_sandbox/faults` admin call every tool's sandbox shares: queue the fault the
         body describes (see `Fault`), or `{"clear": true}`; returns the JSON answer."""
         if body.get("clear"):
@@ -194,11 +194,11 @@ class SandboxError(Exception):
     response: Response
 
 
-def admin_json(payload: dict, status: int = 200) -> Response:
+def admin_json(payload: dict[str, Any], status: int = 200) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
 
 
-def match_api(routes: Map, request: Request) -> tuple[str | None, dict, str]:
+def match_api(routes: Map, request: Request) -> tuple[str | None, Mapping[str, Any], str]:
     """The API endpoint `request` is for (None when no route matches), its URL arguments,
     and the route label requests are counted and faults matched by ("GET /v1/pages/{id}"
     is counted as route "/v1/pages/{id}"; "invalid" for no route)."""
@@ -219,7 +219,8 @@ def dispatch_admin(owner: object, routes: Map, request: Request) -> Response:
     except HTTPException as error:
         return admin_json({"error": str(error)}, error.code or 400)
     try:
-        return getattr(owner, f"_admin_{endpoint}")(request)
+        handler: Callable[[Request], Response] = getattr(owner, f"_admin_{endpoint}")
+        return handler(request)
     except SandboxError as error:
         return error.response
     except (KeyError, TypeError, ValueError) as error:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import uuid
 from importlib.resources.abc import Traversable
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -40,6 +40,9 @@ from connectors.sandbox.notion_workspace import (
     complete_rich_text,
     normalise_id,
 )
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 SANDBOX_TOKEN = "ntn_sandbox_copydesk_local_only"
 NOTION_RATE = 3.0
@@ -135,7 +138,7 @@ class NotionSandbox:
     def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> NotionSandbox:
         return cls(lambda: NotionWorkspace.from_seed_dir(folder), **kwargs)
 
-    def __call__(self, environ: dict, start_response: Callable) -> Any:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         return self.dispatch(request)(environ, start_response)
 
@@ -150,7 +153,8 @@ class NotionSandbox:
             self._check_headers(request)
             if endpoint is None:
                 raise ApiError(400, "invalid_request_url", "Invalid request URL.")
-            return getattr(self, f"_api_{endpoint}")(request, **args)
+            handler: Callable[..., Response] = getattr(self, f"_api_{endpoint}")
+            return handler(request, **args)
         except ApiError as error:
             return error.response
         except SandboxValidationError as error:
@@ -222,7 +226,7 @@ class NotionSandbox:
                                    for cell in update["cells"]]
             if "checked" in update and kind == "to_do":
                 target["checked"] = bool(update["checked"])
-            self.workspace.touch(block_id, self.workspace.page_of(block_id), BOT_USER_ID)
+            self.workspace.touch_block(block_id, BOT_USER_ID)
         return _json(block)
 
     def _api_list_children(self, request: Request, block_id: str) -> Response:

@@ -311,9 +311,10 @@ class NotionWorkspace:
         current = block_id
         while current in self.blocks:
             parent = self.blocks[current]["parent"]
-            current = parent.get("page_id") or parent.get("block_id")
-            if parent["type"] == "page_id":
-                return current
+            above: str | None = parent.get("page_id") or parent.get("block_id")
+            if parent["type"] == "page_id" or above is None:
+                return above
+            current = above
         return current if current in self.pages else None
 
     def iter_descendants(self, root_id: str) -> Iterator[dict[str, Any]]:
@@ -333,6 +334,13 @@ class NotionWorkspace:
             self.blocks[block_id]["last_edited_by"] = who
         self.pages[page_id]["last_edited_time"] = stamp
         self.pages[page_id]["last_edited_by"] = who
+
+    def touch_block(self, block_id: str, editor: str) -> None:
+        """Stamp an edited block and the page holding it, as Notion does."""
+        page_id = self.page_of(block_id)
+        if page_id is None:
+            raise KeyError(f"block {block_id} sits under no page of the workspace")
+        self.touch(block_id, page_id, editor)
 
     def rename(self, page_id: str, title: list[dict[str, Any]]) -> None:
         """Set a page's title; its child_page block in the parent shows the same title, as in Notion."""
@@ -354,13 +362,13 @@ class NotionWorkspace:
                     updated = replace_in_rich_text(body["rich_text"], find, replace)
                     if updated is not None:
                         body["rich_text"] = updated
-                        self.touch(block["id"], self.page_of(block["id"]), editor)
+                        self.touch_block(block["id"], editor)
                         return block
                 for index, cell in enumerate(body.get("cells", [])):
                     updated = replace_in_rich_text(cell, find, replace)
                     if updated is not None:
                         body["cells"][index] = updated
-                        self.touch(block["id"], self.page_of(block["id"]), editor)
+                        self.touch_block(block["id"], editor)
                         return block
         return None
 

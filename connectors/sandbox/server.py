@@ -11,7 +11,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -19,6 +19,9 @@ from werkzeug.wrappers import Response
 
 from connectors.registry import in_words, plugins
 from connectors.sandbox.seeds import SEEDS
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 DEFAULT_PORT = 8700
 
@@ -37,7 +40,7 @@ class _QuietHandler(WSGIRequestHandler):
         return None
 
 
-def _no_tool(environ: dict, start_response) -> object:
+def _no_tool(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
     mounted = in_words([f"/{p.tool}" for p in plugins()])
     answer = Response(f"No sandbox here: tools are mounted under {mounted}.", status=404)
     return answer(environ, start_response)

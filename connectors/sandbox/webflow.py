@@ -56,7 +56,7 @@ import time
 import uuid
 from collections import deque
 from importlib.resources.abc import Traversable
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -71,6 +71,9 @@ from connectors.sandbox.webflow_workspace import (
     outer_tag,
     replace_in_text,
 )
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 WEBFLOW_SANDBOX_TOKEN = "wf-sandbox-copydesk-local-only-5f0c3a9e7b1d48c2a6e4f8b0d2c7e9a1"
 WEBFLOW_SITE_ID = "63e04300a66513270e0c5c7f"
@@ -108,7 +111,7 @@ def webflow_error(status: int, code: str = "", message: str = "") -> Response:
     """Webflow's error body. 429s from the harness get Retry-After from it; the rate-limit
     headers are added to every API response in `dispatch`."""
     code = code or _DEFAULT_CODES.get(status, "internal_error")
-    body = {"message": message or _DEFAULT_MESSAGES.get(code, "An Internal Error occurred"), "code": code,
+    body: dict[str, Any] = {"message": message or _DEFAULT_MESSAGES.get(code, "An Internal Error occurred"), "code": code,
             "externalReference": None, "details": []}
     return Response(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
 
@@ -216,7 +219,7 @@ class WebflowSandbox:
     def from_seed_dir(cls, folder: Traversable, **kwargs: Any) -> WebflowSandbox:
         return cls(lambda: WebflowWorkspace.from_seed_dir(folder), **kwargs)
 
-    def __call__(self, environ: dict, start_response: Callable) -> Any:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.dispatch(Request(environ))(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
@@ -380,7 +383,7 @@ class WebflowSandbox:
             items = [item for item in workspace.items_of(collection_id) if item.is_live or not live]
             for key in ("name", "slug"):
                 if params.get(key) is not None:
-                    items = [i for i in items if (i.live if live else i.staged).get(key) == params[key]]
+                    items = [i for i in items if ((i.live or {}) if live else i.staged).get(key) == params[key]]
             items = _sorted_items(items, params.get("sortBy"), params.get("sortOrder"), live)
             page = [item.resource(live=live) for item in items[offset:offset + limit]]
         return _json({"items": page, "pagination": {"limit": limit, "offset": offset, "total": len(items)}})
@@ -788,9 +791,10 @@ def _publish_ids(workspace: WebflowWorkspace, body: dict[str, Any]) -> list[str]
             ids.append(entry["id"])
     else:
         raise _validation_error("itemIds or items is required")
-    if not ids or len(ids) > MAX_BULK_ITEMS or not all(isinstance(i, str) for i in ids):
+    strings = [i for i in ids if isinstance(i, str)]
+    if not ids or len(ids) > MAX_BULK_ITEMS or len(strings) != len(ids):
         raise _validation_error(f"publish 1 to {MAX_BULK_ITEMS} item ids")
-    return ids
+    return strings
 
 
 _SORT_KEYS: dict[str, Callable[[Item, bool], Any]] = {

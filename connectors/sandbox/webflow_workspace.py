@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib.resources.abc import Traversable
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from connectors.sandbox.seeds import seed_files
 
@@ -153,7 +153,7 @@ class Page:
     created_on: str
     last_updated: str
     seo: dict[str, str]
-    open_graph: dict[str, str]
+    open_graph: dict[str, str | bool]  # title and description, and whether each is copied from `seo`
     nodes: list[Node]
     # locale id -> node id -> html (text nodes) or {propertyId: text} (component instances)
     localized: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -233,13 +233,14 @@ class WebflowWorkspace:
     lock: threading.RLock = field(default_factory=threading.RLock)
     last_site_publish: float | None = None  # time.monotonic() of the last successful site publish
 
+    # `site` is the seed's JSON as Webflow's get-site answers it: locales {primary: {...}, secondary: [{...}]}.
     @property
     def primary_locale(self) -> dict[str, Any]:
-        return self.site["locales"]["primary"]
+        return cast(dict[str, Any], self.site["locales"]["primary"])
 
     @property
     def secondary_locales(self) -> list[dict[str, Any]]:
-        return self.site["locales"]["secondary"]
+        return cast(list[dict[str, Any]], self.site["locales"]["secondary"])
 
     def locale(self, locale_id: str) -> dict[str, Any] | None:
         everything = [self.primary_locale, *self.secondary_locales]
@@ -415,7 +416,7 @@ def parse_items(text: str, name: str, collection: Collection, cms_locale_id: str
     blocks; `## live:<field>` gives the published value where it differs from the staged one."""
     types = collection.field_types()
     blocks: list[tuple[str, dict[str, str], dict[str, list[str]], dict[str, list[str]]]] = []
-    current: dict[str, list[str]] | None = None
+    current: list[str] | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         if match := _ITEM.match(line):
             blocks.append((match["id"], {}, {}, {}))
@@ -438,15 +439,15 @@ def parse_items(text: str, name: str, collection: Collection, cms_locale_id: str
         state = meta.get("state", "published")
         if state not in _STATES:
             raise ValueError(f"{name}: item {item_id} has state {state!r}; use one of {sorted(_STATES)}")
-        data = {"name": meta["name"], "slug": meta["slug"]}
+        data: dict[str, Any] = {"name": meta["name"], "slug": meta["slug"]}
         data.update({slug: _field_value(types[slug], lines) for slug, lines in staged_lines.items()})
         published = meta.get("published") or None
-        live = None
+        live_data: dict[str, Any] | None = None
         if state in ("published", "changed"):
-            live = copy.deepcopy(data)
-            live.update({slug: _field_value(types[slug], lines) for slug, lines in live_lines.items()})
+            live_data = copy.deepcopy(data)
+            live_data.update({slug: _field_value(types[slug], lines) for slug, lines in live_lines.items()})
         yield Item(item_id, collection.id, cms_locale_id, meta["created"], meta["updated"], published,
-                   state == "draft", state == "archived", data, live)
+                   state == "draft", state == "archived", data, live_data)
 
 
 def _field_value(kind: str, lines: list[str]) -> Any:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar, cast
 
 import httpx
 from webflow import Webflow
 from webflow.core.api_error import ApiError
 from webflow.core.parse_error import ParsingError
+from webflow.core.pydantic_utilities import UniversalBaseModel
 from webflow.core.request_options import RequestOptions
 from webflow.environment import WebflowEnvironment
 
@@ -78,7 +79,8 @@ class WebflowApi:
             except ValueError:
                 body = response.text
             raise ApiError(status_code=response.status_code, headers=dict(response.headers), body=body)
-        return response.json()
+        # Webflow answers a page's DOM with a JSON object (`nodes`, `pagination`).
+        return cast(dict[str, Any], response.json())
 
     def call(self, what: str, request: Callable[[RequestOptions], T], *, retry: bool = True) -> T:
         """Send the SDK request `request(options)` makes, retrying transient failures.
@@ -162,8 +164,7 @@ def _body(body: Any) -> tuple[str, str]:
     return "", " ".join(str(body or "").split())[:300]
 
 
-def plain(model: Any) -> Any:
-    """An SDK response model as the JSON Webflow sent (aliases, ISO dates)."""
-    if hasattr(model, "json"):
-        return json.loads(model.json())
-    return model
+def plain(model: UniversalBaseModel) -> dict[str, Any]:
+    """An SDK response model as the JSON object Webflow sent (aliases, ISO dates)."""
+    # A model serialises to an object; json.loads is typed for any JSON value.
+    return cast(dict[str, Any], json.loads(model.json()))

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Generator, Iterator, Sequence
+from typing import Any, Generator, Iterator, Sequence, cast
 
+from webflow.core.request_options import RequestOptions
 from webflow.resources.collections.resources.items.types.item_i_ds import ItemIDs
+from webflow.resources.sites.types.sites_publish_response import SitesPublishResponse
 
 from connectors.document import Document, DocumentRef, Edit
 from connectors.errors import ConfigError, ManualStep, RemoteError, RemoteNotFound
@@ -186,11 +188,13 @@ class WebflowConnector:
                 raise _publish_limit(wait, self.source)
         site = self._site_info()
 
-        def send(options: Any) -> Any:
+        def send(options: RequestOptions) -> SitesPublishResponse:
             if page_id is not None:
                 options = {**options, "additional_body_parameters": {"pageId": page_id}}
-            return self._api.sdk.sites.publish(self.site_id, custom_domains=list(site.custom_domain_ids),
-                                               publish_to_webflow_subdomain=True, request_options=options)
+            # The SDK leaves its `sites` property unannotated, so mypy cannot follow it to `publish`.
+            return cast(SitesPublishResponse, self._api.sdk.sites.publish(
+                self.site_id, custom_domains=list(site.custom_domain_ids), publish_to_webflow_subdomain=True,
+                request_options=options))
 
         try:
             answer = self._api.call(f"publishing {'page ' + page_id if page_id else 'the site'}", send, retry=False)

@@ -121,8 +121,8 @@ def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict
 
 def _new_unit_source(node: html.Node, block: Block, item: PlannedEdit, *, skip_lists: bool) -> str:
     target = item.edit.target
-    if target is not None and isinstance(target.raw.get("html"), str):
-        return target.raw["html"]
+    if target is not None and isinstance(stored := target.raw.get("html"), str):
+        return stored
     pieces: Sequence[Piece]
     if item.rewrite is not None:
         pieces = item.rewrite.pieces
