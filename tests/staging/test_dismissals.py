@@ -1,11 +1,16 @@
 """Flags must be settled, and won't fix is remembered: on the sample brief over the Notion
-sandbox (rules engine, real SQLite, the sandbox over HTTP)."""
+sandbox's seed pages (rules engine, real SQLite), served from memory: which tool serves them
+does not matter here."""
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import pytest
 
+from connectors.document import Document
 from connectors.errors import ConfigError
+from connectors.memory import MemoryConnector, MemoryWorkspace
 from staging import changesets, dismissals
 from staging.agent import briefs
 from staging.agent.brief import parse_term, read_brief_file
@@ -13,18 +18,34 @@ from staging.agent.propose import propose
 from staging.apply import apply
 from staging.pull import pull
 from staging.sweep import retired, summary, sweep
-from tests.conftest import REPO
+from tests.conftest import REPO, reset_sandboxes
+from tests.staging.tools import build_connector
 
 SAMPLE = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 
 
+@pytest.fixture(scope="module")
+def seed_pages(sandbox_server) -> list[Document]:
+    """The Notion sandbox's seed pages, read over HTTP once for the module: the sample brief's
+    terms and retired claims stand in them in every combination these tests need."""
+    reset_sandboxes(sandbox_server)
+    endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "notion")
+    with closing(build_connector("notion", endpoint.base_url, endpoint.token)) as notion:
+        return [notion.fetch(ref).model_copy(update={"ref": ref.model_copy(update={"source": "memory"})})
+                for ref in notion.list_changed(None)]
+
+
 @pytest.fixture
-def proposed(store, sandbox):
-    connector = sandbox.connector()
-    pull(store, connector)
+def tool(seed_pages) -> MemoryConnector:
+    return MemoryConnector(MemoryWorkspace.of(seed_pages))
+
+
+@pytest.fixture
+def proposed(store, tool):
+    pull(store, tool)
     brief, _ = briefs.add(store, read_brief_file(SAMPLE), source=SAMPLE.name, actor="priya")
     run = propose(store, brief, actor="priya")
-    return store, brief, connector, run
+    return store, brief, tool, run
 
 
 def _with(store, run, test):
@@ -95,9 +116,9 @@ def test_a_changeset_that_would_write_nothing_is_to_be_rejected_not_approved(pro
         changesets.approve(store, changeset_id, actor="sam", dismissed=waived)
 
 
-def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store, sandbox):
+def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store, tool):
     briefs.add(store, read_brief_file(SAMPLE), source=SAMPLE.name, actor="priya")
-    connectors = {"notion": sandbox.connector()}
+    connectors = {"memory": tool}
     first = sweep(store, connectors, actor="scheduler")
     changeset_id = _with(store, first, lambda rows: sum(r.after != r.before for r in rows) > 1)
     rows = changesets.edits(store, changeset_id)
@@ -105,7 +126,7 @@ def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store,
     dropped = next(r for r in rows if r.after != r.before and not r.flag)
     waived = {r.block_id: "still true" for r in rows if r.flag}
     changesets.approve(store, changeset_id, actor="sam", dropped=[dropped.block_id], dismissed=waived)
-    assert apply(store, connectors["notion"], changeset_id, actor="sam").changeset.status == "applied"
+    assert apply(store, tool, changeset_id, actor="sam").changeset.status == "applied"
 
     second = sweep(store, connectors, actor="scheduler")
     assert not [i for i in second.staged if changesets.get(store, i).document_id == document_id], \
