@@ -4,13 +4,9 @@ does not matter here."""
 
 from __future__ import annotations
 
-from contextlib import closing
-
 import pytest
 
-from connectors.document import Document
 from connectors.errors import ConfigError
-from connectors.memory import MemoryConnector, MemoryWorkspace
 from staging import changesets, dismissals
 from staging.agent import briefs
 from staging.agent.brief import parse_term, read_brief_file
@@ -18,30 +14,14 @@ from staging.agent.propose import propose
 from staging.apply import apply
 from staging.pull import pull
 from staging.sweep import retired, summary, sweep
-from tests.conftest import REPO, reset_sandboxes
-from tests.staging.tools import build_connector
+from tests.conftest import REPO
 
 SAMPLE = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 
 
-@pytest.fixture(scope="module")
-def seed_pages(sandbox_server) -> list[Document]:
-    """The Notion sandbox's seed pages, read over HTTP once for the module: the sample brief's
-    terms and retired claims stand in them in every combination these tests need."""
-    reset_sandboxes(sandbox_server)
-    endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "notion")
-    with closing(build_connector("notion", endpoint.base_url, endpoint.token)) as notion:
-        return [notion.fetch(ref).model_copy(update={"ref": ref.model_copy(update={"source": "memory"})})
-                for ref in notion.list_changed(None)]
-
-
 @pytest.fixture
-def tool(seed_pages) -> MemoryConnector:
-    return MemoryConnector(MemoryWorkspace.of(seed_pages))
-
-
-@pytest.fixture
-def proposed(store, tool):
+def proposed(store, notion_pages_in_memory):
+    tool = notion_pages_in_memory
     pull(store, tool)
     brief, _ = briefs.add(store, read_brief_file(SAMPLE), source=SAMPLE.name, actor="priya")
     run = propose(store, brief, actor="priya")
@@ -116,7 +96,8 @@ def test_a_changeset_that_would_write_nothing_is_to_be_rejected_not_approved(pro
         changesets.approve(store, changeset_id, actor="sam", dismissed=waived)
 
 
-def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store, tool):
+def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store, notion_pages_in_memory):
+    tool = notion_pages_in_memory
     briefs.add(store, read_brief_file(SAMPLE), source=SAMPLE.name, actor="priya")
     connectors = {"memory": tool}
     first = sweep(store, connectors, actor="scheduler")
