@@ -91,7 +91,10 @@ class Capabilities:
 
     def edit_time_floor(self, moment: datetime) -> datetime:
         """The start of the edit-time interval holding `moment` (a timezone-aware time): what the
-        tool would stamp an edit made at `moment` with."""
+        tool would stamp an edit made at `moment` with; `moment` itself for a tool with exact
+        edit times (a zero precision: an unregistered tool, such as the tests' memory tool)."""
+        if not self.edit_time_precision:
+            return moment
         return moment - (moment - _EPOCH) % self.edit_time_precision
 
 

@@ -8,6 +8,7 @@ error, not a skip.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import Iterator, TypeVar
@@ -92,10 +93,41 @@ class SandboxAdmin(ClosingAdmin):
         return self.built(NotionConnector(self.token, **options))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        store = Store(f"sqlite:///{tmp_path / 'copydesk.db'}")
+# The modules whose claims are about the database itself (the store's contract, migrations,
+# search's SQL, leases, claims and compare-and-swap between processes): their tests take the
+# `store` on SQLite and on PostgreSQL. Every other test's store is SQLite, since running it
+# again on PostgreSQL would prove nothing more and double the PostgreSQL half's time.
+BOTH_DATABASES = {
+    "tests.staging.test_store", "tests.staging.test_migrations", "tests.staging.test_search",
+    "tests.staging.test_pull", "tests.staging.test_lifecycle", "tests.staging.test_refusals",
+    "tests.staging.test_schedule", "tests.staging.test_sources", "tests.staging.test_source_identity",
+    "tests.staging.test_workspace", "tests.staging.test_crash_safety",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store" in metafunc.fixturenames and metafunc.module.__name__ in BOTH_DATABASES:
+        metafunc.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                             indirect=True)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store at the migrations' head, made once per test process: a test's
+    store starts as a copy of it instead of running every migration again."""
+    database = tmp_path_factory.mktemp("migrated") / "copydesk.db"
+    Store(f"sqlite:///{database}").close()
+    return database
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite: Path) -> Iterator[Store]:
+    """A new, empty store: SQLite, or the one a test's module is parametrised with
+    (BOTH_DATABASES; team mode's PostgreSQL)."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        database = tmp_path / "copydesk.db"
+        shutil.copyfile(migrated_sqlite, database)
+        store = Store(f"sqlite:///{database}")
         yield store
         store.close()
         return

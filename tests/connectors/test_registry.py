@@ -55,6 +55,7 @@ def test_an_edit_time_is_floored_to_the_tools_precision():
     moment = datetime(2026, 3, 1, 12, 34, 56, 789123, tzinfo=UTC)
     assert registry.capabilities("notion").edit_time_floor(moment) == datetime(2026, 3, 1, 12, 34, tzinfo=UTC)
     assert registry.capabilities("gdocs").edit_time_floor(moment) == moment.replace(microsecond=789000)
+    assert registry.capabilities("memory").edit_time_floor(moment) == moment, "exact times, not a division by zero"
 
 
 def test_a_typed_id_is_tried_in_each_tools_stored_form():

@@ -10,8 +10,8 @@ from staging.pull import pull
 from tests.conftest import REPO
 
 
-def test_events_carry_their_document_brief_and_engine_and_filter(store, sandbox):
-    pull(store, sandbox.connector(), actor="scheduler")
+def test_events_carry_their_document_brief_and_engine_and_filter(store, notion_pages_in_memory):
+    pull(store, notion_pages_in_memory, actor="scheduler")
     brief, _ = briefs.add(store, read_brief_file(REPO / "fixtures/briefs/ai-support-engineer.md"),
                           source="brief.md", actor="lead")
     run = propose(store, brief, actor="rules")

@@ -1,5 +1,6 @@
 """Flags must be settled, and won't fix is remembered: on the sample brief over the Notion
-sandbox (rules engine, real SQLite, the sandbox over HTTP)."""
+sandbox's seed pages (rules engine, real SQLite), served from memory: which tool serves them
+does not matter here."""
 
 from __future__ import annotations
 
@@ -19,12 +20,12 @@ SAMPLE = REPO / "fixtures" / "briefs" / "ai-support-engineer.md"
 
 
 @pytest.fixture
-def proposed(store, sandbox):
-    connector = sandbox.connector()
-    pull(store, connector)
+def proposed(store, notion_pages_in_memory):
+    tool = notion_pages_in_memory
+    pull(store, tool)
     brief, _ = briefs.add(store, read_brief_file(SAMPLE), source=SAMPLE.name, actor="priya")
     run = propose(store, brief, actor="priya")
-    return store, brief, connector, run
+    return store, brief, tool, run
 
 
 def _with(store, run, test):
@@ -95,9 +96,10 @@ def test_a_changeset_that_would_write_nothing_is_to_be_rejected_not_approved(pro
         changesets.approve(store, changeset_id, actor="sam", dismissed=waived)
 
 
-def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store, sandbox):
+def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store, notion_pages_in_memory):
+    tool = notion_pages_in_memory
     briefs.add(store, read_brief_file(SAMPLE), source=SAMPLE.name, actor="priya")
-    connectors = {"notion": sandbox.connector()}
+    connectors = {"memory": tool}
     first = sweep(store, connectors, actor="scheduler")
     changeset_id = _with(store, first, lambda rows: sum(r.after != r.before for r in rows) > 1)
     rows = changesets.edits(store, changeset_id)
@@ -105,7 +107,7 @@ def test_a_dropped_edit_is_not_staged_again_nor_listed_stale_until_undone(store,
     dropped = next(r for r in rows if r.after != r.before and not r.flag)
     waived = {r.block_id: "still true" for r in rows if r.flag}
     changesets.approve(store, changeset_id, actor="sam", dropped=[dropped.block_id], dismissed=waived)
-    assert apply(store, connectors["notion"], changeset_id, actor="sam").changeset.status == "applied"
+    assert apply(store, tool, changeset_id, actor="sam").changeset.status == "applied"
 
     second = sweep(store, connectors, actor="scheduler")
     assert not [i for i in second.staged if changesets.get(store, i).document_id == document_id], \
