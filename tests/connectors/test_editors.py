@@ -15,7 +15,6 @@ from connectors.notion.normalise import page_ref
 from connectors.sandbox.notion_workspace import BOT_USER_ID, OUTSIDE_EDITOR_ID
 from tests.connectors.test_gdocs_connector import ONE_PAGER
 from tests.connectors.test_notion_sandbox import PRODUCT, call
-from tests.connectors.test_webflow_connector import webflow  # noqa: F401  (fixture)
 
 USERS_ROUTE = "GET /v1/users/{id}"
 
@@ -95,7 +94,7 @@ def test_a_drive_file_without_a_signed_in_editor_names_nobody(user, name):
     assert file_ref(file).edited_by == name
 
 
-def test_webflow_does_not_say_who_edited(webflow):  # noqa: F811
+def test_webflow_does_not_say_who_edited(webflow):
     connector = webflow.connector()
     ref: DocumentRef = next(iter(connector.list_changed(None)))
     assert connector.fetch(ref).ref.edited_by == ""
