@@ -79,6 +79,7 @@ class GDocsConnector:
     # -- protocol -------------------------------------------------------------------------
 
     def list_changed(self, since: Cursor | None) -> Listing:
+        self._scope.begin_listing()
         return Listing(self._iter_changed(since))
 
     def fetch(self, ref: DocumentRef) -> Document:

@@ -98,3 +98,16 @@ def test_webflow_does_not_say_who_edited(webflow):
     connector = webflow.connector()
     ref: DocumentRef = next(iter(connector.list_changed(None)))
     assert connector.fetch(ref).ref.edited_by == ""
+
+
+def test_a_long_lived_notion_connector_asks_for_names_again_on_its_next_listing(sandbox):
+    """The app keeps one connector per source across pulls: a name Notion would not give on one
+    pull (no "Read user information" yet) is asked for again, and given, on the next."""
+    connector = sandbox.connector()
+    sandbox.post("faults", {"status": 403, "code": "restricted_resource", "match": USERS_ROUTE, "count": 100})
+    product = next(r for r in connector.list_changed(None) if r.remote_id == PRODUCT["id"])
+    assert connector.fetch(product).ref.edited_by == ""
+    sandbox.post("faults", {"clear": True})
+    assert connector.fetch(product).ref.edited_by == ""  # within one listing the answer holds
+    product = next(r for r in connector.list_changed(None) if r.remote_id == PRODUCT["id"])
+    assert connector.fetch(product).ref.edited_by == "Priya Raman"
