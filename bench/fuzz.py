@@ -804,7 +804,7 @@ def iter_chosen(chosen: list[str], seed: int, context: dict[str, Any]) -> Iterat
         if family not in SPECS or not number.isdigit():
             raise SystemExit(f"--case takes FAMILY#INDEX (e.g. webflow#90), not {name!r}")
         generator = random.Random(f"{seed}:{family}")
-        for index in range(int(number) + 1):
+        for _ in range(int(number) + 1):
             spec = SPECS[family](generator, context)
         yield family, int(number), spec
 

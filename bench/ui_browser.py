@@ -123,47 +123,51 @@ def _timed(action: Callable[[], None], arrived: Callable[[], None]) -> float:
 def _measure(browser, url: str, proposed: list[int], runs: int, expect) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
     figures: dict[str, list[float]] = {name: [] for name in TARGETS_MS}
     for run in range(runs):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        rows = page.locator("[class*='st-key-open-'] button")
-
-        def idle() -> None:
-            expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0)
-            expect(page.locator("[data-stale='true']")).to_have_count(0)
-
-        figures["cold load"].append(_timed(lambda: page.goto(url), lambda: expect(rows.first).to_be_visible()))
-        idle()
-        figures["open"].append(_timed(lambda: rows.first.click(), lambda: expect(
-            page.get_by_role("button", name="← Back to the queue")).to_be_visible()))
-        idle()
-        figures["back"].append(_timed(lambda: page.get_by_role("button", name="← Back to the queue").click(),
-                                      lambda: expect(rows.first).to_be_visible()))
-        idle()
-        figures["next page"].append(_timed(lambda: _next_page(page), lambda: expect(
-            page.get_by_text(re.compile("26–50")).first).to_be_visible()))
-        idle()
-        figures["select"].append(_timed(lambda: page.locator("[class*='st-key-pick-'] label").first.click(),
-                                        lambda: expect(page.get_by_role("button", name="Approve selected (1)"))
-                                        .to_be_visible()))
-        idle()
-
-        def approved_filter() -> None:
-            page.get_by_role("combobox", name="Status").click()
-            page.get_by_role("option", name="approved", exact=True).click()
-
-        figures["filter"].append(_timed(approved_filter, lambda: expect(
-            page.get_by_text(re.compile(r"(showing|changesets) 1–25")).first).to_be_visible()))
-        idle()
-        changeset_id = proposed[run]
-        page.goto(f"{url}/?changeset={changeset_id}")
-        approve = page.get_by_role("button", name="Approve", exact=True)
-        expect(approve).to_be_enabled()
-        idle()
-        figures["approve"].append(_timed(lambda: approve.click(), lambda: expect(
-            page.get_by_text(f"Approved #{changeset_id}").first).to_be_visible()))
-        context.close()
+        _measure_once(browser, url, proposed[run], expect, figures)
     return figures
+
+
+def _measure_once(browser, url: str, changeset_id: int, expect, figures: dict[str, list[float]]) -> None:  # type: ignore[no-untyped-def]
+    """One run of every step in a fresh browser context, each step's time appended to `figures`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    rows = page.locator("[class*='st-key-open-'] button")
+
+    def idle() -> None:
+        expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0)
+        expect(page.locator("[data-stale='true']")).to_have_count(0)
+
+    figures["cold load"].append(_timed(lambda: page.goto(url), lambda: expect(rows.first).to_be_visible()))
+    idle()
+    figures["open"].append(_timed(lambda: rows.first.click(), lambda: expect(
+        page.get_by_role("button", name="← Back to the queue")).to_be_visible()))
+    idle()
+    figures["back"].append(_timed(lambda: page.get_by_role("button", name="← Back to the queue").click(),
+                                  lambda: expect(rows.first).to_be_visible()))
+    idle()
+    figures["next page"].append(_timed(lambda: _next_page(page), lambda: expect(
+        page.get_by_text(re.compile("26–50")).first).to_be_visible()))
+    idle()
+    figures["select"].append(_timed(lambda: page.locator("[class*='st-key-pick-'] label").first.click(),
+                                    lambda: expect(page.get_by_role("button", name="Approve selected (1)"))
+                                    .to_be_visible()))
+    idle()
+
+    def approved_filter() -> None:
+        page.get_by_role("combobox", name="Status").click()
+        page.get_by_role("option", name="approved", exact=True).click()
+
+    figures["filter"].append(_timed(approved_filter, lambda: expect(
+        page.get_by_text(re.compile(r"(showing|changesets) 1–25")).first).to_be_visible()))
+    idle()
+    page.goto(f"{url}/?changeset={changeset_id}")
+    approve = page.get_by_role("button", name="Approve", exact=True)
+    expect(approve).to_be_enabled()
+    idle()
+    figures["approve"].append(_timed(lambda: approve.click(), lambda: expect(
+        page.get_by_text(f"Approved #{changeset_id}").first).to_be_visible()))
+    context.close()
 
 
 def _next_page(page) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ from sqlmodel import col, select
 from connectors import text as runs
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, CopydeskError, NotFound
-from staging import dismissals, identity, lifecycle, review
+from staging import block_ids, dismissals, identity, lifecycle, review
 from staging.lifecycle import Action, Status, subject, transition
 from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
@@ -223,7 +223,8 @@ def restore_proposals(current: Document, past: Document) -> tuple[list[ProposedE
 
 
 def _editable_block(base: Document, tracked: TrackedDocument, block_id: str) -> Block:
-    matches = [b for b in base.blocks if b.id == block_id] or [b for b in base.blocks if b.id.startswith(block_id)]
+    found = block_ids.matching(block_id, [b.id for b in base.blocks])
+    matches = [b for b in base.blocks if b.id in found]
     if not matches:
         raise NotFound(f"{tracked.title!r} has no block {block_id!r}; `copydesk show {tracked.id[:8]} --json` "
                        "lists the block ids.")
@@ -261,7 +262,8 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
         raise ConfigError(f"Every edit of changeset {changeset_id} is dropped: reject it instead.")
     pending = [r for r in kept if unresolved(r) and r.block_id not in waived]
     if pending:
-        raise ConfigError(_unresolved_message(changeset_id, pending), in_app=_unresolved_in_app(changeset_id, pending))
+        raise ConfigError(_unresolved_message(changeset_id, pending, rows),
+                          in_app=_unresolved_in_app(changeset_id, pending))
     if not any(writes(r) for r in kept):
         raise ConfigError(f"Changeset {changeset_id} would write nothing once its flags are dismissed: reject it "
                           f"(`copydesk reject {changeset_id} --reason WHY`); the rejection is remembered as won't fix.",
@@ -292,24 +294,27 @@ def approve(store: Store, changeset_id: int, *, actor: str, dropped: Iterable[st
 def _waived(rows: Sequence[ChangesetEdit], dismissed: Mapping[str, str], left_out: set[str]) -> dict[str, str]:
     """The flags to dismiss now: block id → the reviewer's reason, each checked."""
     waived: dict[str, str] = {}
+    short = block_ids.short_ids([r.block_id for r in rows])
     for key, why in dismissed.items():
         row = _row_for(rows, key)
+        block = short[row.block_id]
         if not row.flag:
-            raise ConfigError(f"Block {row.block_id[:8]} (“{dismissals.first_words(row.before)}”) has no flag to "
+            raise ConfigError(f"Block {block} (“{dismissals.first_words(row.before)}”) has no flag to "
                               "dismiss; drop the edit instead if it must not be written.")
         if row.block_id in left_out:
-            raise ConfigError(f"Block {row.block_id[:8]} is both dropped and its flag dismissed; choose one.")
+            raise ConfigError(f"Block {block} is both dropped and its flag dismissed; choose one.")
         if not why.strip():
-            raise ConfigError(f"Say why the flag of block {row.block_id[:8]} can stay: --dismiss "
-                              f"{row.block_id[:8]}=\"the claim is still true here\".")
+            raise ConfigError(f"Say why the flag of block {block} can stay: --dismiss "
+                              f"{block}=\"the claim is still true here\".")
         if not row.flag_dismissed:
             waived[row.block_id] = why.strip()
     return waived
 
 
-def _unresolved_message(changeset_id: int, pending: Sequence[ChangesetEdit]) -> str:
-    where = "; ".join(f"“{dismissals.first_words(r.before)}” ({r.block_id[:8]}: {r.flag})" for r in pending)
-    block = pending[0].block_id[:8]
+def _unresolved_message(changeset_id: int, pending: Sequence[ChangesetEdit], rows: Sequence[ChangesetEdit]) -> str:
+    short = block_ids.short_ids([r.block_id for r in rows])
+    where = "; ".join(f"“{dismissals.first_words(r.before)}” ({short[r.block_id]}: {r.flag})" for r in pending)
+    block = short[pending[0].block_id]
     return (f"Changeset {changeset_id} has {len(pending)} unresolved flag(s): {where}. Settle each before approving: "
             f"rewrite it (`copydesk rewrite {changeset_id} --edit {block}=TEXT`), dismiss it with a reason "
             f"(`copydesk approve {changeset_id} --dismiss {block}=REASON`) or drop it (`--drop {block}`).")
@@ -391,7 +396,8 @@ def _revise(rows: Sequence[ChangesetEdit], changes: dict[str, str]) -> dict[str,
 
 
 def _row_for(rows: Sequence[ChangesetEdit], key: str) -> ChangesetEdit:
-    found = [r for r in rows if r.block_id == key] or [r for r in rows if r.block_id.startswith(key)]
+    found_ids = block_ids.matching(key, [r.block_id for r in rows])
+    found = [r for r in rows if r.block_id in found_ids]
     if len(found) != 1:
         raise NotFound(f"The changeset has {'no' if not found else 'several'} edits for block {key!r}; "
                        f"its blocks are {', '.join(r.block_id for r in rows)}.")

@@ -17,7 +17,7 @@ successor (`successor`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import merge3
 
@@ -25,7 +25,7 @@ from connectors.document import Block, Document
 from connectors.errors import ConfigError, Conflict, NotFound
 from connectors.protocol import Connector
 from connectors.text import tokenize
-from staging import changesets, identity, lifecycle
+from staging import block_ids, changesets, identity, lifecycle
 from staging.changesets import ProposedEdit
 from staging.lifecycle import Action, Status
 from staging.models import Changeset, ChangesetEdit, TrackedDocument
@@ -77,11 +77,12 @@ def repropose(store: Store, connector: Connector, changeset_id: int, *, actor: s
     carried = changesets.to_write(store, changeset_id)
     proposals, left_out = _carry(carried, current)
     if not proposals:
-        reasons = "; ".join(f"{block[:8]}: {why}" for block, why in left_out.items())
+        reasons = _left_out_reasons(left_out, carried)
         raise ConfigError(f"Nothing of changeset {changeset_id} carries over to the current text ({reasons}). "
                           "Reject it, or write the text against the tool's current wording "
                           f"(`copydesk rewrite {changeset_id} --edit BLOCK=TEXT`).")
-    new = _stage(store, tracked, old, proposals, actor=actor, note="Re-proposed", left_out=left_out)
+    new = _stage(store, tracked, old, proposals, actor=actor, note="Re-proposed", left_out=left_out,
+                 carried=carried)
     _keep_authors(store, new.id, carried)
     lifecycle.transition(store, changeset_id, Action.SUPERSEDE, Status.SUPERSEDED, actor=actor,
                          event="changeset.superseded", details={"by": new.id, "left_out": left_out},
@@ -119,6 +120,7 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
     by_block = {d.block_id: d for d in drafts(store, changeset_id)}
     wanted = {_draft_for(by_block, key).block_id: text for key, text in texts.items()}
     tracked, current = _current(store, connector, old)
+    rows = changesets.to_write(store, changeset_id)
     moved: dict[str, str | None] = {}
     for block_id, draft in by_block.items():
         now = current.block(block_id)
@@ -127,9 +129,10 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
     if moved:
         lifecycle.transition(store, changeset_id, Action.REFRESH, Status.CONFLICT, actor=actor,
                              event="changeset.conflict.refreshed", conflicts={**old.conflicts, **moved})
-        raise Conflict(f"Someone changed block {', '.join(b[:8] for b in moved)} in the tool again while you wrote; "
+        short = block_ids.short_ids([row.block_id for row in rows])
+        moved_ids = ", ".join(short[block_id] for block_id in moved)
+        raise Conflict(f"Someone changed block {moved_ids} in the tool again while you wrote; "
                        "the conflict view now shows its newest text: write yours against that.", remote=moved)
-    rows = changesets.to_write(store, changeset_id)
     untouched = [r for r in rows if r.block_id not in old.conflicts]
     proposals, left_out = _carry(untouched, current)
     edited: dict[str, str] = {}
@@ -148,7 +151,8 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
     if not edited and not proposals:
         raise ConfigError(f"Your text changes nothing the tool does not read already; if changeset {changeset_id} "
                           "is no longer wanted, reject it.")
-    new = _stage(store, tracked, old, proposals, actor=actor, note="Rewritten by hand from", left_out=left_out)
+    new = _stage(store, tracked, old, proposals, actor=actor, note="Rewritten by hand from", left_out=left_out,
+                 carried=rows)
     _keep_authors(store, new.id, rows, revised_by={b: actor for b in edited})
     lifecycle.transition(store, changeset_id, Action.SUPERSEDE, Status.SUPERSEDED, actor=actor,
                          event="changeset.superseded", details={"by": new.id, "edited": edited, "left_out": left_out},
@@ -165,11 +169,13 @@ def apply_again(store: Store, connector: Connector, changeset_id: int, *, actor:
     policy.require(actor, "repropose")
     old = _in(store, changeset_id, Status.REVERTED, "applied again")
     tracked, current = _current(store, connector, old)
-    proposals, left_out = _carry(changesets.to_write(store, changeset_id), current)
+    carried = changesets.to_write(store, changeset_id)
+    proposals, left_out = _carry(carried, current)
     if not proposals:
-        reasons = "; ".join(f"{block[:8]}: {why}" for block, why in left_out.items())
+        reasons = _left_out_reasons(left_out, carried)
         raise ConfigError(f"Nothing of changeset {changeset_id} can be applied again to the current text ({reasons}).")
-    new = _stage(store, tracked, old, proposals, actor=actor, note="Applied again from", left_out=left_out)
+    new = _stage(store, tracked, old, proposals, actor=actor, note="Applied again from", left_out=left_out,
+                 carried=carried)
     store.log_event(actor, "changeset.applied_again", changesets.subject(changeset_id),
                     {"as": new.id, "left_out": left_out})
     return Reproposal(new, left_out)
@@ -222,19 +228,24 @@ def _carry(rows: list[ChangesetEdit], current: Document) -> tuple[list[ProposedE
     return proposals, left_out
 
 
+def _left_out_reasons(left_out: Mapping[str, str], carried: Sequence[ChangesetEdit]) -> str:
+    short = block_ids.short_ids([row.block_id for row in carried])
+    return "; ".join(f"{short.get(block, block)}: {why}" for block, why in left_out.items())
+
+
 def _stage(store: Store, tracked: TrackedDocument, old: Changeset, proposals: list[ProposedEdit], *, actor: str,
-           note: str, left_out: dict[str, str]) -> Changeset:
+           note: str, left_out: dict[str, str], carried: Sequence[ChangesetEdit]) -> Changeset:
     rationale = f"{note} changeset {old.id} on the text as it is now."
     if left_out:
-        rationale += " Left out: " + "; ".join(f"block {b[:8]} ({why})" for b, why in left_out.items()) + "."
+        short = block_ids.short_ids([row.block_id for row in carried])
+        rationale += " Left out: " + "; ".join(f"block {short.get(b, b)} ({why})" for b, why in left_out.items()) + "."
     return changesets.stage(store, tracked, proposals, actor=actor, title=old.title,
                             rationale=f"{old.rationale}\n\n{rationale}".strip(), brief_id=old.brief_id,
                             agent_run_id=old.agent_run_id)
 
 
 def _draft_for(drafts_by_block: dict[str, Draft], key: str) -> Draft:
-    found = [d for b, d in drafts_by_block.items() if b == key] or [
-        d for b, d in drafts_by_block.items() if b.startswith(key)]
+    found = [drafts_by_block[block_id] for block_id in block_ids.matching(key, drafts_by_block)]
     if len(found) != 1:
         blocks = ", ".join(drafts_by_block) or "none"
         raise NotFound(f"Block {key!r} is {'not' if not found else 'ambiguous among'} the blocks in conflict; "

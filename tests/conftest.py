@@ -24,6 +24,8 @@ from connectors.protocol import Connector
 from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.sandbox.server import SandboxServer
+from connectors.sandbox.webflow import WEBFLOW_SITE_ID
+from connectors.webflow import WebflowConnector
 from staging.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -184,3 +186,33 @@ def gdocs(sandbox_server) -> Iterator[GdocsSandbox]:
     yield sandbox
     sandbox.post("faults", {"clear": True})
     sandbox.close()
+
+
+class WebflowAdmin(ClosingAdmin):
+    """The webflow sandbox's admin API, its raw Data API, and connectors pointed at it."""
+
+    def response(self, path: str) -> httpx.Response:
+        """GET /v2`path` as Webflow answers it, whatever the status."""
+        return self.http.get(f"{self.base_url}/v2{path}", headers={"Authorization": f"Bearer {self.token}"})
+
+    def get(self, path: str) -> dict:
+        response = self.response(path)
+        response.raise_for_status()
+        return response.json()
+
+    def connector(self, **overrides) -> WebflowConnector:
+        options = {"base_url": self.base_url, "site_id": WEBFLOW_SITE_ID, "rate": None,
+                   "retry": RetryPolicy(attempts=3, backoff=0.01, max_wait=0.2)} | overrides
+        return self.built(WebflowConnector(options.pop("token", self.token), **options))
+
+
+@pytest.fixture
+def webflow(sandbox_server) -> Iterator[WebflowAdmin]:
+    """The webflow sandbox, reset to its seed with no rate limit; its faults cleared afterwards."""
+    endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "webflow")
+    admin = WebflowAdmin(endpoint.base_url, endpoint.token)
+    admin.post("reset")
+    admin.post("rate_limit", {"enabled": False})
+    yield admin
+    admin.post("faults", {"clear": True})
+    admin.close()

@@ -14,7 +14,7 @@ from rich.table import Table
 from connectors.errors import ConfigError
 from connectors.registry import plugins
 from staging import apply as applying
-from staging import changesets, facts, lifecycle, rebase, review
+from staging import block_ids, changesets, facts, lifecycle, rebase, review
 from staging import publish as publishing
 from staging.changesets import ProposedEdit
 from staging.config import Settings
@@ -113,6 +113,7 @@ def show_changeset(
         out.print(plain(changeset.rationale))
     if changeset.error:
         out.print(plain(changeset.error, style="red"))
+    short = block_ids.short_ids([r.block_id for r in rows])
     for row in rows:
         out.print(plain(f"@@ {row.block_kind} {row.block_id} · {place(base, row.block_id, row.block_kind).line()}"
                         + (f" · {row.reason}" if row.reason else "")
@@ -125,7 +126,7 @@ def show_changeset(
             out.print(plain(f"lossy: {loss}", style="yellow"))
         if row.flag:
             out.print(plain(f"flag: {row.flag} · " + (changesets.settled(row) or "unresolved: rewrite it, dismiss it "
-                            f"(approve --dismiss {row.block_id[:8]}=REASON) or drop it"), style="yellow"))
+                            f"(approve --dismiss {short[row.block_id]}=REASON) or drop it"), style="yellow"))
         if row.block_id in changeset.conflicts:
             remote = changeset.conflicts[row.block_id]
             out.print("[red]remote now:[/red] " + ("(block deleted)" if remote is None else ""), end="")

@@ -72,7 +72,7 @@ class _ReportingGroup(TyperGroup):
             raise typer.Exit(1) from error
         except KeyboardInterrupt:
             err.print(Text("interrupted: nothing half-written; what was stored before is kept.", style="yellow"))
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
 
 
 def _is_utf8(arg: str) -> bool:

@@ -9,6 +9,7 @@ makes Google refuse the write (`writeControl.requiredRevisionId`) if anything ch
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Generator, Sequence
 
 from google.auth.credentials import Credentials
@@ -78,6 +79,7 @@ class GDocsConnector:
     # -- protocol -------------------------------------------------------------------------
 
     def list_changed(self, since: Cursor | None) -> Listing:
+        self._scope.begin_listing()
         return Listing(self._iter_changed(since))
 
     def fetch(self, ref: DocumentRef) -> Document:
@@ -117,10 +119,9 @@ class GDocsConnector:
             previous = [item.block.model_copy(update={"id": edit.block_id}) for item, edit in zip(planned, edits)]
             if not batch.requests:
                 return current if dry_run else self.fetch(ref.model_copy(update={"remote_version": ""}))
-            title = current.ref.title
             try:
                 send_journalled([PlannedWrite(staged, batch.as_request(), previous, batch)], journal,
-                                lambda planned_batch: self._write(planned_batch, title), dry_run=dry_run)
+                                partial(self._write, title=current.ref.title), dry_run=dry_run)
             except RemoteError as error:
                 if error.status != 400:
                     raise

@@ -49,6 +49,14 @@ class DriveScope:
         self._membership: dict[str, bool] = {folder: True for folder in self.folders}
         self.gone: set[str] = set()
 
+    def begin_listing(self) -> None:
+        """Forget which folders are in scope and which files left it: a connector can outlive many
+        pulls (the app keeps one per source), and a folder moved out of (or into) the scope between
+        two must be seen by the next. Within one listing the answers hold, so each folder's
+        ancestry is read at most once a listing; `fetch` after it consults the `gone` it found."""
+        self._membership = {folder: True for folder in self.folders}
+        self.gone = set()
+
     # -- full listing ---------------------------------------------------------------------
 
     def start_token(self) -> str:

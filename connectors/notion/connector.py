@@ -65,7 +65,7 @@ class NotionConnector:
         self.page_size = page_size
         self.margin = margin
         self._retry = retry or RetryPolicy()
-        self._names: dict[str, str] = {}  # user id → name, looked up once per connector (one pull)
+        self._names: dict[str, str] = {}  # user id → name, looked up once per listing: see list_changed
         self._pacer = Pacer(rate)
         http = httpx.Client(event_hooks={"request": [self._pacer.on_request]})
         self._client = Client(
@@ -88,6 +88,10 @@ class NotionConnector:
     # -- protocol -------------------------------------------------------------------------
 
     def list_changed(self, since: Cursor | None) -> Listing:
+        # A connector can outlive many pulls (the app keeps one per source), and a person can be
+        # renamed or the integration given "Read user information" between two: each listing asks
+        # again. A listing, not a clock, is the boundary: one pull names one person one way.
+        self._names = {}
         return Listing(self._iter_changed(since))
 
     def fetch(self, ref: DocumentRef) -> Document:

@@ -288,7 +288,7 @@ class DocumentBuilder:
         content = [model.section_break()]
         current_list: tuple[str, str] | None = None
         rows: list[list[str]] = []
-        for number, raw in enumerate(lines, 1):
+        for raw in lines:
             line = raw.rstrip()
             if rows and not line.startswith("|"):
                 self._append(content, self._table(rows))

@@ -406,7 +406,7 @@ def _synthetic_seeds(count: int, seed: int) -> tuple[list[dict[str, Any]], list[
         )
         edited = notion_time(start + timedelta(minutes=rng.randrange(0, 300 * 24 * 60)))
         children = []
-        for b in range(rng.randint(8, 20)):
+        for _ in range(rng.randint(8, 20)):
             kind = rng.choice(["paragraph", "paragraph", "bulleted_list_item", "heading_2", "quote"])
             text = " ".join(rng.sample(_SYNTHETIC_SENTENCES, rng.randint(1, 3)))
             children.append({"type": kind, kind: {"rich_text": [{"type": "text", "text": {"content": text}}]}})

@@ -17,6 +17,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
+from connectors.errors import ConfigError
 from connectors.registry import in_words, plugins
 from connectors.sandbox.seeds import SEEDS
 
@@ -46,6 +47,18 @@ def _no_tool(environ: WSGIEnvironment, start_response: StartResponse) -> Iterabl
     return answer(environ, start_response)
 
 
+def _load_sandboxes(workspace: Traversable, rate_limited: bool, rates: Mapping[str, float]) -> dict[str, Any]:
+    try:
+        return {p.tool: p.sandbox(workspace / p.tool, rate_limited=rate_limited, rate=rates.get(p.tool))
+                for p in plugins()}
+    except FileNotFoundError as error:
+        raise ConfigError(f"The sandbox's seed files are missing from the installation ({error.filename or error}): "
+                          "reinstall copydesk.") from error
+    except OSError as error:
+        raise ConfigError(f"The sandbox's seed files cannot be read ({error}): "
+                          "check the installation's file permissions or reinstall copydesk.") from error
+
+
 class SandboxServer:
     """Serve the sandboxes on 127.0.0.1:`port` (0 picks a free port)."""
 
@@ -53,15 +66,16 @@ class SandboxServer:
         self,
         port: int = DEFAULT_PORT,
         *,
-        workspace: Traversable = SEEDS,
+        workspace: Traversable | None = None,
         rate_limited: bool = True,
         rates: Mapping[str, float] | None = None,
     ) -> None:
-        """`rates`: requests per second by tool, for sandboxes limited by one rate (default: the
-        vendor's)."""
-        self.sandboxes: dict[str, Any] = {
-            p.tool: p.sandbox(workspace / p.tool, rate_limited=rate_limited, rate=(rates or {}).get(p.tool))
-            for p in plugins()}
+        """`workspace`: the seed folder (default: the one installed with copydesk); `rates`:
+        requests per second by tool, for sandboxes limited by one rate (default: the vendor's).
+
+        Seeds load before the port is bound, and a seed that cannot be read is a ConfigError of
+        its own: an OSError from here on is the port's."""
+        self.sandboxes = _load_sandboxes(SEEDS if workspace is None else workspace, rate_limited, rates or {})
         app = DispatcherMiddleware(_no_tool, {f"/{tool}": sandbox for tool, sandbox in self.sandboxes.items()})
         self._server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
         self._thread: threading.Thread | None = None

@@ -102,6 +102,13 @@ class WebflowConnector:
     # -- protocol -------------------------------------------------------------------------
 
     def list_changed(self, since: Cursor | None) -> Listing:
+        # The listed payloads and the gone set describe one listing: a connector can outlive many
+        # pulls (the app keeps one per source), so each listing starts them afresh and `fetch`
+        # after it answers from this listing only. The site (locales, primary locale) is read
+        # again by every listing (`_site_info(refresh=True)`); collection schemas stay cached,
+        # checked against each listing's lastUpdated (`_schema`).
+        self._listed = {}
+        self._gone = set()
         return Listing(self._iter_changed(since))
 
     def fetch(self, ref: DocumentRef) -> Document:
@@ -234,7 +241,6 @@ class WebflowConnector:
             self._gone.add(remote_id)
             kind = remote_id.partition(":")[0]
             yield DocumentRef(source=self.source, remote_id=remote_id, kind=kind, title=remote_id, archived=True)
-        self._gone -= set(seen)
         return json.dumps(seen, sort_keys=True, separators=(",", ":"))
 
     def _list_collections(self) -> list[Collection]:

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
-from typing import Iterator, Sequence, Union
+from typing import Iterator, Sequence
 
 from connectors.document import Mention, Span
 from connectors.text import Piece, tokenize
@@ -78,7 +78,7 @@ class Raw:
     source: str
 
 
-Node = Union[Element, Text, Raw]
+Node = Element | Text | Raw
 
 
 def child_source(node: Node) -> str:

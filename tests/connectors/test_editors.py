@@ -15,7 +15,6 @@ from connectors.notion.normalise import page_ref
 from connectors.sandbox.notion_workspace import BOT_USER_ID, OUTSIDE_EDITOR_ID
 from tests.connectors.test_gdocs_connector import ONE_PAGER
 from tests.connectors.test_notion_sandbox import PRODUCT, call
-from tests.connectors.test_webflow_connector import webflow  # noqa: F401  (fixture)
 
 USERS_ROUTE = "GET /v1/users/{id}"
 
@@ -95,7 +94,20 @@ def test_a_drive_file_without_a_signed_in_editor_names_nobody(user, name):
     assert file_ref(file).edited_by == name
 
 
-def test_webflow_does_not_say_who_edited(webflow):  # noqa: F811
+def test_webflow_does_not_say_who_edited(webflow):
     connector = webflow.connector()
     ref: DocumentRef = next(iter(connector.list_changed(None)))
     assert connector.fetch(ref).ref.edited_by == ""
+
+
+def test_a_long_lived_notion_connector_asks_for_names_again_on_its_next_listing(sandbox):
+    """The app keeps one connector per source across pulls: a name Notion would not give on one
+    pull (no "Read user information" yet) is asked for again, and given, on the next."""
+    connector = sandbox.connector()
+    sandbox.post("faults", {"status": 403, "code": "restricted_resource", "match": USERS_ROUTE, "count": 100})
+    product = next(r for r in connector.list_changed(None) if r.remote_id == PRODUCT["id"])
+    assert connector.fetch(product).ref.edited_by == ""
+    sandbox.post("faults", {"clear": True})
+    assert connector.fetch(product).ref.edited_by == ""  # within one listing the answer holds
+    product = next(r for r in connector.list_changed(None) if r.remote_id == PRODUCT["id"])
+    assert connector.fetch(product).ref.edited_by == "Priya Raman"

@@ -9,7 +9,7 @@ import httpx
 
 from tests.conftest import REPO
 from tests.connectors.test_notion_sandbox import call, children, ok, plain
-from tests.connectors.test_webflow_sandbox import FEATURES, _webflow_admin, assert_in_spec, webflow  # noqa: F401
+from tests.connectors.test_webflow_sandbox import FEATURES, assert_in_spec
 
 HOSTILE = REPO / "fixtures" / "hostile"
 
@@ -35,9 +35,9 @@ def test_adding_a_notion_page_twice_or_without_a_uuid_is_refused(sandbox):
 def test_an_added_webflow_item_is_staged_and_live_in_webflows_shape(webflow):
     body = json.loads((HOSTILE / "webflow-item.json").read_text(encoding="utf-8"))
     item = webflow.post("items", body)
-    staged = assert_in_spec(webflow.get(f"/collections/{FEATURES}/items/{item['id']}"),
+    staged = assert_in_spec(webflow.response(f"/collections/{FEATURES}/items/{item['id']}"),
                             "/collections/{collection_id}/items/{item_id}")
-    live = assert_in_spec(webflow.get(f"/collections/{FEATURES}/items/{item['id']}/live"),
+    live = assert_in_spec(webflow.response(f"/collections/{FEATURES}/items/{item['id']}/live"),
                           "/collections/{collection_id}/items/{item_id}/live")
     assert staged["fieldData"] == live["fieldData"] == body["fieldData"]
     assert staged["lastPublished"] and not staged["isDraft"]

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from connectors.document import DocumentRef, Edit
-from connectors.errors import AuthError, NotFound, RemoteError
+from connectors.errors import AuthError, Conflict, NotFound, RemoteError
 from connectors.pacing import RetryPolicy
 from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
@@ -209,8 +209,9 @@ def test_apply_sends_one_staged_patch_of_the_edited_field_and_reads_the_item_bac
 def test_an_edit_whose_before_text_is_gone_writes_nothing(connect):
     connector = connect()
     stale = Edit(block_id="field:plain-text", before="Panic!", after="Don't Panic.")
-    with replay("apply_item") as cassette, pytest.raises(Exception):
+    with replay("apply_item") as cassette, pytest.raises(Conflict) as raised:
         connector.apply(item_ref(), [stale], RecordingJournal())
+    assert raised.value.remote == {"field:plain-text": "Do not panic."}
     assert cassette.play_count == 3  # read only: item, fields, site; no PATCH
 
 

@@ -12,8 +12,8 @@ import pytest
 from connectors.document import DocumentRef
 from connectors.sandbox.server import SandboxServer
 from connectors.webflow import WebflowConnector
+from tests.conftest import WebflowAdmin
 from tests.connectors.conformance import ConnectorContract, Sample, ToolUnderTest
-from tests.connectors.test_webflow_connector import WebflowAdmin
 
 BLOG = "63fe95809593bd04cf658cda"
 WRITES = ("PATCH ", "POST /v2/pages/{id}/dom")

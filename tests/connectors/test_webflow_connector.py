@@ -16,7 +16,6 @@ from connectors.protocol import Publisher
 from connectors.sandbox.webflow import WEBFLOW_FRENCH_LOCALE_ID, WEBFLOW_SITE_ID
 from connectors.webflow import RemoteNotFound, WebflowConnector
 from staging.pull import pull
-from tests.conftest import ClosingAdmin
 
 BLOG = "63fe95809593bd04cf658cda"
 WHY = "642b6880d1e01f50575051c1"  # "Why we built HelpHive", published
@@ -25,31 +24,6 @@ PRICING = "63e194801f90c192cff28c10"
 ITEM_PATCH = "PATCH /v2/collections/{id}/items/{id}"
 ITEM_GET = "GET /v2/collections/{id}/items/{id}"
 DOM_POST = "POST /v2/pages/{id}/dom"
-
-
-class WebflowAdmin(ClosingAdmin):
-    """The webflow sandbox's admin API, its raw Data API, and connectors pointed at it."""
-
-    def get(self, path: str) -> dict:
-        response = self.http.get(f"{self.base_url}/v2{path}", headers={"Authorization": f"Bearer {self.token}"})
-        response.raise_for_status()
-        return response.json()
-
-    def connector(self, **overrides) -> WebflowConnector:
-        options = {"base_url": self.base_url, "site_id": WEBFLOW_SITE_ID, "rate": None,
-                   "retry": RetryPolicy(attempts=3, backoff=0.01, max_wait=0.2)} | overrides
-        return self.built(WebflowConnector(options.pop("token", self.token), **options))
-
-
-@pytest.fixture
-def webflow(sandbox_server) -> Iterator[WebflowAdmin]:
-    endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "webflow")
-    admin = WebflowAdmin(endpoint.base_url, endpoint.token)
-    admin.post("reset")
-    admin.post("rate_limit", {"enabled": False})
-    yield admin
-    admin.post("faults", {"clear": True})
-    admin.close()
 
 
 @pytest.fixture

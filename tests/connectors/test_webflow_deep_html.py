@@ -8,7 +8,8 @@ from connectors.document import Edit
 from connectors.webflow import html
 from staging import changesets
 from staging.pull import pull
-from tests.connectors.test_webflow_connector import BLOG, WHY, WHY_ID, Journal, WebflowAdmin, connector, webflow  # noqa: F401  (fixtures)
+from tests.conftest import WebflowAdmin
+from tests.connectors.test_webflow_connector import BLOG, WHY, WHY_ID, Journal
 
 DEPTH = 3_000
 PHRASE = "the chatbot for your docs"
@@ -19,7 +20,8 @@ def _post_body(webflow: WebflowAdmin) -> str:
     return webflow.get(f"/collections/{BLOG}/items/{WHY}")["fieldData"]["post-body"]
 
 
-def test_3000_nested_spans_are_pulled_edited_and_reverted_byte_for_byte(webflow, connector, store):
+def test_3000_nested_spans_are_pulled_edited_and_reverted_byte_for_byte(webflow, store):
+    connector = webflow.connector()
     webflow.post("edit", {"item": WHY, "field": "post-body", "find": PHRASE, "replace": DEEP})
     injected = _post_body(webflow)
     assert DEEP in injected

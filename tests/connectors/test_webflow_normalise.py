@@ -42,7 +42,7 @@ COLLECTION = collection_from_payload({"id": "c0ffee", "slug": "guides", "display
 
 def test_site_locales_and_domain():
     assert SITE.base_url == "https://hitchhikersguide.galaxy"
-    assert [(l.tag, l.primary) for l in SITE.locales] == [("en-US", True), ("fr-FR", False), ("es-MX", False)]
+    assert [(locale.tag, locale.primary) for locale in SITE.locales] == [("en-US", True), ("fr-FR", False), ("es-MX", False)]
     assert SITE.custom_domain_ids == ("589a331aa51e760df7ccb89d", "589a331aa51e760df7ccb89e")
 
 

@@ -14,7 +14,7 @@ from staging.agent.brief import read_brief_file
 from staging.pull import pull
 from staging.sweep import summary, sweep, to_markdown
 from tests.conftest import REPO
-from tests.connectors.test_webflow_connector import BLOG, WHY, WHY_ID, WebflowAdmin, webflow  # noqa: F401  (fixtures)
+from tests.connectors.test_webflow_connector import WHY, WHY_ID
 
 PAGE_FETCH = "GET /v1/pages"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.errors import ConfigError, Conflict, CopydeskError, Forbidden, NotFound, StateError
-from staging import changesets
+from staging import block_ids, changesets
 from staging.apply import apply, remote_ref, revert
 from staging.changesets import ProposedEdit
 from staging.pull import pull
@@ -121,7 +121,8 @@ def test_a_conflict_is_settled_with_the_reviewers_text_against_the_tools(conflic
     assert found[second.id].now.startswith("Lately")
 
     kims = found[second.id].now.replace("Lately", "These days", 1)
-    result = restage(store, connector, changeset.id, actor="kim", texts={second.id[:8]: kims})
+    shown = block_ids.short_id(second.id, [r.block_id for r in changesets.edits(store, changeset.id)])
+    result = restage(store, connector, changeset.id, actor="kim", texts={shown: kims})
     new = result.changeset
     assert changesets.get(store, changeset.id).status == "superseded" and successor(store, changeset.id) == new.id
     assert new.status == "proposed" and new.proposed_by == "kim"

@@ -142,12 +142,6 @@ class WebflowTool(ToolSandbox):
     document = "Setup in 5 minutes: connecting Zendesk Guide"
     read_route = "GET /v2/collections/{id}/items/{id}"
     write_match = "PATCH /v2/collections"
-    known_bugs = {
-        "test_a_conflict_is_settled_with_the_reviewers_text_against_the_tools":
-            "staging shows and resolves a block by the first 8 characters of its id, and Webflow's rich-text "
-            "blocks all begin 'field:po' (field:post-body:N): the short id a reviewer is shown is ambiguous",
-    }
-
     def edits_alone(self, ref: DocumentRef) -> bool:
         """A static page is one document per locale, and a locale shows the primary text of every
         node it has not translated: a Designer edit of that text changes each of them."""

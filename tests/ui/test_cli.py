@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
 
 import httpx
 
+from connectors.sandbox import server as sandbox_server
 from staging.config import config_text
 from tests.ui.conftest import cli, runner
 from ui.cli import app
@@ -147,6 +149,26 @@ def test_ports_outside_0_to_65535_are_refused(tmp_path, monkeypatch):
     _refused(cli("init", "--sandbox", "--port", "99999"), "less than or equal to 65535")
     assert not (tmp_path / "copydesk.toml").exists()
     _refused(cli("sandbox", "--port", "-1"), "greater than or equal to 0")
+
+
+def test_sandbox_with_its_seeds_missing_says_to_reinstall_not_to_pick_another_port(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox_server, "SEEDS", tmp_path / "seeds-not-installed")
+    result = cli("sandbox", "--port", "0")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    said = " ".join(result.stderr.split())
+    assert "seed files are missing from the installation" in said and "reinstall copydesk" in said
+    assert "--port" not in said
+
+
+def test_sandbox_on_a_port_in_use_says_so_and_not_that_seeds_are_missing(tmp_path):
+    """Werkzeug refuses a port in use itself (its own message, exit code 1)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("sandbox", "--port", str(port))
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 1 and f"Port {port} is in use" in said and "seed" not in said
 
 
 def test_an_argument_of_undecodable_argv_bytes_is_refused_before_any_command(pulled_workdir):

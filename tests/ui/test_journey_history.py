@@ -9,24 +9,14 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import SandboxAdmin
-from tests.ui.browsing import (  # noqa: F401
-    browser,
-    chromium_path,
-    copydesk,
-    proposed,
-    review_app,
-    screenshot,
-    screenshot_on_failure,
-    visitor,
-    wait_until_idle,
-)
+from tests.ui.browsing import copydesk, screenshot, screenshot_on_failure, visitor, wait_until_idle
 from tests.ui.test_cli import _page_id
 
 OLD, NEW = "trust what the bot says", "rely on every answer"
 
 
-def test_history_names_the_editor_opens_a_revision_and_compares(browser: Browser, review_app: str,  # noqa: F811
-                                                                 proposed: Path, sandbox: SandboxAdmin):  # noqa: F811
+def test_history_names_the_editor_opens_a_revision_and_compares(browser: Browser, review_app: str,
+                                                                 proposed: Path, sandbox: SandboxAdmin):
     head = json.loads(copydesk(proposed, "log", "Product overview", "--json"))[0]
     sandbox.post("edit", {"id": _page_id(sandbox, "Product overview"), "find": OLD, "replace": NEW})
     copydesk(proposed, "pull")

@@ -218,15 +218,18 @@ class Team:
         members = [{"name": m.name, "role": m.role, "args": m.args} for m in self.members]
         _write_at_once(self.dir / "team.json", json.dumps({"members": members}))
         for member in self.members:
-            _until(lambda: member.ready() or member.code() is not None or self.launcher.poll() is not None,
-                   f"{member.name} to get ready", member)
-            if not member.ready():
-                pytest.fail(f"{member.name} exited before it was ready: {member.stderr()[-3000:]} "
-                            f"{(self.dir / 'launcher.err').read_text()[-3000:]}")
+            self._until_ready(member)
         start = time.time() + LEAD
         start += 0 if start % 60 < 57 else 60.5 - start % 60
         _write_at_once(self.dir / "go", repr(start))
         return start
+
+    def _until_ready(self, member: Member) -> None:
+        _until(lambda: member.ready() or member.code() is not None or self.launcher.poll() is not None,
+               f"{member.name} to get ready", member)
+        if not member.ready():
+            pytest.fail(f"{member.name} exited before it was ready: {member.stderr()[-3000:]} "
+                        f"{(self.dir / 'launcher.err').read_text()[-3000:]}")
 
     def stop(self) -> None:
         """The launcher and every member left (they share its process group)."""

@@ -15,7 +15,7 @@ from connectors import registry
 from connectors.document import Document
 from connectors.errors import CopydeskError, LossyEdit
 from staging import apply as applying
-from staging import changesets, identity, lifecycle, literal, rebase, review
+from staging import block_ids, changesets, identity, lifecycle, literal, rebase, review
 from staging import publish as publishing
 from staging.context import place
 from staging.lifecycle import Action, Status
@@ -361,4 +361,5 @@ def _draft_key(changeset_id: int, block_id: str) -> str:
 def _left_out(result: rebase.Reproposal) -> str:
     if not result.left_out:
         return ""
-    return " Left out: " + "; ".join(f"block {b[:8]} ({why})" for b, why in result.left_out.items()) + "."
+    short = block_ids.short_ids(list(result.left_out))
+    return " Left out: " + "; ".join(f"block {short[b]} ({why})" for b, why in result.left_out.items()) + "."
