@@ -81,7 +81,7 @@ class RulesEngine:
     model = ""
     offline = True
     concurrency = 1
-    token_budget = None
+    token_budget: int | None = None
 
     def answer(self, doc: Document, passages: list[Passage], brief: CompiledBrief) -> Answer:
         proposals, flags = propose(doc, brief, {p.block_id for p in passages})
