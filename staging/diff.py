@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from connectors.document import Block, Document
 from connectors.registry import capabilities
@@ -38,7 +38,7 @@ class BlockDiff:
     after: str
     ops: tuple[Op, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -134,13 +134,13 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
     proposals, left_out = _carry(untouched, current)
     edited: dict[str, str] = {}
     for row in rows:
-        draft = by_block.get(row.block_id)
-        if draft is None:
+        row_draft = by_block.get(row.block_id)
+        if row_draft is None:
             if row.block_id in old.conflicts:
                 left_out[row.block_id] = "the block was deleted in the tool"
             continue
-        text = wanted.get(row.block_id, draft.text)
-        if text == draft.now:
+        text = wanted.get(row.block_id, row_draft.text)
+        if text == row_draft.now:
             left_out[row.block_id] = "your text reads as the tool does already"
         else:
             edited[row.block_id] = text

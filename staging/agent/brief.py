@@ -162,7 +162,7 @@ def _docx_text(name: str, data: bytes) -> str:
     deadline = Deadline(name)
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = []
+        lines: list[str] = []
         for block in document.iter_inner_content():  # paragraphs and tables, in reading order
             deadline.check()
             if isinstance(block, docx.table.Table):
