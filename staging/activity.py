@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import col, select
 
 from connectors.registry import source_label
 from staging.models import AgentRun, Brief, Changeset, Event, TrackedDocument
 from staging.store import Store
+
+# Whatever a filter is added to (rows, a count): each filter keeps the query's own type.
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Row:
     brief: str
     engine: str  # "rules", or "claude (model)" for changesets a model proposed
     cost_usd: float | None  # the whole agent run's cost, on the changeset it staged
-    details: dict
+    details: dict[str, Any]
 
 
 def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: int = 50) -> tuple[list[Row], int]:
@@ -82,13 +86,13 @@ def actors(store: Store) -> list[str]:
         return sorted(session.exec(select(Event.actor).distinct()))
 
 
-def _where(query, filters: Filters):  # type: ignore[no-untyped-def]
+def _where(query: _Query, filters: Filters) -> _Query:
     if filters.actor:
-        query = query.where(Event.actor == filters.actor)
+        query = query.where(col(Event.actor) == filters.actor)
     if filters.action:
         query = query.where(col(Event.action).startswith(filters.action, autoescape=True))
     if filters.changeset_id is not None:
-        query = query.where(Event.subject == f"changeset/{filters.changeset_id}")
+        query = query.where(col(Event.subject) == f"changeset/{filters.changeset_id}")
     return query
 
 

@@ -25,7 +25,7 @@ from staging import publish as publishing
 from staging.changesets import this_process
 from staging.lease import process_gone
 from staging.lifecycle import Action, Status, transition
-from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, as_utc, utcnow
+from staging.models import Changeset, ChangesetEdit, JournalEntry, TrackedDocument, as_utc, saved_id, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store, remote_ref
 
@@ -67,7 +67,7 @@ class StoreJournal:
     def done(self, block_ids: Sequence[str]) -> None:
         self._add("done", block_ids, {}, [])
 
-    def _add(self, phase: str, block_ids: Sequence[str], request: dict[str, Any], previous: list[dict]) -> None:
+    def _add(self, phase: str, block_ids: Sequence[str], request: dict[str, Any], previous: list[dict[str, Any]]) -> None:
         with self.store.session() as session:
             session.add(JournalEntry(changeset_id=self.changeset_id, operation=self.operation, phase=phase,
                                      block_ids=list(block_ids), request=request, previous=previous))
@@ -152,7 +152,7 @@ def _gate(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], act
     try:
         review.require_approved(store, changeset, rows, policy)
     except Forbidden as refused:
-        store.log_event(actor, "changeset.apply.refused", changesets.subject(changeset.id), {"reason": str(refused)})
+        store.log_event(actor, "changeset.apply.refused", lifecycle.subject(saved_id(changeset)), {"reason": str(refused)})
         raise
 
 
@@ -179,29 +179,30 @@ def _run(store: Store, connector: Connector, changeset: Changeset, edits: list[E
         journal = PreviewJournal()
         current = connector.apply(remote_ref(tracked), edits, journal, dry_run=True)
         return Outcome(changeset, writes=journal.writes, document=current, edits=edits)
-    claimed = transition(store, changeset.id, action, _CLAIM[operation], actor=actor,
+    changeset_id = saved_id(changeset)
+    claimed = transition(store, changeset_id, action, _CLAIM[operation], actor=actor,
                          event=f"changeset.{operation}.started", claim=this_process(), claimed_at=utcnow(),
                          conflicts={}, error="")
     held = (Status(claimed.status),)
     try:
-        document = connector.apply(remote_ref(tracked), edits, StoreJournal(store, changeset.id, operation))
+        document = connector.apply(remote_ref(tracked), edits, StoreJournal(store, changeset_id, operation))
     except Conflict as conflict:
-        transition(store, changeset.id, Action.CONFLICT, _CONFLICT[operation], actor=actor,
+        transition(store, changeset_id, Action.CONFLICT, _CONFLICT[operation], actor=actor,
                    event=f"changeset.{operation}.conflict", details={"remote": conflict.remote}, expected=held,
                    conflicts=conflict.remote, claim=None)
         raise
     except ManualStep as manual:
-        waiting = transition(store, changeset.id, Action.AWAIT_MANUAL, _MANUAL[operation], actor=actor,
+        waiting = transition(store, changeset_id, Action.AWAIT_MANUAL, _MANUAL[operation], actor=actor,
                              event=f"changeset.{operation}.manual", details={"steps": manual.steps}, expected=held,
                              manual_steps=manual.steps, claim=None)
         return Outcome(waiting, manual=manual.steps)
     except LossyEdit as lossy:
-        transition(store, changeset.id, Action.RELEASE, Status(changeset.status), actor=actor,
+        transition(store, changeset_id, Action.RELEASE, Status(changeset.status), actor=actor,
                    event=f"changeset.{operation}.refused", details={"lossy": lossy.losses}, expected=held,
                    claim=None)
         raise
     except CopydeskError as error:
-        raise _settle_after_failure(store, connector, changeset.id, actor, error) from error
+        raise _settle_after_failure(store, connector, changeset_id, actor, error) from error
     return _finish(store, claimed, document, operation, actor=actor, event=f"changeset.{operation}.done")
 
 
@@ -210,7 +211,7 @@ def _finish(store: Store, changeset: Changeset, document: Document, operation: s
     """Store the document as written and mark the claimed changeset applied or reverted."""
     revision_id = store.record(document, origin=operation, changeset_id=changeset.id).document.head_revision_id
     field_name = "applied_revision_id" if operation == "apply" else "reverted_revision_id"
-    done = transition(store, changeset.id, Action.FINISH, _SUCCESS[operation], actor=actor, event=event,
+    done = transition(store, saved_id(changeset), Action.FINISH, _SUCCESS[operation], actor=actor, event=event,
                       details={"revision": revision_id, **(recovery or {})}, expected=(Status(changeset.status),),
                       claim=None, **{field_name: revision_id})
     return Outcome(done, revision_id=revision_id, recovery=recovery)
@@ -251,7 +252,7 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
     """Bring a claimed changeset to the state the remote is really in."""
     operation = "apply" if changeset.status == Status.APPLYING else "revert"
     tracked = _document(store, changeset)
-    rows = changesets.to_write(store, changeset.id)
+    rows = changesets.to_write(store, saved_id(changeset))
     wanted = {r.block_id: (r.after if operation == "apply" else r.before) for r in rows}
     original = {r.block_id: (r.before if operation == "apply" else r.after) for r in rows}
     current = connector.fetch(remote_ref(tracked))
@@ -281,7 +282,7 @@ def reconcile(store: Store, connector: Connector, changeset: Changeset, *, actor
         error = f"Interrupted during {operation}; " + (
             f"blocks {', '.join(rolled_back)} were put back as they were." if rolled_back else "no block had been written.")
         to = Status.FAILED if operation == "apply" else Status.APPLIED
-    settled = transition(store, changeset.id, Action.FAIL, to, actor=actor, event="changeset.recovered",
+    settled = transition(store, saved_id(changeset), Action.FAIL, to, actor=actor, event="changeset.recovered",
                          details=report, expected=(Status(changeset.status),), claim=None, error=error.strip())
     return Outcome(settled, revision_id=recorded.document.head_revision_id, recovery=report)
 
@@ -291,10 +292,11 @@ def _roll_back(store: Store, connector: Connector, changeset: Changeset, tracked
                diverged: list[str]) -> tuple[list[str], list[str]]:
     if not written:
         return [], diverged
-    previous = _previous_blocks(store, changeset.id, operation)
+    changeset_id = saved_id(changeset)
+    previous = _previous_blocks(store, changeset_id, operation)
     edits = [Edit(block_id=b, before=wanted[b], after=original[b], target=previous.get(b)) for b in written]
     try:
-        connector.apply(remote_ref(tracked), [e for e in edits if e.target is not None], StoreJournal(store, changeset.id, "rollback"))
+        connector.apply(remote_ref(tracked), [e for e in edits if e.target is not None], StoreJournal(store, changeset_id, "rollback"))
     except Conflict as conflict:
         return [b for b in written if b not in conflict.remote], diverged + sorted(conflict.remote)
     missing = [e.block_id for e in edits if e.target is None]

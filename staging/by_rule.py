@@ -126,7 +126,7 @@ def groups(store: Store, brief_id: int, *, sample: int = 3) -> list[Group]:
         by_rule[row.rule or OTHER].append((row, title))
     found = []
     for rule, rows in by_rule.items():
-        first_each = {}
+        first_each: dict[int, tuple[ChangesetEdit, str]] = {}
         for row, title in rows:
             first_each.setdefault(row.changeset_id, (row, title))
         picked = list(first_each.values())[:sample]

@@ -31,7 +31,7 @@ from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, CopydeskError, NotFound
 from staging import block_ids, dismissals, identity, lifecycle, review
 from staging.lifecycle import Action, Status, subject, transition
-from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, utcnow
+from staging.models import Changeset, ChangesetEdit, Revision, TrackedDocument, saved_id, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store
 
@@ -66,7 +66,7 @@ def get(store: Store, changeset_id: int) -> Changeset:
 
 def edits(store: Store, changeset_id: int) -> list[ChangesetEdit]:
     with store.session() as session:
-        query = select(ChangesetEdit).where(ChangesetEdit.changeset_id == changeset_id).order_by(ChangesetEdit.position)
+        query = select(ChangesetEdit).where(ChangesetEdit.changeset_id == changeset_id).order_by(col(ChangesetEdit.position))
         return list(session.exec(query))
 
 
@@ -168,11 +168,12 @@ def stage(store: Store, tracked: TrackedDocument, proposals: Sequence[ProposedEd
         )
         session.add(changeset)
         session.flush()
+        changeset_id = saved_id(changeset)
         for row in rows:
-            row.changeset_id = changeset.id
+            row.changeset_id = changeset_id
             session.add(row)
         session.commit()
-    store.log_event(actor, "changeset.staged", subject(changeset.id), {
+    store.log_event(actor, "changeset.staged", subject(changeset_id), {
         "document": tracked.id, "base_revision": head.id, "blocks": [r.block_id for r in rows]})
     return changeset
 
@@ -188,7 +189,8 @@ def restore_plan(store: Store, tracked: TrackedDocument, revision: Revision) -> 
         raise ConfigError(f"The text of {tracked.title!r} already matches revision {revision.id[:12]}"
                           + (f"; only blocks added or removed since differ ({', '.join(skipped)}), which "
                              "copydesk cannot restore by editing text." if skipped else "."))
-    edits = [Edit(block_id=p.block_id, before=current.block(p.block_id).text, after=p.after, target=p.target)
+    text_now = {b.id: b.text for b in current.blocks}  # restore_proposals only proposes blocks still there
+    edits = [Edit(block_id=p.block_id, before=text_now[p.block_id], after=p.after, target=p.target)
              for p in proposals]
     return edits, skipped
 
@@ -354,8 +356,8 @@ def rewrite(store: Store, changeset_id: int, *, actor: str, changes: dict[str, s
     if not (revised or left_out):
         raise ConfigError(f"Nothing to rewrite: every new text given reads as changeset {changeset_id} does already.")
     changeset = get(store, changeset_id)
-    dismissed = review.standing(store, changeset, rows, policy).approvers
-    details: dict[str, Any] = {"edited": revised, "dismissed": dismissed}
+    approvals_dismissed = review.standing(store, changeset, rows, policy).approvers
+    details: dict[str, Any] = {"edited": revised, "dismissed": approvals_dismissed}
     if left_out:
         details["dropped"] = {r.block_id: r.proposed_after for r in rows if r.block_id in left_out}
     if waived:
@@ -426,7 +428,7 @@ def release(store: Store, changeset_id: int) -> None:
     """Give up a claim without settling it (the remote could not be checked), so that
     `copydesk recover` from any process may settle it later."""
     with store.session() as session:
-        session.exec(update(Changeset).where(col(Changeset.id) == changeset_id)  # type: ignore[call-overload]
+        session.exec(update(Changeset).where(col(Changeset.id) == changeset_id)
                      .values(claim=None, updated_at=utcnow()))
         session.commit()
 

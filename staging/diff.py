@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from connectors.document import Block, Document
 from connectors.registry import capabilities
@@ -38,7 +38,7 @@ class BlockDiff:
     after: str
     ops: tuple[Op, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -82,9 +82,11 @@ def fold(ops: Sequence[Op], *, keep: int = 12) -> list[Op]:
             continue
         start = words[head] if head else 0
         end = words[len(words) - tail] if tail else len(tokens)
-        for kind, part in (("equal", tokens[:start]), ("fold", tokens[start:end]), ("equal", tokens[end:])):
+        pieces: tuple[tuple[OpKind, list[str]], ...] = (
+            ("equal", tokens[:start]), ("fold", tokens[start:end]), ("equal", tokens[end:]))
+        for kind, part in pieces:
             if part:
-                folded.append(Op(kind, "".join(part)))  # type: ignore[arg-type]
+                folded.append(Op(kind, "".join(part)))
     return folded
 
 

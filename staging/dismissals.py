@@ -23,7 +23,7 @@ from connectors.errors import ConfigError, NotFound
 from staging import identity
 from staging.agent import briefs
 from staging.agent.checks import Checks
-from staging.models import Answered, Brief, Changeset, ChangesetEdit, Dismissal, utcnow
+from staging.models import Answered, Brief, Changeset, ChangesetEdit, Dismissal, saved_id, utcnow
 from staging.store import Store
 
 DROPPED, FLAG_DISMISSED, REJECTED = "dropped", "flag dismissed", "rejected"
@@ -68,7 +68,7 @@ def record(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], *,
         text = row.after if how == FLAG_DISMISSED else row.before
         made.append(Dismissal(
             document_id=changeset.document_id, block_id=row.block_id, text=text, text_sha256=text_fingerprint(text),
-            rules=checks.reasons(text) or [row.flag or row.reason], brief_id=brief.id, brief_sha256=fingerprint,
+            rules=checks.reasons(text) or [row.flag or row.reason], brief_id=saved_id(brief), brief_sha256=fingerprint,
             how=how, reason=(reasons or {}).get(row.block_id, reason), changeset_id=changeset.id, actor=actor))
     with store.session() as session:
         session.add_all(made)
@@ -137,7 +137,7 @@ def undo(store: Store, dismissal_id: int, *, actor: str) -> Dismissal:
             raise ConfigError(f"Dismissal {dismissal_id} was already undone by {found.undone_by}; nothing to do.")
         found.undone_by, found.undone_at = actor, utcnow()
         session.add(found)
-        session.exec(delete(Answered).where(col(Answered.brief_id) == found.brief_id,  # type: ignore[call-overload]
+        session.exec(delete(Answered).where(col(Answered.brief_id) == found.brief_id,
                                             col(Answered.document_id) == found.document_id))
         session.commit()
         session.refresh(found)

@@ -21,7 +21,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
           "sixteen seventeen eighteen nineteen").split()
@@ -248,6 +248,9 @@ def what_else_changed(before: str, after: str) -> str:
     return "; ".join(parts) if parts else "no numbers, links or names changed"
 
 
-def _multiset_changes(before: list, after: list) -> tuple[list, list]:  # type: ignore[type-arg]
+_Key = TypeVar("_Key", bound=tuple[str, ...])  # what a fact is compared by: a number's key, a link's (kind, target)
+
+
+def _multiset_changes(before: list[_Key], after: list[_Key]) -> tuple[list[_Key], list[_Key]]:
     had, has = Counter(before), Counter(after)
     return sorted((had - has).elements()), sorted((has - had).elements())

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from connectors import registry
-from staging.changesets import subject
+from staging.lifecycle import subject
 from staging.models import Changeset, Event, Revision, TrackedDocument
 from staging.store import Store
 
@@ -65,7 +65,7 @@ def entries(store: Store, revisions: list[Revision]) -> list[Entry]:
         titles = dict(session.exec(select(Changeset.id, Changeset.title).where(col(Changeset.id).in_(changeset_ids))).all())
         events = list(session.exec(select(Event).where(
             col(Event.subject).in_([subject(i) for i in changeset_ids]), col(Event.action).in_(_DONE.values()))))
-    actors = {(e.subject, e.details.get("revision")): e.actor for e in events}
+    actors: dict[tuple[str, str | None], str] = {(e.subject, e.details.get("revision")): e.actor for e in events}
     return [Entry(revision_id=r.id, at=r.observed_at, origin=r.origin,
                   actor=_actor(r, actors), changeset_id=r.changeset_id,
                   changeset_title=titles.get(r.changeset_id, "") if r.changeset_id else "",
@@ -73,7 +73,7 @@ def entries(store: Store, revisions: list[Revision]) -> list[Entry]:
                   first=r.parent_id is None) for r in revisions]
 
 
-def _actor(revision: Revision, actors: dict) -> str:
+def _actor(revision: Revision, actors: dict[tuple[str, str | None], str]) -> str:
     if revision.changeset_id is None:
         return revision.edited_by
     return actors.get((subject(revision.changeset_id), revision.id), "")

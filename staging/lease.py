@@ -33,7 +33,7 @@ def acquire(store: Store, name: str, who: str, ttl: timedelta = LEASE_TTL) -> bo
             session.commit()
         except IntegrityError:
             session.rollback()  # it exists already: take it below if we may
-        result = session.exec(update(Lease).where(  # type: ignore[call-overload]
+        result = session.exec(update(Lease).where(
             col(Lease.name) == name, (col(Lease.expires_at) <= now) | (col(Lease.holder) == who))
             .values(holder=who, expires_at=now + ttl))
         session.commit()
@@ -42,7 +42,7 @@ def acquire(store: Store, name: str, who: str, ttl: timedelta = LEASE_TTL) -> bo
         current = session.get(Lease, name)
         if current is None or not process_gone(current.holder):
             return False
-        result = session.exec(update(Lease).where(  # type: ignore[call-overload]
+        result = session.exec(update(Lease).where(
             col(Lease.name) == name, col(Lease.holder) == current.holder).values(holder=who, expires_at=now + ttl))
         session.commit()
     return result.rowcount == 1
@@ -66,6 +66,6 @@ def process_gone(claim: str) -> bool:
 
 def release(store: Store, name: str, who: str) -> None:
     with store.session() as session:
-        session.exec(update(Lease).where(col(Lease.name) == name, col(Lease.holder) == who)  # type: ignore[call-overload]
+        session.exec(update(Lease).where(col(Lease.name) == name, col(Lease.holder) == who)
                      .values(expires_at=utcnow()))
         session.commit()

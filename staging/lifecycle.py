@@ -139,7 +139,7 @@ def transition(store: Store, changeset_id: int, action: Action, to: Status, *, a
         allowed = tuple(s for s in allowed if s in wanted)
     values = {"status": to, "updated_at": utcnow(), **fields}
     with store.session() as session:
-        result = session.exec(  # type: ignore[call-overload]
+        result = session.exec(
             update(Changeset)
             .where(col(Changeset.id) == changeset_id, col(Changeset.status).in_(allowed))
             .values(**values)

@@ -21,7 +21,7 @@ from connectors.protocol import Connector, HandWritten
 from connectors.text import normalise
 from staging import changesets, lifecycle
 from staging.lifecycle import Action, Status, transition
-from staging.models import Changeset, TrackedDocument
+from staging.models import Changeset, TrackedDocument, saved_id
 from staging.store import Store
 
 
@@ -37,7 +37,7 @@ def planned(store: Store, changeset: Changeset, connector: Callable[[str], Conne
     """The steps a person will take once this changeset is applied, worked out from the stored
     text without a request; empty when the tool's API writes every edit. `connector` (by source
     name) is only called for a document with blocks the API cannot write."""
-    rows = changesets.to_write(store, changeset.id)
+    rows = changesets.to_write(store, saved_id(changeset))
     base = store.load(changesets.revision_of(store, changeset.base_revision_id))
     if not any((block := base.block(r.block_id)) is not None and block.attrs.get("manual") for r in rows):
         return []
@@ -57,7 +57,7 @@ def _settle(store: Store, tracked: TrackedDocument, doc: Document, changeset: Ch
     if all(now[b] == wanted[b] for b in now):
         done, field = ((Status.REVERTED, "reverted_revision_id") if reverting
                        else (Status.APPLIED, "applied_revision_id"))
-        return transition(store, changeset.id, Action.FINISH, done, actor=actor,
+        return transition(store, saved_id(changeset), Action.FINISH, done, actor=actor,
                           event=f"changeset.{'revert' if reverting else 'apply'}.verified",
                           details={"revision": tracked.head_revision_id}, expected=waiting, manual_steps=[],
                           **{field: tracked.head_revision_id})
@@ -65,7 +65,7 @@ def _settle(store: Store, tracked: TrackedDocument, doc: Document, changeset: Ch
     if not strangers:
         return None  # not done yet: the person has not pasted every block
     to = Status.REVERT_CONFLICT if reverting else Status.CONFLICT
-    return transition(store, changeset.id, Action.CONFLICT, to, actor=actor,
+    return transition(store, saved_id(changeset), Action.CONFLICT, to, actor=actor,
                       event=f"changeset.{'revert' if reverting else 'apply'}.conflict",
                       details={"remote": strangers}, expected=waiting, conflicts=strangers)
 

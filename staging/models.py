@@ -7,7 +7,7 @@ blobs. `Event` is append-only: nothing updates or deletes its rows.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -21,6 +21,19 @@ def as_utc(moment: datetime) -> datetime:
     """A stored time as an aware UTC one: SQLite hands times back without a zone (they were
     written in UTC), PostgreSQL in the session's zone."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class _Numbered(Protocol):
+    id: int | None
+
+
+def saved_id(row: _Numbered) -> int:
+    """A stored row's number. SQLModel types it `int | None` because a row has none until it
+    is inserted; every row copydesk reads back or has flushed has one, so a missing one is a
+    bug, said here rather than as a None passed on to a query."""
+    if row.id is None:
+        raise ValueError(f"This {type(row).__name__} was never saved: it has no id yet.")
+    return row.id
 
 
 class Blob(SQLModel, table=True):

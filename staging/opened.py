@@ -13,8 +13,8 @@ from typing import Collection
 
 from sqlmodel import col, select
 
-from staging import changesets, identity, review
-from staging.models import Changeset, Event
+from staging import changesets, identity, lifecycle, review
+from staging.models import Changeset, Event, saved_id
 from staging.store import Store
 
 ACTION = "changeset.opened"
@@ -22,9 +22,10 @@ ACTION = "changeset.opened"
 
 def record(store: Store, changeset: Changeset, actor: str) -> None:
     """`actor` has been shown the changeset in full (once per content: a rerun records nothing)."""
-    content = review.fingerprint(changeset, changesets.edits(store, changeset.id))
-    if content not in _fingerprints(store, [changeset.id], actor).get(changeset.id, set()):
-        store.log_event(actor, ACTION, changesets.subject(changeset.id), {"fingerprint": content})
+    changeset_id = saved_id(changeset)
+    content = review.fingerprint(changeset, changesets.edits(store, changeset_id))
+    if content not in _fingerprints(store, [changeset_id], actor).get(changeset_id, set()):
+        store.log_event(actor, ACTION, lifecycle.subject(changeset_id), {"fingerprint": content})
 
 
 def unopened(store: Store, changeset_ids: Collection[int], actor: str) -> list[int]:
@@ -39,7 +40,7 @@ def unopened(store: Store, changeset_ids: Collection[int], actor: str) -> list[i
 
 
 def _fingerprints(store: Store, changeset_ids: Collection[int], actor: str) -> dict[int, set[str]]:
-    subjects = {changesets.subject(i): i for i in changeset_ids}
+    subjects = {lifecycle.subject(i): i for i in changeset_ids}
     query = select(Event.actor, Event.subject, Event.details).where(
         Event.action == ACTION, col(Event.subject).in_(list(subjects)))
     found: dict[int, set[str]] = {}

@@ -15,7 +15,7 @@ from connectors.errors import ConfigError
 from connectors.protocol import Connector, Publisher
 from staging import changesets, identity, lifecycle, review
 from staging.lifecycle import Status
-from staging.models import Changeset, utcnow
+from staging.models import Changeset, saved_id, utcnow
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store, remote_ref
 
@@ -62,8 +62,8 @@ def _publish(store: Store, connector: Publisher, changeset: Changeset, *, actor:
         raise ConfigError(f"The store lost document {changeset.document_id}; pull again.")
     answer = connector.publish([remote_ref(tracked)])
     with store.session() as session:
-        session.exec(update(Changeset).where(col(Changeset.id) == changeset.id)  # type: ignore[call-overload]
+        session.exec(update(Changeset).where(col(Changeset.id) == changeset.id)
                      .values(published_at=utcnow(), updated_at=utcnow()))
         session.commit()
-    store.log_event(actor, action, changesets.subject(changeset.id), {"answer": answer})
-    return changesets.get(store, changeset.id)
+    store.log_event(actor, action, lifecycle.subject(saved_id(changeset)), {"answer": answer})
+    return changesets.get(store, saved_id(changeset))

@@ -20,12 +20,13 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
-from typing import Callable
+from typing import Any, Callable, TypedDict
 
 from connectors.document import DocumentRef
 from connectors.errors import AuthError, Busy, ConfigError, RemoteError
 from connectors.protocol import Connector
 from staging import lease, manual
+from staging.models import saved_id
 from staging.store import Store
 
 
@@ -44,7 +45,7 @@ class PullReport:
     changed_titles: list[str] = field(default_factory=list)
     not_captured: list[dict[str, str]] = field(default_factory=list)  # {remote_id, title, reason}
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -91,7 +92,7 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
             report.listed += 1
             seen.add(ref.remote_id)
             if not store.is_current(ref):
-                _fetch_and_record(store, connector, ref, record.id, report)
+                _fetch_and_record(store, connector, ref, saved_id(record), report)
             _tick(report, connector, requests_before, started, progress)
         if full:
             gone = [d.id for d in store.documents(source) if d.status != "deleted" and d.remote_id not in seen]
@@ -169,16 +170,31 @@ def _tick(report: PullReport, connector: Connector, before: int, started: float,
         progress(report)
 
 
-def _counts(report: PullReport) -> dict:
+def _counts(report: PullReport) -> dict[str, int]:
     return {k: getattr(report, k) for k in ("requests", "listed", "fetched", "changed", "new", "deleted")}
 
 
-def remote_status(store: Store, connector: Connector, *, full: bool = False) -> dict:
+class RemoteStatus(TypedDict):
+    """What `remote_status` finds: titles of documents new, changed and deleted remotely."""
+
+    source: str
+    last_pull: str | None  # when the last successful pull finished (ISO 8601)
+    new: list[str]
+    changed: list[str]
+    deleted: list[str]
+    requests: int
+    note: str
+
+
+def remote_status(store: Store, connector: Connector, *, full: bool = False) -> RemoteStatus:
     """What changed remotely since the last pull, from listings alone: writes nothing."""
     requests_before = connector.requests_made  # a workspace's connector may have served earlier calls
     previous = store.last_pull(connector.source)
     cursor = None if full else store.cursor(previous)
-    new, changed, deleted, seen = [], [], [], set()
+    new: list[str] = []
+    changed: list[str] = []
+    deleted: list[str] = []
+    seen: set[str] = set()
     for ref in connector.list_changed(cursor):
         seen.add(ref.remote_id)
         stored = store.document_by_remote(ref.source, ref.remote_id)

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import case, func
+from sqlalchemy import Select, case, func
 from sqlmodel import col, select
 
 from connectors.errors import ConfigError
 from connectors.registry import document_kind
 from staging.lifecycle import Status
-from staging.models import Brief, Changeset, ChangesetEdit, TrackedDocument
+from staging.models import Brief, Changeset, ChangesetEdit, TrackedDocument, saved_id
 from staging.store import Store
+
+# Whatever a filter is added to (rows, a count): each filter keeps the query's own type.
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -84,9 +88,10 @@ def page(store: Store, filters: Filters = Filters(), *, offset: int = 0, limit: 
         flagged = func.sum(case((col(ChangesetEdit.flag) != "", 1), else_=0))
         sizes = {cid: (n, f or 0) for cid, n, f in session.exec(
             select(ChangesetEdit.changeset_id, func.count(), flagged).where(col(ChangesetEdit.changeset_id).in_(ids))
-            .group_by(ChangesetEdit.changeset_id)).all()} if ids else {}
-    rows = [Row(id=c.id, status=c.status, title=c.title, document_id=c.document_id, document_title=title,
-                source=c.source, tool_id=tool, kind=kind, edits=sizes.get(c.id, (0, 0))[0], flags=sizes.get(c.id, (0, 0))[1],
+            .group_by(col(ChangesetEdit.changeset_id))).all()} if ids else {}
+    rows = [Row(id=saved_id(c), status=c.status, title=c.title, document_id=c.document_id, document_title=title,
+                source=c.source, tool_id=tool, kind=kind, edits=sizes.get(saved_id(c), (0, 0))[0],
+                flags=sizes.get(saved_id(c), (0, 0))[1],
                 proposed_by=c.proposed_by, approved_by=c.approved_by, brief_id=c.brief_id, updated_at=c.updated_at)
             for c, title, kind, tool in found]
     return Page(rows=rows, total=total, offset=offset, limit=limit)
@@ -103,7 +108,7 @@ def counts(store: Store, filters: Filters = Filters()) -> dict[str, int]:
     unfiltered_status = Filters(source=filters.source, brief_id=filters.brief_id, document=filters.document)
     query = _where(select(Changeset.status, func.count()).select_from(Changeset), unfiltered_status)
     with store.session() as session:
-        found = dict(session.exec(query.group_by(Changeset.status)).all())
+        found = dict(session.exec(query.group_by(col(Changeset.status))).all())
     return {status.value: found[status] for status in Status if found.get(status)}
 
 
@@ -116,17 +121,17 @@ def briefs(store: Store) -> dict[int, str]:
     """The briefs that changesets came from, id → title."""
     with store.session() as session:
         used = select(Changeset.brief_id).where(col(Changeset.brief_id).is_not(None)).distinct()
-        return {b.id: b.title for b in session.exec(select(Brief).where(col(Brief.id).in_(used)))}
+        return {saved_id(b): b.title for b in session.exec(select(Brief).where(col(Brief.id).in_(used)))}
 
 
-def _where(query, filters: Filters):  # type: ignore[no-untyped-def]
+def _where(query: _Query, filters: Filters) -> _Query:
     query = query.join(TrackedDocument, col(TrackedDocument.id) == col(Changeset.document_id))
     if filters.source:
-        query = query.where(Changeset.source == filters.source)
+        query = query.where(col(Changeset.source) == filters.source)
     if filters.status:
-        query = query.where(Changeset.status == filters.status)
+        query = query.where(col(Changeset.status) == filters.status)
     if filters.brief_id is not None:
-        query = query.where(Changeset.brief_id == filters.brief_id)
+        query = query.where(col(Changeset.brief_id) == filters.brief_id)
     if filters.document.strip():
         wanted = filters.document.strip().lower()
         query = query.where(func.lower(TrackedDocument.title).contains(wanted, autoescape=True))

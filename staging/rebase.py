@@ -28,7 +28,7 @@ from connectors.text import tokenize
 from staging import block_ids, changesets, identity, lifecycle
 from staging.changesets import ProposedEdit
 from staging.lifecycle import Action, Status
-from staging.models import Changeset, ChangesetEdit, TrackedDocument
+from staging.models import Changeset, ChangesetEdit, TrackedDocument, saved_id
 from staging.review import DEFAULT_POLICY, ReviewPolicy
 from staging.store import Store, remote_ref
 
@@ -83,7 +83,7 @@ def repropose(store: Store, connector: Connector, changeset_id: int, *, actor: s
                           f"(`copydesk rewrite {changeset_id} --edit BLOCK=TEXT`).")
     new = _stage(store, tracked, old, proposals, actor=actor, note="Re-proposed", left_out=left_out,
                  carried=carried)
-    _keep_authors(store, new.id, carried)
+    _keep_authors(store, saved_id(new), carried)
     lifecycle.transition(store, changeset_id, Action.SUPERSEDE, Status.SUPERSEDED, actor=actor,
                          event="changeset.superseded", details={"by": new.id, "left_out": left_out},
                          expected=(Status.CONFLICT,))
@@ -137,13 +137,13 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
     proposals, left_out = _carry(untouched, current)
     edited: dict[str, str] = {}
     for row in rows:
-        draft = by_block.get(row.block_id)
-        if draft is None:
+        row_draft = by_block.get(row.block_id)
+        if row_draft is None:
             if row.block_id in old.conflicts:
                 left_out[row.block_id] = "the block was deleted in the tool"
             continue
-        text = wanted.get(row.block_id, draft.text)
-        if text == draft.now:
+        text = wanted.get(row.block_id, row_draft.text)
+        if text == row_draft.now:
             left_out[row.block_id] = "your text reads as the tool does already"
         else:
             edited[row.block_id] = text
@@ -153,7 +153,7 @@ def restage(store: Store, connector: Connector, changeset_id: int, *, actor: str
                           "is no longer wanted, reject it.")
     new = _stage(store, tracked, old, proposals, actor=actor, note="Rewritten by hand from", left_out=left_out,
                  carried=rows)
-    _keep_authors(store, new.id, rows, revised_by={b: actor for b in edited})
+    _keep_authors(store, saved_id(new), rows, revised_by={b: actor for b in edited})
     lifecycle.transition(store, changeset_id, Action.SUPERSEDE, Status.SUPERSEDED, actor=actor,
                          event="changeset.superseded", details={"by": new.id, "edited": edited, "left_out": left_out},
                          expected=(Status.CONFLICT,))
@@ -176,7 +176,7 @@ def apply_again(store: Store, connector: Connector, changeset_id: int, *, actor:
         raise ConfigError(f"Nothing of changeset {changeset_id} can be applied again to the current text ({reasons}).")
     new = _stage(store, tracked, old, proposals, actor=actor, note="Applied again from", left_out=left_out,
                  carried=carried)
-    store.log_event(actor, "changeset.applied_again", changesets.subject(changeset_id),
+    store.log_event(actor, "changeset.applied_again", lifecycle.subject(changeset_id),
                     {"as": new.id, "left_out": left_out})
     return Reproposal(new, left_out)
 
@@ -184,7 +184,7 @@ def apply_again(store: Store, connector: Connector, changeset_id: int, *, actor:
 def successor(store: Store, changeset_id: int) -> int | None:
     """The changeset that took this one's place (re-proposed, rewritten against the tool's
     text, or applied again), as its audit log says; None when none was named."""
-    for event in store.events(100, subject=changesets.subject(changeset_id)):
+    for event in store.events(100, subject=lifecycle.subject(changeset_id)):
         if (key := _SUCCESSION.get(event.action)) and isinstance(event.details.get(key), int):
             return int(event.details[key])
     return None

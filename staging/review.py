@@ -32,7 +32,7 @@ from sqlmodel import col, select
 
 from connectors.errors import Forbidden
 from staging import identity
-from staging.models import AgentRun, Approval, Brief, Changeset, ChangesetEdit
+from staging.models import AgentRun, Approval, Brief, Changeset, ChangesetEdit, saved_id
 from staging.store import Store
 
 Role = Literal["viewer", "reviewer", "publisher", "admin"]
@@ -175,7 +175,7 @@ def standing(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit],
     written_by = {identity.key(a) for a in deeds}
     counted: dict[str, str] = {}
     dismissed: list[str] = []
-    for approval in approvals(store, changeset.id):
+    for approval in approvals(store, saved_id(changeset)):
         who = identity.key(approval.actor)
         valid = (approval.fingerprint == current and policy.may(approval.actor, "approve")
                  and (policy.self_approval or who not in written_by))
@@ -213,10 +213,10 @@ def refuse_author(store: Store, changeset: Changeset, rows: Sequence[ChangesetEd
 def record(store: Store, changeset: Changeset, rows: Sequence[ChangesetEdit], actor: str) -> Approval:
     """Store `actor`'s approval of the content `rows` hold."""
     print_ = fingerprint(changeset, rows)
-    if any(identity.same(a.actor, actor) and a.fingerprint == print_ for a in approvals(store, changeset.id)):
+    if any(identity.same(a.actor, actor) and a.fingerprint == print_ for a in approvals(store, saved_id(changeset))):
         raise Forbidden(f"{actor} has already approved changeset {changeset.id} as it reads now; "
                         "it needs someone else's approval.")
-    approval = Approval(changeset_id=changeset.id, actor=actor, fingerprint=print_)
+    approval = Approval(changeset_id=saved_id(changeset), actor=actor, fingerprint=print_)
     with store.session() as session:
         session.add(approval)
         session.commit()

@@ -45,7 +45,7 @@ def _named_weekdays(cron: str) -> str:
     fields = cron.split()
     if len(fields) != 5:
         return cron  # from_crontab says what is wrong
-    parts = []
+    parts: list[str] = []
     for part in fields[4].split(","):
         span = re.fullmatch(r"(\d)-(\d)(?:/(\d+))?", part)
         if span:

@@ -111,10 +111,10 @@ def _move(store: Store, orphan: Orphan, actor: str) -> bool:
             return False
         if session.exec(select(TrackedDocument.id).where(TrackedDocument.source == old).limit(1)).first() is None:
             return True  # another process opening the store moved them a moment ago
-        session.exec(delete(Lease).where(col(Lease.name) == f"pull:{old}"))  # type: ignore[call-overload]
+        session.exec(delete(Lease).where(col(Lease.name) == f"pull:{old}"))
         revisions = _restamp(store, session, old, new)
         for table in (TrackedDocument, Changeset, Pull):
-            session.exec(update(table).where(col(table.source) == old).values(source=new))  # type: ignore[call-overload]
+            session.exec(update(table).where(col(table.source) == old).values(source=new))
         session.add(Event(actor=actor, action=ADOPTED, subject=new, details={
             "from": old, "to": new, "tool": orphan.tool, "documents": orphan.documents, "revisions": revisions}))
         session.commit()
@@ -142,5 +142,5 @@ def _restamp(store: Store, session: Session, old: str, new: str) -> int:
     unused = [sha for sha in restamped if not session.exec(
         select(Revision.id).where(Revision.blob_sha256 == sha).limit(1)).first()]
     if unused:
-        session.exec(delete(Blob).where(col(Blob.sha256).in_(unused)))  # type: ignore[call-overload]
+        session.exec(delete(Blob).where(col(Blob.sha256).in_(unused)))
     return len(rows)

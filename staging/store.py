@@ -25,7 +25,7 @@ from connectors.document import Document, DocumentRef
 from connectors.errors import ConfigError, CopydeskError
 from connectors.registry import capabilities
 from staging import migrations, search
-from staging.models import Blob, Event, Pull, Revision, TrackedDocument, utcnow
+from staging.models import Blob, Event, Pull, Revision, TrackedDocument, saved_id, utcnow
 
 # A remote edit time is stamped to its tool's precision (Notion's: a minute); anything fetched
 # later than that interval plus this margin after the stamp cannot have missed an edit in it.
@@ -182,6 +182,14 @@ class Store:
         with self.session() as session:
             return session.get(TrackedDocument, doc_id)
 
+    def known_document(self, doc_id: str) -> TrackedDocument:
+        """A document the store's own rows name (its block index, say): one missing is a
+        store that lost it, not a typo to look up."""
+        tracked = self.document(doc_id)
+        if tracked is None:
+            raise ConfigError(f"The store lost document {doc_id}; pull again.")
+        return tracked
+
     def documents(self, source: str | None = None, status: str | None = None) -> list[TrackedDocument]:
         query = select(TrackedDocument).order_by(TrackedDocument.title, TrackedDocument.id)
         if source:
@@ -263,7 +271,7 @@ class Store:
             cursor = fields.get("cursor")
             if cursor and len(cursor) > _INLINE_CURSOR:  # a long cursor (a map of versions) is stored once
                 fields["cursor"] = _BLOB_CURSOR + _put_bytes(session, cursor.encode("utf-8"))
-            stored = session.get(Pull, pull.id)
+            stored = session.get_one(Pull, saved_id(pull))
             for key, value in fields.items():
                 setattr(stored, key, value)
             stored.finished_at = utcnow()

@@ -33,7 +33,7 @@ from staging.agent.engine import Engine
 from staging.agent.passages import phrase_matcher
 from staging.agent.propose import candidates, propose
 from staging.lifecycle import Action, Status
-from staging.models import Brief, Changeset, SweepRun, TrackedDocument, as_utc
+from staging.models import Brief, Changeset, SweepRun, TrackedDocument, as_utc, saved_id
 from staging.pull import pull
 from staging.store import Store
 
@@ -48,7 +48,7 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
     started = time.monotonic()
     brief = brief or briefs.get(store)
     compiled = briefs.compiled(brief, house)
-    run = SweepRun(brief_id=brief.id)
+    run = SweepRun(brief_id=saved_id(brief))
     for name, connector in sorted(connectors.items()):
         _say(progress, f"pulling {name}")
         report = pull(store, connector, actor=actor)
@@ -66,7 +66,7 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
     waived = {row["document"] for row in run.dismissed}  # still reads the wording, by a reviewer's choice
     run.stale += _untouched(store, compiled, since=brief.added_at, besides=stale_ids | waived)
     out_of_scope = {row["document"] for row in found.skipped}  # not read now: not known to be fixed either
-    run.resolved = _close_fixed(store, brief.id, stale_ids | out_of_scope | waived, actor)
+    run.resolved = _close_fixed(store, saved_id(brief), stale_ids | out_of_scope | waived, actor)
     _say(progress, f"{len(run.stale)} stale document(s); proposing fixes")
     agent_run = propose(store, brief, actor=actor, engine=engine, house=house, found=found)
     run.agent_run_id, run.staged = agent_run.id, list(agent_run.staged)
@@ -110,7 +110,7 @@ def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, beside
         hits[document_id].append(block_id)
     rows = []
     for document_id in sorted(set(hits) - besides):
-        tracked = store.document(document_id)
+        tracked = store.known_document(document_id)
         edited = as_utc(tracked.edited_at) if tracked.edited_at else None
         # Edit times are stamped to the tool's precision: an edit in the brief's own minute (say)
         # counts as after it.
@@ -138,12 +138,12 @@ def _close_fixed(store: Store, brief_id: int, still: set[str], actor: str) -> li
         if changeset.document_id in still:
             continue
         try:
-            lifecycle.transition(store, changeset.id, Action.RESOLVE_UPSTREAM, Status.RESOLVED_UPSTREAM, actor=actor,
+            lifecycle.transition(store, saved_id(changeset), Action.RESOLVE_UPSTREAM, Status.RESOLVED_UPSTREAM, actor=actor,
                                  event="changeset.resolved_upstream",
                                  details={"reason": "the document no longer reads any retired term or claim"})
         except CopydeskError:
             continue  # a reviewer moved it on meanwhile (applying it, say): theirs to settle
-        closed.append(changeset.id)
+        closed.append(saved_id(changeset))
     return closed
 
 

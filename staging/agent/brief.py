@@ -162,7 +162,7 @@ def _docx_text(name: str, data: bytes) -> str:
     deadline = Deadline(name)
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = []
+        lines: list[str] = []
         for block in document.iter_inner_content():  # paragraphs and tables, in reading order
             deadline.check()
             if isinstance(block, docx.table.Table):
@@ -204,8 +204,8 @@ def _pdf_text(name: str, data: bytes) -> str:
 
 def compile_markdown(text: str) -> CompiledBrief:
     """The structured form of a brief written in the sections the module docstring shows."""
-    sections = _sections(text)
-    brief = CompiledBrief(title=sections.pop("#title", ""), summary=" ".join(sections.pop("", [])).strip())
+    title, sections = _sections(text)
+    brief = CompiledBrief(title=title, summary=" ".join(sections.pop("", [])).strip())
     for heading, lines in sections.items():
         items = [_item(line) for line in lines if _item(line)]
         if heading.startswith("term"):
@@ -225,13 +225,16 @@ def compile_markdown(text: str) -> CompiledBrief:
     return brief
 
 
-def _sections(text: str) -> dict[str, list[str]]:
+def _sections(text: str) -> tuple[str, dict[str, list[str]]]:
+    """The title (the first `# ` heading) and each section's lines by lowercased heading;
+    lines before any heading are under ""."""
+    title: str | None = None
     sections: dict[str, list[str]] = {"": []}
     current = ""
     for line in text.splitlines():
         stripped = line.strip()
-        if stripped.startswith("# ") and "#title" not in sections:
-            sections["#title"] = stripped[2:].strip()  # type: ignore[assignment]
+        if stripped.startswith("# ") and title is None:
+            title = stripped[2:].strip()
             continue
         if stripped.startswith("#"):
             current = stripped.lstrip("#").strip().lower()
@@ -239,7 +242,7 @@ def _sections(text: str) -> dict[str, list[str]]:
             continue
         if stripped:
             sections[current].append(stripped)
-    return sections
+    return title or "", sections
 
 
 def _item(line: str) -> str:

@@ -107,5 +107,5 @@ def pdf_limits() -> Iterator[None]:
     """pypdf's resource limits lowered to a brief's size for the reads inside."""
     from pypdf import apply_configuration
 
-    with apply_configuration(**PDF_LIMITS):
+    with apply_configuration(configuration=None, **PDF_LIMITS):  # None: the current configuration, lowered
         yield

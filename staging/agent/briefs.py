@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from connectors.errors import BriefError, NotFound
 from staging import identity
 from staging.agent.brief import CompiledBrief, Scope, compile_markdown
-from staging.models import Brief
+from staging.models import Brief, saved_id
 from staging.store import Store
 
 
@@ -52,15 +52,15 @@ def add(store: Store, text: str, *, source: str, actor: str, activate: bool = Fa
             session.refresh(brief)
     store.log_event(actor, "brief.added" if is_new else "brief.readded", f"brief/{brief.id}", details)
     if activate and not brief.active:
-        brief = set_active(store, brief.id, actor=actor)
+        brief = set_active(store, saved_id(brief), actor=actor)
     return brief, is_new
 
 
 def set_active(store: Store, brief_id: int, *, actor: str) -> Brief:
     get(store, brief_id)
     with store.session() as session:
-        session.exec(update(Brief).values(active=False))  # type: ignore[call-overload]
-        session.exec(update(Brief).where(col(Brief.id) == brief_id).values(active=True))  # type: ignore[call-overload]
+        session.exec(update(Brief).values(active=False))
+        session.exec(update(Brief).where(col(Brief.id) == brief_id).values(active=True))
         session.commit()
     store.log_event(actor, "brief.activated", f"brief/{brief_id}")
     return get(store, brief_id)

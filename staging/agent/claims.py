@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import cast
 
 import snowballstemmer
 
@@ -90,7 +91,7 @@ def _tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return cast(str, _STEMMER.stemWord(word))  # snowballstemmer ships no type information
 
 
 def _is_number(token: str) -> bool:

@@ -14,6 +14,8 @@ import json
 from typing import Any
 
 import anthropic
+from anthropic.types import Message, TextBlockParam, ToolParam, ToolUseBlock
+from anthropic.types import Usage as AnthropicUsage
 
 from connectors.document import Document
 from connectors.errors import AuthError, BriefError, RemoteError
@@ -152,10 +154,10 @@ class ClaudeEngine:
 
     # -- the call ---------------------------------------------------------------------------
 
-    def _call(self, *, system: list[dict[str, Any]], tool: dict[str, Any], content: str) -> Any:
+    def _call(self, *, system: list[TextBlockParam], tool: ToolParam, content: str) -> Message:
         try:
             return self.client.messages.create(
-                model=self.model, max_tokens=self.settings.max_tokens, system=system, tools=[tool],  # type: ignore[arg-type]
+                model=self.model, max_tokens=self.settings.max_tokens, system=system, tools=[tool],
                 tool_choice={"type": "tool", "name": tool["name"]},
                 messages=[{"role": "user", "content": content}],
             )
@@ -179,7 +181,7 @@ class ClaudeEngine:
             raise RemoteError(f"Cannot reach Anthropic at {self.client.base_url} ({error.__class__.__name__}); "
                               "check the network or agent.base_url.", source="anthropic", code="unreachable", retryable=True) from error
 
-    def _usage(self, usage: Any) -> Usage:
+    def _usage(self, usage: AnthropicUsage) -> Usage:
         counted = Usage(input=usage.input_tokens, output=usage.output_tokens,
                         cache_write=usage.cache_creation_input_tokens or 0,
                         cache_read=usage.cache_read_input_tokens or 0)
@@ -201,9 +203,9 @@ def document_payload(doc: Document, passages: list[Passage]) -> str:
             + "\n</document>\nPassages marked excerpt are part of a longer block; rewrite just the passage.")
 
 
-def _tool_input(message: Any, name: str) -> dict[str, Any]:
+def _tool_input(message: Message, name: str) -> dict[str, Any]:
     for block in message.content:
-        if block.type == "tool_use" and block.name == name and isinstance(block.input, dict):
+        if isinstance(block, ToolUseBlock) and block.name == name and isinstance(block.input, dict):
             return block.input
     return {}
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NotRequired, TypedDict
 
 from connectors.document import Block, Document, DocumentRef, Span
 from connectors.registry import DEFAULT_TOOL
@@ -27,6 +28,18 @@ from staging.agent.brief import CompiledBrief, compile_markdown
 from staging.agent.rules import propose
 
 OUTCOMES = ("right", "wrong", "flagged", "missed")
+
+
+class Case(TypedDict):
+    """One labelled block, as fixtures/eval/hard-cases.json holds it."""
+
+    name: str
+    text: str
+    expect: str  # substitute | flag | leave
+    kind: NotRequired[str]  # the block's kind; a paragraph when not given
+    locale: NotRequired[str]  # the locale its page declares ("fr-FR")
+    after: NotRequired[str]  # the exact text expected; the text unchanged when not given
+    flag: NotRequired[str]  # the kind of flag expected, with expect "flag"
 
 
 @dataclass(frozen=True)
@@ -39,13 +52,13 @@ class Scored:
     flags: tuple[str, ...]  # kinds of the flags it raised
 
 
-def load(path: Path) -> tuple[CompiledBrief, list[dict]]:
+def load(path: Path) -> tuple[CompiledBrief, list[Case]]:
     labels = json.loads(path.read_text(encoding="utf-8"))
     brief = compile_markdown((path.parent / labels["brief"]).read_text(encoding="utf-8"))
     return brief, labels["cases"]
 
 
-def score(brief: CompiledBrief, case: dict) -> Scored:
+def score(brief: CompiledBrief, case: Case) -> Scored:
     text = case["text"]
     block = Block(id="b", kind=case.get("kind", "paragraph"), text=text, spans=(Span(text=text),))
     doc = Document(ref=DocumentRef(source=DEFAULT_TOOL, remote_id="eval", kind="page", title=case["name"]),
@@ -58,7 +71,7 @@ def score(brief: CompiledBrief, case: dict) -> Scored:
     return Scored(case["name"], case["expect"], _outcome(case, text, after, kinds), text, after, kinds)
 
 
-def _outcome(case: dict, before: str, after: str, kinds: tuple[str, ...]) -> str:
+def _outcome(case: Case, before: str, after: str, kinds: tuple[str, ...]) -> str:
     expected_after = case.get("after", before)
     if after != before and after != expected_after:
         return "wrong"
@@ -71,7 +84,7 @@ def _outcome(case: dict, before: str, after: str, kinds: tuple[str, ...]) -> str
     return "flagged" if kinds else "right"
 
 
-def report(results: list[Scored]) -> dict:
+def report(results: list[Scored]) -> dict[str, Any]:
     """Counts of each outcome, precision (right substitutions among all the text changes made),
     and the cases that were not right."""
     counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in OUTCOMES}

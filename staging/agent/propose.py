@@ -33,7 +33,7 @@ from staging.agent.passages import Passage, passages
 from staging.agent.validate import rejection
 from staging.changesets import ProposedEdit
 from staging.lifecycle import Action, Status
-from staging.models import AgentRun, Answered, Brief, Changeset, TrackedDocument
+from staging.models import AgentRun, Answered, Brief, Changeset, TrackedDocument, saved_id
 from staging.store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -66,8 +66,8 @@ def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = No
         hits[document_id].add(block_id)
     found = Candidates(work=[], skipped=[], blocks=sum(len(b) for b in hits.values()))
     waived = dismissals.in_force(store, brief) if brief is not None else None
-    for document_id in sorted(hits, key=lambda d: store.document(d).title):
-        tracked = store.document(document_id)
+    for document_id in sorted(hits, key=lambda d: store.known_document(d).title):
+        tracked = store.known_document(document_id)
         if source and tracked.source != source:
             continue
         doc = store.load(changesets.revision_of(store, tracked.head_revision_id or ""))
@@ -100,13 +100,14 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
     started = time.monotonic()
     compiled = briefs.compiled(brief, house)
     found = found if found is not None else candidates(store, compiled, source=source, brief=brief)
-    open_for = _open_changesets(store, brief.id)
+    brief_id = saved_id(brief)
+    open_for = _open_changesets(store, brief_id)
     fingerprint = hashlib.sha256(compiled.model_dump_json().encode()).hexdigest()
-    answered = {} if again else _answered(store, brief.id, engine.name, fingerprint)
+    answered = {} if again else _answered(store, brief_id, engine.name, fingerprint)
     held = {w.tracked.id: why for w in found.work
             if (why := _held_back(w, open_for.get(w.tracked.id), answered.get(w.tracked.id)))}
     work = [w for w in found.work if w.tracked.id not in held]
-    run = AgentRun(brief_id=brief.id, engine=engine.name, model=engine.model, requested_by=actor, dry_run=dry_run,
+    run = AgentRun(brief_id=brief_id, engine=engine.name, model=engine.model, requested_by=actor, dry_run=dry_run,
                    corpus_blocks=store.indexed_blocks(), candidate_blocks=found.blocks, skipped=found.skipped,
                    candidate_tokens=sum(estimate_tokens(p.text) for w in work for p in w.passages),
                    dismissed=list(found.dismissed))
@@ -133,7 +134,7 @@ def propose(store: Store, brief: Brief, *, actor: str, engine: Engine | None = N
         if answer is not None:
             _stage(store, run, brief, compiled, engine, item, answer, open_for, dry_run)
             if not dry_run:
-                _remember(store, brief.id, engine.name, fingerprint, item.tracked)
+                _remember(store, brief_id, engine.name, fingerprint, item.tracked)
     run.seconds = round(time.monotonic() - started, 3)
     return run if dry_run else _save(store, run)
 
@@ -213,13 +214,13 @@ def _stage(store: Store, run: AgentRun, brief: Brief, compiled: CompiledBrief, e
     rationale = _rationale(compiled, flags)
     if tracked.id in open_for:
         if not _supersede(store, open_for[tracked.id], engine):
-            run.skipped.append(_skip(tracked, _left_alone(changesets.get(store, open_for[tracked.id].id))))
+            run.skipped.append(_skip(tracked, _left_alone(changesets.get(store, saved_id(open_for[tracked.id])))))
             return
         rationale += f" Supersedes changeset {open_for[tracked.id].id}, proposed on an older text of the page."
     changeset = changesets.stage(store, tracked, edits, actor=f"agent:{engine.name}",
                                  title=f"{brief.title}: {tracked.title}", rationale=rationale.strip(),
                                  brief_id=brief.id, agent_run_id=run.id)
-    run.staged.append(changeset.id)
+    run.staged.append(saved_id(changeset))
 
 
 def _edit(doc: Document, block_id: str, proposal: Proposal | None, flags: list[Flag],
@@ -265,7 +266,7 @@ def _corpus_tokens(store: Store) -> int:
     return sum(tokens_for_length(n) for n in store.live_block_lengths())
 
 
-def _open_changesets(store: Store, brief_id: int | None) -> dict[str, Changeset]:
+def _open_changesets(store: Store, brief_id: int) -> dict[str, Changeset]:
     with store.session() as session:
         rows = session.exec(select(Changeset).where(Changeset.brief_id == brief_id,
                                                     col(Changeset.status).in_(lifecycle.UNWRITTEN)))
@@ -291,7 +292,7 @@ def _left_alone(changeset: Changeset) -> str:
     return f"changeset {changeset.id} from this brief is {changeset.status}: left for its reviewer"
 
 
-def _answered(store: Store, brief_id: int | None, engine: str, fingerprint: str) -> dict[str, str]:
+def _answered(store: Store, brief_id: int, engine: str, fingerprint: str) -> dict[str, str]:
     """The revision at which each document was answered under this very compiled brief."""
     with store.session() as session:
         rows = session.exec(select(Answered).where(Answered.brief_id == brief_id, Answered.engine == engine,
@@ -299,7 +300,7 @@ def _answered(store: Store, brief_id: int | None, engine: str, fingerprint: str)
         return {row.document_id: row.revision_id for row in rows}
 
 
-def _remember(store: Store, brief_id: int | None, engine: str, fingerprint: str, tracked: TrackedDocument) -> None:
+def _remember(store: Store, brief_id: int, engine: str, fingerprint: str, tracked: TrackedDocument) -> None:
     row = Answered(brief_id=brief_id, document_id=tracked.id, engine=engine, revision_id=tracked.head_revision_id or "",
                    compiled_sha=fingerprint)
     with store.session() as session:
@@ -314,7 +315,7 @@ def _supersede(store: Store, changeset: Changeset, engine: Engine) -> bool:
     """Retire an open proposal made on an older text, unless a reviewer took it up meanwhile
     (compare-and-swap: an approval in between wins)."""
     try:
-        lifecycle.transition(store, changeset.id, Action.SUPERSEDE, Status.SUPERSEDED, actor=f"agent:{engine.name}",
+        lifecycle.transition(store, saved_id(changeset), Action.SUPERSEDE, Status.SUPERSEDED, actor=f"agent:{engine.name}",
                              event="changeset.superseded", expected=(Status.PROPOSED,),
                              details={"reason": "the page changed since it was proposed; proposed again"})
     except CopydeskError:

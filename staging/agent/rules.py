@@ -30,7 +30,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Callable
 
 from connectors.document import Block, Document
@@ -81,7 +81,7 @@ class RulesEngine:
     model = ""
     offline = True
     concurrency = 1
-    token_budget = None
+    token_budget: int | None = None
 
     def answer(self, doc: Document, passages: list[Passage], brief: CompiledBrief) -> Answer:
         proposals, flags = propose(doc, brief, {p.block_id for p in passages})
@@ -118,7 +118,8 @@ def propose(doc: Document, brief: CompiledBrief, candidates: set[str], *,
     """Edits and flags for the candidate blocks of one in-scope document. `declared_language`
     is the page's language when the caller knows it apart from the document (a labelled
     evaluation case); otherwise the document's tool declares it, or its text tells."""
-    proposals, flags = [], []
+    proposals: list[Proposal] = []
+    flags: list[Flag] = []
     claims = [ClaimCheck(claim) for claim in brief.retired_claims]
     page = _PageLanguage(doc, brief, declared_language)
     for block in doc.blocks:
@@ -129,7 +130,7 @@ def propose(doc: Document, brief: CompiledBrief, candidates: set[str], *,
         protected = _protected(block, brief.scope)
         heading = block.kind.startswith("heading") or block.kind == "title"
         after, changed, held = _replace_terms(block.text, brief.terms, protected,
-                                              lambda text=block.text: page.of_block(text), page.brief, heading)
+                                              partial(page.of_block, block.text), page.brief, heading)
         if changed:
             proposals.append(Proposal(block.id, after, "brief terms: " + "; ".join(changed), rule="; ".join(changed)))
         flags.extend(Flag(block.id, label, kind, reason) for kind, label, reason in held)

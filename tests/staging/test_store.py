@@ -8,8 +8,8 @@ from datetime import UTC, timedelta
 import pytest
 import sqlalchemy as sa
 
-from connectors.errors import CopydeskError
-from staging.models import Blob, as_utc, utcnow
+from connectors.errors import ConfigError, CopydeskError
+from staging.models import Blob, Brief, as_utc, saved_id, utcnow
 from staging.store import canonical_bytes, document_id
 from tests.builders import FIXED_TIME, make_document
 
@@ -160,3 +160,21 @@ def test_a_version_is_trusted_once_the_tools_edit_time_interval_has_passed(store
     doc = make_document("text", updated_at=utcnow() - timedelta(seconds=40), source=tool)
     store.record(doc)
     assert store.is_current(doc.ref) is current
+
+
+def test_a_saved_row_has_its_id_and_an_unsaved_one_is_refused(store):
+    brief = Brief(title="Q3", source="q3.md", text="# Q3", sha256="0" * 64, added_by="ana@example.com")
+    with pytest.raises(ValueError, match="Brief was never saved"):
+        saved_id(brief)
+    with store.session() as session:
+        session.add(brief)
+        session.commit()
+        session.refresh(brief)
+    assert saved_id(brief) == brief.id and brief.id is not None
+
+
+def test_known_document_is_the_stored_one_and_a_lost_one_says_pull_again(store):
+    recorded = store.record(make_document("Setup in 5 minutes."))
+    assert store.known_document(recorded.document.id).id == recorded.document.id
+    with pytest.raises(ConfigError, match="lost document nope; pull again"):
+        store.known_document("nope")

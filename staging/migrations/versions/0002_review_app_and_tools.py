@@ -4,6 +4,8 @@ the audit log's subject index, sweep reports and leases.
 Columns are added only where missing: a store created by `create_all` at this schema (tests,
 a fresh demo before migrations existed) has them already."""
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlmodel import SQLModel
@@ -13,7 +15,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-_COLUMNS = {
+_COLUMNS: dict[str, list[sa.Column[Any]]] = {
     "edit": [sa.Column("dropped", sa.Boolean(), nullable=False, server_default=sa.false())],
     "changeset": [sa.Column("manual_steps", sa.JSON(), nullable=False, server_default="[]"),
                   sa.Column("published_at", sa.DateTime(), nullable=True)],

@@ -5,6 +5,8 @@ and the blocks each propose and sweep left alone because of one (`agent_run.dism
 
 Columns are added only where missing: a store created by `create_all` at this schema has them."""
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlmodel import SQLModel
@@ -14,7 +16,7 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-_COLUMNS = {
+_COLUMNS: dict[str, list[sa.Column[Any]]] = {
     "edit": [sa.Column("flag_dismissed", sa.String(), nullable=False, server_default=""),
              sa.Column("flag_dismissed_by", sa.String(), nullable=False, server_default="")],
     "agent_run": [sa.Column("dismissed", sa.JSON(), nullable=False, server_default="[]")],
