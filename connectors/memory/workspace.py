@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from connectors import faults
 from connectors.document import Block, Document, DocumentRef, Span
 from connectors.text import rewrite
 
@@ -153,16 +154,7 @@ class MemoryWorkspace:
         """Count one `request` ("list", "fetch", "write", "publish") and hand back the fault it meets."""
         with self.lock:
             self.requests[request] += 1
-            fault = next((f for f in self.faults if f.on in ("", request)), None)
-            if fault is None:
-                return None
-            if fault.skip > 0:
-                fault.skip -= 1
-                return None
-            fault.count -= 1
-            if fault.count <= 0:
-                self.faults.remove(fault)
-            return fault
+            return faults.take(self.faults, lambda fault: fault.on in ("", request))
 
     def listing(self, since: int | None) -> tuple[list[Stored], int]:
         """Every live document (since None), or those changed after counter `since`, deleted

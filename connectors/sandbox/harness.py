@@ -19,6 +19,8 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
+from connectors import faults
+
 ErrorResponder = Callable[[int, str, str], Response]
 
 
@@ -175,16 +177,9 @@ class Harness:
         return None
 
     def _take_fault(self, label: str) -> Fault | None:
-        fault = next((f for f in self._faults if label.startswith(f.match)), None)
-        if fault is None:
-            return None
-        if fault.skip > 0:
-            fault.skip -= 1
-            return None
-        fault.count -= 1
-        if fault.count <= 0:
-            self._faults.remove(fault)
-        self.faults_served += 1
+        fault = faults.take(self._faults, lambda fault: label.startswith(fault.match))
+        if fault is not None:
+            self.faults_served += 1
         return fault
 
 
