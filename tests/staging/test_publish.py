@@ -3,15 +3,10 @@ sandbox over real HTTP (the one tool with a publish step): no UI code takes part
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
 from connectors.document import Edit
 from connectors.errors import ConfigError, Conflict
-from connectors.pacing import RetryPolicy
-from connectors.sandbox.admin import SandboxAdminClient
-from connectors.sandbox.webflow import WEBFLOW_SITE_ID
 from connectors.webflow import WebflowConnector
 from staging import changesets
 from staging.apply import apply, revert
@@ -20,6 +15,7 @@ from staging.lifecycle import Status
 from staging.models import TrackedDocument
 from staging.store import Store, remote_ref
 from tests.builders import make_document
+from tests.conftest import WebflowAdmin
 
 BLOG = "63fe95809593bd04cf658cda"
 WHY = "642b6880d1e01f50575051c1"  # "Why we built HelpHive", published
@@ -27,34 +23,17 @@ BLOCK = "field:post-body:2"
 PUBLISH = "POST /v2/collections/{id}/items/publish"
 
 
-class Webflow(SandboxAdminClient):
-    def body(self, *, live: bool) -> str:
-        path = f"{self.base_url}/v2/collections/{BLOG}/items/{WHY}" + ("/live" if live else "")
-        response = self.http.get(path, headers={"Authorization": f"Bearer {self.token}"})
-        response.raise_for_status()
-        return response.json()["fieldData"]["post-body"]
+def _body(webflow: WebflowAdmin, *, live: bool) -> str:
+    return webflow.get(f"/collections/{BLOG}/items/{WHY}" + ("/live" if live else ""))["fieldData"]["post-body"]
 
-    def publishes(self) -> int:
-        return self.routes().get(PUBLISH, 0)
+
+def _publishes(webflow: WebflowAdmin) -> int:
+    return webflow.routes().get(PUBLISH, 0)
 
 
 @pytest.fixture
-def webflow(sandbox_server) -> Iterator[Webflow]:
-    endpoint = next(e for e in sandbox_server.endpoints() if e.tool == "webflow")
-    admin = Webflow(endpoint.base_url, endpoint.token)
-    admin.post("reset")
-    admin.post("rate_limit", {"enabled": False})
-    yield admin
-    admin.post("faults", {"clear": True})
-    admin.close()
-
-
-@pytest.fixture
-def connector(webflow) -> Iterator[WebflowConnector]:
-    connector = WebflowConnector(webflow.token, base_url=webflow.base_url, site_id=WEBFLOW_SITE_ID, rate=None,
-                                 retry=RetryPolicy(attempts=3, backoff=0.01, max_wait=0.2))
-    yield connector
-    connector.close()
+def connector(webflow: WebflowAdmin) -> WebflowConnector:
+    return webflow.connector()
 
 
 def _approved(store: Store, connector: WebflowConnector) -> tuple[TrackedDocument, int]:
@@ -74,27 +53,27 @@ def _actions(store: Store, changeset_id: int) -> list[str]:
 
 def test_apply_with_publish_puts_it_live_and_revert_publishes_the_old_text_again(store, webflow, connector):
     _, changeset_id = _approved(store, connector)
-    original = webflow.body(live=True)
+    original = _body(webflow, live=True)
 
     applied = apply(store, connector, changeset_id, actor="priya", publish=True)
     assert applied.changeset.status == Status.APPLIED and applied.published is True
-    assert webflow.body(live=True) == webflow.body(live=False) != original
+    assert _body(webflow, live=True) == _body(webflow, live=False) != original
     assert _actions(store, changeset_id)[:2] == ["changeset.published", "changeset.apply.done"]
 
     reverted = revert(store, connector, changeset_id, actor="priya")
     assert reverted.changeset.status == Status.REVERTED and reverted.published is True
-    assert webflow.body(live=True) == webflow.body(live=False) == original  # the live site follows the revert
+    assert _body(webflow, live=True) == _body(webflow, live=False) == original  # the live site follows the revert
     assert _actions(store, changeset_id)[:2] == ["changeset.republished", "changeset.revert.done"]
-    assert webflow.publishes() == 2
+    assert _publishes(webflow) == 2
 
 
 def test_without_publish_apply_stages_only_and_revert_publishes_nothing(store, webflow, connector):
     _, changeset_id = _approved(store, connector)
-    original = webflow.body(live=True)
+    original = _body(webflow, live=True)
     applied = apply(store, connector, changeset_id, actor="priya")
-    assert applied.published is False and webflow.body(live=True) == original != webflow.body(live=False)
+    assert applied.published is False and _body(webflow, live=True) == original != _body(webflow, live=False)
     reverted = revert(store, connector, changeset_id, actor="priya")
-    assert reverted.published is False and webflow.publishes() == 0  # never live, so nothing to put back live
+    assert reverted.published is False and _publishes(webflow) == 0  # never live, so nothing to put back live
     assert "changeset.republished" not in _actions(store, changeset_id)
 
 
@@ -105,12 +84,12 @@ def test_apply_with_publish_publishes_nothing_when_the_apply_meets_a_conflict(st
     connector.apply(remote_ref(tracked), [Edit(block_id=BLOCK, before=current.text,
                                                after=current.text.replace("So we built", "Then we built"))],
                     _NoJournal())
-    original = webflow.body(live=True)
+    original = _body(webflow, live=True)
     with pytest.raises(Conflict):
         apply(store, connector, changeset_id, actor="priya", publish=True)
     changeset = changesets.get(store, changeset_id)
     assert changeset.status == Status.CONFLICT and changeset.published_at is None
-    assert webflow.publishes() == 0 and webflow.body(live=True) == original
+    assert _publishes(webflow) == 0 and _body(webflow, live=True) == original
     assert "changeset.published" not in _actions(store, changeset_id)
 
 
