@@ -34,6 +34,7 @@ REWRITE, DISMISS = "Rewrite", "Dismiss flag"  # a flagged edit's other ways to s
 def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
            choices: dict[str, tuple[str | None, str]]) -> None:
     destructive.style()
+    _refuse_outdated_confirmation(changeset)
     status = changeset.status
     if status in lifecycle.CLAIMS:
         doing = "applied" if status == Status.APPLYING else "reverted"
@@ -59,6 +60,20 @@ def render(ws: Workspace, changeset: Changeset, rows: list[ChangesetEdit],
         _conflict(ws, changeset, reviewer)
     elif status == Status.REVERTED:
         _reverted(ws, changeset, reviewer)
+
+
+# The confirmations that write, by the question their button asks and the move they make.
+_CONFIRMED = {"apply": Action.APPLY, "revert": Action.REVERT}
+
+
+def _refuse_outdated_confirmation(changeset: Changeset) -> None:
+    """A confirmation opened before someone else moved the changeset on (another reviewer
+    applied it meanwhile): its Confirm is gone from the page, so say why rather than let the
+    click do nothing."""
+    for operation, action in _CONFIRMED.items():
+        if confirmation.asked(f"{operation}-{changeset.id}") and not lifecycle.can(action, changeset.status):
+            confirmation.forget()
+            st.error(literal.markdown(lifecycle.refusal(changeset, action).in_app))
 
 
 def _settled(ws: Workspace, changeset: Changeset) -> None:

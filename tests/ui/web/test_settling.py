@@ -103,6 +103,21 @@ def test_apply_asks_first_saying_what_is_written_where_and_cancel_writes_nothing
     assert changesets.get(proposed.store, changeset.id).status == "reverted"
 
 
+def test_a_confirmation_outrun_by_another_reviewer_says_why_nothing_was_written(proposed):
+    changeset = proposed.changeset_for(PAGE)
+    approve_settled(proposed.store, changeset.id)
+    original = proposed.remote(changeset)
+    app = page("queue_page", changeset=str(changeset.id))
+    app.button(key="apply").click().run()
+    lifecycle.transition(proposed.store, changeset.id, Action.APPLY, Status.APPLYING, actor="kim",
+                         event="changeset.apply.started", claim="kim's app")  # kim confirmed first
+    app.button(key="confirm-apply").click().run()
+    assert any(f"Changeset {changeset.id} is being applied right now" in t for t in texts(app, "error")), \
+        texts(app, "error")
+    assert not [b for b in app.button if b.key == "confirm-apply"]
+    assert proposed.remote(changeset) == original
+
+
 def test_revert_and_reject_are_styled_destructive_and_apply_is_not(proposed):
     changeset = proposed.changeset_for(PAGE)
     approve_settled(proposed.store, changeset.id)
