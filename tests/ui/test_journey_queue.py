@@ -91,9 +91,10 @@ def test_select_all_and_approve_only_what_was_opened(browser: Browser, review_ap
         expect(page.get_by_role("button", name="← Back to the queue")).to_be_visible()
         page.get_by_role("button", name="← Back to the queue").click()
         _filtered(page)
-        rows = _open_buttons(page).count()
-
         page.get_by_text("Select all on this page").click()
+        wait_until_idle(page)  # every row drawn before they are counted
+        rows = _open_buttons(page).count()
+        expect(page.get_by_text(f"Select all on this page ({rows})")).to_be_visible()
         approve = page.get_by_role("button", name=f"Approve selected ({rows})")
         expect(approve).to_be_enabled()
         screenshot(page, "journey-queue-3-all-selected.png")

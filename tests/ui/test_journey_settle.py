@@ -9,6 +9,7 @@ reason. Each step's screen is saved in test-artifacts/journey-settle-*.png."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
@@ -68,7 +69,7 @@ def test_conflicts_settled_by_edit_and_by_reject_after_a_confirmed_apply(browser
         expect(page.locator(".cd-diff ins", has_text="AI teammate").first).to_be_visible()
         screenshot(page, "journey-settle-3-typed.png")
         page.get_by_role("button", name="Submit as a new changeset").click()
-        expect(page.get_by_text("with your words")).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^Staged #\d+ on the current text with your words"))).to_be_visible()  # the flash, not the new changeset's note
         screenshot(page, "journey-settle-4-submitted.png")
 
     assert changesets.get(store, first.id).status == "superseded"
