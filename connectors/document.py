@@ -52,7 +52,10 @@ class Block(BaseModel):
     """The unit that is diffed, proposed on and written back.
 
     `editable` is false where the tool's API cannot write the text or where copy changes must
-    never land (code, synced blocks, images, embeds). Such blocks are still kept and shown.
+    never land (code, synced blocks, images, embeds). Such blocks are still kept, shown, diffed
+    and swept, and `readonly_reason` says why in words a reviewer can act on ("a synced copy:
+    edit the original on 'Company home'"), so stale text copydesk cannot write becomes a manual
+    step instead of a silent gap.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -62,6 +65,7 @@ class Block(BaseModel):
     text: str = ""
     spans: tuple[Span, ...] = ()
     editable: bool = True
+    readonly_reason: str = ""
     depth: int = 0
     attrs: dict[str, Any] = Field(default_factory=dict)
     raw: dict[str, Any] = Field(default_factory=dict)
@@ -91,13 +95,28 @@ class DocumentRef(BaseModel):
     archived: bool = False
 
 
+class NotCaptured(BaseModel):
+    """Text the tool returned that is not a block, listed so that nothing is silently missed.
+
+    `element` names the place in the tool's own words ("drawing on tab 'Notes'"), `reason`
+    says why copydesk does not track it, and `chars` is how much visible text it holds, so a
+    coverage report can weigh it against what is tracked."""
+
+    model_config = ConfigDict(frozen=True)
+
+    element: str
+    reason: str
+    chars: int
+
+
 class Document(BaseModel):
-    """A ref plus its ordered blocks and the native page-level payload."""
+    """A ref plus its ordered blocks, the text left out of them, and the native payload."""
 
     model_config = ConfigDict(frozen=True)
 
     ref: DocumentRef
     blocks: tuple[Block, ...] = ()
+    not_captured: tuple[NotCaptured, ...] = ()
     raw: dict[str, Any] = Field(default_factory=dict)
 
     def block(self, block_id: str) -> Block | None:
