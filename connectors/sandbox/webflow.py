@@ -11,6 +11,11 @@ API (`Authorization: Bearer WEBFLOW_SANDBOX_TOKEN`; lists take `limit` ≤ 100 a
     GET   /v2/pages/{page_id}                             localeId
     GET   /v2/pages/{page_id}/dom                         localeId, limit, offset
     POST  /v2/pages/{page_id}/dom?localeId=               secondary locales only; 1–1000 nodes
+    GET   /v2/sites/{site_id}/components                  limit, offset
+    GET   /v2/sites/{site_id}/components/{id}/dom         localeId, limit, offset
+    POST  /v2/sites/{site_id}/components/{id}/dom         secondary locales only; 1–1000 nodes
+    GET   /v2/sites/{site_id}/components/{id}/properties  localeId, limit, offset
+    POST  /v2/sites/{site_id}/components/{id}/properties  secondary locales only (localeId required)
     GET   /v2/sites/{site_id}/collections                 GET  /v2/collections/{collection_id}
     GET   /v2/collections/{id}/items                      staged view; name, slug, sortBy, sortOrder
     GET   /v2/collections/{id}/items/live                 what the site shows
@@ -21,6 +26,14 @@ API (`Authorization: Bearer WEBFLOW_SANDBOX_TOKEN`; lists take `limit` ≤ 100 a
     POST  /v2/collections/{id}/items/publish              {itemIds} or {items[{id, cmsLocaleIds}]} -> 202
 Every API response carries `X-RateLimit-Limit` and `X-RateLimit-Remaining`; over the limit is
 429 `too_many_requests` with `Retry-After`. Errors are `{message, code, externalReference, details}`.
+
+Components follow the spec's operations list-components, get-/update-component-content and
+get-/update-component-properties (openapi_v2.yml @ e91cb4e6): a component lists `id, name, group,
+description` and `readonly` for one shared from a library; both updates take a secondary
+`localeId` only ("the request requires a secondary locale ID") and answer `{errors: []}`. A
+request naming a node or property the component does not have is refused whole (400), as is
+any write to a `readonly` component; the endpoints carry no lastUpdated, so a component change
+moves the site's lastUpdated.
 
 Staged and live follow Webflow's publishing guide (webflow_workspace.py): a staged write to a
 published item moves `lastUpdated` and leaves `lastPublished` and the live fieldData alone;
@@ -38,6 +51,8 @@ Admin (uncounted, no auth) under `/_sandbox/`:
                        {"item", "field", "find", "replace", "live": false}   staged only (lastUpdated moves)
                        {"item", ..., "live": true}                          edited and published (both versions)
                        {"page", "node"?, "locale"?, "find", "replace"}      a Designer edit of a static page
+                       {"component", "locale"?, "find", "replace"}          a Designer edit of a component
+                                                                           (its key or id; nodes, then properties)
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "per_minute", "window_seconds", "site_publish_interval_seconds"}
     POST generate     {"items": 1000, "seed": 7}: add (or replace) a synthetic "Benchmark Posts" collection
@@ -65,6 +80,7 @@ from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatc
 from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.webflow_workspace import (
     Collection,
+    Component,
     Item,
     Page,
     WebflowWorkspace,
@@ -194,6 +210,15 @@ class WebflowSandbox:
             Rule("/v2/sites/<site_id>/publish", methods=["POST"], endpoint="publish_site"),
             Rule("/v2/sites/<site_id>/pages", methods=["GET"], endpoint="list_pages"),
             Rule("/v2/sites/<site_id>/collections", methods=["GET"], endpoint="list_collections"),
+            Rule("/v2/sites/<site_id>/components", methods=["GET"], endpoint="list_components"),
+            Rule("/v2/sites/<site_id>/components/<component_id>/dom", methods=["GET"],
+                 endpoint="get_component_content"),
+            Rule("/v2/sites/<site_id>/components/<component_id>/dom", methods=["POST"],
+                 endpoint="update_component_content"),
+            Rule("/v2/sites/<site_id>/components/<component_id>/properties", methods=["GET"],
+                 endpoint="get_component_properties"),
+            Rule("/v2/sites/<site_id>/components/<component_id>/properties", methods=["POST"],
+                 endpoint="update_component_properties"),
             Rule("/v2/pages/<page_id>", methods=["GET"], endpoint="get_page"),
             Rule("/v2/pages/<page_id>/dom", methods=["GET"], endpoint="get_content"),
             Rule("/v2/pages/<page_id>/dom", methods=["POST"], endpoint="update_content"),
@@ -354,6 +379,87 @@ class WebflowSandbox:
                 workspace.site["lastUpdated"] = page.last_updated
         return _json({"errors": errors})
 
+    # -- components ---------------------------------------------------------------------------------
+
+    def _api_list_components(self, request: Request, site_id: str) -> Response:
+        limit, offset = _paging(request)
+        workspace = self.workspace
+        with workspace.lock:
+            _site(workspace, site_id)
+            components = [c.summary() for c in workspace.components.values()]
+        return _json({"components": components[offset:offset + limit],
+                      "pagination": {"limit": limit, "offset": offset, "total": len(components)}})
+
+    def _api_get_component_content(self, request: Request, site_id: str, component_id: str) -> Response:
+        limit, offset = _paging(request)
+        workspace = self.workspace
+        with workspace.lock:
+            component = _component(workspace, site_id, component_id)
+            nodes = component.nodes_for(_locale_param(workspace, request.args.get("localeId")))
+        return _json({"componentId": component.id, "nodes": nodes[offset:offset + limit],
+                      "pagination": {"limit": limit, "offset": offset, "total": len(nodes)}})
+
+    def _api_get_component_properties(self, request: Request, site_id: str, component_id: str) -> Response:
+        limit, offset = _paging(request)
+        workspace = self.workspace
+        with workspace.lock:
+            component = _component(workspace, site_id, component_id)
+            properties = component.properties_for(_locale_param(workspace, request.args.get("localeId")))
+        return _json({"componentId": component.id, "properties": properties[offset:offset + limit],
+                      "pagination": {"limit": limit, "offset": offset, "total": len(properties)}})
+
+    def _api_update_component_content(self, request: Request, site_id: str, component_id: str) -> Response:
+        body = _body(request)
+        workspace = self.workspace
+        with workspace.lock:
+            component = _writable_component(workspace, site_id, component_id, request.args.get("localeId"))
+            nodes = body.get("nodes")
+            if not isinstance(nodes, list) or not 1 <= len(nodes) <= MAX_DOM_NODES:
+                raise _validation_error(f"nodes must be an array of 1 to {MAX_DOM_NODES} nodes")
+            for change in nodes:
+                if not isinstance(change, dict) or not isinstance(change.get("nodeId"), str):
+                    raise _validation_error("each node needs a nodeId")
+                node = component.node(change["nodeId"])
+                if node is None:
+                    raise _validation_error(f"Node {change['nodeId']} was not found in component {component.id}")
+                if "propertyOverrides" in change:
+                    given = change["propertyOverrides"]
+                    if node.type != "component-instance" or not isinstance(given, list) or any(
+                            not isinstance(p, dict) or p.get("propertyId") not in node.property_ids() for p in given):
+                        raise _validation_error(f"Node {node.id}: unknown propertyId in propertyOverrides")
+            locale_id = str(request.args["localeId"])
+            errors = _apply_static_content(component, locale_id, nodes)
+            if len(errors) < len(nodes):
+                workspace.site["lastUpdated"] = workspace.clock.now()
+        return _json({"errors": errors})
+
+    def _api_update_component_properties(self, request: Request, site_id: str, component_id: str) -> Response:
+        body = _body(request)
+        workspace = self.workspace
+        with workspace.lock:
+            component = _writable_component(workspace, site_id, component_id, request.args.get("localeId"))
+            given = body.get("properties")
+            if not isinstance(given, list) or not given:
+                raise _validation_error("properties must be a non-empty array")
+            known = {p.id: p for p in component.properties}
+            for change in given:
+                if not isinstance(change, dict) or not isinstance(change.get("text"), str):
+                    raise _validation_error("each property needs a propertyId and a text")
+                if change.get("propertyId") not in known:
+                    raise _validation_error(f"Property {change.get('propertyId')} was not found in component "
+                                            f"{component.id}")
+            locale = component.localized.setdefault(str(request.args["localeId"]), {})
+            errors = []
+            for change in given:
+                prop = known[change["propertyId"]]
+                if prop.type == "Plain Text" and "\n" in change["text"]:
+                    errors.append(f"Property {prop.id} is single-line plain text; it takes no line breaks.")
+                else:
+                    locale[prop.id] = change["text"]
+            if len(errors) < len(given):
+                workspace.site["lastUpdated"] = workspace.clock.now()
+        return _json({"errors": errors})
+
     # -- collections and items --------------------------------------------------------------------
 
     def _api_list_collections(self, request: Request, site_id: str) -> Response:
@@ -491,7 +597,42 @@ class WebflowSandbox:
                 return self._edit_item(workspace, body, find, replace)
             if "page" in body:
                 return self._edit_page(workspace, body, find, replace)
-        return _admin_json({"error": "edit needs an item or a page"}, 400)
+            if "component" in body:
+                return self._edit_component(workspace, body, find, replace)
+        return _admin_json({"error": "edit needs an item, a page or a component"}, 400)
+
+    def _edit_component(self, workspace: WebflowWorkspace, body: dict[str, Any], find: str,
+                        replace: str) -> Response:
+        wanted = str(body["component"])
+        component = next((c for c in workspace.components.values() if wanted in (c.id, c.key)), None)
+        if component is None:
+            return _admin_json({"error": f"no component with id or key {wanted!r}"}, 404)
+        locale_id = body.get("locale") or None
+        if locale_id is not None and workspace.locale(locale_id) is None:
+            return _admin_json({"error": f"no locale with id {locale_id}"}, 404)
+        secondary = locale_id if locale_id is not None and locale_id != workspace.primary_locale["id"] else None
+        local = component.localized.setdefault(secondary, {}) if secondary else None
+        for node in component.nodes:
+            if node.type != "text":
+                continue
+            edited = replace_in_text(local.get(node.id, node.html) if local is not None else node.html, find, replace)
+            if edited is not None:
+                if local is not None:
+                    local[node.id] = edited
+                else:
+                    node.html = edited
+                workspace.site["lastUpdated"] = workspace.clock.now()
+                return _admin_json({"component": component.id, "node": node.id})
+        for prop in component.properties:
+            edited = replace_in_text(local.get(prop.id, prop.text) if local is not None else prop.text, find, replace)
+            if edited is not None:
+                if local is not None:
+                    local[prop.id] = edited
+                else:
+                    prop.text = edited
+                workspace.site["lastUpdated"] = workspace.clock.now()
+                return _admin_json({"component": component.id, "property": prop.id})
+        return _admin_json({"error": f"no text in component {component.id} contains {find!r}"}, 404)
 
     def _edit_item(self, workspace: WebflowWorkspace, body: dict[str, Any], find: str, replace: str) -> Response:
         item = workspace.items.get(str(body["item"]))
@@ -597,6 +738,29 @@ def _page_or_404(workspace: WebflowWorkspace, page_id: str) -> Page:
     return page
 
 
+def _component(workspace: WebflowWorkspace, site_id: str, component_id: str) -> Component:
+    _site(workspace, site_id)
+    component = workspace.components.get(component_id)
+    if component is None:
+        raise _not_found("component")
+    return component
+
+
+def _writable_component(workspace: WebflowWorkspace, site_id: str, component_id: str,
+                        locale_id: str | None) -> Component:
+    """The spec: both component updates need a secondary `localeId`; a read-only (library)
+    component cannot be changed within the site."""
+    component = _component(workspace, site_id, component_id)
+    if not locale_id:
+        raise _validation_error("Value (localeId)'s type should be string")
+    if locale_id not in {loc["id"] for loc in workspace.secondary_locales}:
+        raise ApiError(400, "bad_request", _NOT_SECONDARY)
+    if component.readonly:
+        raise ApiError(400, "bad_request", f"Bad Request: component {component.id} is read-only in this site: it "
+                                           "comes from a shared library")
+    return component
+
+
 def _collection(workspace: WebflowWorkspace, collection_id: str) -> Collection:
     collection = workspace.collections.get(collection_id)
     if collection is None:
@@ -657,9 +821,10 @@ def _page(workspace: WebflowWorkspace, page: Page, locale_id: str | None) -> dic
             "publishedPath": path}
 
 
-def _apply_static_content(page: Page, locale_id: str, nodes: list[Any]) -> list[str]:
-    """Apply each node's new text to the locale's variant; what cannot be applied is reported
-    in `errors`, as the endpoint's 200 answer allows, and the rest still applies."""
+def _apply_static_content(page: Page | Component, locale_id: str, nodes: list[Any]) -> list[str]:
+    """Apply each node's new text to the locale's variant of a page or a component; what
+    cannot be applied is reported in `errors`, as the endpoint's 200 answer allows, and the
+    rest still applies."""
     overrides = page.localized.setdefault(locale_id, {})
     errors = []
     for change in nodes:
@@ -678,7 +843,7 @@ def _apply_static_content(page: Page, locale_id: str, nodes: list[Any]) -> list[
             else:
                 overrides[node.id] = text
         elif "propertyOverrides" in change:
-            known = {p.id for p in node.properties}
+            known = node.property_ids()
             given = change["propertyOverrides"] if isinstance(change["propertyOverrides"], list) else []
             if node.type != "component-instance":
                 errors.append(f"Node {node.id} is a {node.type} node; it has no property overrides.")

@@ -120,7 +120,10 @@ class Property:
 
 @dataclass
 class Node:
-    """One DOM node of a static page: `text` (html), `image` or `component-instance`."""
+    """One DOM node of a static page or a component: `text` (html), `image` or
+    `component-instance`. An instance's `properties` are the ones it overrides; `definition`
+    is every property of its component (set when the seed is loaded), which a secondary
+    locale may override too."""
 
     id: str
     key: str
@@ -129,10 +132,13 @@ class Node:
     image: dict[str, Any] = field(default_factory=dict)
     component: str = ""
     properties: list[Property] = field(default_factory=list)
+    definition: list[Property] = field(default_factory=list)
 
     def resource(self, override: Any = None) -> dict[str, Any]:
         """The node as GET /pages/{id}/dom serves it; `override` is a secondary locale's text
-        (html for a text node, {propertyId: text} for a component instance)."""
+        (html for a text node, {propertyId: text} for a component instance). An instance lists
+        only the properties it overrides ("List of component properties with overrides for a
+        component instance", get-static-content in the spec)."""
         if self.type == "text":
             markup = self.html if override is None else override
             return {"id": self.id, "type": "text", "text": {"html": markup, "text": plain_text(markup)},
@@ -140,8 +146,15 @@ class Node:
         if self.type == "image":
             return {"id": self.id, "type": "image", "image": dict(self.image), "attributes": {}}
         overrides = override or {}
+        own = {p.id: p for p in self.properties}
+        listed = [own.get(p.id, p) for p in self.definition if p.id in own or p.id in overrides]
+        listed += [p for p in self.properties if p.id not in {d.id for d in self.definition}]
         return {"id": self.id, "type": "component-instance", "componentId": component_id(self.component),
-                "propertyOverrides": [p.resource(overrides.get(p.id)) for p in self.properties]}
+                "propertyOverrides": [p.resource(overrides.get(p.id)) for p in listed]}
+
+    def property_ids(self) -> set[str]:
+        """What an instance may override: its component's properties."""
+        return {p.id for p in self.definition} | {p.id for p in self.properties}
 
 
 @dataclass
@@ -166,6 +179,43 @@ class Page:
     def nodes_for(self, locale_id: str | None) -> list[dict[str, Any]]:
         overrides = self.localized.get(locale_id or "", {})
         return [node.resource(overrides.get(node.id)) for node in self.nodes]
+
+
+@dataclass
+class Component:
+    """A component definition: its DOM nodes and its properties' default values, per locale.
+
+    Webflow's component endpoints report no lastUpdated, so the sandbox moves the site's
+    lastUpdated whenever a component changes (as every other change does)."""
+
+    id: str
+    key: str
+    name: str
+    group: str | None
+    description: str | None
+    readonly: bool  # from a shared library: the site cannot change it
+    nodes: list[Node]
+    properties: list[Property]
+    # locale id -> node id -> html, or property id -> text
+    localized: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        summary: dict[str, Any] = {"id": self.id, "name": self.name, "group": self.group,
+                                   "description": self.description}
+        if self.readonly:
+            summary["readonly"] = True
+        return summary
+
+    def node(self, node_id_: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id_), None)
+
+    def nodes_for(self, locale_id: str | None) -> list[dict[str, Any]]:
+        overrides = self.localized.get(locale_id or "", {})
+        return [node.resource(overrides.get(node.id)) for node in self.nodes]
+
+    def properties_for(self, locale_id: str | None) -> list[dict[str, Any]]:
+        overrides = self.localized.get(locale_id or "", {})
+        return [prop.resource(overrides.get(prop.id)) for prop in self.properties]
 
 
 # -- CMS -----------------------------------------------------------------------------------------
@@ -230,6 +280,7 @@ class WebflowWorkspace:
     collections: dict[str, Collection]
     items: dict[str, Item]
     clock: Clock
+    components: dict[str, Component] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     last_site_publish: float | None = None  # time.monotonic() of the last successful site publish
 
@@ -256,10 +307,19 @@ class WebflowWorkspace:
         seed = json.loads((folder / "site.json").read_text(encoding="utf-8"))
         site = seed["site"]
         locales_by_tag = {loc["tag"]: loc for loc in site["locales"]["secondary"]}
+        components: dict[str, Component] = {}
+        if (folder / "components").is_dir():
+            for path in seed_files(folder / "components", ".md"):
+                component = parse_component(path.read_text(encoding="utf-8"), path.name, locales_by_tag)
+                components[component.id] = component
+        by_key = {c.key: c for c in components.values()}
         pages = {}
         for path in seed_files(folder / "pages", ".md"):
             page = parse_page(path.read_text(encoding="utf-8"), path.name, locales_by_tag)
+            _link_instances(page.nodes, by_key, path.name)
             pages[page.id] = page
+        for component in components.values():
+            _link_instances(component.nodes, by_key, f"component {component.key}")
         collections = {c["id"]: Collection(c["id"], c["displayName"], c["singularName"], c["slug"], c["createdOn"],
                                            c["lastUpdated"], c["fields"]) for c in seed["collections"]}
         by_slug = {c.slug: c for c in collections.values()}
@@ -273,7 +333,7 @@ class WebflowWorkspace:
         stamps += [p.last_updated for p in pages.values()]
         stamps += [i.last_updated for i in items.values()]
         stamps += [i.last_published for i in items.values() if i.last_published]
-        return cls(site, pages, collections, items, Clock(max(parse_iso(s) for s in stamps)))
+        return cls(site, pages, collections, items, Clock(max(parse_iso(s) for s in stamps)), components)
 
     # -- synthetic collections for benchmarks -------------------------------------------------------
 
@@ -386,6 +446,71 @@ def parse_page(text: str, name: str, locales_by_tag: dict[str, dict[str, Any]]) 
         else:
             page.nodes.append(Node(node_id(page_id, key), key, "text", html=value))
     return page
+
+
+def parse_component(text: str, name: str, locales_by_tag: dict[str, dict[str, Any]]) -> Component:
+    """A component definition: front matter (key, name, group, description, readonly), then
+    nodes as a page writes them and its properties' defaults as `  Label (Type): text`; a
+    `[tag]` section localizes nodes (`key: html`) and properties (`  Label (Type): text`)."""
+    meta, lines = _front_matter(text, name)
+    key = meta["key"]
+    ident = component_id(key)
+    component = Component(ident, key, meta["name"], meta.get("group") or None, meta.get("description") or None,
+                          meta.get("readonly", "false") == "true", [], [])
+    locale: dict[str, Any] | None = None
+    for number, line in enumerate(lines, start=1):
+        where = f"{name}, body line {number}"
+        if not line.strip():
+            continue
+        if match := _LOCALE.match(line):
+            if match["tag"] not in locales_by_tag:
+                raise ValueError(f"{where}: {match['tag']} is not a secondary locale of the site")
+            locale = locales_by_tag[match["tag"]]
+            continue
+        if match := _PROPERTY.match(line):
+            if locale is None:
+                component.properties.append(Property(property_id(key, match["label"]), match["label"],
+                                                      match["type"], match["text"]))
+                continue
+            prop = next((p for p in component.properties if p.label == match["label"]), None)
+            if prop is None:
+                raise ValueError(f"{where}: component {key!r} has no property {match['label']!r}")
+            component.localized.setdefault(locale["id"], {})[prop.id] = match["text"]
+            continue
+        node_key, sep, value = line.partition(": ")
+        if not sep:
+            raise ValueError(f"{where}: expected `key: html`")
+        node_key, value = node_key.strip(), value.strip()
+        if locale is not None:
+            node = next((n for n in component.nodes if n.key == node_key), None)
+            if node is None or node.type != "text":
+                raise ValueError(f"{where}: no text node {node_key!r} in component {key!r}")
+            component.localized.setdefault(locale["id"], {})[node.id] = value
+        elif match := _IMAGE.match(value):
+            component.nodes.append(Node(node_id(ident, node_key), node_key, "image",
+                                        image={"alt": match["alt"], "assetId": match["asset"]}))
+        else:
+            component.nodes.append(Node(node_id(ident, node_key), node_key, "text", html=value))
+    return component
+
+
+def _link_instances(nodes: list[Node], components: dict[str, Component], where: str) -> None:
+    """Give each component instance its component's properties; an instance may override only
+    those, with the type the component gives them. Seeds without component files (older ones)
+    keep their instances as they are."""
+    if not components:
+        return
+    for node in nodes:
+        if node.type != "component-instance":
+            continue
+        component = components.get(node.component)
+        if component is None:
+            raise ValueError(f"{where}: no component {node.component!r} in components/")
+        node.definition = component.properties
+        for prop in node.properties:
+            defined = next((p for p in component.properties if p.id == prop.id), None)
+            if defined is None or defined.type != prop.type:
+                raise ValueError(f"{where}: component {node.component!r} has no {prop.type} property {prop.label!r}")
 
 
 def _localize(page: Page, locale_id: str, key: str, value: str, where: str) -> None:

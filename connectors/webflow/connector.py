@@ -1,10 +1,18 @@
-"""The Webflow connector: CMS items and static pages of one site, through the official SDK.
+"""The Webflow connector: CMS items, static pages and components of one site, through the
+official SDK.
 
 Listing reads the list endpoints only (site, collections, items, pages per locale; 100 a
 request). A listed item already carries its `fieldData`, so `fetch` builds an item from the
 listing payload when the ref's version is the one listed: re-pulling 1,000 items of which
 10 changed costs the listing calls and no item reads. Static pages need their DOM, one read
 per changed page and locale.
+
+Components have no `lastUpdated` anywhere in the API, so their version is a fingerprint of
+what they read (DOM and properties, per locale), which costs two reads per component and
+locale. Those reads are made only when the site's own `lastUpdated` (kept in the cursor under
+`site`) has moved since the last listing, since any change saved to the site moves it; when it
+has not, the components are carried over unread. The reads are kept for `fetch`, so a changed
+component costs nothing more to fetch. A full pull (no cursor) always reads them.
 
 The cursor is a JSON map `{remote id: lastUpdated}` of everything the last listing saw. An
 incremental listing yields only refs whose `lastUpdated` differs from it (new or changed),
@@ -22,7 +30,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Generator, Iterator, Sequence, cast
+from typing import Any, Callable, Generator, Iterator, Sequence, cast
 
 from webflow.core.request_options import RequestOptions
 from webflow.resources.collections.resources.items.types.item_i_ds import ItemIDs
@@ -38,9 +46,15 @@ from connectors.webflow.client import WEBFLOW_RATE, WebflowApi, plain
 from connectors.webflow.normalise import (
     TOOL,
     Collection,
+    Component,
     Locale,
     Site,
     collection_from_payload,
+    component_document,
+    component_from_payload,
+    component_ref,
+    component_remote_id,
+    component_version,
     item_document,
     item_ref,
     item_remote_id,
@@ -51,9 +65,19 @@ from connectors.webflow.normalise import (
     site_from_payload,
 )
 from connectors.webflow.plugin import PLUGIN
-from connectors.webflow.write import ItemWrite, NodesWrite, manual_steps, plan_item_write, plan_nodes_write
+from connectors.webflow.write import (
+    ComponentNodesWrite,
+    ItemWrite,
+    NodesWrite,
+    PropertiesWrite,
+    manual_steps,
+    plan_component_writes,
+    plan_item_write,
+    plan_nodes_write,
+)
 
 PAGE_SIZE = 100  # Webflow's maximum `limit` on every list endpoint
+SITE_KEY = "site"  # the cursor's entry for the site's lastUpdated
 SITE_PUBLISH_INTERVAL = 60.0  # seconds: Webflow allows one successful site publish per minute
 
 
@@ -89,6 +113,8 @@ class WebflowConnector:
         self._collections: dict[str, Collection] = {}  # schemas (fields), by collection id
         self._collection_versions: dict[str, str] = {}  # lastUpdated as last listed
         self._listed: dict[str, tuple[str, dict[str, Any]]] = {}  # remote id → (lastUpdated, payload)
+        self._components: dict[str, Component] | None = None  # as this listing (or fetch) read them
+        self._site_updated = ""  # the site's lastUpdated as last read
         self._gone: set[str] = set()
         self._site_published_at: float | None = None
 
@@ -109,6 +135,7 @@ class WebflowConnector:
         # checked against each listing's lastUpdated (`_schema`).
         self._listed = {}
         self._gone = set()
+        self._components = None
         return Listing(self._iter_changed(since))
 
     def fetch(self, ref: DocumentRef) -> Document:
@@ -118,6 +145,8 @@ class WebflowConnector:
                                  source=self.source, status=404, code="gone")
         if kind == "item":
             return self._item(first, second, ref.remote_version)
+        if kind == "component":
+            return self._component(first, second, ref.remote_version)
         return self._page(first, second, ref.remote_version)
 
     def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
@@ -127,6 +156,8 @@ class WebflowConnector:
         kind, first, second = _parse(ref.remote_id)
         if kind == "item":
             return self._apply_item(first, second, edits, journal, dry_run)
+        if kind == "component":
+            return self._apply_component(first, second, edits, journal, dry_run)
         return self._apply_page(first, second, edits, journal, dry_run)
 
     def manual_steps(self, document: Document, edits: Sequence[Edit]) -> list[dict[str, str]]:
@@ -134,7 +165,7 @@ class WebflowConnector:
         worked out before anything is applied (no request): the review shows it while the
         changeset is proposed. Empty for what the API writes (CMS items, other locales)."""
         kind, _, _ = _parse(document.ref.remote_id)
-        if kind != "page" or document.raw.get("writable"):
+        if kind == "item" or document.raw.get("writable"):
             return []
         return manual_steps(document, preflight(document, [e.model_copy(update={"allow_lossy": True}) for e in edits]))
 
@@ -150,6 +181,8 @@ class WebflowConnector:
             kind, first, second = _parse(ref.remote_id)
             if kind == "item":
                 items.setdefault(first, []).append(second)
+            elif kind == "component":
+                continue  # a component is published with the pages that show it
             elif first not in pages:
                 pages.append(first)
         if len(pages) > 1:
@@ -237,11 +270,31 @@ class WebflowConnector:
                 self._listed[ref.remote_id] = (ref.remote_version, page)
                 if changed(ref):
                     yield ref
+        yield from self._iter_components(site, known, changed)
+        seen[SITE_KEY] = self._site_updated
         for remote_id in sorted(set(known or {}) - set(seen)):
             self._gone.add(remote_id)
             kind = remote_id.partition(":")[0]
             yield DocumentRef(source=self.source, remote_id=remote_id, kind=kind, title=remote_id, archived=True)
         return json.dumps(seen, sort_keys=True, separators=(",", ":"))
+
+    def _iter_components(self, site: Site, known: dict[str, str] | None,
+                         changed: Callable[[DocumentRef], bool]) -> Iterator[DocumentRef]:
+        """Each component in each locale whose fingerprint moved; none read when the site's
+        lastUpdated has not moved since `known` was listed (their entries are carried over)."""
+        if known is not None and self._site_updated and known.get(SITE_KEY) == self._site_updated:
+            for remote_id, version in known.items():
+                if remote_id.startswith("component:"):
+                    changed(DocumentRef(source=self.source, remote_id=remote_id, kind="component",
+                                        remote_version=version))
+            return
+        for component in self._component_list().values():
+            for locale in site.locales or (None,):
+                nodes, properties = self._component_content(component, locale)
+                ref = component_ref(component, locale, component_version(nodes, properties), source=self.source)
+                self._listed[ref.remote_id] = (ref.remote_version, {"nodes": nodes, "properties": properties})
+                if changed(ref):
+                    yield ref
 
     def _list_collections(self) -> list[Collection]:
         answer = plain(self._api.call("listing the site's collections",
@@ -289,7 +342,58 @@ class WebflowConnector:
                                            lambda options: self._api.sdk.sites.get(self.site_id,
                                                                                    request_options=options)))
             self._site = site_from_payload(payload)
+            self._site_updated = str(payload.get("lastUpdated") or "")
         return self._site
+
+    def _component_list(self) -> dict[str, Component]:
+        """The site's components by id, read once per listing (and on first use otherwise)."""
+        if self._components is None:
+            def page(offset: int) -> dict[str, Any]:
+                return self._api.call("listing the site's components", lambda options: self._api.get_untyped(
+                    f"sites/{self.site_id}/components", {"offset": offset, "limit": PAGE_SIZE}, options))
+
+            self._components = {c.id: c for c in map(component_from_payload, _paged(page, "components"))}
+        return self._components
+
+    def _component_names(self) -> dict[str, str]:
+        return {ident: component.name for ident, component in self._component_list().items()}
+
+    def _component_content(self, component: Component,
+                           locale: Locale | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """A component's DOM nodes and its properties' values in `locale` (primary: no localeId)."""
+        locale_id = locale.id if locale is not None and not locale.primary else None
+        base = f"sites/{self.site_id}/components/{component.id}"
+
+        def read(what: str, offset: int) -> dict[str, Any]:
+            params = {"localeId": locale_id, "offset": offset, "limit": PAGE_SIZE}
+            return self._api.call(f"reading the {what} of component {component.name}",
+                                  lambda options: self._api.get_untyped(f"{base}/{what}", params, options))
+
+        nodes = list(_paged(lambda offset: read("dom", offset), "nodes"))
+        properties = list(_paged(lambda offset: read("properties", offset), "properties"))
+        return nodes, properties
+
+    def _component(self, component_id: str, locale_id: str, version: str) -> Document:
+        """From the listing when `version` is the one listed, else read (DOM and properties)."""
+        site = self._site_info()
+        locale = site.locale(locale_id) if locale_id else site.primary
+        if locale_id and locale is None:
+            raise RemoteNotFound(f"Webflow locale {locale_id} is no longer one of the site's locales.",
+                                 source=self.source, status=404, code="locale_gone")
+        listed = self._listed.get(component_remote_id(component_id, locale))
+        component = self._component_list().get(component_id)
+        if component is None:
+            self._components = None  # perhaps new since the list was read
+            component = self._component_list().get(component_id)
+        if component is None:
+            raise RemoteNotFound(f"Webflow component {component_id} is no longer one of the site's components: it "
+                                 "was deleted.", source=self.source, status=404, code="component_gone")
+        if version and listed is not None and listed[0] == version:
+            nodes, properties = listed[1]["nodes"], listed[1]["properties"]
+        else:
+            nodes, properties = self._component_content(component, locale)
+        ref = component_ref(component, locale, component_version(nodes, properties), source=self.source)
+        return component_document(ref, component, nodes, properties, locale, self._component_names())
 
     def _schema(self, collection_id: str) -> Collection:
         """The collection's fields, read once and again only when its listed lastUpdated moves."""
@@ -335,7 +439,8 @@ class WebflowConnector:
                                   lambda options: self._api.get_untyped(f"pages/{page_id}/dom", params, options))
 
         nodes = list(_paged(dom, "nodes"))
-        return page_document(page_ref(meta, locale, site, source=self.source), meta, nodes, locale)
+        names = self._component_names() if any(n.get("type") == "component-instance" for n in nodes) else {}
+        return page_document(page_ref(meta, locale, site, source=self.source), meta, nodes, locale, names)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -365,6 +470,39 @@ class WebflowConnector:
         send_journalled(writes, journal, lambda nodes_write: self._send_nodes(nodes_write, current.ref.title),
                         dry_run=dry_run)
         return current if dry_run else self._page(page_id, locale_id, "")
+
+    def _apply_component(self, component_id: str, locale_id: str, edits: Sequence[Edit], journal: WriteJournal,
+                         dry_run: bool) -> Document:
+        current = self._component(component_id, locale_id, "")
+        planned = preflight(current, edits)
+        if not current.raw.get("writable"):
+            raise _manual_step(current, planned)
+        previous = {item.edit.block_id: item.block for item in planned}
+        if not dry_run:
+            self._listed.pop(current.ref.remote_id, None)
+        writes = (PlannedWrite(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids], write)
+                  for write in plan_component_writes(self.site_id, component_id, locale_id, planned))
+        send_journalled(writes, journal, lambda write: self._send_component(write, current.ref.title),
+                        dry_run=dry_run)
+        return current if dry_run else self._component(component_id, locale_id, "")
+
+    def _send_component(self, write: ComponentNodesWrite | PropertiesWrite, title: str) -> None:
+        """Like a page's: a 200 with `errors` is a failed write (no `done`)."""
+        if isinstance(write, PropertiesWrite):
+            answer = plain(self._api.call(
+                f"writing the properties of component {title}",
+                lambda options: self._api.sdk.components.update_properties(
+                    write.site_id, write.component_id, locale_id=write.locale_id, properties=write.properties,
+                    request_options=options)))
+        else:
+            answer = plain(self._api.call(
+                f"writing component {title}",
+                lambda options: self._api.sdk.components.update_content(
+                    write.site_id, write.component_id, locale_id=write.locale_id, nodes=write.nodes,
+                    request_options=options)))
+        if answer.get("errors"):
+            raise RemoteError(f"Webflow refused part of the update of component {title!r}: "
+                              f"{'; '.join(map(str, answer['errors']))}.", source=self.source, code="node_errors")
 
     def _send_item(self, write: ItemWrite, title: str) -> None:
         self._api.call(f"writing item {title}",
@@ -400,8 +538,8 @@ def _parse(remote_id: str) -> tuple[str, str, str]:
     try:
         return parse_remote_id(remote_id)
     except ValueError as error:
-        raise ConfigError(f"{remote_id!r} is not a Webflow document id (item:<collection>:<item> or "
-                          "page:<page>[@<locale>]).") from error
+        raise ConfigError(f"{remote_id!r} is not a Webflow document id (item:<collection>:<item>, "
+                          "page:<page>[@<locale>] or component:<component>[@<locale>]).") from error
 
 
 def _load_cursor(since: Cursor | None) -> dict[str, str] | None:
@@ -419,6 +557,13 @@ def _manual_step(current: Document, planned: Sequence[Any]) -> ManualStep:
     steps = manual_steps(current, planned)
     where = steps[0]["locale"] if steps else "primary locale"
     changes = "; ".join(f"{s['section']}: {s['before']!r} → {s['after']!r}" for s in steps)
+    if current.ref.kind == "component":
+        return ManualStep(
+            f"Webflow's API cannot write the primary locale of a component ({where}); nothing was written. Open "
+            f"the “{current.ref.title}” component in the Webflow Designer and paste the new text: {changes}. The "
+            "next pull reads the component again and verifies it.",
+            steps=steps,
+        )
     return ManualStep(
         f"Webflow's API cannot write the primary locale of page {current.ref.title!r} ({where}); nothing was "
         f"written. Open the page in the Webflow Designer and paste the new text: {changes}. The next pull reads "

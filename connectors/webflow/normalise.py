@@ -7,21 +7,33 @@ Documents:
   (images, links, references, numbers) are not copy and stay in the document's `raw` only.
 - a static page is one document per locale: `page:<page id>` for the primary locale,
   `page:<page id>@<locale id>` for each secondary one (kind "page"), with one block per DOM
-  text node, `node:<node id>`. Component property overrides are shown read-only.
+  text node, `node:<node id>`. A component instance's property overrides are blocks of the
+  page, `node:<node id>:<property id>` (kind "component_text", attrs naming the component and
+  the property: "Signup banner › Heading"), written through the page's `propertyOverrides`. An
+  instance without overrides shows its component's text, which the component's document
+  tracks: it makes no block here.
+- a component definition is one document per locale: `component:<component id>` for the
+  primary locale, `component:<component id>@<locale id>` for each secondary one (kind
+  "component"), with one block per text node of its DOM, `node:<node id>`, one per property's
+  default value, `property:<property id>`, and its nested instances' overrides as on a page.
+  A component shared from a library (`readonly`) is read-only, saying where to edit it.
 
 `remote_version` is Webflow's `lastUpdated` as the list endpoints report it, so a listing
-alone tells staging what changed. Bookkeeping that changes without the copy changing
+alone tells staging what changed. Components have no `lastUpdated`: their version is a
+fingerprint of their DOM and properties (`component_version`). Bookkeeping that changes without the copy changing
 (`lastUpdated`, `lastPublished`, pagination) is left out of `raw`, so an unchanged item or
 page always serialises to the same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
-from connectors.document import Block, Document, DocumentRef, Span
+from connectors.document import Block, Document, DocumentRef, NotCaptured, Span
 from connectors.storable import storable
 from connectors.webflow import html
 
@@ -76,6 +88,17 @@ class Collection:
     last_updated: str = ""
 
 
+@dataclass(frozen=True)
+class Component:
+    """A component definition as list-components gives it: `readonly` for one shared from a
+    library, which the site cannot change."""
+
+    id: str
+    name: str
+    group: str
+    readonly: bool
+
+
 # -- ids ----------------------------------------------------------------------------------------
 
 
@@ -87,15 +110,22 @@ def page_remote_id(page_id: str, locale: Locale | None) -> str:
     return f"page:{page_id}" if locale is None or locale.primary else f"page:{page_id}@{locale.id}"
 
 
+def component_remote_id(component_id: str, locale: Locale | None) -> str:
+    if locale is None or locale.primary:
+        return f"component:{component_id}"
+    return f"component:{component_id}@{locale.id}"
+
+
 def parse_remote_id(remote_id: str) -> tuple[str, str, str]:
-    """("item", collection id, item id) or ("page", page id, locale id or "" for primary)."""
+    """("item", collection id, item id), or ("page" | "component", its id, locale id or ""
+    for the primary locale)."""
     kind, _, rest = remote_id.partition(":")
     if kind == "item" and ":" in rest:
         collection_id, _, item_id = rest.partition(":")
         return "item", collection_id, item_id
-    if kind == "page" and rest:
-        page_id, _, locale_id = rest.partition("@")
-        return "page", page_id, locale_id
+    if kind in ("page", "component") and rest:
+        ident, _, locale_id = rest.partition("@")
+        return kind, ident, locale_id
     raise ValueError(f"not a Webflow remote id: {remote_id!r}")
 
 
@@ -231,8 +261,9 @@ def page_url(page: dict[str, Any], locale: Locale | None, site: Site | None) -> 
 
 
 def page_document(ref: DocumentRef, page: dict[str, Any], nodes: Iterable[dict[str, Any]],
-                  locale: Locale | None) -> Document:
-    """`page` is the page's metadata (as listed), `nodes` its DOM nodes in this locale.
+                  locale: Locale | None, components: Mapping[str, str] | None = None) -> Document:
+    """`page` is the page's metadata (as listed), `nodes` its DOM nodes in this locale,
+    `components` the site's component names by id (for the override blocks' labels).
 
     A primary-locale text node is still `editable`: copydesk cannot write it through the API
     but hands the change to a person (`ManualStep`); `attrs["manual"]` says so."""
@@ -243,7 +274,7 @@ def page_document(ref: DocumentRef, page: dict[str, Any], nodes: Iterable[dict[s
         if node.get("type") == "text":
             blocks.append(text_node_block(node, manual=primary))
         elif node.get("type") == "component-instance":
-            blocks.extend(_override_blocks(node))
+            blocks.extend(override_blocks(node, components or {}, manual=primary))
     raw = {"page": {k: v for k, v in page.items() if k not in _VOLATILE}, "nodes": nodes,
            "locale": _locale_raw(locale), "writable": not primary}
     return storable(Document(ref=ref, blocks=tuple(blocks), raw=raw))
@@ -303,25 +334,110 @@ def section_labels(nodes: Iterable[dict[str, Any]]) -> dict[str, str]:
     return labels
 
 
-def _override_blocks(node: dict[str, Any]) -> list[Block]:
-    """Text set on a component instance: written through the component, so read-only here."""
+def override_blocks(node: dict[str, Any], components: Mapping[str, str], *, manual: bool) -> list[Block]:
+    """The text a component instance sets for itself, one block per overridden property,
+    written through the page's (or the enclosing component's) `propertyOverrides`."""
+    component = components.get(str(node.get("componentId") or ""), "") or "component"
     blocks = []
     for override in node.get("propertyOverrides") or []:
         text = override.get("text") or {}
-        source = text.get("html")
-        if source is None and text.get("text") is None:
+        if text.get("html") is None and text.get("text") is None:
             continue
-        runs = html.runs(html.parse(source if source is not None else html.escape(text.get("text") or "")))
-        blocks.append(Block(
-            id=f"node:{node['id']}:{override.get('propertyId', '')}",
-            kind="component_text",
-            text=html.text_of(runs),
-            spans=html.spans(runs),
-            editable=False,
-            attrs={"node": node["id"], "property": override.get("propertyId", ""), "label": override.get("label", "")},
-            raw={"node": node["id"], "override": override},
-        ))
+        label = str(override.get("label") or "")
+        attrs: dict[str, Any] = {"node": node["id"], "property": override.get("propertyId", ""), "label": label,
+                                 "component": component, "type": override.get("type", ""),
+                                 "where": f"{component} › {label or 'property'}"}
+        if manual:
+            attrs["manual"] = True
+        blocks.append(_property_block(f"node:{node['id']}:{override.get('propertyId', '')}", text, attrs))
     return blocks
+
+
+def _property_block(block_id: str, text: dict[str, Any], attrs: dict[str, Any]) -> Block:
+    """A property's text: Rich Text as its HTML (formatting kept), Plain Text as typed."""
+    source = text.get("html")
+    if source is None:
+        source = html.escape(text.get("text") or "")
+    runs = html.runs(html.parse(source))
+    return Block(id=block_id, kind="component_text", text=html.text_of(runs), spans=html.spans(runs), attrs=attrs,
+                 raw={"node": attrs.get("node", ""), "property": attrs["property"], "html": source})
+
+
+# -- components ---------------------------------------------------------------------------------
+
+
+def component_from_payload(payload: dict[str, Any]) -> Component:
+    return Component(id=str(payload["id"]), name=str(payload.get("name") or payload["id"]),
+                     group=str(payload.get("group") or ""), readonly=bool(payload.get("readonly")))
+
+
+def component_version(nodes: list[dict[str, Any]], properties: list[dict[str, Any]]) -> str:
+    """What a component reads, fingerprinted: the component endpoints give no lastUpdated."""
+    canonical = json.dumps({"nodes": nodes, "properties": properties}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def component_ref(component: Component, locale: Locale | None, version: str, *, source: str = TOOL) -> DocumentRef:
+    """A component in one locale, under the site (no parent); a secondary locale's parent is
+    the primary component. A component has no URL of its own."""
+    secondary = locale is not None and not locale.primary
+    return DocumentRef(
+        source=source,
+        remote_id=component_remote_id(component.id, locale),
+        kind="component",
+        title=f"{component.name} [{locale.tag}]" if secondary and locale is not None and locale.tag else component.name,
+        parent=f"component:{component.id}" if secondary else "",
+        remote_version=version,
+    )
+
+
+def component_document(ref: DocumentRef, component: Component, nodes: Iterable[dict[str, Any]],
+                       properties: Iterable[dict[str, Any]], locale: Locale | None,
+                       components: Mapping[str, str] | None = None) -> Document:
+    """A component definition in one locale: its text nodes, its properties' defaults and its
+    nested instances' overrides. The primary locale is written by hand (`attrs["manual"]`), as
+    a static page's is; a library component is read-only with the reason."""
+    primary = locale is None or locale.primary
+    nodes, properties = list(nodes), list(properties)
+    names = {**(components or {}), component.id: component.name}
+    blocks: list[Block] = []
+    missed: list[NotCaptured] = []
+    for node in nodes:
+        if node.get("type") == "text":
+            block = text_node_block(node, manual=primary)
+            blocks.append(block.model_copy(update={"attrs": {**block.attrs, "component": component.name}}))
+        elif node.get("type") == "component-instance":
+            blocks.extend(override_blocks(node, names, manual=primary))
+        elif chars := _node_chars(node):
+            missed.append(NotCaptured(element=f"{node.get('type')} in the “{component.name}” component",
+                                      reason="copydesk does not track a component's alt text and form labels yet",
+                                      chars=chars))
+    for prop in properties:
+        label = str(prop.get("label") or "")
+        attrs: dict[str, Any] = {"property": prop.get("propertyId", ""), "label": label, "component": component.name,
+                                 "type": prop.get("type", ""), "where": f"{component.name} › {label or 'property'}"}
+        if primary:
+            attrs["manual"] = True
+        blocks.append(_property_block(f"property:{prop.get('propertyId', '')}", prop.get("text") or {}, attrs))
+    if component.readonly:
+        reason = (f"Shared from a library{f' ({component.group})' if component.group else ''}: edit the "
+                  f"“{component.name}” component in the library's site; this site cannot change it")
+        blocks = [b.model_copy(update={"editable": False, "readonly_reason": reason,
+                                       "attrs": {k: v for k, v in b.attrs.items() if k != "manual"}})
+                  for b in blocks]
+    raw = {"component": {"id": component.id, "name": component.name, "group": component.group,
+                         "readonly": component.readonly},
+           "nodes": nodes, "properties": properties, "locale": _locale_raw(locale),
+           "writable": not primary and not component.readonly}
+    return storable(Document(ref=ref, blocks=tuple(blocks), not_captured=tuple(missed), raw=raw))
+
+
+def _node_chars(node: dict[str, Any]) -> int:
+    """The visible text of a non-text node (alt text, placeholder, choices, button labels)."""
+    texts = [str((node.get("image") or {}).get("alt") or ""), str(node.get("placeholder") or ""),
+             str(node.get("value") or ""), str(node.get("waitingText") or "")]
+    texts += [str(c.get("text") or "") for c in node.get("choices") or [] if isinstance(c, dict)]
+    return sum(len(t) for t in texts)
 
 
 def _locale_raw(locale: Locale | None) -> dict[str, Any]:

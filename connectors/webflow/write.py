@@ -7,9 +7,16 @@
   included, is sent back as Webflow gave it. A revert or restore (`edit.target`) puts the
   target element's exact HTML back, so apply-then-revert leaves the field byte-identical.
 - A static page in a secondary locale: `POST /pages/{id}/dom?localeId=` with the edited text
-  nodes' new HTML (at most 1000 nodes per request).
-- A static page in the primary locale: the Data API cannot write it, so each edit becomes a
-  `ManualStep` entry for a person to paste in the Designer.
+  nodes' new HTML and the edited instance properties as `propertyOverrides` (at most 1000
+  nodes per request).
+- A component in a secondary locale: its text nodes and nested instances' overrides through
+  `POST /sites/{site}/components/{id}/dom?localeId=`, its properties' defaults through
+  `POST /sites/{site}/components/{id}/properties?localeId=`.
+- A static page or a component in the primary locale: the Data API cannot write it, so each
+  edit becomes a `ManualStep` entry for a person to paste in the Designer.
+
+A Rich Text property is written as its HTML with the edited text carried in; a Plain Text one
+as its new text.
 """
 
 from __future__ import annotations
@@ -43,11 +50,37 @@ class NodesWrite:
     page_id: str
     locale_id: str
     block_ids: tuple[str, ...]
-    nodes: list[dict[str, str]]
+    nodes: list[dict[str, Any]]
 
     def as_request(self) -> dict[str, Any]:
         return {"method": "POST", "path": f"/v2/pages/{self.page_id}/dom?localeId={self.locale_id}",
                 "body": {"nodes": self.nodes}}
+
+
+@dataclass(frozen=True)
+class ComponentNodesWrite:
+    site_id: str
+    component_id: str
+    locale_id: str
+    block_ids: tuple[str, ...]
+    nodes: list[dict[str, Any]]
+
+    def as_request(self) -> dict[str, Any]:
+        return {"method": "POST", "path": f"/v2/sites/{self.site_id}/components/{self.component_id}/dom"
+                                          f"?localeId={self.locale_id}", "body": {"nodes": self.nodes}}
+
+
+@dataclass(frozen=True)
+class PropertiesWrite:
+    site_id: str
+    component_id: str
+    locale_id: str
+    block_ids: tuple[str, ...]
+    properties: list[dict[str, str]]
+
+    def as_request(self) -> dict[str, Any]:
+        return {"method": "POST", "path": f"/v2/sites/{self.site_id}/components/{self.component_id}/properties"
+                                          f"?localeId={self.locale_id}", "body": {"properties": self.properties}}
 
 
 def plan_item_write(collection_id: str, item_id: str, current: Document,
@@ -76,10 +109,48 @@ def _patched_field(source: str, block: Block, item: PlannedEdit) -> str:
 
 
 def plan_nodes_write(page_id: str, locale_id: str, planned: Sequence[PlannedEdit]) -> list[NodesWrite]:
-    nodes = [{"nodeId": item.block.attrs["node"], "text": node_html(item)} for item in planned]
-    ids = [item.edit.block_id for item in planned]
-    return [NodesWrite(page_id, locale_id, tuple(ids[at:at + MAX_NODES]), nodes[at:at + MAX_NODES])
+    return [NodesWrite(page_id, locale_id, ids, nodes) for ids, nodes in _node_batches(planned)]
+
+
+def plan_component_writes(site_id: str, component_id: str, locale_id: str,
+                          planned: Sequence[PlannedEdit]) -> list[ComponentNodesWrite | PropertiesWrite]:
+    """Node edits (text, nested overrides) in batches of 1000, then one request for the
+    properties' defaults."""
+    on_nodes = [item for item in planned if not item.edit.block_id.startswith("property:")]
+    on_properties = [item for item in planned if item.edit.block_id.startswith("property:")]
+    writes: list[ComponentNodesWrite | PropertiesWrite] = [
+        ComponentNodesWrite(site_id, component_id, locale_id, ids, nodes) for ids, nodes in _node_batches(on_nodes)]
+    if on_properties:
+        writes.append(PropertiesWrite(site_id, component_id, locale_id,
+                                      tuple(item.edit.block_id for item in on_properties),
+                                      [{"propertyId": item.block.attrs["property"], "text": property_text(item)}
+                                       for item in on_properties]))
+    return writes
+
+
+def _node_batches(planned: Sequence[PlannedEdit]) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
+    """`nodes` entries: a text node's new HTML, or an instance's edited properties gathered
+    under its one `propertyOverrides` entry; each batch with the block ids it writes."""
+    entries: dict[str, dict[str, Any]] = {}
+    ids: dict[str, list[str]] = {}
+    for item in planned:
+        node = item.block.attrs["node"]
+        if item.block.attrs.get("property"):
+            entry = entries.setdefault(node, {"nodeId": node, "propertyOverrides": []})
+            entry["propertyOverrides"].append({"propertyId": item.block.attrs["property"], "text": property_text(item)})
+        else:
+            entries[node] = {"nodeId": node, "text": node_html(item)}
+        ids.setdefault(node, []).append(item.edit.block_id)
+    nodes = list(entries.values())
+    return [(tuple(i for entry in nodes[at:at + MAX_NODES] for i in ids[entry["nodeId"]]), nodes[at:at + MAX_NODES])
             for at in range(0, len(nodes), MAX_NODES)]
+
+
+def property_text(item: PlannedEdit) -> str:
+    """A property's new value: HTML for Rich Text (formatting kept), the text for the others."""
+    if item.block.attrs.get("type") == "Rich Text":
+        return node_html(item)
+    return item.edit.target.text if item.edit.target is not None else item.edit.after
 
 
 def node_html(item: PlannedEdit) -> str:
@@ -100,21 +171,29 @@ def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict
     locale_label = f"{name} ({tag}), primary locale" if name and tag else f"{name or tag or 'the'} primary locale"
     title, slug = str(page.get("title") or current.ref.title), str(page.get("slug") or "")
     sections = section_labels(current.raw.get("nodes") or [])
+    component = current.raw.get("component") or {}
+    where = (f"Webflow component “{component.get('name') or current.ref.title}”, {locale_label}" if component
+             else f"Webflow page “{title}” (/{slug}), {locale_label}")
     steps = []
     for item in planned:
         node = item.block.attrs.get("node", "")
+        section = sections.get(node, "in the component" if component else "on the page")
+        if item.block.attrs.get("property"):
+            label = item.block.attrs.get("label") or "property"
+            section = (f"the “{item.block.attrs.get('component', '')}” component's “{label}” property"
+                       + ("" if not node else f" on the instance {section}"))
         steps.append({
             "block_id": item.edit.block_id,
-            "where": f"Webflow page “{title}” (/{slug}), {locale_label}",
-            "section": sections.get(node, "on the page"),
-            "editor": "the Webflow Designer",
+            "where": where,
+            "section": section,
+            "editor": "the Webflow Designer (open the component)" if component else "the Webflow Designer",
             "before": item.block.text,
             "after": item.edit.target.text if item.edit.target is not None else item.edit.after,
             "node_id": node,
-            "page": title,
+            "page": str(component.get("name") or "") if component else title,
             "slug": slug,
             "locale": locale_label,
-            "html": node_html(item),
+            "html": property_text(item) if item.block.attrs.get("property") else node_html(item),
         })
     return steps
 
