@@ -53,6 +53,14 @@ SOURCE_FILES = {
     "publish": ("webflow/publish_items.response.json", "1677ed5ce78c172f"),
     "errors": ("webflow/errors.json", "834051f21efb8b9e"),
 }
+# The component examples are not among the shared files: they were copied unchanged from the spec's
+# YAML (sha256[:16] 69d5060971ca2334) into fixtures/api-shapes/webflow/ (its SOURCES.md says how).
+SHAPES = ROOT / "fixtures" / "api-shapes"
+SHAPE_FILES = {
+    "components": ("webflow/list_components.json", "af7ad4c7dcdac362"),
+    "component_dom": ("webflow/component_dom.json", "471d51429e8f2e28"),
+    "component_properties": ("webflow/component_properties.json", "51d652a9f7ffd4a7"),
+}
 OPERATIONS = {
     "site": "get-site 200 content.examples.SiteWithLocales",
     "collections": "list-collections 200 schema.example",
@@ -64,12 +72,16 @@ OPERATIONS = {
     "item": "update-item 200 schema.example (the same example as get-item-live, sha256 a7a34def04328840)",
     "publish": "publish-item 202 example",
     "errors": "the spec's error examples (errors.json)",
+    "components": "list-components 200 schema.example",
+    "component_dom": "get-component-content 200 schema.example",
+    "component_properties": "get-component-properties 200 schema.example",
 }
 
 SITE_ID = "42e98c9a982ac9b8b742"  # get_site.json
 COLLECTION_ID = "7f15043107e2fc95644e93807ee25dd6"  # collection_details.json
 ITEM_ID = "42b720ef280c7a7a3be8cabe"  # update_item.response.json
 PAGE_ID = "6596da6045e56dee495bcbba"  # get_page_metadata.json, list_pages.json pages[0]
+COMPONENT_ID = "658205daa3e8206a523b5ad4"  # list_components.json components[1], "Secondary Button"
 PUBLISH_IDS = ["643fd856d66b6528195ee2ca", "643fd856d66b6528195ee2cb", "643fd856d66b6528195ee2cc"]
 TOKEN = "wf-cassette-authoring"  # never written: the Authorization header is dropped
 BEFORE_TEXT = "Do not panic."  # the PlainText field before the write; the example's "Don't Panic." after it
@@ -86,7 +98,7 @@ KEPT_REQUEST_HEADERS = ("accept", "content-type", "user-agent", "x-fern-language
 
 
 def load_sources(examples: Path) -> dict[str, Any]:
-    bodies = checked_sources(SOURCE_FILES, examples)
+    bodies = checked_sources(SOURCE_FILES, examples) | checked_sources(SHAPE_FILES, SHAPES)
     bodies["site"] = bodies["site"]["SiteWithLocales"]["value"]  # a named-example map
     return bodies
 
@@ -203,6 +215,10 @@ def page_ref() -> DocumentRef:
     return DocumentRef(source="webflow", remote_id=f"page:{PAGE_ID}", kind="page")
 
 
+def component_ref() -> DocumentRef:
+    return DocumentRef(source="webflow", remote_id=f"component:{COMPONENT_ID}", kind="component")
+
+
 @dataclass
 class Scenario:
     name: str
@@ -213,13 +229,22 @@ class Scenario:
 
 def _listing(b: Bodies) -> list[Interaction]:
     secondary = b.raw["site"]["locales"]["secondary"]
+    locales = 1 + len(secondary)
     return [Interaction(200, b.raw["site"], "site"),
             Interaction(200, b.raw["collections"], "collections"),
             Interaction(200, b.items, "items"),
             Interaction(200, b.items_empty, "items_empty"),
             Interaction(200, b.items_empty, "items_empty"),
             Interaction(200, b.raw["pages"], "pages"),
-            *(Interaction(200, b.pages_by_locale[locale["id"]], "pages_secondary") for locale in secondary)]
+            *(Interaction(200, b.pages_by_locale[locale["id"]], "pages_secondary") for locale in secondary),
+            Interaction(200, b.raw["components"], "components"),
+            *(answer for _ in range(len(b.raw["components"]["components"]) * locales)
+              for answer in _component_content(b))]
+
+
+def _component_content(b: Bodies) -> list[Interaction]:
+    return [Interaction(200, b.raw["component_dom"], "component_dom"),
+            Interaction(200, b.raw["component_properties"], "component_properties")]
 
 
 def _fetch_item(b: Bodies) -> list[Interaction]:
@@ -230,25 +255,36 @@ def _fetch_item(b: Bodies) -> list[Interaction]:
 
 SCENARIOS = [
     Scenario("full_listing",
-             "Full listing: the site, its collections, each collection's items (limit 100), then the static pages "
-             "of each of the site's three locales",
+             "Full listing: the site, its collections, each collection's items (limit 100), the static pages "
+             "of each of the site's three locales, then the components and each one's DOM and properties in each "
+             "locale (the one DOM and properties example answers for every component)",
              _listing, lambda: list(connector().list_changed(None))),
     Scenario("fetch_item",
              "fetch of an item without a version: items.get, then the collection's fields and the site",
              _fetch_item, lambda: connector().fetch(item_ref())),
     Scenario("fetch_page_dom",
              "fetch of a static page (primary locale) without a version: the site, the page's metadata, its DOM "
-             "(the spec's example unchanged, its `submit` node included; the connector reads DOMs untyped)",
+             "(the spec's example unchanged, its `submit` node included; the connector reads DOMs untyped), then "
+             "the components, which name the DOM's component instance",
              lambda b: [Interaction(200, b.raw["site"], "site"),
                         Interaction(200, b.raw["page_meta"], "page_meta"),
-                        Interaction(200, b.raw["page_dom"], "page_dom")],
+                        Interaction(200, b.raw["page_dom"], "page_dom"),
+                        Interaction(200, b.raw["components"], "components")],
              lambda: connector().fetch(page_ref())),
     Scenario("fetch_page_dom_submit_button",
              "the same fetch, the DOM example's `submit` node typed `submit-button` as webflow SDK 2.0.0 expects",
              lambda b: [Interaction(200, b.raw["site"], "site"),
                         Interaction(200, b.raw["page_meta"], "page_meta"),
-                        Interaction(200, b.page_dom_sdk, "page_dom_sdk")],
+                        Interaction(200, b.page_dom_sdk, "page_dom_sdk"),
+                        Interaction(200, b.raw["components"], "components")],
              lambda: connector().fetch(page_ref())),
+    Scenario("fetch_component",
+             "fetch of a component (primary locale) without a version: the site, the components, then the "
+             "component's DOM and its properties",
+             lambda b: [Interaction(200, b.raw["site"], "site"),
+                        Interaction(200, b.raw["components"], "components"),
+                        *_component_content(b)],
+             lambda: connector().fetch(component_ref())),
     Scenario("apply_item",
              "apply of one PlainText edit: items.get, fields, site, the staged PATCH, then items.get again",
              lambda b: [Interaction(200, b.item_before, "item_before"),
@@ -289,6 +325,10 @@ _ERROR_NOTES = {"error_401": "the 401 not_authorized entry", "error_404": "the 4
 
 def source_line(source: str) -> str:
     base = _BASES.get(source, source)
+    if base in SHAPE_FILES:
+        relative, digest = SHAPE_FILES[base]
+        return (f"fixtures/api-shapes/{relative} (sha256 {digest}), OFFICIAL webflow/openapi-spec v2.yml "
+                f"{OPERATIONS[base]}, copied unchanged")
     relative, digest = SOURCE_FILES[base]
     note = f", {_ERROR_NOTES[source]}" if source in _ERROR_NOTES else ""
     return f"{relative} (sha256 {digest}), OFFICIAL webflow/openapi-spec v2.yml {OPERATIONS[base]}{note}"

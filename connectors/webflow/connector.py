@@ -63,6 +63,7 @@ from connectors.webflow.normalise import (
     page_remote_id,
     parse_remote_id,
     site_from_payload,
+    stamp,
 )
 from connectors.webflow.plugin import PLUGIN
 from connectors.webflow.write import (
@@ -342,7 +343,7 @@ class WebflowConnector:
                                            lambda options: self._api.sdk.sites.get(self.site_id,
                                                                                    request_options=options)))
             self._site = site_from_payload(payload)
-            self._site_updated = str(payload.get("lastUpdated") or "")
+            self._site_updated = stamp(payload.get("lastUpdated"))
         return self._site
 
     def _component_list(self) -> dict[str, Component]:

@@ -81,8 +81,9 @@ def test_full_listing_lists_the_items_and_each_locales_pages_from_list_calls_onl
         listing = connector.list_changed(None)
         refs = list(listing)
         assert cassette.all_played
-    # site, collections, 3 item lists, pages in the primary locale and the two secondary ones
-    assert connector.requests_made == 8
+    # site, collections, 3 item lists, pages in the primary locale and the two secondary ones, the components,
+    # and each of the 4 components' DOM and properties in each of the 3 locales
+    assert connector.requests_made == 8 + 1 + 4 * 3 * 2
     items = [r for r in refs if r.kind == "item"]
     assert [(r.remote_id, r.title, r.remote_version, r.parent, r.archived) for r in items] == [
         (f"item:{PRODUCTS}:62b720ef280c7a7a3be8cabe", "Senior Data Analyst", "2022-06-25T14:51:27.809Z", PRODUCTS,
@@ -102,14 +103,21 @@ def test_full_listing_lists_the_items_and_each_locales_pages_from_list_calls_onl
                                              "Guide to the Galaxy [es-MX]"]
     assert pages[0].url == "https://hitchhikersguide.galaxy/en-us/guide-to-the-galaxy"  # publishedPath
     assert pages[0].remote_version == "2024-03-11T10:42:42.000Z" and pages[2].parent == f"page:{PAGE_ID}"
+    components = [r for r in refs if r.kind == "component"]
+    assert [r.title for r in components][:3] == ["Primary Button", "Primary Button [fr-FR]", "Primary Button [es-MX]"]
+    assert components[0].remote_id == "component:6596da6045e56dee495bcbba" and components[0].parent == ""
+    assert components[1].parent == "component:6596da6045e56dee495bcbba" and len(components) == 12
+    # no lastUpdated for components: their version fingerprints what they read (same answers, same version)
+    assert len({r.remote_version for r in components}) == 1 and len(components[0].remote_version) == 16
     cursor = json.loads(listing.cursor)
-    assert cursor == {r.remote_id: r.remote_version for r in refs}
+    assert cursor == {**{r.remote_id: r.remote_version for r in refs}, "site": "2023-04-02T12:42:00.000Z"}
 
-    # The same answers again, from that cursor: nothing changed, nothing listed, nothing gone.
+    # The same answers again, from that cursor: nothing changed, nothing listed, nothing gone; the site's
+    # lastUpdated has not moved, so the components are carried over without a read.
     again = connect()
     with replay("full_listing") as cassette:
         second = again.list_changed(listing.cursor)
-        assert list(second) == [] and cassette.all_played
+        assert list(second) == [] and cassette.play_count == 8
     assert json.loads(second.cursor) == cursor
 
 
@@ -171,19 +179,50 @@ def test_fetch_of_a_page_makes_a_block_of_each_dom_text_node(connect):
     with replay("fetch_page_dom_submit_button") as cassette:
         document = connector.fetch(ref)
         assert cassette.all_played
-    assert connector.requests_made == 3  # the site, the page's metadata, one DOM page
+    assert connector.requests_made == 4  # the site, the page's metadata, one DOM page, the components
     assert document.ref.title == "Guide to the Galaxy" and document.ref.remote_version == "2024-03-11T10:42:42.000Z"
     node = "a245c12d-995b-55ee-5ec7-aa36a6cad6"
     assert [(b.id, b.kind, b.text, b.editable) for b in document.blocks] == [
         (f"node:{node}23", "heading_1", "The Hitchhiker's Guide to the Galaxy", True),
         (f"node:{node}27", "text", "Don't Panic!\nAlways know where your towel is.", True),
-        (f"node:{node}31:{node}33", "component_text", "Don't Panic!", False),
-        (f"node:{node}31:{node}35", "component_text", "Always know where your towel is.", False),
+        (f"node:{node}31:{node}33", "component_text", "Don't Panic!", True),
+        (f"node:{node}31:{node}35", "component_text", "Always know where your towel is.", True),
     ]
+    # the instance's component is not among the listed ones in these unrelated examples: named generically
+    assert document.blocks[2].attrs["where"] == "component › Catchphrase" and document.blocks[2].attrs["manual"]
     # primary locale: not writable through the API, each text node is a manual step
     assert document.blocks[0].attrs["manual"] is True and document.raw["writable"] is False
     assert document.blocks[1].attrs["attributes"] == {"number": "forty two"}
     assert len(document.raw["nodes"]) == 7  # image, select, text-input and submit nodes kept in raw
+
+
+def test_fetch_of_a_component_makes_blocks_of_its_text_nodes_properties_and_nested_overrides(connect):
+    connector = connect()
+    ref = DocumentRef(source="webflow", remote_id="component:658205daa3e8206a523b5ad4", kind="component")
+    with replay("fetch_component") as cassette:
+        document = connector.fetch(ref)
+        assert cassette.all_played
+    assert connector.requests_made == 4  # the site, the components, the DOM, the properties
+    assert (document.ref.kind, document.ref.title, document.ref.parent) == ("component", "Secondary Button", "")
+    node, prop = "a245c12d-995b-55ee-5ec7-aa36a6cad6", "a245c12d-995b-55ee-5ec7-aa36a6cad6"
+    assert [(b.id, b.kind, b.text) for b in document.blocks] == [
+        (f"node:{node}23", "heading_1", "The Hitchhiker's Guide to the Galaxy"),
+        (f"node:{node}27", "text", "Don't Panic!\nAlways know where your towel is."),
+        (f"node:{node}31:{node}33", "component_text", "Don't Panic!"),
+        (f"node:{node}31:{node}35", "component_text", "Always know where your towel is."),
+        (f"property:{prop}23", "component_text", "The Hitchhiker's Guide to the Galaxy"),
+        (f"property:{prop}27", "component_text", "Don't Panic!\nAlways know where your towel is."),
+    ]
+    # primary locale: every block is a manual step in the Designer
+    assert all(b.editable and b.attrs["manual"] for b in document.blocks) and document.raw["writable"] is False
+    assert document.blocks[4].attrs["where"] == "Secondary Button › Title"
+    # the image alt, placeholder, choices and button labels are listed as not captured, with their size
+    assert [(n.element, n.chars) for n in document.not_captured] == [
+        ("image in the “Secondary Button” component", len("Marvin, the Paranoid Android")),
+        ("text-input in the “Secondary Button” component", len("Search…")),
+        ("select in the “Secondary Button” component", len("MagratheaEarthVogsphere")),
+        ("submit-button in the “Secondary Button” component", len("SubscribePlease wait...")),
+    ]
 
 
 # -- apply and publish --------------------------------------------------------------------------
@@ -293,7 +332,7 @@ def _interactions(name: str) -> list[dict]:
 
 def test_every_scenario_has_a_cassette():
     assert {p.stem for p in CASSETTE_FILES} == {
-        "full_listing", "fetch_item", "fetch_page_dom", "fetch_page_dom_submit_button", "apply_item",
+        "full_listing", "fetch_item", "fetch_page_dom", "fetch_page_dom_submit_button", "fetch_component", "apply_item",
         "publish_items", "error_409_publish_items", "error_429_then_200", "error_401_not_authorized",
         "error_404_item_gone",
     }

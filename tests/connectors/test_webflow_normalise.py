@@ -129,11 +129,13 @@ def test_a_page_node_with_several_elements_reads_as_lines():
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad623", "heading_1", "The Hitchhiker's Guide to the Galaxy", True),
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad627", "text", "Don't Panic!\nAlways know where your towel is.", True),
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad631:a245c12d-995b-55ee-5ec7-aa36a6cad633", "component_text",
-         "Don't Panic!", False),
+         "Don't Panic!", True),
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad631:a245c12d-995b-55ee-5ec7-aa36a6cad635", "component_text",
-         "Always know where your towel is.", False),
+         "Always know where your towel is.", True),
     ]
     assert doc.blocks[0].attrs["manual"] is True  # the primary locale is written by a person
+    # an instance's overrides are the page's, written by hand in the primary locale too
+    assert doc.blocks[2].attrs["manual"] is True and doc.blocks[2].attrs["where"] == "component › Catchphrase"
     assert doc.raw["writable"] is False and "lastUpdated" not in doc.raw["page"]
 
 
