@@ -75,7 +75,7 @@ rate = 1.0                    # requests per second: 60 a minute (CMS/Business p
 PLUGIN = Plugin(
     tool="webflow",
     label="Webflow",
-    document_kinds={"item": "Webflow CMS item", "page": "Webflow static page"},
+    document_kinds={"item": "Webflow CMS item", "page": "Webflow static page", "component": "Webflow component"},
     settings=WebflowSettings,
     build=build,
     sandbox=sandbox,
@@ -87,6 +87,6 @@ PLUGIN = Plugin(
         edit_time_precision=timedelta(milliseconds=1),  # lastUpdated
         declared_language=locale_language,
         publishable=True,  # CMS items are written to their staged version
-        hand_written=True,  # the Data API cannot write a primary-locale static page
+        hand_written=True,  # the Data API cannot write a primary-locale static page or component
     ),
 )

@@ -70,14 +70,17 @@ def test_a_full_listing_reads_list_endpoints_only_and_items_come_from_it(webflow
 
 def test_an_incremental_pull_fetches_only_what_changed(webflow, connector, store):
     first = pull(store, connector)
-    assert (first.listed, first.new) == (24, 24)
+    assert (first.listed, first.new) == (30, 30)  # 18 items, 4 pages and 3 components, in 2 locales each
     webflow.post("edit", {"item": WHY, "field": "summary", "find": "in seconds", "replace": "at once"})
     second = pull(store, connector)
     assert (second.listed, second.fetched, second.changed) == (1, 1, 1)
     assert second.changed_titles == ["Why we built HelpHive, the chatbot for your docs"]
-    assert second.requests <= 8  # the listing calls (site, collections, 3 item lists, 2 page lists), no item read
+    # the listing calls (site, collections, 3 item lists, 2 page lists), no item read; the site's lastUpdated
+    # moved, so the components are read again (their list, then DOM and properties of 3 components × 2 locales)
+    assert second.requests <= 8 + 1 + 12
     third = pull(store, connector)
     assert (third.listed, third.fetched) == (0, 0)
+    assert third.requests == 7  # nothing moved the site's lastUpdated: no component read
 
 
 def test_a_designer_edit_of_a_french_page_lists_that_page_again(webflow, connector):
@@ -198,7 +201,7 @@ def test_rate_limit_answers_are_retried_honouring_retry_after(webflow):
     connector = webflow.connector(retry=RetryPolicy(attempts=3, backoff=0.01, sleep=sleeps.append))
     webflow.post("faults", {"status": 429, "retry_after": 2, "count": 1})
     refs = list(connector.list_changed(None))
-    assert len(refs) == 24 and sleeps == [2.0]
+    assert len(refs) == 30 and sleeps == [2.0]
     webflow.post("faults", {"status": 429, "retry_after": 1, "count": 5})
     with pytest.raises(RemoteError) as caught:
         list(connector.list_changed(None))
@@ -265,5 +268,5 @@ def test_pacing_spaces_requests_at_the_rate(webflow):
     started = time.monotonic()
     list(connector.list_changed(None))
     elapsed = time.monotonic() - started
-    assert connector.requests_made == 7 and elapsed >= 6 / 20 * 0.9
+    assert connector.requests_made == 20 and elapsed >= 19 / 20 * 0.9  # 7 listing calls, 13 for components
     connector.close()
