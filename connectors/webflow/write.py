@@ -170,18 +170,19 @@ def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict
     name, tag = locale.get("name") or "", locale.get("tag") or ""
     locale_label = f"{name} ({tag}), primary locale" if name and tag else f"{name or tag or 'the'} primary locale"
     title, slug = str(page.get("title") or current.ref.title), str(page.get("slug") or "")
-    sections = section_labels(current.raw.get("nodes") or [])
     component = current.raw.get("component") or {}
+    sections = {} if component else section_labels(current.raw.get("nodes") or [])
     where = (f"Webflow component “{component.get('name') or current.ref.title}”, {locale_label}" if component
              else f"Webflow page “{title}” (/{slug}), {locale_label}")
     steps = []
     for item in planned:
         node = item.block.attrs.get("node", "")
-        section = sections.get(node, "in the component" if component else "on the page")
+        where_in = "in the component" if component else "on the page"
         if item.block.attrs.get("property"):
-            label = item.block.attrs.get("label") or "property"
-            section = (f"the “{item.block.attrs.get('component', '')}” component's “{label}” property"
-                       + ("" if not node else f" on the instance {section}"))
+            owner = f"the “{item.block.attrs.get('component', '')}” component's “{item.block.attrs.get('label') or 'property'}” property"
+            section = f"{owner}, set on its instance {where_in}" if node else owner
+        else:
+            section = sections.get(node, f"the text “{item.block.text}” {where_in}")
         steps.append({
             "block_id": item.edit.block_id,
             "where": where,

@@ -10,6 +10,10 @@ import pytest
 from connectors.document import Span
 from connectors.webflow import html
 from connectors.webflow.normalise import (
+    component_document,
+    component_from_payload,
+    component_ref,
+    component_version,
     collection_from_payload,
     item_document,
     item_ref,
@@ -154,3 +158,28 @@ def test_a_secondary_locale_is_its_own_document_under_the_primary_page():
 def test_foreign_ids_are_refused(remote_id):
     with pytest.raises(ValueError):
         parse_remote_id(remote_id)
+
+
+def test_the_specs_component_examples_make_a_component_document_per_locale():
+    listed = [component_from_payload(c) for c in shape("list_components.json")["components"]]
+    assert [(c.name, c.readonly) for c in listed] == [("Primary Button", False), ("Secondary Button", False),
+                                                      ("Card", False), ("Nav", True)]
+    dom, props = shape("component_dom.json"), shape("component_properties.json")
+    version = component_version(dom["nodes"], props["properties"])
+    french = component_document(component_ref(listed[0], FRENCH, version), listed[0], dom["nodes"],
+                                props["properties"], FRENCH)
+    assert french.ref.remote_id == f"component:6596da6045e56dee495bcbba@{FRENCH.id}"
+    assert french.ref.title == "Primary Button [fr-FR]" and french.raw["writable"] is True
+    assert [b.id for b in french.blocks][-2:] == ["property:a245c12d-995b-55ee-5ec7-aa36a6cad623",
+                                                 "property:a245c12d-995b-55ee-5ec7-aa36a6cad627"]
+    assert not any(b.attrs.get("manual") for b in french.blocks)  # the API writes a secondary locale
+    rich = french.blocks[-1]
+    assert rich.text == "Don't Panic!\nAlways know where your towel is." and rich.raw["html"].startswith("<div><h3>")
+    nav = component_document(component_ref(listed[3], SITE.locales[0], version), listed[3], dom["nodes"],
+                             props["properties"], SITE.locales[0])
+    assert nav.raw["writable"] is False
+    assert all(not b.editable and b.readonly_reason.startswith("Shared from a library")
+               and "“Nav”" in b.readonly_reason and "manual" not in b.attrs for b in nav.blocks)
+    # the version moves with any change to what the component reads
+    edited = [{**props["properties"][0], "text": {"html": None, "text": "Mostly harmless"}}, props["properties"][1]]
+    assert component_version(dom["nodes"], edited) != version

@@ -159,3 +159,21 @@ def test_a_manual_step_says_the_section_by_its_heading_never_a_node_id():
         "under the heading “Why teams choose it”",
     ]
     assert not any(s["node_id"] in s["where"] + s["section"] for s in steps)
+
+
+def test_an_instances_edited_properties_go_in_one_property_overrides_entry_rich_text_as_html():
+    nodes = [{"id": "n1", "type": "text", "text": {"html": "<p>Hello</p>", "text": "Hello"}},
+             {"id": "i1", "type": "component-instance", "componentId": "c1", "propertyOverrides": [
+                 {"propertyId": "p1", "type": "Plain Text", "label": "Heading", "text": {"html": None, "text": "Hi & bye"}},
+                 {"propertyId": "p2", "type": "Rich Text", "label": "Body",
+                  "text": {"html": '<div><p>Read <a href="/x">the guide</a>.</p></div>', "text": None}}]}]
+    doc = page_document(page_ref(PAGE, FRENCH, None), PAGE, nodes, FRENCH, {"c1": "Banner"})
+    assert doc.block("node:i1:p1").attrs["where"] == "Banner › Heading"
+    edits = [edited(doc, "node:i1:p1", "Hi & hello"), edited(doc, "node:n1", "Hello there"),
+             edited(doc, "node:i1:p2", "Read the whole guide.")]
+    [write_] = plan_nodes_write("pg1", FRENCH.id, preflight(doc, edits))
+    assert write_.nodes == [
+        {"nodeId": "i1", "propertyOverrides": [{"propertyId": "p1", "text": "Hi & hello"},
+                                               {"propertyId": "p2", "text": '<div><p>Read <a href="/x">the whole guide</a>.</p></div>'}]},
+        {"nodeId": "n1", "text": "<p>Hello there</p>"}]
+    assert write_.block_ids == ("node:i1:p1", "node:i1:p2", "node:n1")
