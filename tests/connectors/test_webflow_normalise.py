@@ -10,11 +10,11 @@ import pytest
 from connectors.document import Span
 from connectors.webflow import html
 from connectors.webflow.normalise import (
+    collection_from_payload,
     component_document,
     component_from_payload,
     component_ref,
     component_version,
-    collection_from_payload,
     item_document,
     item_ref,
     page_document,
