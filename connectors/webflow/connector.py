@@ -175,20 +175,22 @@ class WebflowConnector:
     def publish(self, refs: Sequence[DocumentRef]) -> dict[str, Any]:
         """Publish exactly these documents' staged content: CMS items through the items'
         publish endpoint (one request per collection), a static page through a page-scoped
-        site publish (`pageId`; every locale of that page, once a minute at most)."""
+        site publish (`pageId`; every locale of that page, once a minute at most), a component
+        through a whole-site publish (it shows on every page that holds it)."""
         items: dict[str, list[str]] = {}
         pages: list[str] = []
+        components: list[str] = []
         for ref in refs:
             kind, first, second = _parse(ref.remote_id)
             if kind == "item":
                 items.setdefault(first, []).append(second)
             elif kind == "component":
-                continue  # a component is published with the pages that show it
+                components.append(ref.remote_id)
             elif first not in pages:
                 pages.append(first)
-        if len(pages) > 1:
-            raise ConfigError(f"Webflow publishes one page a minute; {len(pages)} pages were asked for. Publish "
-                              "them one at a time, or publish the whole site.")
+        if len(pages) + (1 if components else 0) > 1:
+            raise ConfigError(f"Webflow publishes once a minute; {len(pages)} page(s) and {len(components)} "
+                              "component(s) were asked for. Publish them one at a time, or publish the whole site.")
         published: list[str] = []
         errors: list[str] = []
         for collection_id, item_ids in items.items():
@@ -199,6 +201,9 @@ class WebflowConnector:
         for page_id in pages:
             self._publish_site(page_id)
             published += [ref.remote_id for ref in refs if _parse(ref.remote_id)[:2] == ("page", page_id)]
+        if components:  # a component shows on every page that holds it: the whole site is published
+            self._publish_site(None)
+            published += components
         missing = [ref.remote_id for ref in refs if ref.remote_id not in published]
         if missing:
             raise RemoteError(f"Webflow did not publish {len(missing)} of {len(refs)} document(s) "

@@ -308,3 +308,12 @@ def test_the_sample_brief_edits_the_nav_once_in_its_component_and_the_person_s_p
     pull(store, connector)
     assert changesets.get(store, changeset.id).status == "reverted"
     assert site.get(f"{COMPONENTS}/{NAV}/properties").json() == remote_before  # the remote reads as before
+
+
+def test_publishing_a_component_publishes_the_whole_site_once(connector, site):
+    refs = {r.remote_id: r for r in connector.list_changed(None)}
+    before = site.get(f"/sites/{WEBFLOW_SITE_ID}").json()["lastPublished"]
+    answer = connector.publish([refs[f"component:{NAV}@{FR}"]])
+    assert answer["published"] == [f"component:{NAV}@{FR}"]
+    assert site.routes().get("POST /v2/sites/{id}/publish") == 1
+    assert site.get(f"/sites/{WEBFLOW_SITE_ID}").json()["lastPublished"] > before  # site-wide, not page-scoped
