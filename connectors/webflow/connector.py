@@ -426,13 +426,15 @@ class WebflowConnector:
             self._send_nodes(write, title)
 
     def _send_settings(self, write: SettingsWrite, title: str) -> None:
-        seo = PageMetadataWriteSeo(**write.seo) if write.seo else None
-        graph = PageMetadataWriteOpenGraph(**{_GRAPH_ARGS[k]: v for k, v in write.open_graph.items()}) \
-            if write.open_graph else None
+        # Only what is written goes in the body: the SDK sends an argument given as None as null.
+        body: dict[str, Any] = {}
+        if write.seo:
+            body["seo"] = PageMetadataWriteSeo(**write.seo)
+        if write.open_graph:
+            body["open_graph"] = PageMetadataWriteOpenGraph(**{_GRAPH_ARGS[k]: v for k, v in write.open_graph.items()})
         self._api.call(f"writing the SEO settings of page {title or write.page_id}",
                        lambda options: self._api.sdk.pages.update_page_settings(
-                           write.page_id, locale_id=write.locale_id or None, seo=seo, open_graph=graph,
-                           request_options=options))
+                           write.page_id, locale_id=write.locale_id or None, request_options=options, **body))
 
     def _send_nodes(self, write: NodesWrite, title: str) -> None:
         """One update-static-content request; Webflow answers 200 with `errors` for nodes it
