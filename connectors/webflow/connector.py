@@ -416,8 +416,9 @@ class WebflowConnector:
     def _send_item(self, write: ItemWrite, title: str) -> None:
         self._api.call(f"writing item {title}",
                        lambda options: self._api.sdk.collections.items.update_item(
-                           write.collection_id, write.item_id, cms_locale_id=write.cms_locale_id or None,
-                           field_data=write.field_data, request_options=options))
+                           write.collection_id, write.item_id, field_data=write.field_data, request_options=options,
+                           # the SDK sends an argument given as None as null
+                           **({"cms_locale_id": write.cms_locale_id} if write.cms_locale_id else {})))
 
     def _send_page(self, write: SettingsWrite | NodesWrite, title: str) -> None:
         if isinstance(write, SettingsWrite):
