@@ -793,7 +793,7 @@ def _apply_static_content(page: Page, locale_id: str, nodes: list[Any]) -> list[
                               f"(<{outer_tag(node.html)}>, not <{outer_tag(text)}>).")
             else:
                 overrides[node.id] = text
-        elif node.type in FORM_FIELDS and any(key in change for key in FORM_FIELDS[node.type]):
+        elif node.type in FORM_FIELDS:
             error = _form_change(node, change)
             if error:
                 errors.append(error)
@@ -811,7 +811,8 @@ def _apply_static_content(page: Page, locale_id: str, nodes: list[Any]) -> list[
                 for prop in given:
                     overrides.setdefault(node.id, {})[prop["propertyId"]] = str(prop["text"])
         else:
-            errors.append(f"Node {node.id}: the copydesk sandbox updates text and propertyOverrides only.")
+            errors.append(f"Node {node.id}: the copydesk sandbox updates text, propertyOverrides and form texts "
+                          "only.")
     return errors
 
 
@@ -819,7 +820,8 @@ def _form_change(node: Node, change: dict[str, Any]) -> str:
     """Why update-static-content refuses a form node's change, or "" (its request schema:
     choices[{value, text}], placeholder, value and waitingText are strings)."""
     unknown = [k for k in change if k != "nodeId" and k not in FORM_FIELDS[node.type]]
-    if unknown:
+    if unknown or len(change) == 1:
+        unknown = unknown or ["empty change"]
         return f"Node {node.id} is a {node.type} node; it takes no {', '.join(unknown)}."
     if "choices" in change:
         choices = change["choices"]
