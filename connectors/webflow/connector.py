@@ -402,7 +402,7 @@ class WebflowConnector:
         previous = {item.edit.block_id: item.block for item in planned}
         if not dry_run:
             self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the page reads
-        writes: list[PlannedWrite] = []
+        writes: list[PlannedWrite[SettingsWrite | NodesWrite]] = []
         if settings is not None:
             writes.append(PlannedWrite(settings.block_ids, settings.as_request(),
                                        [previous[i] for i in settings.block_ids], settings))
