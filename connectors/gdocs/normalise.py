@@ -168,22 +168,26 @@ def block_segment(block: Block) -> str:
     return str(block.attrs.get("segment_id", ""))
 
 
-_PAGE_SLOTS = (("default", "default{}Id"), ("first page", "firstPage{}Id"), ("even pages", "evenPage{}Id"))
+_PAGE_SLOTS = (("default", "default{}Id", ""), ("first page", "firstPage{}Id", "useFirstPageHeaderFooter"),
+               ("even pages", "evenPage{}Id", "useEvenPageHeaderFooter"))
 
 
 def _page_segments(tab: dict[str, Any], kind: str) -> dict[str, list[str]]:
     """Each header (or footer) id of the tab → the pages it shows on, in reading order:
     the document style's default, first-page and even-page ones, then those only a section
-    break names, then any the tab holds that nothing names (an empty `pages`)."""
+    break names, then any the tab holds that no page shows (an empty `pages`). A first-page
+    or even-page one shows only while its `use…HeaderFooter` switch is on (DocumentStyle in
+    the discovery document; a section's first-page switch falls back to the document's)."""
     segments = tab.get(f"{kind}s") or {}
-    styles = [tab.get("documentStyle") or {}]
-    styles += [(e.get("sectionBreak") or {}).get("sectionStyle") or {}
-               for e in (tab.get("body") or {}).get("content") or [] if "sectionBreak" in e]
+    document = tab.get("documentStyle") or {}
+    styles = [document] + [(e.get("sectionBreak") or {}).get("sectionStyle") or {}
+                           for e in (tab.get("body") or {}).get("content") or [] if "sectionBreak" in e]
     pages: dict[str, list[str]] = {}
     for style in styles:
-        for label, key in _PAGE_SLOTS:
-            segment_id = style.get(key.format(kind.capitalize()))
-            if segment_id in segments and label not in pages.setdefault(segment_id, []):
+        for label, key, switch in _PAGE_SLOTS:
+            segment_id = str(style.get(key.format(kind.capitalize())) or "")
+            shown = not switch or style.get(switch, document.get(switch, False))
+            if segment_id in segments and shown and label not in pages.setdefault(segment_id, []):
                 pages[segment_id].append(label)
     return {**pages, **{segment_id: [] for segment_id in segments if segment_id not in pages}}
 

@@ -120,6 +120,10 @@ def test_headers_and_footers_say_which_pages_they_show_on(doc):
              and "segment" in b.attrs}
     assert pages == {"kix.default": ["default"], "kix.first": ["first page"], "kix.section": ["default"],
                      "kix.unused": [], "kix.foot": ["default"]}
+    switched_off = _with_segments(REAL)
+    switched_off["documentStyle"]["useFirstPageHeaderFooter"] = False
+    first = document_from_payload(switched_off, REF).block("header:kix.first/p0000")
+    assert first.attrs["pages"] == []  # the first page shows the default header then
     tagline = doc.block("header:kix.default/p0000")
     assert (tagline.kind, tagline.text, tagline.editable, tagline.attrs["segment"]) == (
         "paragraph", TAGLINE, True, "header")
