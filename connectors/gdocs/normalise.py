@@ -14,6 +14,18 @@ editable: inline images, equations, rules, breaks, footnote references, smart ch
 pending suggestions cannot be rewritten through text ranges without being destroyed, so
 their paragraphs are kept read-only.
 
+Headers, footers and footnotes are segments of their own, each indexed from 0 and written
+through its `segmentId`. Their blocks carry the segment in the id, `header:<headerId>/p0000`,
+`footer:<footerId>/p0000`, `footnote:<footnoteId>/p0000` (tables inside a segment as in the
+body: `header:<headerId>/t0.r0.c0.p0`), so the body's ids are the same as without them, and in
+`attrs` (`segment`: header, footer or footnote; `segment_id`; for headers and footers `pages`:
+"default", "first page", "even pages", from documentStyle and the section breaks). Blocks come
+in the order a reader meets them on a page: headers (default, first page, even pages, then any
+other), the body, the footnotes in the order the body refers to them, then footers (same
+order as headers). A body paragraph holding a footnote reference stays read-only (the
+reference cannot be kept through a text rewrite); the footnote's own text is editable in its
+footnote's block. The rendered footnote number is a marker, not copy, and is not tracked.
+
 Volatile fields are left out so an unchanged document serialises to the same bytes:
 `revisionId` (a new one after every edit, even an undone one) and image `contentUri`s
 (short-lived signed URLs that differ on every read).
@@ -23,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from connectors.document import Block, Document, DocumentRef, Mention, Span
 from connectors.storable import storable
@@ -99,13 +111,122 @@ def document_lists(payload: dict[str, Any]) -> dict[str, Any]:
     return (payload["tabs"][0].get("documentTab") or {}).get("lists") or {}
 
 
+def document_tab(payload: dict[str, Any]) -> dict[str, Any]:
+    """The first tab's content: the top level of the older shape, else `tabs[0].documentTab`
+    (both hold body, headers, footers, footnotes, documentStyle and lists)."""
+    if "body" in payload or not payload.get("tabs"):
+        return payload
+    return payload["tabs"][0].get("documentTab") or {}
+
+
 def document_from_payload(payload: dict[str, Any], ref: DocumentRef) -> Document:
     """`ref` gives the Drive side (version, link, folder, trashed); the payload the content."""
-    lists = document_lists(payload)
-    blocks = tuple(_blocks(document_body(payload).get("content") or [], lists, ""))
+    blocks = tuple(tab_blocks(document_tab(payload)))
     title = payload.get("title") or ref.title
     raw = _without_volatile({k: v for k, v in payload.items() if k not in _VOLATILE_DOCUMENT_KEYS})
     return storable(Document(ref=ref.model_copy(update={"title": title}), blocks=blocks, raw=raw))
+
+
+def tab_blocks(tab: dict[str, Any]) -> Iterator[Block]:
+    """One tab's blocks in reading order: headers, body, footnotes, footers (module docstring)."""
+    lists = tab.get("lists") or {}
+    body = (tab.get("body") or {}).get("content") or []
+    headers, footers = _page_segments(tab, "header"), _page_segments(tab, "footer")
+    for header_id, pages in headers.items():
+        yield from segment_blocks(tab["headers"][header_id].get("content") or [], lists, "header", header_id, pages)
+    yield from _blocks(body, lists, "")
+    footnotes = tab.get("footnotes") or {}
+    for footnote_id in _footnote_order(body, footnotes):
+        yield from segment_blocks(footnotes[footnote_id].get("content") or [], lists, "footnote", footnote_id)
+    for footer_id, pages in footers.items():
+        yield from segment_blocks(tab["footers"][footer_id].get("content") or [], lists, "footer", footer_id, pages)
+
+
+def segment_blocks(content: list[dict[str, Any]], lists: dict[str, Any], kind: str, segment_id: str,
+                   pages: Sequence[str] = ()) -> Iterator[Block]:
+    """The blocks of one header, footer or footnote (`kind`) with id `segment_id`.
+
+    Its blocks are the body's kinds with ids `<kind>:<segment_id>/…` and the segment in attrs;
+    `pages` says where a header or footer shows ("default", "first page", "even pages")."""
+    where: dict[str, Any] = {"segment": kind, "segment_id": segment_id}
+    if kind != "footnote":
+        where["pages"] = list(pages)
+    for block in _blocks(content, lists, segment_prefix(kind, segment_id)):
+        update: dict[str, Any] = {"attrs": {**block.attrs, **where}}
+        if not block.editable and not block.readonly_reason:
+            update["readonly_reason"] = _segment_readonly_reason(kind, block)
+        yield block.model_copy(update=update)
+
+
+def segment_prefix(kind: str, segment_id: str) -> str:
+    """The block id prefix of a header, footer or footnote: `header:<headerId>/`."""
+    return f"{kind}:{segment_id}/"
+
+
+def block_segment(block: Block) -> str:
+    """The `segmentId` a block is written through: empty for the body, as batchUpdate wants."""
+    return str(block.attrs.get("segment_id", ""))
+
+
+_PAGE_SLOTS = (("default", "default{}Id", ""), ("first page", "firstPage{}Id", "useFirstPageHeaderFooter"),
+               ("even pages", "evenPage{}Id", "useEvenPageHeaderFooter"))
+
+
+def _page_segments(tab: dict[str, Any], kind: str) -> dict[str, list[str]]:
+    """Each header (or footer) id of the tab → the pages it shows on, in reading order:
+    the document style's default, first-page and even-page ones, then those only a section
+    break names, then any the tab holds that no page shows (an empty `pages`). A first-page
+    or even-page one shows only while its `use…HeaderFooter` switch is on (DocumentStyle in
+    the discovery document; a section's first-page switch falls back to the document's)."""
+    segments = tab.get(f"{kind}s") or {}
+    document = tab.get("documentStyle") or {}
+    styles = [document] + [(e.get("sectionBreak") or {}).get("sectionStyle") or {}
+                           for e in (tab.get("body") or {}).get("content") or [] if "sectionBreak" in e]
+    pages: dict[str, list[str]] = {}
+    for style in styles:
+        for label, key, switch in _PAGE_SLOTS:
+            segment_id = str(style.get(key.format(kind.capitalize())) or "")
+            shown = not switch or style.get(switch, document.get(switch, False))
+            if segment_id in segments and shown and label not in pages.setdefault(segment_id, []):
+                pages[segment_id].append(label)
+    return {**pages, **{segment_id: [] for segment_id in segments if segment_id not in pages}}
+
+
+def _footnote_order(body: list[dict[str, Any]], footnotes: dict[str, Any]) -> list[str]:
+    """Footnote ids in the order the body refers to them (tables included), then unreferenced ones."""
+    referenced: list[str] = []
+    pending = list(reversed(body))
+    while pending:  # tables nest as deep as a payload likes: no recursion
+        element = pending.pop()
+        for item in (element.get("paragraph") or {}).get("elements") or []:
+            footnote_id = (item.get("footnoteReference") or {}).get("footnoteId")
+            if footnote_id in footnotes and footnote_id not in referenced:
+                referenced.append(footnote_id)
+        cells = [cell for row in (element.get("table") or {}).get("tableRows") or []
+                 for cell in row.get("tableCells") or []]
+        pending.extend(reversed([e for cell in cells for e in cell.get("content") or []]))
+    return referenced + [f for f in footnotes if f not in referenced]
+
+
+_SEGMENT_NAMES = {"header": "the page header", "footer": "the page footer", "footnote": "a footnote"}
+
+
+def _segment_readonly_reason(kind: str, block: Block) -> str:
+    """Why a paragraph of a header, footer or footnote is not written, and where to change it."""
+    where = _SEGMENT_NAMES.get(kind, kind)
+    if block.attrs.get("suggestions"):
+        return (f"Has pending suggestions in {where} in Google Docs: accept or reject them there first, "
+                "then pull again.")
+    objects = ", ".join(_OBJECT_NAMES.get(o, o) for o in block.attrs.get("objects", ())) or "an object"
+    return (f"Holds {objects} in {where}, which a text edit would destroy: change this text in Google Docs "
+            "by hand.")
+
+
+_OBJECT_NAMES = {
+    "autoText": "a page number", "inlineObjectElement": "an image", "horizontalRule": "a line", "equation": "an equation",
+    "pageBreak": "a page break", "columnBreak": "a column break", "footnoteReference": "a footnote reference",
+    "person": "a person chip", "richLink": "a link chip", "dateElement": "a date chip", "dropdown": "a dropdown",
+}
 
 
 # -- runs: shared with the write side ---------------------------------------------------------
@@ -165,13 +286,15 @@ class _Content:
 
     elements: Iterator[dict[str, Any]]
     prefix: str
+    in_cell: bool = False
     paragraphs: int = 0
     tables: int = 0
     contents: int = 0
 
 
 def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str) -> Iterator[Block]:
-    """Blocks of a body (prefix "") or of a table cell (prefix "t1.r0.c2."), in reading order.
+    """Blocks of a body or segment (prefix "" or "header:<id>/"), in reading order; a table
+    cell's paragraphs get the table's prefix ("t1.r0.c2.").
 
     Tables nest as deep as a payload likes, so the walk keeps its own stack of the bodies and
     cells being read (Python's would end in RecursionError)."""
@@ -182,7 +305,7 @@ def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str) -
         if element is None:
             stack.pop()
             continue
-        in_cell = bool(frame.prefix)
+        in_cell = frame.in_cell
         if "paragraph" in element:
             number = frame.paragraphs if in_cell else f"{frame.paragraphs:04d}"
             yield _paragraph_block(f"{frame.prefix}p{number}", element, lists, in_cell)
@@ -190,7 +313,7 @@ def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str) -
         elif "table" in element:
             table_id = f"{frame.prefix}t{frame.tables}"
             frame.tables += 1
-            cells = [_Content(iter(cell.get("content") or []), f"{table_id}.r{r}.c{c}.")
+            cells = [_Content(iter(cell.get("content") or []), f"{table_id}.r{r}.c{c}.", in_cell=True)
                      for r, row in enumerate(element["table"].get("tableRows") or [])
                      for c, cell in enumerate(row.get("tableCells") or [])]
             stack.extend(reversed(cells))
@@ -234,8 +357,13 @@ def _paragraph_block(block_id: str, element: dict[str, Any], lists: dict[str, An
     suggested = any((e.get("textRun") or {}).get(key) for e in elements for key in _SUGGESTION_KEYS)
     if suggested:
         attrs["suggestions"] = True
+    reason = _FOOTNOTE_REFERENCE_REASON if "footnoteReference" in others else ""
     return Block(id=block_id, kind=kind, text=text, spans=spans, editable=not others and not suggested,
-                 depth=depth, attrs=attrs, raw=element)
+                 readonly_reason=reason, depth=depth, attrs=attrs, raw=element)
+
+
+_FOOTNOTE_REFERENCE_REASON = ("Holds a footnote reference, which a text edit would remove: change this paragraph in "
+                              "Google Docs by hand (the footnote's own text is editable in its footnote).")
 
 
 def _contents_block(block_id: str, element: dict[str, Any], lists: dict[str, Any]) -> Block:

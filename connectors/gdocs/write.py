@@ -12,7 +12,8 @@ by `connectors.text.rewrite` as for every tool, so fonts, colours and links surv
 with bold and italic. A revert or restore (`edit.target`) instead writes the target's runs
 back exactly, each with its own style. Paragraphs are written from the end of the document
 backwards, each paragraph's ranges from its end too, so no request moves an index that a
-later request uses: the whole write is one atomic request, checked against the revision
+later request uses; a paragraph of a header, footer or footnote is addressed through its
+`segmentId` (indexes from 0 in each segment), and re-resolved only within its segment: the whole write is one atomic request, checked against the revision
 the plan was made from (`writeControl.requiredRevisionId`).
 """
 
@@ -24,7 +25,7 @@ from typing import Any, Sequence
 
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, Conflict
-from connectors.gdocs.normalise import newline_style, text_runs, utf16_len
+from connectors.gdocs.normalise import block_segment, newline_style, text_runs, utf16_len
 from connectors.preflight import PlannedEdit
 from connectors.text import Piece, char_opcodes, normalise, rewrite
 
@@ -83,8 +84,12 @@ def resolve(current: Document, edits: Sequence[Edit]) -> list[Edit]:
 
 
 def _same_shape(block: Block, edit: Edit) -> bool:
-    """A moved paragraph stays in or out of a table; a target also names its kind."""
-    staged_cell = edit.block_id.startswith("t") and ".r" in edit.block_id
+    """A moved paragraph stays in its header, footer, footnote or the body (the part of its id
+    before the last "/"), and in or out of a table; a target also names its kind."""
+    container, _, local = edit.block_id.rpartition("/")
+    if block.id.rpartition("/")[0] != container:
+        return False
+    staged_cell = local.startswith("t") and ".r" in local
     if (block.kind == "cell") != staged_cell:
         return False
     return edit.target is None or edit.target.kind == block.kind
@@ -98,16 +103,29 @@ def plan_batch(document_id: str, revision_id: str, planned: Sequence[PlannedEdit
         if "\n" in (item.edit.target.text if item.edit.target is not None else item.edit.after):
             raise ConfigError(f"The new text of {item.edit.block_id} has a line break; copydesk writes one "
                               "paragraph per block, so split it into separate edits.")
+        segment = block_segment(item.block)
         if item.edit.target is not None and item.edit.target.raw.get("paragraph"):
-            requests.extend(_restore(item.block, item.edit.target))
+            requests.extend(_in_segment(_restore(item.block, item.edit.target), segment))
             continue
         # No target, or one without native runs to restore: carry the current formatting over.
         carried = item.rewrite or rewrite(item.block.spans, item.edit.after)
         new_requests, mixed = _carry(item.block, item.edit.after, carried.pieces)
-        requests.extend(new_requests)
+        requests.extend(_in_segment(new_requests, segment))
         if mixed and not item.edit.allow_lossy:
             losses[item.edit.block_id] = mixed
     return Batch(document_id, revision_id, requests, losses)
+
+
+def _in_segment(requests: list[dict[str, Any]], segment_id: str) -> list[dict[str, Any]]:
+    """The requests with `segmentId` in every Location and Range (none for the body).
+
+    Each segment indexes from 0 on its own, so paragraphs of different segments never move
+    each other's indexes and the end-first order of the plan holds within each one."""
+    if not segment_id:
+        return requests
+    return [{kind: {key: {**value, "segmentId": segment_id} if key in ("range", "location") else value
+                    for key, value in body.items()}}
+            for request in requests for kind, body in request.items()]
 
 
 # -- one paragraph ----------------------------------------------------------------------------

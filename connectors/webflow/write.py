@@ -6,14 +6,24 @@
   (`html.patch_unit`): every other byte, tags and attributes of the edited element
   included, is sent back as Webflow gave it. A revert or restore (`edit.target`) puts the
   target element's exact HTML back, so apply-then-revert leaves the field byte-identical.
+  Before a RichText field is sent, the patched HTML is checked: every element but the edited
+  ones must come back byte-identical, and no custom-code embed may be empty. Webflow can
+  answer an embed empty; sending that back would blank it on the site, so such a write is
+  refused (`LossyEdit`, never overridden by `allow_lossy`) before any request.
+- A secondary locale's variant of an item: the same request with `cmsLocaleId`.
+- A page's SEO and Open Graph settings, in any locale: one `PUT /pages/{id}?localeId=` with
+  the whole `seo` object (title and description, so nothing is cleared whatever Webflow does
+  with a partial object) and the Open Graph values that are the page's own (a value copied
+  from SEO is left out, so it stays copied).
 - A static page in a secondary locale: `POST /pages/{id}/dom?localeId=` with the edited text
-  nodes' new HTML and the edited instance properties as `propertyOverrides` (at most 1000
-  nodes per request).
-- A component in a secondary locale: its text nodes and nested instances' overrides through
-  `POST /sites/{site}/components/{id}/dom?localeId=`, its properties' defaults through
+  nodes' new HTML, a form node's `placeholder`, `choices` (every choice, the edited ones
+  changed) or `value`/`waitingText`, and the edited instance properties as
+  `propertyOverrides` (at most 1000 nodes per request).
+- A component in a secondary locale: its nodes and nested instances' overrides, as a page's,
+  through `POST /sites/{site}/components/{id}/dom?localeId=`, its properties' defaults through
   `POST /sites/{site}/components/{id}/properties?localeId=`.
-- A static page or a component in the primary locale: the Data API cannot write it, so each
-  edit becomes a `ManualStep` entry for a person to paste in the Designer.
+- A static page's or a component's nodes in the primary locale: the Data API cannot write
+  them, so each edit becomes a `ManualStep` entry for a person to paste in the Designer.
 
 A Rich Text property is written as its HTML with the edited text carried in; a Plain Text one
 as its new text.
@@ -25,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from connectors.document import Block, Document
+from connectors.errors import LossyEdit
 from connectors.preflight import PlannedEdit
 from connectors.text import Piece, rewrite
 from connectors.webflow import html
@@ -39,10 +50,32 @@ class ItemWrite:
     item_id: str
     block_ids: tuple[str, ...]
     field_data: dict[str, str]
+    cms_locale_id: str = ""  # empty: the primary locale's variant
 
     def as_request(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"fieldData": self.field_data}
+        if self.cms_locale_id:
+            body["cmsLocaleId"] = self.cms_locale_id
         return {"method": "PATCH", "path": f"/v2/collections/{self.collection_id}/items/{self.item_id}",
-                "body": {"fieldData": self.field_data}}
+                "body": body}
+
+
+@dataclass(frozen=True)
+class SettingsWrite:
+    """update-page-settings: `seo` and `openGraph` as the PUT body takes them."""
+
+    page_id: str
+    locale_id: str
+    block_ids: tuple[str, ...]
+    seo: dict[str, str]
+    open_graph: dict[str, Any]
+
+    def body(self) -> dict[str, Any]:
+        return {key: value for key, value in (("seo", self.seo), ("openGraph", self.open_graph)) if value}
+
+    def as_request(self) -> dict[str, Any]:
+        query = f"?localeId={self.locale_id}" if self.locale_id else ""
+        return {"method": "PUT", "path": f"/v2/pages/{self.page_id}{query}", "body": self.body()}
 
 
 @dataclass(frozen=True)
@@ -84,18 +117,73 @@ class PropertiesWrite:
 
 
 def plan_item_write(collection_id: str, item_id: str, current: Document,
-                    planned: Sequence[PlannedEdit]) -> ItemWrite:
+                    planned: Sequence[PlannedEdit], cms_locale_id: str = "") -> ItemWrite:
+    """Raises `LossyEdit` when a RichText field would not come back as Webflow gave it."""
     values = dict(current.raw.get("fieldData") or {})
     field_data: dict[str, str] = {}
+    edited: dict[str, set[int]] = {}
     for item in planned:
         block = item.block
         slug = block.attrs["field"]
         if block.attrs.get("type") == "RichText":
             source = field_data.get(slug, values.get(slug) or "")
             field_data[slug] = _patched_field(source, block, item)
+            edited.setdefault(slug, set()).add(block.attrs["index"])
         else:
             field_data[slug] = item.edit.target.text if item.edit.target is not None else item.edit.after
-    return ItemWrite(collection_id, item_id, tuple(i.edit.block_id for i in planned), field_data)
+    for slug, indexes in edited.items():
+        check_round_trip(current, slug, values.get(slug) or "", field_data[slug], indexes)
+    return ItemWrite(collection_id, item_id, tuple(i.edit.block_id for i in planned), field_data, cms_locale_id)
+
+
+def check_round_trip(current: Document, slug: str, old: str, new: str, edited: set[int]) -> None:
+    """Refuse a RichText write that would change anything but the edited elements, or that
+    would send a custom-code embed back empty (Webflow answered it so: writing it would blank
+    it). `LossyEdit`, since it is the write that would lose content, not the remote that
+    moved; `allow_lossy` does not lift it: an embed is never worth losing."""
+    label = next((str(b.attrs.get("label") or slug) for b in current.blocks if b.attrs.get("field") == slug), slug)
+    title = current.ref.title or current.ref.remote_id
+    problems = []
+    empty = [e for e in html.embeds(new) if not "".join(child.source for child in e.children).strip()
+             and e.tag not in html.VOID]
+    if empty:
+        problems.append(f"Webflow returned {len(empty)} custom-code embed(s) empty")
+    old_units = [u.node.source for u in html.field_units(html.parse(old))]
+    new_units = [u.node.source for u in html.field_units(html.parse(new))]
+    changed = [n for n, (a, b) in enumerate(zip(old_units, new_units)) if a != b and n not in edited]
+    if len(old_units) != len(new_units) or changed or html.parse(new).source != new:
+        problems.append("the field would not read back as Webflow gave it outside the edited text")
+    if problems:
+        where = f"field {label!r} of {title!r}"
+        raise LossyEdit(f"Writing {where} would lose content: {'; '.join(problems)}. Nothing was written; make "
+                        "this change in the Webflow CMS editor, or pull and try again later.",
+                        losses={f"field:{slug}": problems})
+
+
+def plan_settings_write(page_id: str, locale_id: str, current: Document,
+                        planned: Sequence[PlannedEdit]) -> SettingsWrite | None:
+    """The one update-page-settings request for the edited SEO and Open Graph blocks, if any."""
+    settings = [item for item in planned if item.block.attrs.get("setting")]
+    if not settings:
+        return None
+    page = current.raw.get("page") or {}
+    seo = {k: v for k, v in (page.get("seo") or {}).items() if k in ("title", "description") and isinstance(v, str)}
+    graph = page.get("openGraph") or {}
+    open_graph: dict[str, Any] = {}
+    for key in ("title", "description"):
+        if isinstance(graph.get(key), str) and graph.get(f"{key}Copied") is not True:
+            open_graph |= {key: graph[key], f"{key}Copied": False}
+    touched_seo = False
+    for item in settings:
+        text = item.edit.target.text if item.edit.target is not None else item.edit.after
+        if item.block.attrs["setting"] == "seo":
+            seo[item.block.attrs["key"]] = text
+            touched_seo = True
+        else:
+            open_graph |= {item.block.attrs["key"]: text, f"{item.block.attrs['key']}Copied": False}
+    touched_graph = any(item.block.attrs["setting"] == "openGraph" for item in settings)
+    return SettingsWrite(page_id, locale_id, tuple(item.edit.block_id for item in settings),
+                         seo if touched_seo else {}, open_graph if touched_graph else {})
 
 
 def _patched_field(source: str, block: Block, item: PlannedEdit) -> str:
@@ -108,18 +196,20 @@ def _patched_field(source: str, block: Block, item: PlannedEdit) -> str:
     return source[:start] + _new_unit_source(unit.node, block, item, skip_lists=unit.kind == "list_item") + source[end:]
 
 
-def plan_nodes_write(page_id: str, locale_id: str, planned: Sequence[PlannedEdit]) -> list[NodesWrite]:
-    return [NodesWrite(page_id, locale_id, ids, nodes) for ids, nodes in _node_batches(planned)]
+def plan_nodes_write(page_id: str, locale_id: str, planned: Sequence[PlannedEdit],
+                     current: Document) -> list[NodesWrite]:
+    return [NodesWrite(page_id, locale_id, ids, nodes) for ids, nodes in _node_batches(planned, current)]
 
 
-def plan_component_writes(site_id: str, component_id: str, locale_id: str,
-                          planned: Sequence[PlannedEdit]) -> list[ComponentNodesWrite | PropertiesWrite]:
-    """Node edits (text, nested overrides) in batches of 1000, then one request for the
-    properties' defaults."""
+def plan_component_writes(site_id: str, component_id: str, locale_id: str, planned: Sequence[PlannedEdit],
+                          current: Document) -> list[ComponentNodesWrite | PropertiesWrite]:
+    """Node edits (text, form texts, nested overrides) in batches of 1000, then one request
+    for the properties' defaults."""
     on_nodes = [item for item in planned if not item.edit.block_id.startswith("property:")]
     on_properties = [item for item in planned if item.edit.block_id.startswith("property:")]
     writes: list[ComponentNodesWrite | PropertiesWrite] = [
-        ComponentNodesWrite(site_id, component_id, locale_id, ids, nodes) for ids, nodes in _node_batches(on_nodes)]
+        ComponentNodesWrite(site_id, component_id, locale_id, ids, nodes)
+        for ids, nodes in _node_batches(on_nodes, current)]
     if on_properties:
         writes.append(PropertiesWrite(site_id, component_id, locale_id,
                                       tuple(item.edit.block_id for item in on_properties),
@@ -128,22 +218,35 @@ def plan_component_writes(site_id: str, component_id: str, locale_id: str,
     return writes
 
 
-def _node_batches(planned: Sequence[PlannedEdit]) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
-    """`nodes` entries: a text node's new HTML, or an instance's edited properties gathered
-    under its one `propertyOverrides` entry; each batch with the block ids it writes."""
+def _node_batches(planned: Sequence[PlannedEdit],
+                  current: Document) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
+    """`nodes` entries of update-static-content (or update-component-content), each batch with
+    the block ids it writes: a node's several edited texts go in one entry (two choices, a
+    label and its waiting text; choices as the whole list), an instance's edited properties
+    under its one `propertyOverrides`."""
     entries: dict[str, dict[str, Any]] = {}
     ids: dict[str, list[str]] = {}
+    nodes = {n.get("id"): n for n in current.raw.get("nodes") or []}
     for item in planned:
         node = item.block.attrs["node"]
-        if item.block.attrs.get("property"):
-            entry = entries.setdefault(node, {"nodeId": node, "propertyOverrides": []})
-            entry["propertyOverrides"].append({"propertyId": item.block.attrs["property"], "text": property_text(item)})
-        else:
-            entries[node] = {"nodeId": node, "text": node_html(item)}
+        entry = entries.setdefault(node, {"nodeId": node})
         ids.setdefault(node, []).append(item.edit.block_id)
-    nodes = list(entries.values())
-    return [(tuple(i for entry in nodes[at:at + MAX_NODES] for i in ids[entry["nodeId"]]), nodes[at:at + MAX_NODES])
-            for at in range(0, len(nodes), MAX_NODES)]
+        text = item.edit.target.text if item.edit.target is not None else item.edit.after
+        field = item.block.attrs.get("field")
+        if item.block.attrs.get("property"):
+            entry.setdefault("propertyOverrides", []).append(
+                {"propertyId": item.block.attrs["property"], "text": property_text(item)})
+        elif item.block.kind != "form_text":
+            entry["text"] = node_html(item)
+        elif field == "choices":
+            choices = entry.setdefault("choices", [dict(c) for c in nodes.get(node, {}).get("choices") or []])
+            choices[item.block.attrs["index"]]["text"] = text
+        else:
+            entry[str(field)] = text
+    order = list(entries)
+    return [(tuple(i for node in order[at:at + MAX_NODES] for i in ids[node]),
+             [entries[node] for node in order[at:at + MAX_NODES]])
+            for at in range(0, len(order), MAX_NODES)]
 
 
 def property_text(item: PlannedEdit) -> str:
@@ -176,6 +279,8 @@ def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict
              else f"Webflow page “{title}” (/{slug}), {locale_label}")
     steps = []
     for item in planned:
+        if not item.block.attrs.get("manual"):
+            continue  # written through the API (page settings)
         node = item.block.attrs.get("node", "")
         where_in = "in the component" if component else "on the page"
         if item.block.attrs.get("property"):
@@ -194,7 +299,9 @@ def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict
             "page": str(component.get("name") or "") if component else title,
             "slug": slug,
             "locale": locale_label,
-            "html": property_text(item) if item.block.attrs.get("property") else node_html(item),
+            "html": (property_text(item) if item.block.attrs.get("property")
+                     else "" if item.block.kind == "form_text" else node_html(item)),
+            **({"label": str(item.block.attrs["label"])} if item.block.kind == "form_text" else {}),
         })
     return steps
 
