@@ -138,7 +138,8 @@ def from_api_error(error: ApiError, what: str, source: str = TOOL) -> RemoteErro
                          "in the environment variable named by token_env in copydesk.toml.", **common)
     if status == 403:
         return AuthError(f"{detail}. The token lacks a scope or access to this site: create a site token with "
-                         "sites:read, pages:read, pages:write, cms:read and cms:write (sites:write to publish).",
+                         "sites:read, pages:read, pages:write, cms:read, cms:write, components:read and components:write "
+                         "(sites:write to publish).",
                          **common)
     if status == 404:
         return RemoteNotFound(f"{detail}. It was deleted, or site_id does not name a site this token can read.",

@@ -67,7 +67,7 @@ rate = 1.0                                   # requests per second (Starter/Basi
 
 REAL_SETTINGS = '''[sources.webflow]
 type = "webflow"
-token_env = "WEBFLOW_TOKEN"   # export WEBFLOW_TOKEN=<site API token: CMS and pages read/write, sites publish>
+token_env = "WEBFLOW_TOKEN"   # export WEBFLOW_TOKEN=<site API token: CMS, pages, components read/write; sites publish>
 site_id = "<site id>"         # Site settings → General
 rate = 1.0                    # requests per second: 60 a minute (CMS/Business plans: 2.0)
 '''
