@@ -532,9 +532,10 @@ def component_ref(component: Component, locale: Locale | None, version: str, *, 
 def component_document(ref: DocumentRef, component: Component, nodes: Iterable[dict[str, Any]],
                        properties: Iterable[dict[str, Any]], locale: Locale | None,
                        components: Mapping[str, str] | None = None) -> Document:
-    """A component definition in one locale: its text nodes, its properties' defaults and its
-    nested instances' overrides. The primary locale is written by hand (`attrs["manual"]`), as
-    a static page's is; a library component is read-only with the reason."""
+    """A component definition in one locale: the blocks of its DOM nodes as a page's (text,
+    form texts, alt text, nested instances' overrides), then its properties' defaults. The
+    primary locale is written by hand (`attrs["manual"]`), as a static page's is; a library
+    component is read-only with the reason."""
     primary = locale is None or locale.primary
     nodes, properties = list(nodes), list(properties)
     names = {**(components or {}), component.id: component.name}
