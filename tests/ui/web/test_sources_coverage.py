@@ -1,0 +1,29 @@
+"""The Sources page shows the share of each source's text that is tracked, and lists what is
+not captured and why text is read-only, as plain text (remote text is never Markdown)."""
+
+from __future__ import annotations
+
+from connectors.document import Block, Document, DocumentRef, NotCaptured
+from connectors.memory import MemoryConnector, MemoryWorkspace
+from staging import coverage
+from staging.pull import pull
+from tests.ui.web.conftest import no_traceback, page, texts
+
+HOSTILE = "**drawing** [click](https://evil.example) 'Flow'"
+REASON = "Alt text of an image: edit it in the *Designer*"
+
+
+def test_sources_show_the_share_tracked_and_list_what_is_left_out_as_written(workspace):
+    doc = Document(ref=DocumentRef(source="notion", remote_id="extra-page", kind="page", title="Extra"), blocks=(
+        Block(id="t", kind="title", text="Extra"),
+        Block(id="i", kind="image", text="A hive", editable=False, readonly_reason=REASON),
+    ), not_captured=(NotCaptured(element=HOSTILE, reason="drawings hold no text", chars=25),))
+    pull(workspace.store, MemoryConnector(MemoryWorkspace.of([doc]), source="notion"))
+    [figures] = coverage.report(workspace.store, source="notion")
+
+    app = no_traceback(page("sources_page"))
+    share = coverage.percent(figures["chars_tracked"], figures["chars_total"])
+    assert any(m.startswith(f"{share} % of text tracked") for m in texts(app, "markdown"))
+    plain = "\n".join(t.value for t in app.text)
+    assert f"Extra: {HOSTILE} (25 characters): drawings hold no text" in plain
+    assert f"1 block(s), 6 characters: {REASON}" in plain
