@@ -43,20 +43,14 @@ def coverage_command(
 
 def _print_source(source: coverage.SourceCoverage) -> None:
     share = coverage.percent(source["chars_tracked"], source["chars_total"])
-    table = Table("source", "documents", "characters", "tracked", "of which read-only", "not captured", "% tracked",
-                  title=None)
+    table = Table("source", "documents", "characters", "tracked", "read-only", "not captured", "% tracked")
     table.add_row(plain(source["source"]), str(source["documents"]), f"{source['chars_total']:,}",
                   f"{source['chars_tracked']:,}", f"{source['chars_readonly']:,}",
                   f"{source['chars_total'] - source['chars_tracked']:,}", f"{share} %")
     out.print(table)
-    if source["not_captured"]:
-        missed = Table("document", "not captured", "why", "characters", title="Not captured", title_justify="left")
-        for row in source["not_captured"]:  # remote text: Text cells, never markup
-            missed.add_row(plain(row["document"]), plain(row["element"]), plain(row["reason"]), str(row["chars"]))
-        out.print(missed)
-    if source["readonly_reasons"]:
-        readonly = Table("read-only because", "blocks", "characters", title="Tracked, read-only (fix these by hand)",
-                         title_justify="left")
-        for reason in source["readonly_reasons"]:
-            readonly.add_row(plain(reason["reason"]), str(reason["blocks"]), str(reason["chars"]))
-        out.print(readonly)
+    for row in source["not_captured"]:  # remote text: printed as Text, never as markup
+        out.print(plain(f"  not captured: {row['document']}: {row['element']} ({row['chars']} characters): "
+                        f"{row['reason']}", style="yellow"))
+    for reason in source["readonly_reasons"]:
+        out.print(plain(f"  read-only, fix by hand: {reason['blocks']} block(s), {reason['chars']} characters: "
+                        f"{reason['reason']}"))

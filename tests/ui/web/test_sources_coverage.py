@@ -4,9 +4,7 @@ not captured and why text is read-only, as plain text (remote text is never Mark
 from __future__ import annotations
 
 from connectors.document import Block, Document, DocumentRef, NotCaptured
-from connectors.memory import MemoryConnector, MemoryWorkspace
 from staging import coverage
-from staging.pull import pull
 from tests.ui.web.conftest import no_traceback, page, texts
 
 HOSTILE = "**drawing** [click](https://evil.example) 'Flow'"
@@ -18,7 +16,7 @@ def test_sources_show_the_share_tracked_and_list_what_is_left_out_as_written(wor
         Block(id="t", kind="title", text="Extra"),
         Block(id="i", kind="image", text="A hive", editable=False, readonly_reason=REASON),
     ), not_captured=(NotCaptured(element=HOSTILE, reason="drawings hold no text", chars=25),))
-    pull(workspace.store, MemoryConnector(MemoryWorkspace.of([doc]), source="notion"))
+    workspace.store.record(doc, tool="notion")  # as a pull of a page holding these would store it
     [figures] = coverage.report(workspace.store, source="notion")
 
     app = no_traceback(page("sources_page"))
