@@ -54,14 +54,13 @@ import httpx
 
 from connectors.gdocs import GDocsConnector, credentials_from
 from connectors.notion import NotionConnector
-from connectors.protocol import Connector
 from connectors.sandbox.admin import SandboxAdminClient
 from connectors.sandbox.gdocs import GDOCS_ROOT_FOLDER_ID
 from connectors.sandbox.server import SandboxServer
 from connectors.sandbox.webflow import WEBFLOW_SITE_ID
+from connectors.webflow import WebflowConnector
 from staging import coverage
 from staging.pull import pull
-from connectors.webflow import WebflowConnector
 from staging.store import Store
 
 TARGET = 99.0
@@ -372,7 +371,7 @@ EXTRACTORS: dict[str, Callable[[Api], Visible]] = {"notion": notion_visible, "gd
 HEADERS = {"notion": {"Notion-Version": NOTION_VERSION}}
 
 
-def connector_for(tool: str, base_url: str, token: str) -> Connector:
+def connector_for(tool: str, base_url: str, token: str) -> NotionConnector | GDocsConnector | WebflowConnector:
     """The tool's connector on its sandbox, unpaced (the sandbox runs without rate limits here)."""
     if tool == "notion":
         return NotionConnector(token, base_url=base_url, rate=None)
@@ -392,10 +391,10 @@ def measure(tool: str, base_url: str, token: str, workspace: str) -> dict[str, A
         visible = EXTRACTORS[tool](api)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(f"sqlite:///{Path(tmp) / 'coverage.db'}")
-        with closing(connector_for(tool, base_url, token)) as connector:  # type: ignore[type-var]
+        with closing(connector_for(tool, base_url, token)) as connector:
             pull(store, connector)
         blocks, documents = _tracked_texts(store, tool)
-        [figures] = coverage.report(store, source=tool) or [None]
+        figures = next(iter(coverage.report(store, source=tool)), None)
         store.close()
     # A visible text is tracked when a block holds it (blocks kept apart: no match across two).
     haystack = "\x00".join(blocks)
@@ -405,7 +404,7 @@ def measure(tool: str, base_url: str, token: str, workspace: str) -> dict[str, A
             missed[element] += len(text)
     tracked = visible.chars - sum(missed.values())
     listed: Counter[tuple[str, str]] = Counter()
-    for row in (figures or {}).get("not_captured") or []:
+    for row in figures["not_captured"] if figures else []:
         listed[(row["element"], row["reason"])] += row["chars"]
     share = coverage.percent(tracked, visible.chars)
     return {
@@ -417,13 +416,14 @@ def measure(tool: str, base_url: str, token: str, workspace: str) -> dict[str, A
         "not_captured_listed": [{"element": e, "reason": r, "chars": c} for (e, r), c in listed.most_common()],
         "silently_missed_chars": max(sum(missed.values()) - sum(listed.values()), 0),
         "sandbox_does_not_serve": sorted(set(visible.unserved)),
-        "readonly_reasons": (figures or {}).get("readonly_reasons") or [],
+        "readonly_reasons": figures["readonly_reasons"] if figures else [],
     }
 
 
 def _tracked_texts(store: Store, tool: str) -> tuple[list[str], int]:
     """The visible characters of every block of every live document, and how many documents."""
-    texts, documents = [], 0
+    texts: list[str] = []
+    documents = 0
     for tracked in store.documents(source=tool, status="live"):
         revision = store.revision(tracked.head_revision_id or "")
         if revision is None:
