@@ -69,7 +69,7 @@ class Tally:
         self.documents += 1
         for block in doc.blocks:
             self.chars_tracked += len(block.text)
-            if not block.editable:
+            if not block.editable and block.text.strip():  # a divider holds nothing to fix by hand
                 reason = block.readonly_reason.strip() or NO_REASON
                 self.chars_readonly += len(block.text)
                 self.readonly_blocks[reason] += 1

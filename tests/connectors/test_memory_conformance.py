@@ -25,6 +25,7 @@ def seed() -> list[Document]:
     faq = Document(ref=DocumentRef(source="memory", remote_id="faq", kind="page", title="FAQ"), blocks=(
         Block(id="title", kind="title", text="FAQ"),
         Block(id="q1", kind="paragraph", text="Setup takes five minutes."),
+        Block(id="rule", kind="divider", editable=False),
         Block(id="code", kind="code", text="pip install helphive", editable=False,
               readonly_reason="Code: copy changes never land in code; edit it in the tool if it must change"),
     ), not_captured=(NotCaptured(element="drawing 'Setup flow'", reason="drawings hold no text copydesk can read",
