@@ -60,7 +60,8 @@ def sweep_command(
         for note in coverage_notes(run):
             out.print(plain(note, style="yellow"))
         for row in by_hand(run):
-            out.print(plain(f"fix by hand: {row['title']} ({row['source']}): “{row['text']}” uses "
+            quoted = " ".join(row["text"].split())  # one line per block, however its text breaks
+            out.print(plain(f"fix by hand: {row['title']} ({row['source']}): “{quoted}” uses "
                             f"{', '.join(row['matched'])}; {manual_step(row)}", style="yellow"))
         if run.new_stale or run.fixed:
             out.print(f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed.")

@@ -12,6 +12,7 @@ from connectors.memory import MemoryConnector, MemoryWorkspace
 from staging.config import load_settings
 from staging.pull import pull
 from staging.store import Store
+from tests.conftest import REPO
 from tests.ui.conftest import cli
 
 HOSTILE = "[bold red]drawing[/bold red] 'Flow'"
@@ -91,3 +92,14 @@ def test_pull_json_carries_the_coverage_of_what_it_fetched(workdir):
     assert report["chars_total"] >= report["chars_tracked"] and "elements_not_captured" in report
     [figures] = json.loads(cli("coverage", "--json").stdout)
     assert figures["chars_total"] == report["chars_total"] and figures["chars_tracked"] == report["chars_tracked"]
+
+
+def test_sweep_lists_stale_read_only_text_to_fix_by_hand(workdir):
+    """The seeds hold retired wording copydesk cannot write (a code sample, say): each such
+    block is a line naming the page, the words, why it is read-only and where to fix it."""
+    assert cli("brief", "add", str(REPO / "fixtures/briefs/ai-support-engineer.md")).exit_code == 0
+    result = cli("sweep")
+    assert result.exit_code == 0, result.stderr
+    hand = [line for line in result.stdout.splitlines() if line.startswith("fix by hand: ")]
+    assert hand and all("; read-only (" in line and "fix it by hand" in line for line in hand)
+    assert f"{len(hand)} read-only block(s) to fix by hand" in result.stdout
