@@ -22,10 +22,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, TypedDict
 
-from connectors.document import DocumentRef
+from connectors.document import Document, DocumentRef
 from connectors.errors import AuthError, Busy, ConfigError, RemoteError
 from connectors.protocol import Connector
-from staging import lease, manual
+from staging import coverage, lease, manual
 from staging.models import saved_id
 from staging.store import Store
 
@@ -44,6 +44,12 @@ class PullReport:
     pull_id: int | None = None
     changed_titles: list[str] = field(default_factory=list)
     not_captured: list[dict[str, str]] = field(default_factory=list)  # {remote_id, title, reason}
+    # Coverage of the documents this pull fetched (staging.coverage): characters of all their
+    # text, of their blocks, and how many elements they list as not captured. Not to be
+    # confused with `not_captured` above, whole documents the tool refused.
+    chars_total: int = 0
+    chars_tracked: int = 0
+    elements_not_captured: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,7 +112,8 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
     store.finish_pull(record, status="ok", cursor=resume if report.not_captured else listing.cursor,
                       error=_not_captured_note(report), **_counts(report))
     store.log_event(actor, "pull", source, _counts(report) | {"pull_id": record.id, "full": full, "tool": connector.tool}
-                    | ({"not_captured": report.not_captured} if report.not_captured else {}))
+                    | ({"not_captured": report.not_captured} if report.not_captured else {})
+                    | ({"coverage": coverage_totals(report)} if report.elements_not_captured else {}))
     return report
 
 
@@ -131,6 +138,7 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         _not_captured(report, ref, error)
         return
     report.fetched += 1
+    _measure(report, doc)
     recorded = store.record(doc, tool=connector.tool, origin="pull", pull_id=pull_id)
     manual.verify(store, recorded.document, doc)
     if recorded.revision is not None:
@@ -138,6 +146,21 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         report.changed += not recorded.is_new
         if not recorded.is_new:
             report.changed_titles.append(doc.ref.title)
+
+
+def _measure(report: PullReport, doc: Document) -> None:
+    tally = coverage.Tally()
+    tally.add(doc)
+    report.chars_total += tally.chars_total
+    report.chars_tracked += tally.chars_tracked
+    report.elements_not_captured += tally.elements_missed
+
+
+def coverage_note(report: PullReport) -> str:
+    """One line when the fetched documents left text out ("" when they left nothing out)."""
+    if not report.elements_not_captured:
+        return ""
+    return coverage.pull_note(report.source, report.chars_tracked, report.chars_total, report.elements_not_captured)
 
 
 def _only_this_document(error: RemoteError) -> bool:
@@ -168,6 +191,10 @@ def _tick(report: PullReport, connector: Connector, before: int, started: float,
     report.seconds = round(time.monotonic() - started, 3)
     if progress is not None:
         progress(report)
+
+
+def coverage_totals(report: PullReport) -> dict[str, int]:
+    return {k: getattr(report, k) for k in ("chars_total", "chars_tracked", "elements_not_captured")}
 
 
 def _counts(report: PullReport) -> dict[str, int]:
