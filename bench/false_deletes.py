@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     admin.post("edit", {"id": page_id, "find": " ", "replace": "  "})
             admin.post("gaps", {"search_omits": args.omit, "children_fail": args.fail, "seed": args.seed + number,
                                 "children_status": 404 if number % 2 else 503})
-            rounds.append(_one_pull(store, endpoint.base_url, endpoint.token, admin, deleted, number))
+            rounds.append(_one_pull(store, endpoint.base_url, endpoint.token, deleted, number))
         admin.close()
         store.close()
     wrongly = rounds[-1]["wrongly_deleted"]
@@ -117,7 +117,7 @@ class RecordingNotion(NotionConnector):
         return Listing(recording())
 
 
-def _one_pull(store: Store, base_url: str, token: str, admin: SandboxAdminClient, deleted: set[str],
+def _one_pull(store: Store, base_url: str, token: str, deleted: set[str],
               number: int) -> dict[str, Any]:
     before = {d.remote_id for d in store.documents("notion") if d.status == "live"}
     retry = RetryPolicy(attempts=4, backoff=0.01, max_wait=0.1)
