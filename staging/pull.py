@@ -2,7 +2,10 @@
 
 Incremental by default: the connector lists what may have changed since the stored cursor,
 the store skips refs whose version it already holds, and only the rest are fetched. A full
-pull lists everything and marks stored documents that are gone as deleted. A failed pull
+pull lists everything and marks stored documents that are gone as deleted: where the tool's
+listing is complete (`Capabilities.complete_listing`), those it left out; elsewhere only those
+the tool confirms gone when asked (`fetch` says archived, or not found), never one a listing
+merely missed or one the tool could not read this time. A failed pull
 keeps what it stored and does not move the cursor, so the next pull picks up from the same
 place.
 
@@ -23,11 +26,12 @@ from datetime import timedelta
 from typing import Any, Callable, TypedDict
 
 from connectors.document import Document, DocumentRef
-from connectors.errors import AuthError, Busy, ConfigError, RemoteError
+from connectors.errors import AuthError, Busy, ConfigError, RemoteError, RemoteNotFound
 from connectors.protocol import Connector
+from connectors.registry import capabilities
 from staging import coverage, lease, manual
 from staging.models import saved_id
-from staging.store import Store
+from staging.store import Store, remote_ref
 
 
 @dataclass
@@ -101,9 +105,7 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
                 _fetch_and_record(store, connector, ref, saved_id(record), report)
             _tick(report, connector, requests_before, started, progress)
         if full:
-            gone = [d.id for d in store.documents(source) if d.status != "deleted" and d.remote_id not in seen]
-            store.set_status(gone, "deleted")
-            report.deleted = len(gone)
+            _settle_unlisted(store, connector, seen, saved_id(record), report)
         _tick(report, connector, requests_before, started, progress)
     except BaseException as error:
         store.finish_pull(record, status="failed", error=str(error)[:500], **_counts(report))
@@ -117,12 +119,25 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
     return report
 
 
+def _settle_unlisted(store: Store, connector: Connector, seen: set[str], pull_id: int, report: PullReport) -> None:
+    """The stored documents a full listing left out: deleted at once where the listing is
+    complete, otherwise each asked about (one fetch), and deleted only on the tool's word."""
+    unlisted = [d for d in store.documents(connector.source) if d.status != "deleted" and d.remote_id not in seen]
+    if capabilities(connector.tool).complete_listing:
+        store.set_status([d.id for d in unlisted], "deleted")
+        report.deleted += len(unlisted)
+        return
+    for tracked in unlisted:
+        _fetch_and_record(store, connector, remote_ref(tracked), pull_id, report, confirming=True)
+
+
 def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull_id: int,
-                      report: PullReport) -> None:
+                      report: PullReport, *, confirming: bool = False) -> None:
+    """`confirming`: `ref` was left out of a listing, so an archived answer means deleted."""
     try:
         doc = connector.fetch(ref)
     except RemoteError as error:
-        if error.status == 404:
+        if isinstance(error, RemoteNotFound):
             stored = store.document_by_remote(ref.source, ref.remote_id)
             if stored is not None:
                 store.set_status([stored.id], "deleted")
@@ -138,6 +153,12 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         _not_captured(report, ref, error)
         return
     report.fetched += 1
+    if confirming and doc.ref.archived:
+        stored = store.document_by_remote(ref.source, ref.remote_id)
+        if stored is not None:
+            store.set_status([stored.id], "deleted")
+            report.deleted += 1
+        return
     _measure(report, doc)
     recorded = store.record(doc, tool=connector.tool, origin="pull", pull_id=pull_id)
     manual.verify(store, recorded.document, doc)
