@@ -33,6 +33,7 @@ bench: $(BIN)/.installed  ## diff, agent and app benchmarks, the pull benchmarks
 	$(BIN)/python bench/pull.py --source webflow
 	$(BIN)/python bench/reliability.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/coverage.py
 
 fuzz: $(BIN)/.installed  ## hostile inputs at the CLI, brief reader and connectors (~10 min; ARGS=--quick for ~1 min)
 	$(BIN)/python bench/fuzz.py $(ARGS)

@@ -85,6 +85,11 @@ class Capabilities:
     publishable: bool = False
     # Some of the tool's text cannot be written through its API: apply hands a person steps.
     hand_written: bool = False
+    # A full listing names every live document (Drive's files and changes, Webflow's lists), so
+    # a stored document it leaves out is gone. False where the listing may leave documents out
+    # (Notion's search is documented as not guaranteed complete): a full pull then asks `fetch`
+    # about each one, and only the tool's confirmation (archived, or not found) marks it deleted.
+    complete_listing: bool = True
     # Changes can be proposed to the tool as suggestions rather than written. No registered tool
     # declares it and nothing in staging reads it.
     can_suggest: bool = False

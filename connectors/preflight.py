@@ -45,7 +45,8 @@ def preflight(current: Document, edits: Sequence[Edit]) -> list[PlannedEdit]:
         block = current.block(edit.block_id)
         assert block is not None  # every id was found above
         if not block.editable:
-            raise ConfigError(f"Block {edit.block_id} of {title!r} is a {block.kind}, which copydesk does not write.")
+            why = f" ({block.readonly_reason}); nothing was written" if block.readonly_reason else ""
+            raise ConfigError(f"Block {edit.block_id} of {title!r} is a {block.kind}, which copydesk does not write{why}.")
         carried = None if edit.target is not None else rewrite(block.spans, edit.after)
         if carried is not None and carried.lossy and not edit.allow_lossy:
             losses[edit.block_id] = list(carried.lossy)

@@ -2,7 +2,10 @@
 
 Incremental by default: the connector lists what may have changed since the stored cursor,
 the store skips refs whose version it already holds, and only the rest are fetched. A full
-pull lists everything and marks stored documents that are gone as deleted. A failed pull
+pull lists everything and marks stored documents that are gone as deleted: where the tool's
+listing is complete (`Capabilities.complete_listing`), those it left out; elsewhere only those
+the tool confirms gone when asked (`fetch` says archived, or not found), never one a listing
+merely missed or one the tool could not read this time. A failed pull
 keeps what it stored and does not move the cursor, so the next pull picks up from the same
 place.
 
@@ -22,12 +25,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, TypedDict
 
-from connectors.document import DocumentRef
-from connectors.errors import AuthError, Busy, ConfigError, RemoteError
+from connectors.document import Document, DocumentRef
+from connectors.errors import AuthError, Busy, ConfigError, RemoteError, RemoteNotFound
 from connectors.protocol import Connector
-from staging import lease, manual
+from connectors.registry import capabilities
+from staging import coverage, lease, manual
 from staging.models import saved_id
-from staging.store import Store
+from staging.store import Store, remote_ref
 
 
 @dataclass
@@ -44,6 +48,12 @@ class PullReport:
     pull_id: int | None = None
     changed_titles: list[str] = field(default_factory=list)
     not_captured: list[dict[str, str]] = field(default_factory=list)  # {remote_id, title, reason}
+    # Coverage of the documents this pull fetched (staging.coverage): characters of all their
+    # text, of their blocks, and how many elements they list as not captured. Not to be
+    # confused with `not_captured` above, whole documents the tool refused.
+    chars_total: int = 0
+    chars_tracked: int = 0
+    elements_not_captured: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,9 +105,7 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
                 _fetch_and_record(store, connector, ref, saved_id(record), report)
             _tick(report, connector, requests_before, started, progress)
         if full:
-            gone = [d.id for d in store.documents(source) if d.status != "deleted" and d.remote_id not in seen]
-            store.set_status(gone, "deleted")
-            report.deleted = len(gone)
+            _settle_unlisted(store, connector, seen, saved_id(record), report)
         _tick(report, connector, requests_before, started, progress)
     except BaseException as error:
         store.finish_pull(record, status="failed", error=str(error)[:500], **_counts(report))
@@ -106,16 +114,30 @@ def _pull(store: Store, connector: Connector, *, full: bool, actor: str, progres
     store.finish_pull(record, status="ok", cursor=resume if report.not_captured else listing.cursor,
                       error=_not_captured_note(report), **_counts(report))
     store.log_event(actor, "pull", source, _counts(report) | {"pull_id": record.id, "full": full, "tool": connector.tool}
-                    | ({"not_captured": report.not_captured} if report.not_captured else {}))
+                    | ({"not_captured": report.not_captured} if report.not_captured else {})
+                    | ({"coverage": coverage_totals(report)} if report.elements_not_captured else {}))
     return report
 
 
+def _settle_unlisted(store: Store, connector: Connector, seen: set[str], pull_id: int, report: PullReport) -> None:
+    """The stored documents a full listing left out: deleted at once where the listing is
+    complete, otherwise each asked about (one fetch), and deleted only on the tool's word."""
+    unlisted = [d for d in store.documents(connector.source) if d.status != "deleted" and d.remote_id not in seen]
+    if capabilities(connector.tool).complete_listing:
+        store.set_status([d.id for d in unlisted], "deleted")
+        report.deleted += len(unlisted)
+        return
+    for tracked in unlisted:
+        _fetch_and_record(store, connector, remote_ref(tracked), pull_id, report, confirming=True)
+
+
 def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull_id: int,
-                      report: PullReport) -> None:
+                      report: PullReport, *, confirming: bool = False) -> None:
+    """`confirming`: `ref` was left out of a listing, so an archived answer means deleted."""
     try:
         doc = connector.fetch(ref)
     except RemoteError as error:
-        if error.status == 404:
+        if isinstance(error, RemoteNotFound):
             stored = store.document_by_remote(ref.source, ref.remote_id)
             if stored is not None:
                 store.set_status([stored.id], "deleted")
@@ -131,6 +153,13 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         _not_captured(report, ref, error)
         return
     report.fetched += 1
+    if confirming and doc.ref.archived:
+        stored = store.document_by_remote(ref.source, ref.remote_id)
+        if stored is not None:
+            store.set_status([stored.id], "deleted")
+            report.deleted += 1
+        return
+    _measure(report, doc)
     recorded = store.record(doc, tool=connector.tool, origin="pull", pull_id=pull_id)
     manual.verify(store, recorded.document, doc)
     if recorded.revision is not None:
@@ -138,6 +167,21 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         report.changed += not recorded.is_new
         if not recorded.is_new:
             report.changed_titles.append(doc.ref.title)
+
+
+def _measure(report: PullReport, doc: Document) -> None:
+    tally = coverage.Tally()
+    tally.add(doc)
+    report.chars_total += tally.chars_total
+    report.chars_tracked += tally.chars_tracked
+    report.elements_not_captured += tally.elements_missed
+
+
+def coverage_note(report: PullReport) -> str:
+    """One line when the fetched documents left text out ("" when they left nothing out)."""
+    if not report.elements_not_captured:
+        return ""
+    return coverage.pull_note(report.source, report.chars_tracked, report.chars_total, report.elements_not_captured)
 
 
 def _only_this_document(error: RemoteError) -> bool:
@@ -168,6 +212,10 @@ def _tick(report: PullReport, connector: Connector, before: int, started: float,
     report.seconds = round(time.monotonic() - started, 3)
     if progress is not None:
         progress(report)
+
+
+def coverage_totals(report: PullReport) -> dict[str, int]:
+    return {k: getattr(report, k) for k in ("chars_total", "chars_tracked", "elements_not_captured")}
 
 
 def _counts(report: PullReport) -> dict[str, int]:

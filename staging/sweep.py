@@ -6,7 +6,9 @@ staging.agent.checks), hands only the flagged documents to the engine, and keeps
 what is stale, where and why, what was staged, and what changed since the previous sweep.
 It also lists, for a person to re-read, in-scope pages that discuss the brief's topics and
 nobody has edited since the brief was added (no edit to propose there, so no engine call).
-Blocks a reviewer dismissed as won't fix (staging.dismissals) are neither listed nor proposed
+Stale text in read-only blocks (a synced copy, alt text, a suggestion pending in the tool)
+is reported too, with its manual step (why copydesk cannot write it, and the page's URL),
+and never proposed on. Blocks a reviewer dismissed as won't fix (staging.dismissals) are neither listed nor proposed
 again, only counted, until their text or the brief changes. A document fixed by hand since
 then has its open changesets closed as `resolved_upstream`;
 open changesets are never duplicated (staging.agent.propose leaves one that still stands
@@ -25,16 +27,16 @@ from sqlmodel import col, select
 from connectors.errors import CopydeskError
 from connectors.protocol import Connector
 from connectors.registry import capabilities
-from staging import changesets, lifecycle, literal
+from staging import changesets, coverage, lifecycle, literal
 from staging.agent import briefs, rules
 from staging.agent.brief import CompiledBrief, Scope
 from staging.agent.checks import Checks
 from staging.agent.engine import Engine
 from staging.agent.passages import phrase_matcher
-from staging.agent.propose import candidates, propose
+from staging.agent.propose import Candidates, candidates, propose
 from staging.lifecycle import Action, Status
 from staging.models import Brief, Changeset, SweepRun, TrackedDocument, as_utc, saved_id
-from staging.pull import pull
+from staging.pull import coverage_totals, pull
 from staging.store import Store
 
 _UNTOUCHED_EXAMPLES = 3  # blocks quoted per untouched document in the report
@@ -54,14 +56,12 @@ def sweep(store: Store, connectors: Mapping[str, Connector], *, actor: str, engi
         report = pull(store, connector, actor=actor)
         run.pulls.append({"source": name, "requests": report.requests, "fetched": report.fetched,
                           "changed": report.changed, "new": report.new, "deleted": report.deleted,
-                          "not_captured": report.not_captured})
+                          "not_captured": report.not_captured} | coverage_totals(report))
     _say(progress, "checking every in-scope document against the brief")
     checks = Checks(compiled)
     found = candidates(store, compiled, brief=brief)
     run.dismissed = list(found.dismissed)
-    run.stale = [_row(w.tracked, "retired", [{"block": p.block_id, "matched": checks.reasons(p.text),
-                                               "text": p.text[:300]} for p in w.passages])
-                 for w in found.work]
+    run.stale = _retired(found, checks)
     stale_ids = {row["document"] for row in run.stale}
     waived = {row["document"] for row in run.dismissed}  # still reads the wording, by a reviewer's choice
     run.stale += _untouched(store, compiled, since=brief.added_at, besides=stale_ids | waived)
@@ -98,6 +98,21 @@ def _row(tracked: TrackedDocument, kind: str, why: list[dict[str, Any]]) -> dict
     are proposed) or "untouched" (discusses a topic, not edited since the brief: re-read it)."""
     return {"document": tracked.id, "title": tracked.title, "source": tracked.source, "url": tracked.url,
             "kind": kind, "why": why}
+
+
+def _retired(found: Candidates, checks: Checks) -> list[dict[str, Any]]:
+    """The documents using retired wording, in title order: the passages an engine is shown,
+    and the read-only blocks a person must fix by hand, each with its manual step."""
+    rows: dict[str, dict[str, Any]] = {}
+    for w in found.work:
+        rows[w.tracked.id] = _row(w.tracked, "retired", [{"block": p.block_id, "matched": checks.reasons(p.text),
+                                                          "text": p.text[:300]} for p in w.passages])
+    for hit in found.readonly:
+        row = rows.setdefault(hit.tracked.id, _row(hit.tracked, "retired", []))
+        row["why"].append({"block": hit.block.id, "matched": hit.reasons, "text": hit.block.text[:300],
+                           "manual": {"reason": hit.block.readonly_reason or coverage.NO_REASON,
+                                      "url": hit.tracked.url}})
+    return sorted(rows.values(), key=lambda row: row["title"])
 
 
 def _untouched(store: Store, compiled: CompiledBrief, *, since: datetime, besides: set[str]) -> list[dict[str, Any]]:
@@ -163,9 +178,30 @@ def not_captured(run: SweepRun) -> list[dict[str, str]]:
     return [{"source": p["source"], **row} for p in run.pulls for row in p.get("not_captured") or []]
 
 
+def by_hand(run: SweepRun) -> list[dict[str, Any]]:
+    """Stale read-only blocks (copydesk cannot write them), each with its document, what it
+    matched, why it is read-only and where to fix it."""
+    return [{"document": row["document"], "title": row["title"], "source": row["source"], **why}
+            for row in retired(run) for why in row["why"] if why.get("manual")]
+
+
+def coverage_notes(run: SweepRun) -> list[str]:
+    """One line per source whose fetched documents left text out (staging.coverage)."""
+    return [coverage.pull_note(p["source"], p["chars_tracked"], p["chars_total"], p["elements_not_captured"])
+            for p in run.pulls if p.get("elements_not_captured")]
+
+
+def manual_step(why: Mapping[str, Any]) -> str:
+    """What a person does about a stale read-only block: the reason it is read-only, and the page."""
+    manual = why["manual"]
+    return f"read-only ({manual['reason']}); fix it by hand" + (f" at {manual['url']}" if manual["url"] else "")
+
+
 def summary(run: SweepRun) -> str:
     missed = len(not_captured(run))
+    hand = len(by_hand(run))
     return (f"Sweep {run.id}: {len(retired(run))} stale document(s), {len(untouched(run))} to re-read, "
+            + (f"{hand} read-only block(s) to fix by hand, " if hand else "") +
             f"{len(run.dismissed)} block(s) dismissed as won't fix, "
             f"{len(run.staged)} changeset(s) staged, {len(run.resolved)} closed as resolved upstream, "
             + (f"{missed} document(s) not captured, " if missed else "") + f"{run.seconds:.1f} s.")
@@ -182,6 +218,8 @@ def to_markdown(run: SweepRun, titles: Mapping[int, str]) -> str:
               f"{p['new']} new, {p['deleted']} deleted" for p in run.pulls]
     if run.new_stale or run.fixed:
         lines += ["", f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed."]
+    if notes := coverage_notes(run):
+        lines += [""] + [f"- {md(note)}" for note in notes]
     if missed := not_captured(run):
         lines += ["", "## Not captured (not checked; the next pull retries them)", ""]
         lines += [f"- {md(row['title'] or row['remote_id'])} ({md(row['source'])} {md(row['remote_id'])}): "
@@ -192,7 +230,7 @@ def to_markdown(run: SweepRun, titles: Mapping[int, str]) -> str:
         for row in rows:
             lines += ["", f"### {md(row['title'])} ({md(row['source'])})", md(row["url"])]
             lines += [f"- {md(', '.join(w['matched'])) or 'retired wording'}: “{md(w['text'])}”"
-                      for w in row["why"]]
+                      + (f" ({md(manual_step(w))})" if w.get("manual") else "") for w in row["why"]]
     if run.staged:
         lines += ["", "## Staged for review"] + [f"- #{i} {md(titles.get(i, ''))}" for i in run.staged]
     return "\n".join(lines) + "\n"

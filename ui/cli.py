@@ -30,12 +30,12 @@ from staging.agent.brief import MAX_BYTES
 from staging.config import CONFIG_NAME, STATE_DIR, config_text, load_settings
 from staging.diff import alignment, diff_documents, summary
 from staging.models import Revision, TrackedDocument
-from staging.pull import PullReport, pull, remote_status
+from staging.pull import PullReport, coverage_note, pull, remote_status
 from staging.render import to_markdown
 from staging.resolve import resolve_document, resolve_revision
 from staging.sources import orphans
 from staging.store import Store
-from ui import brief_commands, changeset_commands, dismissal_commands, exposure, sweep_commands
+from ui import brief_commands, changeset_commands, coverage_commands, dismissal_commands, exposure, sweep_commands
 from ui.arguments import limit_option, port_option
 from ui.terminal import (
     JSON_OPTION,
@@ -239,7 +239,8 @@ def pull_command(
 ) -> None:
     """Snapshot the sources into the store: only what changed since the last pull.
 
-    Reports per source: requests made, documents listed, fetched, changed, new and deleted.
+    Reports per source: requests made, documents listed, fetched, changed, new and deleted,
+    and a line when the fetched documents hold text copydesk does not capture.
     Example: copydesk pull --source notion --full
     """
     c = context(ctx)
@@ -270,6 +271,8 @@ def pull_command(
         for row in r.not_captured:  # remote text: printed as Text, never as markup
             out.print(plain(f"not captured: {row['title'] or row['remote_id']} ({r.source} {row['remote_id']}): "
                             f"{row['reason']}; the next pull retries it", style="yellow"))
+        if note := coverage_note(r):
+            out.print(plain(note, style="yellow"))
 
 
 @app.command()
@@ -419,4 +422,5 @@ def diff(
 changeset_commands.register(app)
 brief_commands.register(app)
 sweep_commands.register(app)
+coverage_commands.register(app)
 dismissal_commands.register(app)

@@ -12,7 +12,7 @@ from connectors.errors import CopydeskError
 from staging import changesets
 from staging.literal import visible
 from staging.schedule import next_runs, run_slot, sweep_alone, trigger
-from staging.sweep import not_captured, summary, sweep, to_markdown
+from staging.sweep import by_hand, coverage_notes, manual_step, not_captured, summary, sweep, to_markdown
 from ui.terminal import JSON_OPTION, context, emit_json, err, out, plain, progress, shown
 
 
@@ -32,6 +32,8 @@ def sweep_command(
 
     Checks (no model): retired terms and claims, claims restated in other
     words, pages on the brief's topics not edited since it was added.
+    Stale text copydesk cannot write (read-only blocks) is listed to fix
+    by hand, with the reason and the page.
     Only flagged pages not yet answered go to the engine; open changesets
     are never duplicated; pages fixed by hand get theirs closed as
     resolved upstream. The report is kept in the store.
@@ -55,6 +57,12 @@ def sweep_command(
         for row in not_captured(run):  # remote text: printed as Text, never as markup
             out.print(plain(f"not captured: {row['title'] or row['remote_id']} ({row['source']} {row['remote_id']}): "
                             f"{row['reason']}; the next pull retries it", style="yellow"))
+        for note in coverage_notes(run):
+            out.print(plain(note, style="yellow"))
+        for row in by_hand(run):
+            quoted = " ".join(row["text"].split())  # one line per block, however its text breaks
+            out.print(plain(f"fix by hand: {row['title']} ({row['source']}): “{quoted}” uses "
+                            f"{', '.join(row['matched'])}; {manual_step(row)}", style="yellow"))
         if run.new_stale or run.fixed:
             out.print(f"Since the previous sweep: {len(run.new_stale)} newly stale, {len(run.fixed)} fixed.")
         if run.staged:

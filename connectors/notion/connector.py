@@ -4,6 +4,14 @@ Listing is incremental: search sorted by `last_edited_time` descending, stopping
 the cursor minus a safety margin (Notion's edit times have minute precision, so an edit in
 the cursor's own minute must not be missed). The store then decides from versions and
 content hashes what really changed.
+
+Only the page itself says a page is gone: `fetch` raises `RemoteNotFound` when
+`GET /v1/pages/{id}` answers 404, and returns an archived document when the page is in the
+trash (its blocks are not read). A 404 from any other request of the fetch (a children
+listing, a synced block's original) is a `RemoteError` naming the page as not read this time,
+so staging keeps its last revision instead of marking it deleted. Search, Notion says, is not
+guaranteed complete: the plug-in declares its listing incomplete, and staging asks `fetch`
+about every stored page a full listing left out.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from notion_client.helpers import iterate_paginated_api
 from connectors.document import Document, DocumentRef, Edit
 from connectors.errors import AuthError, ConfigError, RemoteError, RemoteNotFound
 from connectors.journalled import PlannedWrite, send_journalled
-from connectors.notion.normalise import TOOL, document_from_payload, page_ref
+from connectors.notion.normalise import TOOL, document_from_payload, is_trashed, page_ref, page_title, synced_original
 from connectors.notion.plugin import PLUGIN
 from connectors.notion.write import Write, plan_writes
 from connectors.pacing import Pacer, RetryPolicy, retry_after
@@ -66,6 +74,10 @@ class NotionConnector:
         self.margin = margin
         self._retry = retry or RetryPolicy()
         self._names: dict[str, str] = {}  # user id → name, looked up once per listing: see list_changed
+        # Where synced originals live, looked up once per listing like names: a block's page
+        # (block id → page id) and a page's title, each asked at most once.
+        self._block_pages: dict[str, str] = {}
+        self._page_titles: dict[str, str] = {}
         self._pacer = Pacer(rate)
         http = httpx.Client(event_hooks={"request": [self._pacer.on_request]})
         self._client = Client(
@@ -91,13 +103,29 @@ class NotionConnector:
         # A connector can outlive many pulls (the app keeps one per source), and a person can be
         # renamed or the integration given "Read user information" between two: each listing asks
         # again. A listing, not a clock, is the boundary: one pull names one person one way.
-        self._names = {}
+        self._names, self._block_pages, self._page_titles = {}, {}, {}
         return Listing(self._iter_changed(since))
 
     def fetch(self, ref: DocumentRef) -> Document:
         page = self._call(lambda: self._client.pages.retrieve(page_id=ref.remote_id))
-        return document_from_payload(page, list(self._iter_tree(ref.remote_id)), edited_by=self._editor(page),
-                                     source=self.source)
+        title = page_title(page)
+        self._page_titles[page["id"]] = title
+        tree: list[tuple[int, dict[str, Any]]] = []
+        synced: dict[str, str] = {}
+        if not is_trashed(page):  # a page in the trash is gone for copydesk: its blocks are not read
+            try:
+                tree = list(self._iter_tree(ref.remote_id))
+                synced = {original: self._title_holding(original)
+                          for original in {synced_original(block) for _, block in tree} if original}
+            except RemoteNotFound as error:
+                raise RemoteError(
+                    f"Notion answered 404 for part of page {title or ref.remote_id!r}, not for the page itself: "
+                    "the page was not read this time and keeps its last pulled revision. Pull again; if it "
+                    "persists, share with the copydesk integration the pages its synced blocks come from.",
+                    source=self.source, status=error.status, code="part_not_found",
+                ) from error
+        return document_from_payload(page, tree, edited_by=self._editor(page), source=self.source,
+                                     synced_pages=synced)
 
     def apply(self, ref: DocumentRef, edits: Sequence[Edit], journal: WriteJournal, *,
               dry_run: bool = False) -> Document:
@@ -133,6 +161,35 @@ class NotionConnector:
                 return ""
             raise
         return str(user.get("name") or "")
+
+    def _title_holding(self, block_id: str) -> str:
+        """The title of the page holding block `block_id` (a synced original), found up the
+        block's `parent` chain: one request per block above it until a page, and one for that
+        page's title, each cached for the listing. '' when the original's page is closed to the
+        integration (Notion answers 404 for it)."""
+        walked: list[str] = []
+        current = block_id
+        try:
+            while current not in self._block_pages:
+                walked.append(current)
+                parent = self._retrieve_block(current).get("parent") or {}
+                if parent.get("type") == "page_id":
+                    self._block_pages[current] = str(parent["page_id"])
+                elif parent.get("type") == "block_id":
+                    current = str(parent["block_id"])
+                else:
+                    return ""
+            page_id = self._block_pages[current]
+            for block in walked:
+                self._block_pages[block] = page_id
+            if page_id not in self._page_titles:
+                self._page_titles[page_id] = page_title(self._call(lambda: self._client.pages.retrieve(page_id=page_id)))
+            return self._page_titles[page_id]
+        except RemoteNotFound:
+            return ""
+
+    def _retrieve_block(self, block_id: str) -> dict[str, Any]:
+        return self._call(lambda: self._client.blocks.retrieve(block_id=block_id))
 
     def _send(self, write: Write) -> Any:
         if write.endpoint == "pages":

@@ -5,12 +5,22 @@ a table row becomes one `cell` block per cell (`<row id>/<column>`), since a cel
 copy edit touches. Title and cell blocks keep their native rich text in `raw["rich_text"]`,
 the others their whole native block, so a write can reuse untouched runs as they were. Volatile bookkeeping (edit times and editors, request ids) is dropped
 from `raw`, so an unchanged page always serialises to the same bytes.
+
+Synced blocks: the original's children are ordinary blocks of the page holding it, editable
+there and only there, with `attrs["synced_original"]` naming the original (Notion does not
+list an original's references, so every original says an edit may show on other pages). A
+reference lists the original's children under their own ids; in the referencing page they
+become read-only copies with ids `<reference id>/<child id>` (cells `<reference id>/<row
+id>/<column>`), so no id repeats another document's, and a reason naming the page that
+holds the original. A `link_preview` block (Notion's API can neither create nor update one)
+is read-only, its text the URL; link mentions and previews inside rich text are spans whose
+`Mention` target is the URL.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from connectors.document import Block, Document, DocumentRef, Mention, Span
 from connectors.storable import storable
@@ -80,7 +90,8 @@ def spans_from_rich_text(rich_text: Iterable[dict[str, Any]]) -> tuple[Span, ...
             detail = item.get("mention") or {}
             kind = detail.get("type", "")
             target = detail.get(kind) or {}
-            mention = Mention(type=kind, target=str(target.get("id") or target.get("start") or ""))
+            mention = Mention(type=kind, target=str(target.get("id") or target.get("start") or target.get("href")
+                                                    or target.get("url") or ""))
         elif item.get("type") == "equation":
             mention = Mention(type="equation", target=(item.get("equation") or {}).get("expression", ""))
         spans.append(
@@ -99,10 +110,22 @@ def spans_from_rich_text(rich_text: Iterable[dict[str, Any]]) -> tuple[Span, ...
     return tuple(spans)
 
 
+def synced_original(native: dict[str, Any]) -> str | None:
+    """The id of the original a synced block reference shows, or None (an original, or not a
+    synced block)."""
+    if native.get("type") != "synced_block":
+        return None
+    source = (native.get("synced_block") or {}).get("synced_from") or {}
+    return str(source.get("block_id") or "") or None
+
+
 def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, Any]]], *,
-                          edited_by: str = "", source: str = TOOL) -> Document:
+                          edited_by: str = "", source: str = TOOL,
+                          synced_pages: Mapping[str, str] | None = None) -> Document:
     """`tree` is the page's blocks in reading order as (depth, block) pairs; `edited_by` the
-    name of the page's `last_edited_by` user, which the page object gives as an id only."""
+    name of the page's `last_edited_by` user, which the page object gives as an id only;
+    `synced_pages` the title of the page holding each synced original this page shows a
+    reference of ('' when copydesk cannot read that page)."""
     name, title_items = next(
         ((name, p.get("title", [])) for name, p in page.get("properties", {}).items() if p.get("type") == "title"),
         ("title", []),
@@ -111,8 +134,9 @@ def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, 
         Block(id="title", kind="title", text=page_title(page), spans=spans_from_rich_text(title_items),
               raw={"property": name, "rich_text": title_items})
     ]
+    synced = _Synced(synced_pages or {})
     for depth, native in tree:
-        blocks.extend(_blocks_from_native(native, depth))
+        blocks.extend(synced.mark(native, depth, _blocks_from_native(native, depth)))
     return storable(Document(ref=page_ref(page, edited_by, source=source), blocks=tuple(blocks), raw=_stable(page)))
 
 
@@ -149,6 +173,62 @@ def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:
             raw=raw,
         )
     ]
+
+
+class _Synced:
+    """Marks the blocks of a page's tree walk that are synced: originals, their frames, and
+    the read-only copies a reference shows (see the module docstring)."""
+
+    def __init__(self, pages: Mapping[str, str]) -> None:
+        self._pages = pages
+        self._open: list[tuple[int, dict[str, Any]]] = []  # (depth, synced block) holding what follows
+
+    def mark(self, native: dict[str, Any], depth: int, made: list[Block]) -> list[Block]:
+        while self._open and depth <= self._open[-1][0]:
+            self._open.pop()
+        inside = self._open[-1][1] if self._open else None
+        if native.get("type") == "synced_block":
+            made = [self._frame(block, native) for block in made]
+            self._open.append((depth, native))
+        elif native.get("type") == "link_preview":
+            made = [_link_preview(block, native) for block in made]
+        if inside is None:
+            return made
+        original = synced_original(inside)
+        if original is None:
+            return [b.model_copy(update={"attrs": {**b.attrs, "synced_original": inside["id"]}}) for b in made]
+        return [self._copy(block, inside["id"], original) for block in made]
+
+    def _frame(self, block: Block, native: dict[str, Any]) -> Block:
+        original = synced_original(native)
+        if original is None:
+            return block.model_copy(update={
+                "attrs": {"synced": "original"},
+                "readonly_reason": "The frame of a synced block holds no text: its copy is in the blocks inside it, "
+                                   "and an edit there shows on every page that shows this synced block"})
+        return block.model_copy(update={"attrs": {"synced": "copy", "synced_original": original},
+                                        "readonly_reason": self._where(original)})
+
+    def _copy(self, block: Block, reference: str, original: str) -> Block:
+        return block.model_copy(update={
+            "id": f"{reference}/{block.id}",
+            "editable": False,
+            "readonly_reason": self._where(original),
+            "attrs": {**block.attrs, "synced_original": original, "synced_block": block.id},
+        })
+
+    def _where(self, original: str) -> str:
+        title = self._pages.get(original, "")
+        if title:
+            return f"A synced copy: edit the original on page '{title}'"
+        return "A synced copy of a block on a page copydesk cannot read: edit the original in Notion"
+
+
+def _link_preview(block: Block, native: dict[str, Any]) -> Block:
+    url = str((native.get("link_preview") or {}).get("url") or "")
+    return block.model_copy(update={
+        "text": url, "spans": (Span(text=url, href=url),) if url else (), "editable": False, "attrs": {"url": url},
+        "readonly_reason": "A link preview: Notion's API cannot change one; replace the link in Notion"})
 
 
 def _attrs(kind: str, body: dict[str, Any]) -> dict[str, Any]:

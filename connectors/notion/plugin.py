@@ -71,5 +71,6 @@ PLUGIN = Plugin(
         alignment="id",
         edit_time_precision=timedelta(minutes=1),  # last_edited_time is stamped to the minute
         remote_id_form=dashed_id,
+        complete_listing=False,  # search "is not guaranteed to return everything" (reference/post-search)
     ),
 )

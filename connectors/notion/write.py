@@ -7,6 +7,12 @@ cells of one row become one request.
 
 Untouched runs are sent back as Notion gave them (request-shaped), so their annotations,
 links and mentions survive; new text is a text run with the marks `rewrite` chose.
+
+Except link chips: a `link_mention` or `link_preview` mention is response-only (Notion
+answers 400 for the whole block when a request holds one), and a PATCH replaces the whole
+rich text, so no write of a block holding one keeps it. Such a write is refused as lossy
+before anything is sent, unless the edit allows it: then each chip goes as a text run with
+the same link (its text the URL, as Notion reports the chip's plain text).
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ from dataclasses import dataclass
 from typing import Any, Sequence, cast
 
 from connectors.document import Block, Document, Span
+from connectors.errors import LossyEdit
 from connectors.preflight import PlannedEdit
 from connectors.text import Piece
 
 # https://developers.notion.com/reference/request-limits: text.content is at most 2000 characters.
 _MAX_TEXT = 2000
 _ID_MENTIONS = {"user", "page", "database", "data_source"}
+# Mentions only Notion's responses carry: https://developers.notion.com/reference/rich-text#mention
+LINK_CHIPS = {"link_mention", "link_preview"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,9 @@ class Write:
 
 
 def plan_writes(current: Document, planned: Sequence[PlannedEdit]) -> list[Write]:
+    """The requests for `planned`; `LossyEdit` (nothing planned) when one would have to turn
+    link chips into plain links and its edit does not allow it."""
+    _refuse_lost_chips(current, planned)
     writes: list[Write] = []
     rows: dict[str, dict[int, list[dict[str, Any]]]] = {}
     row_edits: dict[str, list[str]] = {}
@@ -58,6 +70,40 @@ def plan_writes(current: Document, planned: Sequence[PlannedEdit]) -> list[Write
                   else [request_item(i) for i in c.raw["rich_text"]] for c in cells]
         writes.append(Write(tuple(row_edits[row]), "blocks", row, {"table_row": {"cells": values}}))
     return writes
+
+
+def _refuse_lost_chips(current: Document, planned: Sequence[PlannedEdit]) -> None:
+    losses = {item.block.id: [f"the link preview {text!r} would become a plain link" for text in chips]
+              for item in planned if not item.edit.allow_lossy and (chips := _chips_resent(current, item))}
+    if not losses:
+        return
+    title = current.ref.title or current.ref.remote_id
+    details = "; ".join(f"{block_id}: {', '.join(reasons)}" for block_id, reasons in losses.items())
+    said = (f"Notion cannot write a link preview back, and an edit rewrites the whole block, so applying would "
+            f"turn link previews in {title!r} into plain links ({details}). Nothing was written; ")
+    raise LossyEdit(said + "apply with --allow-lossy to accept plain links, or make the edit in Notion.",
+                    losses=losses,
+                    in_app=said + "tick “Write even where formatting cannot be kept exactly” and apply again to "
+                                  "accept plain links, or make the edit in Notion.")
+
+
+def _chips_resent(current: Document, item: PlannedEdit) -> list[str]:
+    """The plain text of each link chip the write of `item` would have to send back (for a
+    cell, the other cells of its row too: the row is written whole)."""
+    if item.rewrite is None:
+        assert item.edit.target is not None
+        natives = native_items(item.edit.target)
+    else:
+        originals = native_items(item.block)
+        natives = [originals[p.origin] for p in item.rewrite.pieces if p.origin is not None and p.span.mention]
+    if item.block.kind == "cell":
+        natives += [native for cell in current.blocks if cell.kind == "cell" and cell.id != item.block.id
+                    and cell.attrs.get("row") == item.block.attrs.get("row") for native in native_items(cell)]
+    return [str(n.get("plain_text", "")) for n in natives if _is_chip(n)]
+
+
+def _is_chip(native: dict[str, Any]) -> bool:
+    return native.get("type") == "mention" and (native.get("mention") or {}).get("type") in LINK_CHIPS
 
 
 def native_items(block: Block) -> list[dict[str, Any]]:
@@ -109,7 +155,10 @@ def request_item(native: dict[str, Any]) -> dict[str, Any]:
     (response-only fields such as plain_text, href and resolved user names left out)."""
     kind = native.get("type", "text")
     item: dict[str, Any] = {"type": kind, "annotations": native.get("annotations", {})}
-    if kind == "text":
+    if _is_chip(native):  # never sent back (see the module docstring): the same link, as text
+        url = native.get("href") or native.get("plain_text", "")
+        item.update(type="text", text={"content": native.get("plain_text") or url, "link": {"url": url} if url else None})
+    elif kind == "text":
         text = native.get("text") or {}
         item["text"] = {"content": text.get("content", ""), "link": text.get("link")}
     elif kind == "mention":

@@ -14,16 +14,34 @@ Admin (uncounted, no auth) under `/_sandbox/`:
     POST edit         {"id", "find", "replace", "editor"?}: edit the first block under id containing
                       find, as the user `editor` (an id; default: the colleague Jordan Lee)
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
+    POST gaps         {"search_omits": 0.05, "omit_ids": [...], "children_fail": 0.1, "fail_ids": [...],
+                      "children_status": 404, "seed": 1} or {"clear": true}: search leaves pages out
+                      (a fraction drawn afresh for each listing, and the ids given) and child listings
+                      fail (at random, and those of the ids given), as the real API may
+    POST remove       {"id"}: the page is gone for good (deleted from the trash, or unshared): 404
     POST rate_limit   {"enabled", "rate", "window_seconds", "retry_after"}
     POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one
     POST pages        a page in the seed files' shape (connectors/sandbox/seeds/notion/pages/*.json),
                       added to the workspace as if someone had just created it: {"id", "blocks"}
+
+Shapes beyond the seed's plain blocks, and where they come from:
+- synced_block (`synced_from` null on the original, {"type": "block_id", "block_id"} on a reference,
+  whose children listing returns the original's): https://developers.notion.com/reference/block#synced-block
+- link_mention / link_preview mentions (response-only: `LinkMentionResponse`, `LinkPreviewMentionResponse`,
+  absent from the request union `MentionRichTextItemRequest`): makenotion/notion-sdk-js src/api-endpoints.ts;
+  plain_text and href are the URL, as a recorded 2025-09-03 response shows.
+- link_preview blocks cannot be created or updated: https://developers.notion.com/reference/block#link-preview
+- search is not guaranteed complete ("results can lag or be left out"), modelled by `gaps`:
+  https://developers.notion.com/reference/post-search
+- the 400 validation_error body: ../shared/api-examples/notion/errors/400_validation_error.derived.json
 """
 
 from __future__ import annotations
 
 import json
+import random
 import uuid
+from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -60,6 +78,8 @@ _DEFAULT_CODES = {
     504: "gateway_timeout",
     529: "service_overload",
 }
+# Mentions Notion returns but refuses in a request: a PATCH holding one fails whole.
+_RESPONSE_ONLY_MENTIONS = {"link_mention", "link_preview"}
 _WRITABLE_TEXT_TYPES = {
     "paragraph", "heading_1", "heading_2", "heading_3", "bulleted_list_item", "numbered_list_item",
     "to_do", "toggle", "quote", "callout", "code",
@@ -96,6 +116,33 @@ def _not_found(kind: str, object_id: str) -> ApiError:
     )
 
 
+@dataclass
+class Gaps:
+    """What the real API may leave out or fail that a tidy sandbox never would (admin `gaps`):
+    search leaving pages out, child listings failing. Random draws come from `seed`, so a
+    benchmark run is repeatable; the set of pages a listing leaves out is drawn when the
+    listing starts (a search without `start_cursor`) and held through its pages."""
+
+    search_omits: float = 0.0
+    omit_ids: set[str] = field(default_factory=set)
+    children_fail: float = 0.0
+    fail_ids: set[str] = field(default_factory=set)
+    children_status: int = 404
+    seed: int = 1
+    omitted: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def visible(self, pages: list[dict[str, Any]], *, new_listing: bool) -> list[dict[str, Any]]:
+        if new_listing:
+            self.omitted = {p["id"] for p in pages if self._random.random() < self.search_omits}
+        return [p for p in pages if p["id"] not in self.omitted and p["id"] not in self.omit_ids]
+
+    def fails(self, parent_id: str) -> bool:
+        return parent_id in self.fail_ids or (self.children_fail > 0 and self._random.random() < self.children_fail)
+
+
 class NotionSandbox:
     """The WSGI app. `workspace_factory` rebuilds the seed state on reset."""
 
@@ -111,6 +158,7 @@ class NotionSandbox:
         self.token = token
         self.workspace = workspace_factory()
         self.harness = Harness(notion_error, rate_limit)
+        self.gaps = Gaps()
         self._api = Map(
             [
                 Rule("/v1/search", methods=["POST"], endpoint="search"),
@@ -131,6 +179,8 @@ class NotionSandbox:
                 Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
                 Rule("/_sandbox/generate", methods=["POST"], endpoint="generate"),
                 Rule("/_sandbox/pages", methods=["POST"], endpoint="pages"),
+                Rule("/_sandbox/gaps", methods=["POST"], endpoint="gaps"),
+                Rule("/_sandbox/remove", methods=["POST"], endpoint="remove"),
             ]
         )
 
@@ -179,7 +229,8 @@ class NotionSandbox:
         only = (body.get("filter") or {}).get("value")
         sort = body.get("sort") or {}
         ascending = sort.get("direction") == "ascending"
-        results = self.workspace.search(body.get("query", ""), only=only, ascending=ascending)
+        results = self.gaps.visible(self.workspace.search(body.get("query", ""), only=only, ascending=ascending),
+                                    new_listing=not body.get("start_cursor"))
         return _json(
             {**_paginate(results, body.get("start_cursor"), page_size), "type": "page_or_data_source",
              "page_or_data_source": {}}
@@ -197,6 +248,7 @@ class NotionSandbox:
                 items = title.get("title") if isinstance(title, dict) else None
                 if not isinstance(items, list):
                     raise SandboxValidationError("body failed validation: body.properties.title.title should be an array.")
+                _refuse_response_only(items, "body.properties.title.title")
                 self.workspace.rename(page["id"], items)
             if "in_trash" in body or "archived" in body:
                 trashed = bool(body.get("in_trash", body.get("archived")))
@@ -214,14 +266,19 @@ class NotionSandbox:
         update = body.get(kind)
         if not isinstance(update, dict):
             raise SandboxValidationError(f"body failed validation: body.{kind} should be defined, instead was `undefined`.")
+        if kind == "link_preview":
+            raise SandboxValidationError("body failed validation: link_preview blocks cannot be updated.")
         with self.workspace.lock:
             titles = self.workspace.titles()
             target = block[kind]
             if "rich_text" in update:
                 if kind not in _WRITABLE_TEXT_TYPES:
                     raise SandboxValidationError(f"body failed validation: body.{kind}.rich_text is not writable.")
+                _refuse_response_only(update["rich_text"], f"body.{kind}.rich_text")
                 target["rich_text"] = [complete_rich_text(i, titles, self.workspace.users) for i in update["rich_text"]]
             if "cells" in update and kind == "table_row":
+                for column, cell in enumerate(update["cells"]):
+                    _refuse_response_only(cell, f"body.table_row.cells[{column}]")
                 target["cells"] = [[complete_rich_text(i, titles, self.workspace.users) for i in cell]
                                    for cell in update["cells"]]
             if "checked" in update and kind == "to_do":
@@ -235,9 +292,13 @@ class NotionSandbox:
             raise _invalid_id("block_id", block_id)
         if parent not in self.workspace.blocks and parent not in self.workspace.pages:
             raise _not_found("block", parent)
+        if self.gaps.fails(parent):
+            if self.gaps.children_status == 404:
+                raise _not_found("block", parent)
+            raise ApiError(self.gaps.children_status, _DEFAULT_CODES.get(self.gaps.children_status, ""),
+                           "Unexpected error occurred.")
         page_size = _page_size(request.args.get("page_size"))
-        with self.workspace.lock:
-            children = [self.workspace.blocks[c] for c in self.workspace.children.get(parent, [])]
+        children = self.workspace.listed_children(parent)
         return _json({**_paginate(children, request.args.get("start_cursor"), page_size), "type": "block", "block": {}})
 
     def _api_retrieve_user(self, request: Request, user_id: str) -> Response:
@@ -279,6 +340,7 @@ class NotionSandbox:
         self.workspace = self._factory()
         self.harness.reset_stats()
         self.harness.clear_faults()
+        self.gaps = Gaps()
         self.harness.set_rate_limit(self._initial_rate_limit)
         return _admin_json({"reset": True, "pages": len(self.workspace.pages)})
 
@@ -319,6 +381,30 @@ class NotionSandbox:
         self.harness.reset_stats()
         return _admin_json({"pages": len(self.workspace.pages)})
 
+    def _admin_gaps(self, request: Request) -> Response:
+        body = _body(request)
+        if body.get("clear"):
+            self.gaps = Gaps()
+            return _admin_json({"cleared": True})
+        self.gaps = Gaps(
+            search_omits=float(body.get("search_omits", 0)),
+            omit_ids={str(normalise_id(str(i))) for i in body.get("omit_ids", [])},
+            children_fail=float(body.get("children_fail", 0)),
+            fail_ids={str(normalise_id(str(i))) for i in body.get("fail_ids", [])},
+            children_status=int(body.get("children_status", 404)),
+            seed=int(body.get("seed", 1)),
+        )
+        return _admin_json({"gaps": {"search_omits": self.gaps.search_omits, "omit_ids": sorted(self.gaps.omit_ids),
+                                     "children_fail": self.gaps.children_fail, "fail_ids": sorted(self.gaps.fail_ids),
+                                     "children_status": self.gaps.children_status}})
+
+    def _admin_remove(self, request: Request) -> Response:
+        page_id = normalise_id(str(_body(request)["id"]))
+        if page_id is None or page_id not in self.workspace.pages:
+            return _admin_json({"error": f"no page with id {page_id}"}, 404)
+        self.workspace.remove(page_id)
+        return _admin_json({"removed": page_id})
+
     def _admin_pages(self, request: Request) -> Response:
         seed = _body(request)
         page_id = normalise_id(str(seed["id"]))
@@ -329,6 +415,21 @@ class NotionSandbox:
         page = self.workspace.add_page({**seed, "id": page_id})
         return _admin_json({"id": page["id"], "blocks": sum(1 for _ in self.workspace.iter_descendants(page_id))})
 
+
+
+def _refuse_response_only(items: Any, path: str) -> None:
+    """Notion's answer to a rich text array holding a mention only its responses carry: the
+    whole request fails (400 validation_error), nothing is written."""
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        mention = (item.get("mention") or {}) if isinstance(item, dict) and item.get("type") == "mention" else {}
+        if mention.get("type") in _RESPONSE_ONLY_MENTIONS:
+            at = f"{path}[{index}].mention"
+            raise SandboxValidationError(
+                f"body failed validation. Fix one: {at}.user should be defined, instead was `undefined`. "
+                f"{at}.date should be defined, instead was `undefined`. {at}.page should be defined, instead was "
+                f"`undefined`. {at}.database should be defined, instead was `undefined`. {at}.template_mention should "
+                f"be defined, instead was `undefined`. {at}.custom_emoji should be defined, instead was `undefined`."
+            )
 
 
 def _body(request: Request) -> dict[str, Any]:

@@ -87,6 +87,14 @@ def complete_rich_text(item: dict[str, Any], titles: dict[str, str],
         elif mention["type"] == "date":
             mention["date"] = {"start": mention["date"]["start"], "end": mention["date"].get("end"), "time_zone": None}
             plain = plain or mention["date"]["start"]
+        elif mention["type"] == "link_mention":
+            # Response-only (a pasted link shown as a chip): plain_text and href are the URL, as a
+            # real 2025-09-03 response shows it; seeds may hold one, a PATCH may not (notion.py).
+            href = mention["link_mention"]["href"]
+            plain = plain or href
+        elif mention["type"] == "link_preview":
+            href = mention["link_preview"]["url"]
+            plain = plain or href
         elif mention["type"] == "user":
             mention["user"] = {"object": "user", "id": mention["user"]["id"]}
             name = (users or {}).get(mention["user"]["id"], {}).get("name")
@@ -249,6 +257,9 @@ class NotionWorkspace:
         if kind.startswith("heading_"):
             body.setdefault("color", "default")
             body.setdefault("is_toggleable", False)
+        synced_from = body.get("synced_from") if kind == "synced_block" else None
+        if synced_from:
+            body["synced_from"] = {"type": "block_id", "block_id": synced_from["block_id"]}
         block_id = spec.get("id") or str(uuid.uuid5(_ID_NAMESPACE, anchor))
         author = page_seed.get("last_edited_by", BOT_USER_ID)
         self.blocks[block_id] = {
@@ -259,7 +270,7 @@ class NotionWorkspace:
             "last_edited_time": page_seed["last_edited_time"],
             "created_by": {"object": "user", "id": page_seed.get("created_by", BOT_USER_ID)},
             "last_edited_by": {"object": "user", "id": author},
-            "has_children": bool(nested),
+            "has_children": bool(nested) or bool(synced_from),
             "in_trash": False,
             "type": kind,
             kind: body,
@@ -305,6 +316,28 @@ class NotionWorkspace:
             ]
         found.sort(key=lambda p: (p["last_edited_time"], p["id"]), reverse=not ascending)
         return found
+
+    def listed_children(self, parent_id: str) -> list[dict[str, Any]]:
+        """What listing `parent_id`'s children returns: a synced block's reference lists its
+        original's children (the same blocks, same ids), as Notion does."""
+        with self.lock:
+            block = self.blocks.get(parent_id)
+            source = ((block or {}).get("synced_block") or {}).get("synced_from") or {}
+            return [self.blocks[c] for c in self.children.get(source.get("block_id") or parent_id, [])]
+
+    def remove(self, page_id: str) -> None:
+        """Take a page away for good, as a deletion from the trash or a revoked share does: every
+        request for it, its blocks included, is then a 404."""
+        with self.lock:
+            for block in list(self.iter_descendants(page_id)):
+                if block["type"] != "child_page":
+                    self.blocks.pop(block["id"], None)
+            self.blocks.pop(page_id, None)
+            self.pages.pop(page_id)
+            self.children.pop(page_id, None)
+            for siblings in self.children.values():
+                if page_id in siblings:
+                    siblings.remove(page_id)
 
     def page_of(self, block_id: str) -> str | None:
         """The page a block belongs to, walking up the parents."""

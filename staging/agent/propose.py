@@ -22,7 +22,7 @@ from typing import Callable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from connectors.document import Document
+from connectors.document import Block, Document
 from connectors.errors import AuthError, CopydeskError
 from staging import by_rule, changesets, dismissals, lifecycle
 from staging.agent import briefs, rules
@@ -48,18 +48,30 @@ class Work:
     passages: list[Passage]
 
 
+@dataclass(frozen=True)
+class ReadOnlyStale:
+    """A stale block copydesk cannot write (its `readonly_reason` says why and where to fix
+    it): never sent to an engine, reported for a person to fix by hand."""
+
+    tracked: TrackedDocument
+    block: Block
+    reasons: list[str]  # the retired terms and claims it uses (Checks.reasons)
+
+
 @dataclass
 class Candidates:
     work: list[Work]
     skipped: list[dict[str, str]]  # out-of-scope documents, with the reason
     blocks: int  # candidate blocks found in the index, in scope or not
     dismissed: list[dict[str, object]] = field(default_factory=list)  # blocks a reviewer said won't fix
+    readonly: list[ReadOnlyStale] = field(default_factory=list)  # stale read-only blocks, in document order
 
 
 def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = None,
                brief: Brief | None = None) -> Candidates:
     """What the brief's checks find, by document in title order, scope applied; with `brief`,
-    less the blocks its dismissals cover (staging.dismissals): neither sent nor stale."""
+    less the blocks its dismissals cover (staging.dismissals): neither sent nor stale. Stale
+    read-only blocks are kept apart (`readonly`): no engine may edit them, a person can."""
     checks = Checks(compiled)
     hits: dict[str, set[str]] = defaultdict(set)
     for document_id, block_id in checks.blocks(store):
@@ -82,6 +94,10 @@ def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = No
             hits[document_id] -= {block_id for block_id, _ in left}
         sent = [p for p in passages(doc, hits[document_id], checks.stale)
                 if not (compiled.scope.skip_quotes and p.kind == "quote")]
+        found.readonly.extend(ReadOnlyStale(tracked, b, why) for b in doc.blocks
+                              if b.id in hits[document_id] and not b.editable
+                              and not (compiled.scope.skip_quotes and b.kind == "quote")
+                              and (why := checks.reasons(b.text)))
         if sent:
             found.work.append(Work(tracked, doc, sent))
     return found

@@ -13,7 +13,8 @@ changed; an edit made behind copydesk's back shows up in the next incremental li
 vanished document is a typed `NotFound`; a stale `before` is a `Conflict` with no write sent;
 each write is journalled as intent before it is sent and done after; a dry run journals and
 sends nothing; apply then revert restores every block, formatting included; errors map to the
-tree (refused token, rate limit, server error); and the optional capabilities (`Publisher`,
+tree (refused token, rate limit, server error); every read-only block says why and every
+text left out is named with its reason and size; and the optional capabilities (`Publisher`,
 `HandWritten`) do what they say.
 """
 
@@ -128,6 +129,19 @@ def edit_of(document: Document, sample: Sample) -> Edit:
     return Edit(block_id=block.id, before=block.text, after=block.text.replace(sample.find, sample.replace, 1))
 
 
+def coverage_problems(document: Document) -> list[str]:
+    """What breaks "nothing silently missed" in one fetched document: a read-only block with
+    text that does not say why, or an element left out without a name, a reason or a size.
+    A block without text (a divider) has nothing for a reviewer to read or fix by hand."""
+    name = document.ref.title or document.ref.remote_id
+    problems = [f"{name}: read-only block {b.id} ({b.kind}) has no readonly_reason"
+                for b in document.blocks if not b.editable and b.text.strip() and not b.readonly_reason.strip()]
+    problems += [f"{name}: not-captured entry {item!r} lacks an element, a reason or a size"
+                 for item in document.not_captured
+                 if not item.element.strip() or not item.reason.strip() or item.chars <= 0]
+    return problems
+
+
 def formatting(blocks: Sequence[Block]) -> list[tuple[str, str, str, tuple[Any, ...]]]:
     """Blocks as the contract compares them: id, kind, text and every run with its marks."""
     return [(b.id, b.kind, b.text, b.spans) for b in blocks]
@@ -158,6 +172,12 @@ class ConnectorContract:
         changed = {r.remote_id: r.remote_version for r in tool.connector().list_changed(full.cursor)}
         assert tool.sample.remote_id in changed and changed[tool.sample.remote_id] != seen[tool.sample.remote_id]
         assert changed.get(tool.other.remote_id, seen[tool.other.remote_id]) == seen[tool.other.remote_id]
+
+    def test_every_read_only_block_says_why_and_every_text_left_out_is_named(self, tool: ToolUnderTest) -> None:
+        connector = tool.connector()
+        problems = [problem for ref in connector.list_changed(None) if not ref.archived
+                    for problem in coverage_problems(connector.fetch(ref))]
+        assert not problems, "\n".join(problems)
 
     def test_a_vanished_document_is_a_typed_not_found(self, tool: ToolUnderTest) -> None:
         connector = tool.connector()

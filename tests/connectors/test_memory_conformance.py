@@ -6,15 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from connectors.document import Block, Document, DocumentRef, Span
+from connectors.document import Block, Document, DocumentRef, NotCaptured, Span
 from connectors.memory import MemoryConnector, MemoryPublisher, MemoryWorkspace
-from tests.connectors.conformance import ConnectorContract, Sample, ToolUnderTest
+from tests.connectors.conformance import ConnectorContract, Sample, ToolUnderTest, coverage_problems
 
 TOKEN = "memory-token"
 
 
 def seed() -> list[Document]:
-    """Two documents, one with a paragraph of plain, bold and linked runs."""
+    """Two documents, one with a paragraph of plain, bold and linked runs, the other with a
+    read-only block and an element left out (each saying why)."""
     pricing = Document(ref=DocumentRef(source="memory", remote_id="pricing", kind="page", title="Pricing"), blocks=(
         Block(id="title", kind="title", text="Pricing"),
         Block(id="intro", kind="paragraph", text="Answers from your docs in seconds, see the guide.", spans=(
@@ -24,7 +25,11 @@ def seed() -> list[Document]:
     faq = Document(ref=DocumentRef(source="memory", remote_id="faq", kind="page", title="FAQ"), blocks=(
         Block(id="title", kind="title", text="FAQ"),
         Block(id="q1", kind="paragraph", text="Setup takes five minutes."),
-    ))
+        Block(id="rule", kind="divider", editable=False),
+        Block(id="code", kind="code", text="pip install helphive", editable=False,
+              readonly_reason="Code: copy changes never land in code; edit it in the tool if it must change"),
+    ), not_captured=(NotCaptured(element="drawing 'Setup flow'", reason="drawings hold no text copydesk can read",
+                                 chars=42),))
     return [pricing, faq]
 
 
@@ -73,3 +78,19 @@ class TestMemoryPublisherContract(ConnectorContract):
         tool = MemoryTool(drafts=True)
         yield tool
         tool.close()
+
+
+@pytest.mark.parametrize("broken", [
+    Block(id="code", kind="code", text="pip install helphive", editable=False),
+    NotCaptured(element="drawing", reason="", chars=3),
+    NotCaptured(element="drawing", reason="no text", chars=0),
+])
+def test_the_contract_finds_a_silent_read_only_block_or_an_unexplained_gap(broken: Block | NotCaptured) -> None:
+    faq = seed()[1]
+    if isinstance(broken, Block):
+        faq = faq.model_copy(update={"blocks": (*faq.blocks[:-1], broken)})
+    else:
+        faq = faq.model_copy(update={"not_captured": (broken,)})
+    assert coverage_problems(seed()[1]) == []
+    [problem] = coverage_problems(faq)
+    assert problem.startswith("FAQ: ")

@@ -101,6 +101,7 @@ KIND = {
     "bulleted_list_item": "list_item", "numbered_list_item": "list_item", "to_do": "to_do", "toggle": "toggle",
     "quote": "quote", "callout": "callout", "code": "code", "table": "table", "divider": "divider",
     "image": "image", "bookmark": "bookmark", "child_page": "child_page", "table_row": "cell",
+    "synced_block": "synced_block", "link_preview": "link_preview",
 }
 EDITABLE = {"paragraph", "heading", "list_item", "to_do", "toggle", "quote", "callout", "cell"}
 NOT_EDITABLE = {"code", "image", "bookmark", "child_page"}
@@ -115,9 +116,10 @@ def expected_spans(items: list[dict]) -> tuple[Span, ...]:
         if item.get("type") == "mention":
             detail = item["mention"]
             kind = detail["type"]
-            target = detail[kind].get("id") or detail[kind].get("start")
+            target = detail[kind].get("id") or detail[kind].get("start") or detail[kind].get("href")
             mention = Mention(type=kind, target=target)
-            text = item["plain_text"]
+            text = item.get("plain_text") or target  # a link mention reads as its URL
+            href = target if kind == "link_mention" else None
             if kind == "page":
                 href = f"https://www.notion.so/{target.replace('-', '')}"
         else:
@@ -143,14 +145,21 @@ def expected_blocks(seed: dict) -> list[tuple[str, int, str, tuple[Span, ...]]]:
                 for cell in body["cells"]:
                     spans = expected_spans(cell)
                     out.append(("cell", depth, "".join(s.text for s in spans), spans))
+            elif native == "link_preview":
+                out.append(("link_preview", depth, body["url"], (Span(text=body["url"], href=body["url"]),)))
             else:
                 spans = expected_spans(body.get("rich_text", []))
                 out.append((KIND[native], depth, "".join(s.text for s in spans), spans))
-            walk(body.get("children", []) + child.get("children", []), depth + 1)
+            synced = (body.get("synced_from") or {}).get("block_id") if native == "synced_block" else None
+            walk(SYNCED_ORIGINALS[synced] if synced else body.get("children", []) + child.get("children", []), depth + 1)
 
     walk(seed["children"], 0)
     out += [("child_page", 0, title_of(page), ()) for page in child_pages_of(seed)]
     return out
+
+
+SYNCED_ORIGINALS = {c["id"]: c["synced_block"]["children"] for s in SEEDS for c in s["children"]
+                    if c["type"] == "synced_block" and "id" in c}
 
 
 def summary(document: Document) -> list[tuple[str, int, str, tuple[Span, ...]]]:

@@ -1,5 +1,6 @@
-"""The Sources page: each configured tool's connection, its last pull, a pull button with
-progress, and the scope rules proposals follow."""
+"""The Sources page: each configured tool's connection, its last pull, the share of its text
+tracked (what is not captured, what is read-only), a pull button with progress, and the
+scope rules proposals follow."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import streamlit as st
 
 from connectors.errors import CopydeskError, NotFound
 from connectors.registry import label, source_label
-from staging import literal
+from staging import coverage, literal
 from staging.agent import briefs
 from staging.config import SourceSettings
-from staging.pull import PullReport, pull, remote_status
+from staging.pull import PullReport, coverage_note, pull, remote_status
 from ui.web.formatting import ago, when
 from ui.web.session import Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes, workspace
 
@@ -55,6 +56,7 @@ def _source(ws: Workspace, name: str) -> None:
         st.markdown(f"Last pull **{ago(last.finished_at)}** ({when(last.finished_at)}): {last.requests} requests, "
                     f"{last.listed} listed, {last.fetched} fetched, {last.changed} changed, {last.new} new, "
                     f"{last.deleted} deleted" + (" · full" if last.full else ""))
+    _coverage(ws, name)
     check, go, full = st.columns([1, 1, 2], vertical_alignment="center")
     full_pull = full.checkbox("Full (re-list everything, find deleted pages)", key=f"sources.full.{name}")
     if check.button("Check connection", key=f"sources.check.{name}"):
@@ -69,6 +71,31 @@ def _source(ws: Workspace, name: str) -> None:
         actor = require_reviewer()
         if actor:
             _pull(ws, name, shown, actor, full_pull)
+
+
+def _coverage(ws: Workspace, name: str) -> None:
+    """The share of the source's text that is tracked; what is not, and what is read-only, in
+    an expander (remote text shown as plain text, never Markdown)."""
+    found = coverage.report(ws.store, source=name)
+    if not found:
+        return
+    figures = found[0]
+    share = coverage.percent(figures["chars_tracked"], figures["chars_total"])
+    missed, readonly = figures["not_captured"], figures["readonly_reasons"]
+    st.markdown(f"{share} % of text tracked ({figures['chars_tracked']:,} of {figures['chars_total']:,} "
+                f"characters in {figures['documents']} documents; {figures['chars_readonly']:,} read-only)")
+    if not (missed or readonly):
+        return
+    with st.expander(f"{len(missed)} element(s) not captured · {sum(r['blocks'] for r in readonly)} read-only "
+                     "block(s)"):
+        if missed:
+            st.markdown("**Not captured** (not in the history, not swept)")
+            st.text("\n".join(literal.visible(f"{row['document']}: {row['element']} ({row['chars']} characters): "
+                                               f"{row['reason']}") for row in missed))
+        if readonly:
+            st.markdown("**Read-only** (tracked and swept; changes are made by hand in the tool)")
+            st.text("\n".join(literal.visible(f"{row['blocks']} block(s), {row['chars']} characters: {row['reason']}")
+                               for row in readonly))
 
 
 def _pull(ws: Workspace, name: str, shown: str, actor: str, full: bool) -> None:
@@ -86,7 +113,8 @@ def _pull(ws: Workspace, name: str, shown: str, actor: str, full: bool) -> None:
         flash("error", f"Pull of {shown} failed: {error.in_app}")
     else:
         flash("success", f"Pulled {shown}: {report.requests} requests, {report.fetched} fetched, {report.changed} "
-                         f"changed, {report.new} new, {report.deleted} deleted, {report.seconds:.1f} s.")
+                         f"changed, {report.new} new, {report.deleted} deleted, {report.seconds:.1f} s."
+                         + (f" {note}." if (note := coverage_note(report)) else ""))
     st.rerun()
 
 

@@ -9,7 +9,7 @@ from connectors.errors import CopydeskError, NotFound
 from staging import dismissals, literal
 from staging.agent import briefs
 from staging.schedule import next_runs, sweep_alone
-from staging.sweep import last, retired, summary, sweep, untouched
+from staging.sweep import last, manual_step, retired, summary, sweep, untouched
 from ui.web.formatting import ago, tool, when
 from ui.web.session import Workspace, flash, reported, require_reviewer, reviewer_box, show_flashes, workspace
 
@@ -89,6 +89,8 @@ def _report(run) -> None:  # type: ignore[no-untyped-def]
                 for why in row["why"]:
                     st.markdown(f"**{literal.markdown(', '.join(why['matched'])) or 'retired wording'}**")
                     st.text(literal.visible(why["text"]))
+                    if why.get("manual"):
+                        st.warning(literal.markdown(manual_step(why)))
 
 
 def _dismissed(ws: Workspace) -> None:
