@@ -486,11 +486,13 @@ def test_the_sandbox_answers_the_cassette_requests_with_the_same_key_structure(s
     google = json.loads(document_request["response"]["body"]["string"])
     assert list(ours) == [k for k in google if k not in ("footnotes", "inlineObjects")]  # present when used
     assert key_paths(ours) <= key_paths(google), sorted(key_paths(ours) - key_paths(google))
-    read = {"$.body.content[].startIndex:number", "$.body.content[].paragraph.elements[].textRun.content:str",
-            "$.body.content[].paragraph.paragraphStyle.namedStyleType:str",
-            "$.body.content[].paragraph.bullet.listId:str",
-            "$.lists.*.listProperties.nestingLevels[].glyphType:str", "$.revisionId:str",
-            "$.body.content[].table.tableRows[].tableCells[].content[].paragraph.elements[].textRun.content:str"}
+    tab = "$.tabs[].documentTab"  # includeTabsContent=true: every tab's content in its documentTab
+    read = {f"{tab}.body.content[].startIndex:number", f"{tab}.body.content[].paragraph.elements[].textRun.content:str",
+            f"{tab}.body.content[].paragraph.paragraphStyle.namedStyleType:str",
+            f"{tab}.body.content[].paragraph.bullet.listId:str",
+            f"{tab}.lists.*.listProperties.nestingLevels[].glyphType:str", "$.revisionId:str",
+            "$.tabs[].tabProperties.tabId:str", "$.tabs[].tabProperties.title:str",
+            f"{tab}.body.content[].table.tableRows[].tableCells[].content[].paragraph.elements[].textRun.content:str"}
     assert read <= key_paths(ours) & key_paths(google)  # what the connector reads, both sides
 
     # changes.getStartPageToken and files.list (the folder's first page, pageSize 2 as in the example)
