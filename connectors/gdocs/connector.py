@@ -5,6 +5,10 @@ documents alike, because it is the only marker both report (Drive does not expos
 `revisionId`); staging can then skip documents whose version it holds. Writes never trust a
 stored version: `apply` reads the document, plans against that read's `revisionId` and
 makes Google refuse the write (`writeControl.requiredRevisionId`) if anything changed since.
+
+Reads ask for `includeTabsContent=true` (without it, only the first tab is served) and leave
+`suggestionsViewMode` at Docs' default, which is SUGGESTIONS_INLINE for an editor: the one
+view writes may be planned on. The normaliser derives the text without suggestions from it.
 """
 
 from __future__ import annotations
