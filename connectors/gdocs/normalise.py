@@ -14,8 +14,8 @@ unchanged; every other tab's ids are prefixed with its tab id and a slash (`t.ab
 (`tab`: the id writes send as `tabId`; `tab_title`: its name, for people), and each tab's
 name is a read-only `tab_title` block (`tab`, `t.abc123/tab`) ahead of its content. A
 document of one tab keeps blocks without tab attrs (its writes name no tab, which Docs sends
-to the only tab), and its tab's name, which the editor shows in the tab list, is listed as
-not captured. A payload in the older shape (the first tab at the top level) reads as that
+to the only tab), so it serialises as before; its tab's name, which the editor shows in the
+tab list, is listed as not captured unless it is the name Docs generated ("Tab 1"). A payload in the older shape (the first tab at the top level) reads as that
 one tab.
 
 Suggestions: the document is read with suggestions inline (Docs' default for an editor), the
@@ -44,7 +44,8 @@ Volatile fields are left out so an unchanged document serialises to the same byt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Iterator
 
@@ -89,6 +90,8 @@ _OBJECT_REASONS = {
 }
 SUGGESTIONS_REASON = "Has suggestions pending in Google Docs: accept or reject them there, then pull again."
 TAB_TITLE_REASON = "The name of a tab: rename the tab in Google Docs."
+# The name Docs gives a tab nobody named ("Tab 1"): generated, not copy, like a section break.
+_DEFAULT_TAB_NAME = re.compile(r"Tab \d+")
 CONTENTS_REASON = "A table of contents, generated from the headings: edit the headings, then update it in Google Docs."
 
 
@@ -177,14 +180,15 @@ def tab_blocks(tab: Tab, *, labelled: bool) -> tuple[list[Block], list[NotCaptur
     content = tab.content
     blocks = list(_blocks((content.get("body") or {}).get("content") or [], content.get("lists") or {}, "",
                           tab.prefix))
-    missed = [_suggested_insertions(block, tab) for block in blocks if block.attrs.get("suggestions")]
-    missed += _alt_texts(content, tab)
+    place = tab if labelled else replace(tab, title="")  # a lone tab is the document: no need to name it
+    missed = [_suggested_insertions(block, place) for block in blocks if block.attrs.get("suggestions")]
+    missed += _alt_texts(content, place)
     if labelled:
         name = Block(id=f"{tab.prefix}tab", kind="tab_title", text=tab.title, editable=False,
                      readonly_reason=TAB_TITLE_REASON, depth=tab.level)
         blocks = [b.model_copy(update={"attrs": {**b.attrs, "tab": tab.id, "tab_title": tab.title}})
                   for b in [name, *blocks]]
-    elif tab.title:
+    elif tab.title and not _DEFAULT_TAB_NAME.fullmatch(tab.title):
         missed.append(NotCaptured(element=f"name of the document's only tab ({tab.title!r})",
                                   reason="A lone tab's name is shown only in the tab list; rename it in Google Docs.",
                                   chars=len(tab.title)))
