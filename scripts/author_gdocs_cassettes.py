@@ -130,7 +130,7 @@ TAB_KEYS = ("body", "documentStyle", "namedStyles", "lists", "footnotes", "heade
 def _as_tabs(document: dict[str, Any]) -> dict[str, Any]:
     """The older-shape response as `includeTabsContent=true` serves the same one-tab document:
     its content fields in `tabs[0].documentTab`, the tab named as the editor names a first tab."""
-    tab = {key: document[key] for key in TAB_KEYS if key in document}
+    tab = {key: value for key, value in document.items() if key in TAB_KEYS}  # in the response's order
     rest = {key: value for key, value in document.items() if key not in TAB_KEYS}
     return {"title": rest.pop("title"), "tabs": [{"tabProperties": {"tabId": "t.0", "title": "Tab 1"},
                                                   "documentTab": tab}], **rest}

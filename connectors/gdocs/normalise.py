@@ -7,16 +7,17 @@ paragraph is inserted or removed above it; the connector re-resolves ids by text
 time, and staging aligns Google Docs revisions by text, not id.
 
 Tabs: the connector reads `includeTabsContent=true`, and every tab and child tab is read,
-depth-first in the order the editor lists them, each tab's `documentTab` by one function
-(`tab_blocks`). Ordinals count within a tab. The first top-level tab keeps the ids above
-unchanged; every other tab's ids are prefixed with its tab id and a slash (`t.abc123/p0007`,
-`t.abc123/t0.r1.c0.p0`). In a document of several tabs, every block names its tab in `attrs`
-(`tab`: the id writes send as `tabId`; `tab_title`: its name, for people), and each tab's
-name is a read-only `tab_title` block (`tab`, `t.abc123/tab`) ahead of its content. A
-document of one tab keeps blocks without tab attrs (its writes name no tab, which Docs sends
-to the only tab), so it serialises as before; its tab's name, which the editor shows in the
-tab list, is listed as not captured unless it is the name Docs generated ("Tab 1"). A payload in the older shape (the first tab at the top level) reads as that
-one tab.
+depth-first in the order the editor lists them, each tab's `documentTab` (body, headers,
+footers, footnotes) by one function (`tab_blocks`). Ordinals count within a tab. The first
+top-level tab keeps the ids described here unchanged; every other tab's ids are prefixed with
+its tab id and a slash (`t.abc123/p0007`, `t.abc123/t0.r1.c0.p0`,
+`t.abc123/header:<headerId>/p0000`). In a document of several tabs, every block names its tab
+in `attrs` (`tab`: the id writes send as `tabId`; `tab_title`: its name, for people), and
+each tab's name is a read-only `tab_title` block (`tab`, `t.abc123/tab`) ahead of its
+content. A document of one tab keeps blocks without tab attrs (its writes name no tab, which
+Docs sends to the only tab), so it serialises as before; its tab's name, which the editor
+shows in the tab list, is listed as not captured unless it is the name Docs generated ("Tab
+1"). A payload in the older shape (the first tab at the top level) reads as that one tab.
 
 Suggestions: the document is read with suggestions inline (Docs' default for an editor), the
 one view writes may be based on (Document.suggestionsViewMode: "changes must be based on a
@@ -37,6 +38,18 @@ their paragraphs are kept read-only, each with a `readonly_reason` saying what t
 Google Docs instead. Text the API returns that no block holds (an image's alt text, a
 pending suggested insertion, a lone tab's name) is listed in `Document.not_captured`.
 
+Headers, footers and footnotes are segments of their own, each indexed from 0 and written
+through its `segmentId`. Their blocks carry the segment in the id, `header:<headerId>/p0000`,
+`footer:<footerId>/p0000`, `footnote:<footnoteId>/p0000` (tables inside a segment as in the
+body: `header:<headerId>/t0.r0.c0.p0`), so the body's ids are the same as without them, and in
+`attrs` (`segment`: header, footer or footnote; `segment_id`; for headers and footers `pages`:
+"default", "first page", "even pages", from documentStyle and the section breaks). Blocks come
+in the order a reader meets them on a page: headers (default, first page, even pages, then any
+other), the body, the footnotes in the order the body refers to them, then footers (same
+order as headers). A body paragraph holding a footnote reference stays read-only (the
+reference cannot be kept through a text rewrite); the footnote's own text is editable in its
+footnote's block. The rendered footnote number is a marker, not copy, and is not tracked.
+
 Volatile fields are left out so an unchanged document serialises to the same bytes:
 `revisionId` (a new one after every edit, even an undone one) and image `contentUri`s
 (short-lived signed URLs that differ on every read).
@@ -47,7 +60,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from connectors.document import Block, Document, DocumentRef, Mention, NotCaptured, Span
 from connectors.storable import storable
@@ -155,9 +168,10 @@ def iter_tabs(payload: dict[str, Any]) -> Iterator[Tab]:
         stack.extend((child, False) for child in reversed(tab.get("childTabs") or []))
 
 
-def block_tab(block_id: str) -> str:
-    """The tab prefix of a block id (`t.abc123` of `t.abc123/p0007`), empty for the first tab."""
-    return block_id.split("/", 1)[0] if "/" in block_id else ""
+def block_tab(block: Block) -> str:
+    """The `tabId` a block is written through: empty in a one-tab document (Docs writes the
+    first tab, its only one, when a request names none)."""
+    return str(block.attrs.get("tab", ""))
 
 
 def document_from_payload(payload: dict[str, Any], ref: DocumentRef) -> Document:
@@ -178,8 +192,7 @@ def tab_blocks(tab: Tab, *, labelled: bool) -> tuple[list[Block], list[NotCaptur
     """One tab's `documentTab` → its blocks and the text they leave out. `labelled`: the
     document has several tabs, so the tab's name is a block and every block names its tab."""
     content = tab.content
-    blocks = list(_blocks((content.get("body") or {}).get("content") or [], content.get("lists") or {}, "",
-                          tab.prefix))
+    blocks = list(_reading_order(content, tab.prefix))
     place = tab if labelled else replace(tab, title="")  # a lone tab is the document: no need to name it
     missed = [_suggested_insertions(block, place) for block in blocks if block.attrs.get("suggestions")]
     missed += _alt_texts(content, place)
@@ -227,6 +240,112 @@ def _alt_texts(content: dict[str, Any], tab: Tab) -> list[NotCaptured]:
                                       reason="Alt text is not tracked: edit it in Google Docs (select the image, "
                                              "then Alt text).", chars=chars))
     return missed
+
+
+def _reading_order(tab: dict[str, Any], prefix: str) -> Iterator[Block]:
+    """One tab's blocks in reading order: headers, body, footnotes, footers (module docstring),
+    their ids after the tab's `prefix`."""
+    lists = tab.get("lists") or {}
+    body = (tab.get("body") or {}).get("content") or []
+    headers, footers = _page_segments(tab, "header"), _page_segments(tab, "footer")
+    for header_id, pages in headers.items():
+        yield from segment_blocks(tab["headers"][header_id].get("content") or [], lists, "header", header_id, pages,
+                                  prefix)
+    yield from _blocks(body, lists, prefix)
+    footnotes = tab.get("footnotes") or {}
+    for footnote_id in _footnote_order(body, footnotes):
+        yield from segment_blocks(footnotes[footnote_id].get("content") or [], lists, "footnote", footnote_id,
+                                  tab_prefix=prefix)
+    for footer_id, pages in footers.items():
+        yield from segment_blocks(tab["footers"][footer_id].get("content") or [], lists, "footer", footer_id, pages,
+                                  prefix)
+
+
+def segment_blocks(content: list[dict[str, Any]], lists: dict[str, Any], kind: str, segment_id: str,
+                   pages: Sequence[str] = (), tab_prefix: str = "") -> Iterator[Block]:
+    """The blocks of one header, footer or footnote (`kind`) with id `segment_id`.
+
+    Its blocks are the body's kinds with ids `<kind>:<segment_id>/…` and the segment in attrs;
+    `pages` says where a header or footer shows ("default", "first page", "even pages")."""
+    where: dict[str, Any] = {"segment": kind, "segment_id": segment_id}
+    if kind != "footnote":
+        where["pages"] = list(pages)
+    for block in _blocks(content, lists, tab_prefix + segment_prefix(kind, segment_id)):
+        update: dict[str, Any] = {"attrs": {**block.attrs, **where}}
+        if not block.editable:  # said in the segment's words: where on the page it is
+            update["readonly_reason"] = _segment_readonly_reason(kind, block)
+        yield block.model_copy(update=update)
+
+
+def segment_prefix(kind: str, segment_id: str) -> str:
+    """The block id prefix of a header, footer or footnote: `header:<headerId>/`."""
+    return f"{kind}:{segment_id}/"
+
+
+def block_segment(block: Block) -> str:
+    """The `segmentId` a block is written through: empty for the body, as batchUpdate wants."""
+    return str(block.attrs.get("segment_id", ""))
+
+
+_PAGE_SLOTS = (("default", "default{}Id", ""), ("first page", "firstPage{}Id", "useFirstPageHeaderFooter"),
+               ("even pages", "evenPage{}Id", "useEvenPageHeaderFooter"))
+
+
+def _page_segments(tab: dict[str, Any], kind: str) -> dict[str, list[str]]:
+    """Each header (or footer) id of the tab → the pages it shows on, in reading order:
+    the document style's default, first-page and even-page ones, then those only a section
+    break names, then any the tab holds that no page shows (an empty `pages`). A first-page
+    or even-page one shows only while its `use…HeaderFooter` switch is on (DocumentStyle in
+    the discovery document; a section's first-page switch falls back to the document's)."""
+    segments = tab.get(f"{kind}s") or {}
+    document = tab.get("documentStyle") or {}
+    styles = [document] + [(e.get("sectionBreak") or {}).get("sectionStyle") or {}
+                           for e in (tab.get("body") or {}).get("content") or [] if "sectionBreak" in e]
+    pages: dict[str, list[str]] = {}
+    for style in styles:
+        for label, key, switch in _PAGE_SLOTS:
+            segment_id = str(style.get(key.format(kind.capitalize())) or "")
+            shown = not switch or style.get(switch, document.get(switch, False))
+            if segment_id in segments and shown and label not in pages.setdefault(segment_id, []):
+                pages[segment_id].append(label)
+    return {**pages, **{segment_id: [] for segment_id in segments if segment_id not in pages}}
+
+
+def _footnote_order(body: list[dict[str, Any]], footnotes: dict[str, Any]) -> list[str]:
+    """Footnote ids in the order the body refers to them (tables included), then unreferenced ones."""
+    referenced: list[str] = []
+    pending = list(reversed(body))
+    while pending:  # tables nest as deep as a payload likes: no recursion
+        element = pending.pop()
+        for item in (element.get("paragraph") or {}).get("elements") or []:
+            footnote_id = (item.get("footnoteReference") or {}).get("footnoteId")
+            if footnote_id in footnotes and footnote_id not in referenced:
+                referenced.append(footnote_id)
+        cells = [cell for row in (element.get("table") or {}).get("tableRows") or []
+                 for cell in row.get("tableCells") or []]
+        pending.extend(reversed([e for cell in cells for e in cell.get("content") or []]))
+    return referenced + [f for f in footnotes if f not in referenced]
+
+
+_SEGMENT_NAMES = {"header": "the page header", "footer": "the page footer", "footnote": "a footnote"}
+
+
+def _segment_readonly_reason(kind: str, block: Block) -> str:
+    """Why a paragraph of a header, footer or footnote is not written, and where to change it."""
+    where = _SEGMENT_NAMES.get(kind, kind)
+    if block.attrs.get("suggestions"):
+        return (f"Has pending suggestions in {where} in Google Docs: accept or reject them there first, "
+                "then pull again.")
+    objects = ", ".join(_OBJECT_NAMES.get(o, o) for o in block.attrs.get("objects", ())) or "an object"
+    return (f"Holds {objects} in {where}, which a text edit would destroy: change this text in Google Docs "
+            "by hand.")
+
+
+_OBJECT_NAMES = {
+    "autoText": "a page number", "inlineObjectElement": "an image", "horizontalRule": "a line", "equation": "an equation",
+    "pageBreak": "a page break", "columnBreak": "a column break", "footnoteReference": "a footnote reference",
+    "person": "a person chip", "richLink": "a link chip", "dateElement": "a date chip", "dropdown": "a dropdown",
+}
 
 
 # -- runs: shared with the write side ---------------------------------------------------------
@@ -286,14 +405,15 @@ class _Content:
 
     elements: Iterator[dict[str, Any]]
     prefix: str
+    in_cell: bool = False
     paragraphs: int = 0
     tables: int = 0
     contents: int = 0
 
 
-def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str, tab_prefix: str = "") -> Iterator[Block]:
-    """Blocks of a body (prefix "") or of a table cell (prefix "t1.r0.c2."), in reading order,
-    their ids after `tab_prefix` ("" or "t.abc123/").
+def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str) -> Iterator[Block]:
+    """Blocks of a body or segment (prefix "" or "header:<id>/"), in reading order; a table
+    cell's paragraphs get the table's prefix ("t1.r0.c2.").
 
     Tables nest as deep as a payload likes, so the walk keeps its own stack of the bodies and
     cells being read (Python's would end in RecursionError)."""
@@ -304,20 +424,20 @@ def _blocks(content: list[dict[str, Any]], lists: dict[str, Any], prefix: str, t
         if element is None:
             stack.pop()
             continue
-        in_cell = bool(frame.prefix)
+        in_cell = frame.in_cell
         if "paragraph" in element:
             number = frame.paragraphs if in_cell else f"{frame.paragraphs:04d}"
-            yield _paragraph_block(f"{tab_prefix}{frame.prefix}p{number}", element, lists, in_cell)
+            yield _paragraph_block(f"{frame.prefix}p{number}", element, lists, in_cell)
             frame.paragraphs += 1
         elif "table" in element:
             table_id = f"{frame.prefix}t{frame.tables}"
             frame.tables += 1
-            cells = [_Content(iter(cell.get("content") or []), f"{table_id}.r{r}.c{c}.")
+            cells = [_Content(iter(cell.get("content") or []), f"{table_id}.r{r}.c{c}.", in_cell=True)
                      for r, row in enumerate(element["table"].get("tableRows") or [])
                      for c, cell in enumerate(row.get("tableCells") or [])]
             stack.extend(reversed(cells))
         elif "tableOfContents" in element:
-            yield _contents_block(f"{tab_prefix}{frame.prefix}toc{frame.contents}", element, lists)
+            yield _contents_block(f"{frame.prefix}toc{frame.contents}", element, lists)
             frame.contents += 1
 
 
@@ -371,6 +491,8 @@ def _suggested_insertion(element: dict[str, Any]) -> bool:
 def _readonly_reason(kind: str, others: list[str], suggested: bool) -> str:
     if suggested:
         return SUGGESTIONS_REASON
+    if "footnoteReference" in others:
+        return _FOOTNOTE_REFERENCE_REASON
     if not others:
         return ""
     if kind in _OBJECT_REASONS:
@@ -378,6 +500,10 @@ def _readonly_reason(kind: str, others: list[str], suggested: bool) -> str:
     what = ", ".join(dict.fromkeys(_ELEMENT_WORDS.get(other, "an embedded object") for other in others))
     return (f"Holds {what}, which copydesk cannot keep while rewriting the text around it: edit this paragraph "
             "in Google Docs.")
+
+
+_FOOTNOTE_REFERENCE_REASON = ("Holds a footnote reference, which a text edit would remove: change this paragraph in "
+                              "Google Docs by hand (the footnote's own text is editable in its footnote).")
 
 
 def _contents_block(block_id: str, element: dict[str, Any], lists: dict[str, Any]) -> Block:

@@ -2,18 +2,21 @@
 
 Docs paragraphs have no ids, so an edit's block id (`p0007`, `t.abc123/p0007` on another
 tab) is only where the paragraph was. `resolve` finds it again: the block at that id if it
-still reads `edit.before`, else the one block of the same tab that does (a paragraph
-inserted above shifts every ordinal below it; that is not a conflict).
+still reads `edit.before`, else the one block of the same tab and segment that does (a
+paragraph inserted above shifts every ordinal below it; that is not a conflict).
 
 `plan_batch` turns each edit's word-level diff (`connectors.text.char_opcodes`, the
 alignment staging's diffs show) into deletes and inserts on UTF-16 index ranges, and every
 inserted piece is restyled with the full native text style of the run it continues, chosen
 by `connectors.text.rewrite` as for every tool, so fonts, colours and links survive along
 with bold and italic. A revert or restore (`edit.target`) instead writes the target's runs
-back exactly, each with its own style. Every Location and Range names the block's tab
-(`tabId`, from `attrs["tab"]`; none in a one-tab document, which Docs sends to its only
-tab). Indexes count within a tab, so each tab is written from its end backwards, each paragraph's ranges from its end too, so no request moves an index that a
-later request uses: the whole write is one atomic request, checked against the revision
+back exactly, each with its own style. Paragraphs are written from the end of the document
+backwards, each paragraph's ranges from its end too, so no request moves an index that a
+later request uses; a paragraph of a header, footer or footnote is addressed through its
+`segmentId` (indexes from 0 in each segment), and re-resolved only within its segment; a
+paragraph of a tab through its `tabId` (from `attrs["tab"]`; none in a one-tab document,
+which Docs sends to its only tab), each tab indexed on its own: the whole write is one
+atomic request, checked against the revision
 the plan was made from (`writeControl.requiredRevisionId`).
 """
 
@@ -25,7 +28,7 @@ from typing import Any, Sequence
 
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, Conflict
-from connectors.gdocs.normalise import block_tab, newline_style, text_runs, utf16_len
+from connectors.gdocs.normalise import block_segment, block_tab, newline_style, text_runs, utf16_len
 from connectors.preflight import PlannedEdit
 from connectors.text import Piece, char_opcodes, normalise, rewrite
 
@@ -63,7 +66,6 @@ def resolve(current: Document, edits: Sequence[Edit]) -> list[Edit]:
             resolved.append(edit)
             continue
         candidates = [b for b in current.blocks if b.id not in taken and wanted[edit.block_id]
-                      and block_tab(b.id) == block_tab(edit.block_id)
                       and normalise(b.text) == wanted[edit.block_id] and _same_shape(b, edit)]
         if len(candidates) == 1:
             taken.add(candidates[0].id)
@@ -85,8 +87,11 @@ def resolve(current: Document, edits: Sequence[Edit]) -> list[Edit]:
 
 
 def _same_shape(block: Block, edit: Edit) -> bool:
-    """A moved paragraph stays in or out of a table; a target also names its kind."""
-    local = edit.block_id.rsplit("/", 1)[-1]
+    """A moved paragraph stays in its header, footer, footnote or the body (the part of its id
+    before the last "/"), and in or out of a table; a target also names its kind."""
+    container, _, local = edit.block_id.rpartition("/")
+    if block.id.rpartition("/")[0] != container:
+        return False
     staged_cell = local.startswith("t") and ".r" in local
     if (block.kind == "cell") != staged_cell:
         return False
@@ -97,20 +102,36 @@ def plan_batch(document_id: str, revision_id: str, planned: Sequence[PlannedEdit
     """One batchUpdate writing every planned edit (block ids already resolved)."""
     requests: list[dict[str, Any]] = []
     losses: dict[str, list[str]] = {}
-    for item in sorted(planned, key=lambda p: (p.block.attrs.get("tab", ""), _start(p.block)), reverse=True):
+    for item in sorted(planned, key=lambda p: _start(p.block), reverse=True):
         if "\n" in (item.edit.target.text if item.edit.target is not None else item.edit.after):
             raise ConfigError(f"The new text of {item.edit.block_id} has a line break; copydesk writes one "
                               "paragraph per block, so split it into separate edits.")
         if item.edit.target is not None and item.edit.target.raw.get("paragraph"):
-            requests.extend(_restore(item.block, item.edit.target))
+            requests.extend(_addressed(_restore(item.block, item.edit.target), item.block))
             continue
         # No target, or one without native runs to restore: carry the current formatting over.
         carried = item.rewrite or rewrite(item.block.spans, item.edit.after)
         new_requests, mixed = _carry(item.block, item.edit.after, carried.pieces)
-        requests.extend(new_requests)
+        requests.extend(_addressed(new_requests, item.block))
         if mixed and not item.edit.allow_lossy:
             losses[item.edit.block_id] = mixed
     return Batch(document_id, revision_id, requests, losses)
+
+
+def _addressed(requests: list[dict[str, Any]], block: Block) -> list[dict[str, Any]]:
+    """The requests with the block's `segmentId` (none for the body) and `tabId` (none in a
+    one-tab document) in every Location and Range.
+
+    Each segment of each tab indexes from 0 on its own, so paragraphs of different segments
+    or tabs never move each other's indexes and the end-first order of the plan holds within
+    each one."""
+    where = {key: value for key, value in (("segmentId", block_segment(block)), ("tabId", block_tab(block)))
+             if value}
+    if not where:
+        return requests
+    return [{kind: {key: {**value, **where} if key in ("range", "location") else value
+                    for key, value in body.items()}}
+            for request in requests for kind, body in request.items()]
 
 
 # -- one paragraph ----------------------------------------------------------------------------
@@ -125,7 +146,6 @@ class _Paragraph:
         if self.text != block.text:
             raise ConfigError(f"Block {block.id} is not plain text runs; copydesk does not write it.")
         self.start = _start(block)
-        self.tab = str(block.attrs.get("tab", ""))
         self.owner = [n for n, run in enumerate(self.runs) for _ in run["textRun"]["content"]]
         self.newline = newline_style(block.raw)
 
@@ -152,15 +172,15 @@ def _carry(block: Block, after: str, pieces: Sequence[Piece]) -> tuple[list[dict
             continue
         start, end = paragraph.index(i1), paragraph.index(i2)
         if end > start:
-            requests.append(_delete(start, end, paragraph.tab))
+            requests.append(_delete(start, end))
         if j2 > j1:
             covered = sorted(set(paragraph.owner[i1:i2]))
             if len({_key(paragraph.style(n)) for n in covered}) > 1:
                 mixed.append(f"{paragraph.text[i1:i2].strip()[:40]!r}: the replaced text mixed fonts or colours; "
                              "the new text takes the first run's")
             text = after[j1:j2]
-            requests.append(_insert(start, text, paragraph.tab))
-            requests.append(_style(start, start + utf16_len(text), paragraph.style(origins[j1]), paragraph.tab))
+            requests.append(_insert(start, text))
+            requests.append(_style(start, start + utf16_len(text), paragraph.style(origins[j1])))
     return requests, mixed
 
 
@@ -175,17 +195,17 @@ def _restore(block: Block, target: Block) -> list[dict[str, Any]]:
             continue
         start, end = paragraph.index(i1), paragraph.index(i2)
         if end > start:
-            requests.append(_delete(start, end, paragraph.tab))
+            requests.append(_delete(start, end))
         if j2 > j1:
-            requests.append(_insert(start, text[j1:j2], paragraph.tab))
+            requests.append(_insert(start, text[j1:j2]))
     at = paragraph.start
     for run in runs:
         length = utf16_len(run["textRun"]["content"])
-        requests.append(_style(at, at + length, run["textRun"].get("textStyle") or {}, paragraph.tab))
+        requests.append(_style(at, at + length, run["textRun"].get("textStyle") or {}))
         at += length
     target_newline = newline_style(target.raw)
     if _key(target_newline) != _key(paragraph.newline):
-        requests.append(_style(at, at + 1, target_newline, paragraph.tab))
+        requests.append(_style(at, at + 1, target_newline))
     return requests
 
 
@@ -206,21 +226,15 @@ def _key(style: dict[str, Any]) -> str:
     return json.dumps(style, sort_keys=True)
 
 
-def _in_tab(where: dict[str, Any], tab: str) -> dict[str, Any]:
-    """A Location or Range in tab `tab`; without one, Docs writes to the first (only) tab."""
-    return {**where, "tabId": tab} if tab else where
+def _delete(start: int, end: int) -> dict[str, Any]:
+    return {"deleteContentRange": {"range": {"startIndex": start, "endIndex": end}}}
 
 
-def _delete(start: int, end: int, tab: str) -> dict[str, Any]:
-    return {"deleteContentRange": {"range": _in_tab({"startIndex": start, "endIndex": end}, tab)}}
+def _insert(index: int, text: str) -> dict[str, Any]:
+    return {"insertText": {"location": {"index": index}, "text": text}}
 
 
-def _insert(index: int, text: str, tab: str) -> dict[str, Any]:
-    return {"insertText": {"location": _in_tab({"index": index}, tab), "text": text}}
-
-
-def _style(start: int, end: int, style: dict[str, Any], tab: str) -> dict[str, Any]:
+def _style(start: int, end: int, style: dict[str, Any]) -> dict[str, Any]:
     """Set exactly `style` on the range: fields "*" resets whatever `style` leaves out to the
     paragraph's inherited value, which is what documents.get reports as an absent key."""
-    return {"updateTextStyle": {"range": _in_tab({"startIndex": start, "endIndex": end}, tab), "textStyle": style,
-                                "fields": "*"}}
+    return {"updateTextStyle": {"range": {"startIndex": start, "endIndex": end}, "textStyle": style, "fields": "*"}}

@@ -11,7 +11,9 @@ API (`Authorization: Bearer GDOCS_SANDBOX_TOKEN`; `fields` partial responses eve
     GET  /drive/v3/changes                        pageToken (required), pageSize, includeRemoved
     GET  /v1/documents/{documentId}               includeTabsContent (tabs and child tabs), suggestionsViewMode
     POST /v1/documents/{documentId}:batchUpdate   insertText, deleteContentRange, replaceAllText,
-                                                  updateTextStyle; writeControl.requiredRevisionId
+                                                  updateTextStyle; writeControl.requiredRevisionId;
+                                                  segmentId (a header, footer or footnote) in every
+                                                  Location/Range (discovery_docs.v1.json Location, Range)
 Without `fields`, Drive answers with its default partial resources (a file is only kind, id,
 name and mimeType), as the real Drive does; ask for what you need.
 

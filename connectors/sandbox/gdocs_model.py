@@ -18,17 +18,22 @@ indices of that response and compare):
 Tabs (https://developers.google.com/workspace/docs/api/how-tos/tabs; schemas Tab,
 TabProperties, DocumentTab of the discovery document): a stored document holds its content
 the way `includeTabsContent=true` serves it, `tabs[]` of `{tabProperties, childTabs,
-documentTab}`, each `documentTab` with its own body, lists and styles (`legacy_view` gives the
-older shape, the first tab's content at the top level). Every index is relative to its tab.
+documentTab}`, each `documentTab` with its own body, headers, footers, footnotes, lists and
+styles (`legacy_view` gives the older shape, the first tab's content at the top level).
+Every index is relative to its tab and segment.
 
 Suggestions (TextRun.suggestedInsertionIds / suggestedDeletionIds): runs suggested by a
 collaborator are kept inline, as SUGGESTIONS_INLINE serves them and as writes must be based
 on; `preview` gives the PREVIEW_WITHOUT_SUGGESTIONS and PREVIEW_SUGGESTIONS_ACCEPTED views.
 
 Edits (`apply_batch`) follow the documented batchUpdate semantics that copydesk relies on:
-requests apply in order on a copy, each in the tab its Location/Range names (the first tab
-when it names none; an unknown tab id refuses the batch), and the first invalid one refuses
-the whole batch with Google's "Invalid requests[i].<kind>: …" message.
+requests apply in order on a copy, each in the tab its Location/Range names (`tabId`; the
+first tab when it names none; an unknown tab id refuses the batch; replaceAllText's
+`tabsCriteria` picks tabs, all of them without it), and the first invalid one refuses the
+whole batch with Google's "Invalid requests[i].<kind>: …" message. Every Location and Range names its segment
+(`segmentId`: a header, footer or footnote id; empty for the body), whose indexes start at 0
+(Location/Range and Header/Footer/Footnote `content` in the discovery document); an id the
+document does not have is refused. replaceAllText searches every segment.
 """
 
 from __future__ import annotations
@@ -256,8 +261,35 @@ def _body(document: dict[str, Any]) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], document["body"]["content"])
 
 
-def _segment_end(document: dict[str, Any]) -> int:
-    return int(_body(document)[-1]["endIndex"])
+SEGMENT_KINDS = ("headers", "footers", "footnotes")
+
+
+def _segment(document: dict[str, Any], location: dict[str, Any]) -> list[dict[str, Any]]:
+    """The content a Location or Range addresses: the body, or the header, footer or footnote
+    its `segmentId` names (refused when the document has none by that id); `document` is the
+    tab's content `_located` found."""
+    segment_id = location.get("segmentId") or ""
+    if not segment_id:
+        return _body(document)
+    if not isinstance(segment_id, str):
+        raise _Refused("segmentId must be a string.")
+    for kind in SEGMENT_KINDS:
+        segment = (document.get(kind) or {}).get(segment_id)
+        if segment is not None:
+            return cast(list[dict[str, Any]], segment["content"])
+    raise _Refused(f"The segment with ID {segment_id!r} does not exist.")
+
+
+def _all_segments(document: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+    """The body's content, then each header's, footer's and footnote's."""
+    yield _body(document)
+    for kind in SEGMENT_KINDS:
+        for segment in (document.get(kind) or {}).values():
+            yield segment["content"]
+
+
+def _segment_end(content: list[dict[str, Any]]) -> int:
+    return int(content[-1]["endIndex"])
 
 
 def _item_text(item: dict[str, Any]) -> str:
@@ -274,8 +306,8 @@ def _style_of(item: dict[str, Any]) -> dict[str, Any]:
     return cast(dict[str, Any], _payload(item).get("textStyle", {}))
 
 
-def _paragraph_at(document: dict[str, Any], index: int) -> _Paragraph | None:
-    for candidate in _paragraphs(_body(document)):
+def _paragraph_at(content: list[dict[str, Any]], index: int) -> _Paragraph | None:
+    for candidate in _paragraphs(content):
         if candidate.start <= index < candidate.end:
             return candidate
     return None
@@ -348,8 +380,9 @@ def preview(document: dict[str, Any], accept: bool) -> dict[str, Any]:
     """The document as PREVIEW_SUGGESTIONS_ACCEPTED (`accept`) or PREVIEW_WITHOUT_SUGGESTIONS
     serves it, in place: the suggested text dropped (or kept), no suggestion ids, reindexed."""
     dropped = "suggestedDeletionIds" if accept else "suggestedInsertionIds"
-    for content in tab_contents(document):
-        _preview_content(content["body"]["content"], dropped)
+    for tab in tab_contents(document):
+        for content in _all_segments(tab):
+            _preview_content(content, dropped)
     return reindex(document)
 
 
@@ -521,22 +554,23 @@ def apply_batch(document: dict[str, Any], requests: Any) -> tuple[dict[str, Any]
             replies.append(handler(edited, body))
         except _Refused as refusal:
             raise InvalidRequest(f"Invalid requests[{index}].{kind}: {refusal}") from None
-        for content in tab_contents(edited):
-            _normalise(_body(content), heading_ids)
+        for content in (c for tab in tab_contents(edited) for c in _all_segments(tab)):
+            _normalise(content, heading_ids)
         reindex(edited)
     return edited, replies
 
 
 def replace_first(document: dict[str, Any], find: str, replace: str) -> dict[str, Any] | None:
-    """A person's edit of the first paragraph containing `find` (case-sensitive): the words that
+    """A person's edit of the first paragraph containing `find` (case-sensitive; the body's
+    paragraphs first, then those of headers, footers and footnotes): the words that
     differ are retyped in place, so a replaced word keeps its own style, added words take the
     style before them (as insertText does) and untouched words keep theirs. Returns the edited
     copy, or None when no paragraph contains `find`."""
     if not find:
         return None
     edited = copy.deepcopy(document)
-    candidates = [p for content in tab_contents(edited) for p in _paragraphs(_body(content))]
-    for candidate in candidates:
+    contents = [c for tab in tab_contents(edited) for c in _all_segments(tab)]
+    for candidate in (p for content in contents for p in _paragraphs(content)):
         elements = candidate.elements
         position = "".join(_item_text(item) for item in elements)[:-1].find(find)
         if position < 0:
@@ -554,8 +588,8 @@ def replace_first(document: dict[str, Any], find: str, replace: str) -> dict[str
             if j2 > j1:
                 _insert(elements, start, "".join(new[j1:j2]), style)
         heading_ids = _heading_id_factory(edited)
-        for content in tab_contents(edited):
-            _normalise(_body(content), heading_ids)
+        for content in contents:
+            _normalise(content, heading_ids)
         return reindex(edited)
     return None
 
@@ -569,16 +603,18 @@ def _insert_text(document: dict[str, Any], body: dict[str, Any]) -> dict[str, An
         raise _Refused("Insert text requests must specify text to insert.")
     if "endOfSegmentLocation" in body:
         document = _located(document, body["endOfSegmentLocation"] or {})
-        index = _segment_end(document) - 1
+        content = _segment(document, body["endOfSegmentLocation"] or {})
+        index = _segment_end(content) - 1
     elif isinstance(body.get("location"), dict):
         document = _located(document, body["location"])
+        content = _segment(document, body["location"])
         index = _int(body["location"].get("index", 0), "location.index")
     else:
         raise _Refused("Insert text requests must specify either location or endOfSegmentLocation.")
-    end = _segment_end(document)
+    end = _segment_end(content)
     if index >= end:
         raise _Refused(f"Index {index} must be less than the end index of the referenced segment, {end}.")
-    target = _paragraph_at(document, index)
+    target = _paragraph_at(content, index)
     if target is None:
         raise _Refused("The insertion index must be inside the bounds of an existing paragraph. "
                        "You can still create new paragraphs by inserting newlines.")
@@ -589,8 +625,8 @@ def _insert_text(document: dict[str, Any], body: dict[str, Any]) -> dict[str, An
 
 def _delete_content_range(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     document = _located(document, body.get("range"))
-    start, end = _range(document, body.get("range"))
-    target = _paragraph_at(document, start)
+    content, start, end = _range(document, body.get("range"))
+    target = _paragraph_at(content, start)
     if target is None:
         raise _Refused(f"Invalid deletion range: index {start} is not inside a paragraph. The copydesk sandbox "
                        "deletes text inside one paragraph only (not tables or section breaks).")
@@ -612,11 +648,11 @@ def _replace_all_text(document: dict[str, Any], body: dict[str, Any]) -> dict[st
         raise _Refused("the copydesk sandbox does not implement searchByRegex.")
     tab_ids = (body.get("tabsCriteria") or {}).get("tabIds") or []
     # Without tabsCriteria the replacement runs in every tab (the ReplaceAllTextRequest description).
-    contents = [tab_content(document, tab_id) for tab_id in tab_ids] if tab_ids else tab_contents(document)
+    tabs = [tab_content(document, tab_id) for tab_id in tab_ids] if tab_ids else tab_contents(document)
     replacement = _STRIPPED.sub("", body.get("replaceText") or "")
     pattern = re.compile(re.escape(needle), 0 if criteria.get("matchCase") else re.IGNORECASE)
-    changed = sum(_replace_in_paragraph(p.elements, pattern, replacement)
-                  for content in contents for p in list(_paragraphs(_body(content))))
+    paragraphs = [p for tab in tabs for content in _all_segments(tab) for p in _paragraphs(content)]
+    changed = sum(_replace_in_paragraph(p.elements, pattern, replacement) for p in paragraphs)
     # proto3 JSON leaves out a zero count: Docs answers {"replaceAllText": {}} when nothing matched.
     return {"replaceAllText": {"occurrencesChanged": changed} if changed else {}}
 
@@ -659,9 +695,9 @@ def _update_text_style(document: dict[str, Any], body: dict[str, Any]) -> dict[s
     if unknown:
         raise _Refused(f'Unknown name "{unknown[0]}" in textStyle: Cannot find field.')
     document = _located(document, body.get("range"))
-    start, end = _range(document, body.get("range"))
+    content, start, end = _range(document, body.get("range"))
     named = _named_text_styles(document)
-    for target in list(_paragraphs(_body(document))):
+    for target in list(_paragraphs(content)):
         low, high = max(start, target.start), min(end, target.end)
         if low < high:
             parent = named.get(target.element["paragraph"]["paragraphStyle"].get("namedStyleType", "NORMAL_TEXT"), {})
@@ -743,30 +779,26 @@ def _located(document: dict[str, Any], location: Any) -> dict[str, Any]:
     """The tab content a Location, EndOfSegmentLocation or Range addresses (its `tabId`)."""
     if not isinstance(location, dict):
         raise _Refused("The range must be specified.")
-    _check_segment(location)
     return tab_content(document, location.get("tabId"))
 
 
-def _range(document: dict[str, Any], raw: Any) -> tuple[int, int]:
-    """The range's indices, checked against the tab content `document`."""
+def _range(document: dict[str, Any], raw: Any) -> tuple[list[dict[str, Any]], int, int]:
+    """The segment content a Range addresses, and its start and end (checked)."""
     if not isinstance(raw, dict):
         raise _Refused("The range must be specified.")
+    content = _segment(document, raw)
     start = _int(raw.get("startIndex", 0), "range.startIndex")
     end = _int(raw.get("endIndex", 0), "range.endIndex")
-    if start < 1:
+    if start < 0:
+        raise _Refused(f"The range startIndex {start} must not be negative.")
+    if start < 1 and content is _body(document):
         raise _Refused("The range cannot start inside the first section break (startIndex must be at least 1).")
     if end <= start:
         raise _Refused(f"The range should not be empty: startIndex {start} must be less than endIndex {end}.")
-    limit = _segment_end(document)
+    limit = _segment_end(content)
     if end > limit:
         raise _Refused(f"Index {end - 1} must be less than the end index of the referenced segment, {limit}.")
-    return start, end
-
-
-def _check_segment(location: dict[str, Any]) -> None:
-    if location.get("segmentId"):
-        raise _Refused(f"the copydesk sandbox edits only the body, not segment {location['segmentId']!r} "
-                       "(headers, footers and footnotes are not implemented).")
+    return content, start, end
 
 
 def _int(value: Any, name: str) -> int:

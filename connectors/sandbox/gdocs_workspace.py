@@ -43,11 +43,19 @@ def now() -> str:
     return rfc3339(datetime.now(UTC))
 
 
+def _content_key(content: dict[str, Any]) -> str:
+    """A tab's body and, when it has any, its headers, footers and footnotes, as hashed."""
+    body = json.dumps(content.get("body"), sort_keys=True)
+    segments = {kind: content[kind] for kind in model.SEGMENT_KINDS if content.get(kind)}
+    if segments:  # a header-only edit is a new state too (documents without segments keep their ids)
+        body += json.dumps(segments, sort_keys=True)
+    return body
+
+
 def revision_id(document_id: str, number: int, document: dict[str, Any]) -> str:
     """An opaque revision id shaped like Docs' (86 URL-safe characters). It hashes the content
     too, so two different states never share an id, even across a sandbox reset."""
-    bodies = [content.get("body") for content in model.tab_contents(document)]
-    body = json.dumps(bodies[0] if len(bodies) == 1 else bodies, sort_keys=True)
+    body = "\n".join(_content_key(content) for content in model.tab_contents(document))
     digest = hashlib.sha512(f"{document_id}:{number}:{body}".encode()).digest()
     return "AC" + base64.urlsafe_b64encode(digest).decode().rstrip("=")[:84]
 
@@ -142,7 +150,8 @@ class DriveWorkspace:
                                     entry["modified"], entry["version"], owner, owner))
         for path in seed_files(folder / "docs", ".md"):
             meta, lines = parse_seed(path.read_text(encoding="utf-8"), path.name)
-            document = builder.build(meta["id"], meta["title"], lines, meta.get("tab", "Tab 1"))
+            document = builder.build(meta["id"], meta["title"], lines, meta.get("tab", "Tab 1"),
+                                     header=meta.get("header", ""), footer=meta.get("footer", ""))
             editor = users[meta.get("modified_by", drive["owner"])]
             workspace.add(DriveFile(meta["id"], meta["title"], DOCUMENT_MIME, folders[meta["folder"]]["id"],
                                     meta["created"], meta["modified"], int(meta.get("version", 1)), owner, editor),
@@ -269,6 +278,8 @@ def parse_seed(text: str, name: str = "<seed>") -> tuple[dict[str, str], list[st
 
 
 _LIST_ITEM = re.compile(r"^( *)(-|\d+\.) (.*)$")
+_FOOTNOTE = re.compile(r"\[\^((?:\\.|[^\]\\])*)\]")
+_FOOTNOTE_STYLE = {"fontSize": {"magnitude": 10, "unit": "PT"}}
 _HEADINGS = {"= ": "TITLE", "~ ": "SUBTITLE", "# ": "HEADING_1", "## ": "HEADING_2", "### ": "HEADING_3"}
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)")
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -283,10 +294,15 @@ class DocumentBuilder:
         self._document_styles = json.dumps({key: styles[key] for key in ("documentStyle", "namedStyles")})
         self._nesting_levels = {kind: json.dumps(levels) for kind, levels in styles["lists"].items()}
 
-    def build(self, document_id: str, title: str, lines: list[str], first_tab: str = "Tab 1") -> dict[str, Any]:
+    def build(self, document_id: str, title: str, lines: list[str], first_tab: str = "Tab 1", *, header: str = "",
+              footer: str = "") -> dict[str, Any]:
         """The document as stored: its tabs (`@tab` lines start a new one, see the seed README),
-        each with its own body, lists and styles."""
+        each with its own body, lists and styles. `header` and `footer`: the text of the first
+        tab's default header and footer (none when empty); `[^text]` in a line is a footnote
+        reference, and the footnote holds `text`."""
         self._ids = _IdMaker(document_id)
+        # Segment ids come from their own counter, so a seed's heading and list ids stay as they were.
+        self._segment_ids = _IdMaker(f"{document_id}:segments")
         tabs: list[dict[str, Any]] = []
         parents: list[dict[str, Any]] = []  # the open tab at each nesting level
         for depth, tab_title, section in _tab_sections(lines, first_tab):
@@ -296,17 +312,19 @@ class DocumentBuilder:
             parent = parents[-1]["tabProperties"] if parents else None
             siblings = parents[-1].setdefault("childTabs", []) if parents else tabs
             tab_id = model.BODY_TAB_ID if not tabs else _tab_id(document_id, tab_title)
+            content = self._document_tab(section, header, footer) if not tabs else self._document_tab(section)
             tab = {"tabProperties": model.tab_properties(tab_id, tab_title, len(siblings), parent),
-                   "documentTab": self._document_tab(section)}
+                   "documentTab": content}
             siblings.append(tab)
             parents.append(tab)
         document: dict[str, Any] = {"title": title, "tabs": tabs, "revisionId": "",
                                     "suggestionsViewMode": "SUGGESTIONS_INLINE", "documentId": document_id}
         return model.reindex(document)
 
-    def _document_tab(self, lines: list[str]) -> dict[str, Any]:
-        """One tab's content: body, the shared styles, and its lists."""
+    def _document_tab(self, lines: list[str], header: str = "", footer: str = "") -> dict[str, Any]:
+        """One tab's content: body, header and footer, footnotes, the shared styles, its lists."""
         self._lists: dict[str, Any] = {}
+        self._footnotes: dict[str, Any] = {}
         content = [model.section_break()]
         current_list: tuple[str, str] | None = None
         rows: list[list[str]] = []
@@ -342,7 +360,18 @@ class DocumentBuilder:
             self._append(content, self._table(rows))
         if "paragraph" not in content[-1]:
             content.append(self._paragraph("", "NORMAL_TEXT"))
-        tab: dict[str, Any] = {"body": {"content": content}, **json.loads(self._document_styles)}
+        tab: dict[str, Any] = {"body": {"content": content}}
+        for kind, text in (("header", header), ("footer", footer)):
+            if text:
+                segment_id = self._segment_ids.make("kix.")
+                tab[f"{kind}s"] = {segment_id: {f"{kind}Id": segment_id, "content": [
+                    model.paragraph(_runs(text), _plain_style())]}}
+        if self._footnotes:
+            tab["footnotes"] = self._footnotes
+        tab.update(json.loads(self._document_styles))
+        for kind in ("header", "footer"):
+            if f"{kind}s" in tab:
+                tab["documentStyle"][f"default{kind.capitalize()}Id"] = next(iter(tab[f"{kind}s"]))
         if self._lists:
             tab["lists"] = self._lists
         return tab
@@ -358,7 +387,30 @@ class DocumentBuilder:
         style = {"namedStyleType": named_style, "direction": "LEFT_TO_RIGHT"}
         if named_style != "NORMAL_TEXT":
             style = {"headingId": self._ids.make("h."), **style}
-        return model.paragraph(_runs(text), style)
+        return model.paragraph(self._runs_and_footnotes(text), style)
+
+    def _runs_and_footnotes(self, text: str) -> list[dict[str, Any]]:
+        """`_runs`, with each `[^footnote text]` a footnoteReference to a new footnote that holds
+        the text as the Docs editor saves it: a space, then the text, 10 pt (document_get.json)."""
+        pieces = _FOOTNOTE.split(text)
+        if len(pieces) == 1:
+            return _runs(text)
+        elements: list[dict[str, Any]] = []
+        for position, piece in enumerate(pieces):
+            if position % 2 == 0:
+                elements.extend(model.text_run(content, style) for content, style in parse_inline(piece))
+                continue
+            footnote_id = self._segment_ids.make("kix.")
+            number = len(self._footnotes) + 1
+            elements.append({"footnoteReference": {"footnoteId": footnote_id, "footnoteNumber": str(number),
+                                                   "textStyle": {}}})
+            runs = [model.text_run(c, s) for c, s in parse_inline(" " + piece, _FOOTNOTE_STYLE)]
+            runs.append(model.text_run("\n", copy.deepcopy(_FOOTNOTE_STYLE)))
+            self._footnotes[footnote_id] = {"footnoteId": footnote_id, "content": [model.paragraph(
+                model.merge_runs(runs), {"namedStyleType": "NORMAL_TEXT", "lineSpacing": 100,
+                                         "direction": "LEFT_TO_RIGHT"})]}
+        elements.append(model.text_run("\n"))
+        return model.merge_runs(elements)
 
     def _list_item(self, text: str, list_id: str, kind: str, level: int) -> dict[str, Any]:
         levels = self.styles["lists"][kind]

@@ -9,16 +9,27 @@ API (`Authorization: Bearer WEBFLOW_SANDBOX_TOKEN`; lists take `limit` ≤ 100 a
     POST  /v2/sites/{site_id}/publish                     1 successful publish per minute (429 after)
     GET   /v2/sites/{site_id}/pages                       localeId
     GET   /v2/pages/{page_id}                             localeId
+    PUT   /v2/pages/{page_id}                             localeId; title, slug, seo{title, description},
+                                                          openGraph{title, titleCopied, description, descriptionCopied}
     GET   /v2/pages/{page_id}/dom                         localeId, limit, offset
     POST  /v2/pages/{page_id}/dom?localeId=               secondary locales only; 1–1000 nodes
     GET   /v2/sites/{site_id}/collections                 GET  /v2/collections/{collection_id}
-    GET   /v2/collections/{id}/items                      staged view; name, slug, sortBy, sortOrder
+    GET   /v2/collections/{id}/items                      staged view; name, slug, sortBy, sortOrder,
+                                                          cmsLocaleId (one id or several, comma-separated)
     GET   /v2/collections/{id}/items/live                 what the site shows
     PATCH /v2/collections/{id}/items                      staged, ≤ 100 items
     PATCH /v2/collections/{id}/items/live                 live, ≤ 100 items; 409 if never published
     GET   /v2/collections/{id}/items/{item_id}            and PATCH (staged)
     GET   /v2/collections/{id}/items/{item_id}/live       and PATCH (live; 409 if never published)
     POST  /v2/collections/{id}/items/publish              {itemIds} or {items[{id, cmsLocaleIds}]} -> 202
+Item reads and writes take `cmsLocaleId` (query, or in each item of a bulk update): a
+secondary locale's variant of an item is separate content with the same item id.
+Sources of the shapes added for issue 17: update-page-settings (PUT /pages/{page_id}, request
+and 200 schema), get-static-content's node schemas (select, text-input, submit-button) and
+update-static-content's oneOf (choices, placeholder, value + waitingText), list-collection-items'
+`cmsLocaleId` parameter ("comma separated string" for several locales), update-items'
+LocalizedItems example, publish-item's SecondaryLocale example: ../shared/api-examples/webflow/
+openapi_v2.yml and the example files beside it.
 Every API response carries `X-RateLimit-Limit` and `X-RateLimit-Remaining`; over the limit is
 429 `too_many_requests` with `Retry-After`. Errors are `{message, code, externalReference, details}`.
 
@@ -40,6 +51,9 @@ Admin (uncounted, no auth) under `/_sandbox/`:
                        {"page", "node"?, "locale"?, "find", "replace"}      a Designer edit of a static page
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "per_minute", "window_seconds", "site_publish_interval_seconds"}
+    POST blank_embeds {"enabled": true}: RichText fields are answered with every custom-code
+                      embed (`<div class="w-embed">…</div>`) emptied, as Webflow has been seen to
+                      return them; writes are unaffected
     POST generate     {"items": 1000, "seed": 7}: add (or replace) a synthetic "Benchmark Posts" collection
     POST items        {"collection": id or slug, "fieldData", "isDraft"?, "isArchived"?, "live"?: true}:
                       a new item, as Webflow's create-item (`/items`, or `/items/live` with "live")
@@ -51,6 +65,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 import threading
 import time
 import uuid
@@ -64,8 +79,10 @@ from werkzeug.wrappers import Request, Response
 from connectors.sandbox.harness import Harness, RateLimit, SandboxError, dispatch_admin, match_api
 from connectors.sandbox.harness import admin_json as _admin_json
 from connectors.sandbox.webflow_workspace import (
+    FORM_FIELDS,
     Collection,
     Item,
+    Node,
     Page,
     WebflowWorkspace,
     outer_tag,
@@ -187,6 +204,7 @@ class WebflowSandbox:
         self.site_publish_interval = site_publish_interval
         self.token = token
         self.workspace = workspace_factory()
+        self.blank_embeds = False
         self.harness = Harness(webflow_error, rate_limit)
         self._api = Map([
             Rule("/v2/sites", methods=["GET"], endpoint="list_sites"),
@@ -195,6 +213,7 @@ class WebflowSandbox:
             Rule("/v2/sites/<site_id>/pages", methods=["GET"], endpoint="list_pages"),
             Rule("/v2/sites/<site_id>/collections", methods=["GET"], endpoint="list_collections"),
             Rule("/v2/pages/<page_id>", methods=["GET"], endpoint="get_page"),
+            Rule("/v2/pages/<page_id>", methods=["PUT"], endpoint="update_page_settings"),
             Rule("/v2/pages/<page_id>/dom", methods=["GET"], endpoint="get_content"),
             Rule("/v2/pages/<page_id>/dom", methods=["POST"], endpoint="update_content"),
             Rule("/v2/collections/<collection_id>", methods=["GET"], endpoint="get_collection"),
@@ -212,7 +231,7 @@ class WebflowSandbox:
         self._admin = Map([
             Rule("/_sandbox/stats", methods=["GET"], endpoint="stats"),
             *(Rule(f"/_sandbox/{name}", methods=["POST"], endpoint=name)
-              for name in ("reset", "edit", "faults", "rate_limit", "generate", "items")),
+              for name in ("reset", "edit", "faults", "rate_limit", "generate", "items", "blank_embeds")),
         ])
 
     @classmethod
@@ -323,6 +342,34 @@ class WebflowSandbox:
             locale_id = _locale_param(workspace, request.args.get("localeId"))
             return _json(_page(workspace, _page_or_404(workspace, page_id), locale_id))
 
+    def _api_update_page_settings(self, request: Request, page_id: str) -> Response:
+        """Partial update: what the body names changes, the rest stays. Writing an Open Graph
+        value makes it the page's own (`…Copied` false) unless the body says it is copied."""
+        body = _body(request)
+        workspace = self.workspace
+        with workspace.lock:
+            page = _page_or_404(workspace, page_id)
+            locale_id = _locale_param(workspace, request.args.get("localeId") or None)
+            changes = _settings_changes(body)
+            if locale_id is None:
+                for key, value in changes.items():
+                    group, _, name = key.partition(".")
+                    if key == "title":
+                        page.title = str(value)
+                    elif group == "seo":
+                        page.seo[name] = str(value)
+                    else:
+                        page.open_graph[name] = value
+            else:
+                meta = page.localized_meta.setdefault(locale_id, {})
+                meta.update({k: v for k, v in changes.items() if isinstance(v, str)})
+                for flag in ("titleCopied", "descriptionCopied"):
+                    if f"og.{flag}" in changes:
+                        meta[f"og.{flag}"] = "true" if changes[f"og.{flag}"] else "false"
+            page.last_updated = workspace.clock.now()
+            workspace.site["lastUpdated"] = page.last_updated
+            return _json(_page(workspace, page, locale_id))
+
     def _api_get_content(self, request: Request, page_id: str) -> Response:
         limit, offset = _paging(request)
         workspace = self.workspace
@@ -379,35 +426,48 @@ class WebflowSandbox:
         workspace = self.workspace
         with workspace.lock:
             _collection(workspace, collection_id)
-            _cms_locale_param(workspace, params.get("cmsLocaleId"))
-            items = [item for item in workspace.items_of(collection_id) if item.is_live or not live]
+            wanted = [_cms_locale_param(workspace, c) for c in (params.get("cmsLocaleId") or "").split(",") if c]
+            variants = [workspace.variant(item.id, c) for item in workspace.items_of(collection_id)
+                        for c in (wanted or [None])]
+            items = [item for item in variants if item is not None and (item.is_live or not live)]
             for key in ("name", "slug"):
                 if params.get(key) is not None:
                     items = [i for i in items if ((i.live or {}) if live else i.staged).get(key) == params[key]]
             items = _sorted_items(items, params.get("sortBy"), params.get("sortOrder"), live)
-            page = [item.resource(live=live) for item in items[offset:offset + limit]]
+            page = [self._served(item.resource(live=live), collection_id) for item in items[offset:offset + limit]]
         return _json({"items": page, "pagination": {"limit": limit, "offset": offset, "total": len(items)}})
 
     def _api_get_item(self, request: Request, collection_id: str, item_id: str) -> Response:
         workspace = self.workspace
         with workspace.lock:
-            _cms_locale_param(workspace, request.args.get("cmsLocaleId"))
-            return _json(_item(workspace, collection_id, item_id).resource())
+            cms_locale_id = _cms_locale_param(workspace, request.args.get("cmsLocaleId"))
+            item = _item(workspace, collection_id, item_id, cms_locale_id)
+            return _json(self._served(item.resource(), collection_id))
 
     def _api_get_item_live(self, request: Request, collection_id: str, item_id: str) -> Response:
         workspace = self.workspace
         with workspace.lock:
-            _cms_locale_param(workspace, request.args.get("cmsLocaleId"))
-            item = _item(workspace, collection_id, item_id)
+            item = _item(workspace, collection_id, item_id, _cms_locale_param(workspace, request.args.get("cmsLocaleId")))
             if not item.is_live:
                 raise _not_found("live item")
             return _json(item.resource(live=True))
 
     def _api_update_item(self, request: Request, collection_id: str, item_id: str) -> Response:
-        return self._update_items(collection_id, [{**_body(request), "id": item_id}], live=False, single=True)
+        return self._update_items(collection_id, [_single(request, item_id)], live=False, single=True)
 
     def _api_update_item_live(self, request: Request, collection_id: str, item_id: str) -> Response:
-        return self._update_items(collection_id, [{**_body(request), "id": item_id}], live=True, single=True)
+        return self._update_items(collection_id, [_single(request, item_id)], live=True, single=True)
+
+    def _served(self, resource: dict[str, Any], collection_id: str) -> dict[str, Any]:
+        """An item as served: with `blank_embeds`, its RichText embeds emptied."""
+        if not self.blank_embeds:
+            return resource
+        types = self.workspace.collections[collection_id].field_types()
+        data = resource["fieldData"]
+        for slug, value in data.items():
+            if types.get(slug) == "RichText" and isinstance(value, str):
+                data[slug] = _EMBED.sub(r"\1\3", value)
+        return resource
 
     def _api_update_items(self, request: Request, collection_id: str) -> Response:
         return self._update_items(collection_id, _bulk_items(_body(request)), live=False, single=False)
@@ -424,8 +484,8 @@ class WebflowSandbox:
             for change in changes:
                 if not isinstance(change, dict) or not isinstance(change.get("id"), str):
                     raise _validation_error("each item needs an id")
-                _cms_locale_param(workspace, change.get("cmsLocaleId"))
-                item = _item(workspace, collection_id, change["id"])
+                item = _item(workspace, collection_id, change["id"],
+                             _cms_locale_param(workspace, change.get("cmsLocaleId")))
                 _check_field_data(collection, change.get("fieldData", {}))
                 for flag in ("isDraft", "isArchived"):
                     if flag in change and not isinstance(change[flag], bool):
@@ -449,17 +509,20 @@ class WebflowSandbox:
         workspace = self.workspace
         with workspace.lock:
             _collection(workspace, collection_id)
-            ids = _publish_ids(workspace, body)
+            wanted = _publish_ids(workspace, body)
             stamp = workspace.clock.now()
-            published, errors = [], []
-            for item_id in ids:
-                item = workspace.items.get(item_id)
-                if item is None or item.collection_id != collection_id:
+            published: list[str] = []
+            errors: list[str] = []
+            for item_id, cms_locale_ids in wanted:
+                variants = [workspace.variant(item_id, c) for c in cms_locale_ids]
+                if any(v is None or v.collection_id != collection_id for v in variants):
                     errors.append(f"Staging item ID {item_id} not found.")
-                elif item.is_archived:
+                elif any(v is not None and v.is_archived for v in variants):
                     errors.append(f"Item {item_id} is archived; unarchive it before publishing.")
                 else:
-                    _publish(item, stamp)
+                    for variant in variants:
+                        assert variant is not None
+                        _publish(variant, stamp)
                     published.append(item_id)
         return _json({"publishedItemIds": published, "errors": errors}, 202)
 
@@ -475,6 +538,7 @@ class WebflowSandbox:
     def _admin_reset(self, request: Request) -> Response:
         workspace = self._factory()
         self.workspace = workspace
+        self.blank_embeds = False
         self.harness.reset_stats()
         self.harness.clear_faults()
         self.harness.set_rate_limit(MinuteLimit(*self._initial) if self._initial else None)
@@ -546,6 +610,10 @@ class WebflowSandbox:
         return _admin_json({"rate_limit": self._rate_limit_summary(),
                             "site_publish_interval_seconds": self.site_publish_interval})
 
+    def _admin_blank_embeds(self, request: Request) -> Response:
+        self.blank_embeds = bool(_body(request).get("enabled", True))
+        return _admin_json({"blank_embeds": self.blank_embeds})
+
     def _admin_generate(self, request: Request) -> Response:
         body = _body(request)
         workspace = self.workspace
@@ -604,9 +672,9 @@ def _collection(workspace: WebflowWorkspace, collection_id: str) -> Collection:
     return collection
 
 
-def _item(workspace: WebflowWorkspace, collection_id: str, item_id: str) -> Item:
+def _item(workspace: WebflowWorkspace, collection_id: str, item_id: str, cms_locale_id: str | None = None) -> Item:
     _collection(workspace, collection_id)
-    item = workspace.items.get(item_id)
+    item = workspace.variant(item_id, cms_locale_id)
     if item is None or item.collection_id != collection_id:
         raise _not_found("item")
     return item
@@ -621,16 +689,60 @@ def _locale_param(workspace: WebflowWorkspace, locale_id: str | None) -> str | N
     return locale_id
 
 
-def _cms_locale_param(workspace: WebflowWorkspace, cms_locale_id: str | None) -> None:
-    """The sandbox keeps CMS items in the primary locale only; it says so instead of answering
-    a secondary locale's request with primary-locale content."""
+def _cms_locale_param(workspace: WebflowWorkspace, cms_locale_id: str | None) -> str | None:
+    """A CMS request's `cmsLocaleId`: None means the primary locale. A variant the seed does
+    not give for an item reads as not found (`_item`)."""
     primary = workspace.primary_locale["cmsLocaleId"]
     if cms_locale_id is None or cms_locale_id == primary:
-        return
+        return None
     if cms_locale_id in {loc["cmsLocaleId"] for loc in workspace.secondary_locales}:
-        raise ApiError(400, "bad_request", "Bad Request: the copydesk sandbox keeps CMS items in the primary locale "
-                                           f"only (cmsLocaleId {primary}); it has no {cms_locale_id} variants")
+        return cms_locale_id
     raise ApiError(400, "bad_request", f"Bad Request: Request is malformed: unknown cmsLocaleId {cms_locale_id}")
+
+
+def _single(request: Request, item_id: str) -> dict[str, Any]:
+    """A single-item update: its body, the id from the path, `cmsLocaleId` from the body or the query."""
+    body = {**_body(request), "id": item_id}
+    if "cmsLocaleId" not in body and request.args.get("cmsLocaleId"):
+        body["cmsLocaleId"] = request.args["cmsLocaleId"]
+    return body
+
+
+# A custom-code embed's wrapper and its content (the fault `blank_embeds` empties the content).
+_EMBED = re.compile(r'(<div\b[^>]*\bw-embed\b[^>]*>)(.*?)(</div>)', re.DOTALL)
+_SETTINGS = {"title": str, "slug": str}
+
+
+def _settings_changes(body: dict[str, Any]) -> dict[str, Any]:
+    """update-page-settings' body as `{"title" | "seo.title" | "og.titleCopied" ...: value}`,
+    refused with Webflow's validation error where a value has the wrong type."""
+    changes: dict[str, Any] = {}
+    for key in ("title", "slug"):
+        if key in body:
+            if not isinstance(body[key], str):
+                raise _validation_error(f"Value ({key})'s type should be string")
+            if key == "title":
+                changes[key] = body[key]
+    for group, prefix, allowed in (("seo", "seo", ("title", "description")),
+                                   ("openGraph", "og", ("title", "description", "titleCopied",
+                                                        "descriptionCopied"))):
+        if group not in body:
+            continue
+        values = body[group]
+        if not isinstance(values, dict):
+            raise _validation_error(f"Value ({group})'s type should be object")
+        for key, value in values.items():
+            if key not in allowed:
+                raise _validation_error(f"Field '{group}.{key}' is not a page setting")
+            wanted = bool if key.endswith("Copied") else str
+            if not isinstance(value, wanted):
+                raise _validation_error(f"Value ({group}.{key})'s type should be "
+                                        f"{'boolean' if wanted is bool else 'string'}")
+            changes[f"{prefix}.{key}"] = value
+        for key in ("title", "description"):
+            if prefix == "og" and key in values and f"{key}Copied" not in values:
+                changes[f"og.{key}Copied"] = False
+    return changes
 
 
 # -- pages -----------------------------------------------------------------------------------------
@@ -646,6 +758,10 @@ def _page(workspace: WebflowWorkspace, page: Page, locale_id: str | None) -> dic
     seo = {"title": meta.get("seo.title", page.seo["title"]),
            "description": meta.get("seo.description", page.seo["description"])}
     open_graph = dict(page.open_graph)
+    for key in ("title", "description"):
+        if f"og.{key}" in meta:
+            open_graph[key] = meta[f"og.{key}"]
+            open_graph[f"{key}Copied"] = meta.get(f"og.{key}Copied", "false") == "true"
     if open_graph["titleCopied"]:
         open_graph["title"] = seo["title"]
     if open_graph["descriptionCopied"]:
@@ -677,6 +793,13 @@ def _apply_static_content(page: Page, locale_id: str, nodes: list[Any]) -> list[
                               f"(<{outer_tag(node.html)}>, not <{outer_tag(text)}>).")
             else:
                 overrides[node.id] = text
+        elif node.type in FORM_FIELDS:
+            error = _form_change(node, change)
+            if error:
+                errors.append(error)
+            else:
+                local = overrides.setdefault(node.id, {})
+                local.update({key: copy.deepcopy(change[key]) for key in FORM_FIELDS[node.type] if key in change})
         elif "propertyOverrides" in change:
             known = {p.id for p in node.properties}
             given = change["propertyOverrides"] if isinstance(change["propertyOverrides"], list) else []
@@ -688,8 +811,27 @@ def _apply_static_content(page: Page, locale_id: str, nodes: list[Any]) -> list[
                 for prop in given:
                     overrides.setdefault(node.id, {})[prop["propertyId"]] = str(prop["text"])
         else:
-            errors.append(f"Node {node.id}: the copydesk sandbox updates text and propertyOverrides only.")
+            errors.append(f"Node {node.id}: the copydesk sandbox updates text, propertyOverrides and form texts "
+                          "only.")
     return errors
+
+
+def _form_change(node: Node, change: dict[str, Any]) -> str:
+    """Why update-static-content refuses a form node's change, or "" (its request schema:
+    choices[{value, text}], placeholder, value and waitingText are strings)."""
+    unknown = [k for k in change if k != "nodeId" and k not in FORM_FIELDS[node.type]]
+    if unknown or len(change) == 1:
+        unknown = unknown or ["empty change"]
+        return f"Node {node.id} is a {node.type} node; it takes no {', '.join(unknown)}."
+    if "choices" in change:
+        choices = change["choices"]
+        if not isinstance(choices, list) or any(not isinstance(c, dict) or not isinstance(c.get("value"), str)
+                                                or not isinstance(c.get("text"), str) for c in choices):
+            return f"Node {node.id}: choices must be a list of {{value, text}} strings."
+        return ""
+    if any(not isinstance(change[k], str) for k in FORM_FIELDS[node.type] if k in change):
+        return f"Node {node.id}: {', '.join(FORM_FIELDS[node.type])} must be strings."
+    return ""
 
 
 def _edit_nodes(page: Page, locale_id: str | None, wanted: str | None, find: str, replace: str) -> str | None:
@@ -777,24 +919,24 @@ def _publish(item: Item, stamp: str) -> None:
     item.last_published = stamp
 
 
-def _publish_ids(workspace: WebflowWorkspace, body: dict[str, Any]) -> list[str]:
-    """`{itemIds: [...]}` for the primary locale, or `{items: [{id, cmsLocaleIds}]}`."""
+def _publish_ids(workspace: WebflowWorkspace, body: dict[str, Any]) -> list[tuple[str, list[str | None]]]:
+    """`{itemIds: [...]}` for the primary locale, or `{items: [{id, cmsLocaleIds}]}`: each item
+    id with the CMS locales to publish it in (None: the primary)."""
+    wanted: list[tuple[Any, list[str | None]]]
     if isinstance(body.get("itemIds"), list):
-        ids = body["itemIds"]
+        wanted = [(i, [None]) for i in body["itemIds"]]
     elif isinstance(body.get("items"), list):
-        ids = []
+        wanted = []
         for entry in body["items"]:
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 raise _validation_error("each item needs an id")
-            for cms_locale_id in entry.get("cmsLocaleIds") or []:
-                _cms_locale_param(workspace, cms_locale_id)
-            ids.append(entry["id"])
+            locales = [_cms_locale_param(workspace, c) for c in entry.get("cmsLocaleIds") or []]
+            wanted.append((entry["id"], locales or [None]))
     else:
         raise _validation_error("itemIds or items is required")
-    strings = [i for i in ids if isinstance(i, str)]
-    if not ids or len(ids) > MAX_BULK_ITEMS or len(strings) != len(ids):
+    if not wanted or len(wanted) > MAX_BULK_ITEMS or any(not isinstance(i, str) for i, _ in wanted):
         raise _validation_error(f"publish 1 to {MAX_BULK_ITEMS} item ids")
-    return strings
+    return wanted
 
 
 _SORT_KEYS: dict[str, Callable[[Item, bool], Any]] = {

@@ -29,6 +29,8 @@ from connectors.sandbox.seeds import seed_files
 
 # Node and component ids are UUID-shaped in Webflow; the sandbox derives them from the seed's
 # stable keys, so the same seed always serves the same ids.
+# What update-static-content may set on each form node type (its request schema's oneOf).
+FORM_FIELDS = {"select": ("choices",), "text-input": ("placeholder",), "submit-button": ("value", "waitingText")}
 _NODE_NAMESPACE = uuid.UUID("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure", "pre"}
 _TAG = re.compile(r"<[^>]*>")
@@ -120,7 +122,10 @@ class Property:
 
 @dataclass
 class Node:
-    """One DOM node of a static page: `text` (html), `image` or `component-instance`."""
+    """One DOM node of a static page: `text` (html), `image`, `component-instance`, or a form
+    node (`select` with `choices`, `text-input` with `placeholder`, `submit-button` with `value`
+    and `waitingText`; shapes of get-static-content's schema, whose enum names the button
+    `submit-button` although its example says `submit`)."""
 
     id: str
     key: str
@@ -129,6 +134,7 @@ class Node:
     image: dict[str, Any] = field(default_factory=dict)
     component: str = ""
     properties: list[Property] = field(default_factory=list)
+    form: dict[str, Any] = field(default_factory=dict)  # choices / placeholder / value, waitingText
 
     def resource(self, override: Any = None) -> dict[str, Any]:
         """The node as GET /pages/{id}/dom serves it; `override` is a secondary locale's text
@@ -139,6 +145,9 @@ class Node:
                     "attributes": {}}
         if self.type == "image":
             return {"id": self.id, "type": "image", "image": dict(self.image), "attributes": {}}
+        if self.type in FORM_FIELDS:
+            return {"id": self.id, "type": self.type, **copy.deepcopy({**self.form, **(override or {})}),
+                    "attributes": {}}
         overrides = override or {}
         return {"id": self.id, "type": "component-instance", "componentId": component_id(self.component),
                 "propertyOverrides": [p.resource(overrides.get(p.id)) for p in self.properties]}
@@ -228,8 +237,10 @@ class WebflowWorkspace:
     site: dict[str, Any]
     pages: dict[str, Page]
     collections: dict[str, Collection]
-    items: dict[str, Item]
+    items: dict[str, Item]  # the primary locale's variants
     clock: Clock
+    # item id → cms locale id → that secondary locale's variant of the item
+    variants: dict[str, dict[str, Item]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     last_site_publish: float | None = None  # time.monotonic() of the last successful site publish
 
@@ -249,6 +260,12 @@ class WebflowWorkspace:
     def items_of(self, collection_id: str) -> list[Item]:
         return [item for item in self.items.values() if item.collection_id == collection_id]
 
+    def variant(self, item_id: str, cms_locale_id: str | None) -> Item | None:
+        """The item in one CMS locale: the primary variant for None or the primary's id."""
+        if cms_locale_id is None or cms_locale_id == self.primary_locale["cmsLocaleId"]:
+            return self.items.get(item_id)
+        return self.variants.get(item_id, {}).get(cms_locale_id)
+
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
@@ -264,16 +281,22 @@ class WebflowWorkspace:
                                            c["lastUpdated"], c["fields"]) for c in seed["collections"]}
         by_slug = {c.slug: c for c in collections.values()}
         items: dict[str, Item] = {}
+        variants: dict[str, dict[str, Item]] = {}
         cms_locale = site["locales"]["primary"]["cmsLocaleId"]
+        cms_locales = {loc["tag"]: loc["cmsLocaleId"] for loc in site["locales"]["secondary"]}
         for path in seed_files(folder / "items", ".md"):
             collection = by_slug[path.name.removesuffix(".md").split("-", 1)[1]]
-            for item in parse_items(path.read_text(encoding="utf-8"), path.name, collection, cms_locale):
-                items[item.id] = item
+            for item in parse_items(path.read_text(encoding="utf-8"), path.name, collection, cms_locale,
+                                    cms_locales, items):
+                if item.cms_locale_id == cms_locale:
+                    items[item.id] = item
+                else:
+                    variants.setdefault(item.id, {})[item.cms_locale_id] = item
         stamps = [site["lastUpdated"], site.get("lastPublished") or site["lastUpdated"]]
         stamps += [p.last_updated for p in pages.values()]
         stamps += [i.last_updated for i in items.values()]
         stamps += [i.last_published for i in items.values() if i.last_published]
-        return cls(site, pages, collections, items, Clock(max(parse_iso(s) for s in stamps)))
+        return cls(site, pages, collections, items, Clock(max(parse_iso(s) for s in stamps)), variants=variants)
 
     # -- synthetic collections for benchmarks -------------------------------------------------------
 
@@ -337,6 +360,7 @@ def _front_matter(text: str, name: str) -> tuple[dict[str, str], list[str]]:
 
 
 _IMAGE = re.compile(r"^\[image (?P<asset>[0-9a-f]{24})\]\s*(?P<alt>.*)$")
+_FORM = re.compile(r"^\[(?P<type>select|text-input|submit-button)\]\s*(?P<rest>.*)$")
 _COMPONENT = re.compile(r"^\[component (?P<name>[\w-]+)\]$")
 _PROPERTY = re.compile(r"^\s+(?P<label>[^(]+?) \((?P<type>Plain Text|Rich Text)\): (?P<text>.*)$")
 _LOCALE = re.compile(r"^\[(?P<tag>[A-Za-z-]+)\]$")
@@ -381,11 +405,29 @@ def parse_page(text: str, name: str, locales_by_tag: dict[str, dict[str, Any]]) 
         if match := _IMAGE.match(value):
             page.nodes.append(Node(node_id(page_id, key), key, "image",
                                    image={"alt": match["alt"], "assetId": match["asset"]}))
+        elif match := _FORM.match(value):
+            page.nodes.append(Node(node_id(page_id, key), key, match["type"],
+                                   form=_form_values(match["type"], match["rest"], where)))
         elif match := _COMPONENT.match(value):
             page.nodes.append(Node(node_id(page_id, key), key, "component-instance", component=match["name"]))
         else:
             page.nodes.append(Node(node_id(page_id, key), key, "text", html=value))
     return page
+
+
+def _form_values(kind: str, text: str, where: str) -> dict[str, Any]:
+    """`[select] value=Text | value=Text`, `[text-input] Placeholder`, `[submit-button] Label | Waiting text`."""
+    parts = [part.strip() for part in text.split(" | ")]
+    if kind == "select":
+        choices = [part.partition("=") for part in parts]
+        if any(not sep for _, sep, _ in choices):
+            raise ValueError(f"{where}: a select's choices are `value=Text | value=Text`")
+        return {"choices": [{"value": value, "text": label} for value, _, label in choices]}
+    if kind == "text-input":
+        return {"placeholder": text.strip()}
+    if len(parts) != 2:
+        raise ValueError(f"{where}: a submit button is `Label | Waiting text`")
+    return {"value": parts[0], "waitingText": parts[1]}
 
 
 def _localize(page: Page, locale_id: str, key: str, value: str, where: str) -> None:
@@ -397,6 +439,9 @@ def _localize(page: Page, locale_id: str, key: str, value: str, where: str) -> N
     if node is None:
         raise ValueError(f"{where}: no node {node_key!r} on the page")
     overrides = page.localized.setdefault(locale_id, {})
+    if node.type in FORM_FIELDS:
+        overrides[node.id] = _form_values(node.type, value, where)
+        return
     if label:
         prop = next((p for p in node.properties if p.label == label), None)
         if prop is None:
@@ -406,25 +451,34 @@ def _localize(page: Page, locale_id: str, key: str, value: str, where: str) -> N
         overrides[node.id] = value
 
 
-_ITEM = re.compile(r"^# item (?P<id>[0-9a-f]{24})$")
+_ITEM = re.compile(r"^# item (?P<id>[0-9a-f]{24})(?: \[(?P<tag>[A-Za-z-]+)\])?$")
 _FIELD = re.compile(r"^## (?P<live>live:)?(?P<slug>[\w-]+)$")
 _STATES = {"published", "changed", "draft", "archived"}
 
 
-def parse_items(text: str, name: str, collection: Collection, cms_locale_id: str) -> Iterator[Item]:
+def parse_items(text: str, name: str, collection: Collection, cms_locale_id: str,
+                cms_locales: dict[str, str] | None = None, primaries: dict[str, Item] | None = None) -> Iterator[Item]:
     """Items of one collection: `# item <id>`, `key: value` metadata lines, then `## <field>`
-    blocks; `## live:<field>` gives the published value where it differs from the staged one."""
+    blocks; `## live:<field>` gives the published value where it differs from the staged one.
+    `# item <id> [fr-FR]` is that item's variant in a secondary locale (`cms_locales` by tag):
+    it starts from the primary variant's fields, given earlier in the file or in `primaries`."""
     types = collection.field_types()
-    blocks: list[tuple[str, dict[str, str], dict[str, list[str]], dict[str, list[str]]]] = []
+    blocks: list[tuple[str, str, dict[str, str], dict[str, list[str]], dict[str, list[str]]]] = []
     current: list[str] | None = None
+    known: dict[str, Item] = dict(primaries or {})
     for number, line in enumerate(text.splitlines(), start=1):
         if match := _ITEM.match(line):
-            blocks.append((match["id"], {}, {}, {}))
+            locale = cms_locale_id
+            if match["tag"]:
+                if match["tag"] not in (cms_locales or {}):
+                    raise ValueError(f"{name}, line {number}: {match['tag']} is not a secondary locale of the site")
+                locale = (cms_locales or {})[match["tag"]]
+            blocks.append((match["id"], locale, {}, {}, {}))
             current = None
             continue
         if not blocks:
             continue  # a preamble before the first item is a comment
-        _, meta, staged, live = blocks[-1]
+        _, _, meta, staged, live = blocks[-1]
         if match := _FIELD.match(line):
             if match["slug"] not in types:
                 raise ValueError(f"{name}, line {number}: {collection.slug} has no field {match['slug']!r}")
@@ -435,19 +489,26 @@ def parse_items(text: str, name: str, collection: Collection, cms_locale_id: str
         elif line.strip():
             key, _, value = line.partition(":")
             meta[key.strip()] = value.strip()
-    for item_id, meta, staged_lines, live_lines in blocks:
+    for item_id, locale, meta, staged_lines, live_lines in blocks:
         state = meta.get("state", "published")
         if state not in _STATES:
             raise ValueError(f"{name}: item {item_id} has state {state!r}; use one of {sorted(_STATES)}")
-        data: dict[str, Any] = {"name": meta["name"], "slug": meta["slug"]}
+        primary = known.get(item_id) if locale != cms_locale_id else None
+        if locale != cms_locale_id and primary is None:
+            raise ValueError(f"{name}: the variant of item {item_id} comes after its primary variant")
+        data: dict[str, Any] = copy.deepcopy(primary.staged) if primary is not None else {}
+        data |= {"name": meta.get("name", data.get("name")), "slug": meta.get("slug", data.get("slug"))}
         data.update({slug: _field_value(types[slug], lines) for slug, lines in staged_lines.items()})
         published = meta.get("published") or None
         live_data: dict[str, Any] | None = None
         if state in ("published", "changed"):
             live_data = copy.deepcopy(data)
             live_data.update({slug: _field_value(types[slug], lines) for slug, lines in live_lines.items()})
-        yield Item(item_id, collection.id, cms_locale_id, meta["created"], meta["updated"], published,
-                   state == "draft", state == "archived", data, live_data)
+        item = Item(item_id, collection.id, locale, meta.get("created", primary.created_on if primary else ""),
+                    meta["updated"], published, state == "draft", state == "archived", data, live_data)
+        if locale == cms_locale_id:
+            known[item_id] = item
+        yield item
 
 
 def _field_value(kind: str, lines: list[str]) -> Any:

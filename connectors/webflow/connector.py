@@ -4,7 +4,13 @@ Listing reads the list endpoints only (site, collections, items, pages per local
 request). A listed item already carries its `fieldData`, so `fetch` builds an item from the
 listing payload when the ref's version is the one listed: re-pulling 1,000 items of which
 10 changed costs the listing calls and no item reads. Static pages need their DOM, one read
-per changed page and locale.
+per changed page and locale. On a site with secondary locales, items are listed in every
+CMS locale at once (`cmsLocaleId` takes a comma-separated list), and each locale's variant
+of an item is a document of its own, written with its `cmsLocaleId` and published per locale.
+
+A page's SEO and Open Graph settings are written through update-page-settings in every
+locale; its node text only in secondary locales (update-static-content): in the primary
+locale `apply` writes the settings edits, then raises `ManualStep` for the rest.
 
 The cursor is a JSON map `{remote id: lastUpdated}` of everything the last listing saw. An
 incremental listing yields only refs whose `lastUpdated` differs from it (new or changed),
@@ -26,6 +32,12 @@ from typing import Any, Generator, Iterator, Sequence, cast
 
 from webflow.core.request_options import RequestOptions
 from webflow.resources.collections.resources.items.types.item_i_ds import ItemIDs
+from webflow.resources.collections.resources.items.types.item_i_ds_with_locales import ItemIDsWithLocales
+from webflow.resources.collections.resources.items.types.items_publish_item_request_items_items_item import (
+    ItemsPublishItemRequestItemsItemsItem,
+)
+from webflow.resources.pages.types.page_metadata_write_open_graph import PageMetadataWriteOpenGraph
+from webflow.resources.pages.types.page_metadata_write_seo import PageMetadataWriteSeo
 from webflow.resources.sites.types.sites_publish_response import SitesPublishResponse
 
 from connectors.document import Document, DocumentRef, Edit
@@ -49,9 +61,18 @@ from connectors.webflow.normalise import (
     page_remote_id,
     parse_remote_id,
     site_from_payload,
+    split_item_id,
 )
 from connectors.webflow.plugin import PLUGIN
-from connectors.webflow.write import ItemWrite, NodesWrite, manual_steps, plan_item_write, plan_nodes_write
+from connectors.webflow.write import (
+    ItemWrite,
+    NodesWrite,
+    SettingsWrite,
+    manual_steps,
+    plan_item_write,
+    plan_nodes_write,
+    plan_settings_write,
+)
 
 PAGE_SIZE = 100  # Webflow's maximum `limit` on every list endpoint
 SITE_PUBLISH_INTERVAL = 60.0  # seconds: Webflow allows one successful site publish per minute
@@ -135,7 +156,7 @@ class WebflowConnector:
         changeset is proposed. Empty for what the API writes (CMS items, other locales)."""
         kind, _, _ = _parse(document.ref.remote_id)
         if kind != "page" or document.raw.get("writable"):
-            return []
+            return []  # settings blocks are not `manual`: `manual_steps` leaves them out
         return manual_steps(document, preflight(document, [e.model_copy(update={"allow_lossy": True}) for e in edits]))
 
     # -- Publisher ------------------------------------------------------------------------
@@ -144,12 +165,13 @@ class WebflowConnector:
         """Publish exactly these documents' staged content: CMS items through the items'
         publish endpoint (one request per collection), a static page through a page-scoped
         site publish (`pageId`; every locale of that page, once a minute at most)."""
-        items: dict[str, list[str]] = {}
+        items: dict[str, dict[str, list[str]]] = {}  # collection → item → cms locale ids ("" primary)
         pages: list[str] = []
         for ref in refs:
             kind, first, second = _parse(ref.remote_id)
             if kind == "item":
-                items.setdefault(first, []).append(second)
+                item_id, cms_locale_id = split_item_id(second)
+                items.setdefault(first, {}).setdefault(item_id, []).append(cms_locale_id)
             elif first not in pages:
                 pages.append(first)
         if len(pages) > 1:
@@ -157,10 +179,13 @@ class WebflowConnector:
                               "them one at a time, or publish the whole site.")
         published: list[str] = []
         errors: list[str] = []
-        for collection_id, item_ids in items.items():
+        for collection_id, locales_of in items.items():
+            item_ids = list(locales_of)
             for at in range(0, len(item_ids), PAGE_SIZE):
-                answer = self._publish_items(collection_id, item_ids[at:at + PAGE_SIZE])
-                published += [item_remote_id(collection_id, i) for i in answer.get("publishedItemIds") or []]
+                batch = {i: locales_of[i] for i in item_ids[at:at + PAGE_SIZE]}
+                answer = self._publish_items(collection_id, batch)
+                published += [item_remote_id(collection_id, i, locale) for i in answer.get("publishedItemIds") or []
+                              for locale in batch.get(i, [""])]
                 errors += [str(e) for e in answer.get("errors") or []]
         for page_id in pages:
             self._publish_site(page_id)
@@ -177,11 +202,22 @@ class WebflowConnector:
         webflow.io subdomain."""
         return self._publish_site(None)
 
-    def _publish_items(self, collection_id: str, item_ids: list[str]) -> dict[str, Any]:
+    def _publish_items(self, collection_id: str, locales_of: dict[str, list[str]]) -> dict[str, Any]:
+        """`itemIds` when only primary variants are published (Webflow's PrimaryLocale
+        example), else `items[{id, cmsLocaleIds}]` naming each variant's CMS locale."""
+        request: ItemIDs | ItemIDsWithLocales
+        if all(locales == [""] for locales in locales_of.values()):
+            request = ItemIDs(item_ids=list(locales_of))
+        else:
+            primary = self._site_info().primary
+            primary_cms = primary.cms_locale_id if primary is not None else ""
+            request = ItemIDsWithLocales(items=[
+                ItemsPublishItemRequestItemsItemsItem(id=item_id, cms_locale_ids=[c or primary_cms for c in locales])
+                for item_id, locales in locales_of.items()])
         return plain(self._api.call(
-            f"publishing {len(item_ids)} item(s) of collection {collection_id}",
+            f"publishing {len(locales_of)} item(s) of collection {collection_id}",
             lambda options: self._api.sdk.collections.items.publish_item(
-                collection_id, request=ItemIDs(item_ids=item_ids), request_options=options)))
+                collection_id, request=request, request_options=options)))
 
     def _publish_site(self, page_id: str | None) -> dict[str, Any]:
         """Webflow accepts one site publish a minute (a page-scoped one included). A second
@@ -254,20 +290,22 @@ class WebflowConnector:
         return collections
 
     def _list_items(self, collection: Collection) -> Iterator[dict[str, Any]]:
+        site = self._site_info()
+        cms_locales = [locale.cms_locale_id for locale in site.locales if locale.cms_locale_id]
+        # Every locale's variants in one listing; a site without secondary locales lists as before.
+        wanted = ",".join(cms_locales) if len(cms_locales) > 1 else None
+
         def page(offset: int) -> dict[str, Any]:
             return plain(self._api.call(
                 f"listing the items of {collection.name or collection.id}",
                 lambda options: self._api.sdk.collections.items.list_items(
-                    collection.id, offset=offset, limit=PAGE_SIZE, request_options=options)))
+                    collection.id, cms_locale_id=wanted, offset=offset, limit=PAGE_SIZE, request_options=options)))
 
-        primary = self._site.primary if self._site else None
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for item in _paged(page, "items"):
-            locale = item.get("cmsLocaleId")
-            if primary is not None and locale and primary.cms_locale_id and locale != primary.cms_locale_id:
-                continue  # another locale's variant of the item
-            if item["id"] not in seen:
-                seen.add(item["id"])
+            key = (item["id"], str(item.get("cmsLocaleId") or ""))
+            if key not in seen:
+                seen.add(key)
                 yield item
 
     def _list_pages(self, locale: Locale | None) -> Iterator[dict[str, Any]]:
@@ -303,16 +341,18 @@ class WebflowConnector:
             self._collections[collection_id] = cached
         return cached
 
-    def _item(self, collection_id: str, item_id: str, version: str) -> Document:
+    def _item(self, collection_id: str, item_part: str, version: str) -> Document:
         """From the listing when `version` is the listed one, else read (always, without a version)."""
-        remote_id = item_remote_id(collection_id, item_id)
+        item_id, cms_locale_id = split_item_id(item_part)
+        remote_id = item_remote_id(collection_id, item_id, cms_locale_id)
         listed = self._listed.get(remote_id)
         if version and listed is not None and listed[0] == version:
             item = listed[1]
         else:
             item = plain(self._api.call(f"reading item {item_id}",
                                         lambda options: self._api.sdk.collections.items.get_item(
-                                            collection_id, item_id, request_options=options)))
+                                            collection_id, item_id, cms_locale_id=cms_locale_id or None,
+                                            request_options=options)))
         return item_document(item, self._schema(collection_id), self._site_info(), source=self.source)
 
     def _page(self, page_id: str, locale_id: str, version: str) -> Document:
@@ -339,37 +379,63 @@ class WebflowConnector:
 
     # -- writing --------------------------------------------------------------------------
 
-    def _apply_item(self, collection_id: str, item_id: str, edits: Sequence[Edit], journal: WriteJournal,
+    def _apply_item(self, collection_id: str, item_part: str, edits: Sequence[Edit], journal: WriteJournal,
                     dry_run: bool) -> Document:
-        current = self._item(collection_id, item_id, "")
+        current = self._item(collection_id, item_part, "")
         planned = preflight(current, edits)
-        write = plan_item_write(collection_id, item_id, current, planned)
+        item_id, cms_locale_id = split_item_id(item_part)
+        write = plan_item_write(collection_id, item_id, current, planned, cms_locale_id)
         if not dry_run:
             self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the item reads
         title = current.ref.title or item_id
         send_journalled([PlannedWrite(write.block_ids, write.as_request(), [item.block for item in planned], write)],
                         journal, lambda item_write: self._send_item(item_write, title), dry_run=dry_run)
-        return current if dry_run else self._item(collection_id, item_id, "")
+        return current if dry_run else self._item(collection_id, item_part, "")
 
     def _apply_page(self, page_id: str, locale_id: str, edits: Sequence[Edit], journal: WriteJournal,
                     dry_run: bool) -> Document:
         current = self._page(page_id, locale_id, "")
         planned = preflight(current, edits)
-        if not current.raw.get("writable"):
-            raise _manual_step(current, planned)
+        settings = plan_settings_write(page_id, locale_id, current, planned)
+        by_hand = [item for item in planned if item.block.attrs.get("manual")]
+        nodes = [item for item in planned if not item.block.attrs.get("setting") and not item.block.attrs.get("manual")]
         previous = {item.edit.block_id: item.block for item in planned}
         if not dry_run:
             self._listed.pop(current.ref.remote_id, None)  # the listing no longer says what the page reads
-        writes = (PlannedWrite(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids], write)
-                  for write in plan_nodes_write(page_id, locale_id, planned))
-        send_journalled(writes, journal, lambda nodes_write: self._send_nodes(nodes_write, current.ref.title),
-                        dry_run=dry_run)
+        writes: list[PlannedWrite[SettingsWrite | NodesWrite]] = []
+        if settings is not None:
+            writes.append(PlannedWrite(settings.block_ids, settings.as_request(),
+                                       [previous[i] for i in settings.block_ids], settings))
+        writes += [PlannedWrite(write.block_ids, write.as_request(), [previous[i] for i in write.block_ids], write)
+                   for write in (plan_nodes_write(page_id, locale_id, nodes, current) if nodes else [])]
+        send_journalled(writes, journal, lambda write: self._send_page(write, current.ref.title), dry_run=dry_run)
+        if by_hand:
+            raise _manual_step(current, by_hand, written=len(planned) - len(by_hand))
         return current if dry_run else self._page(page_id, locale_id, "")
 
     def _send_item(self, write: ItemWrite, title: str) -> None:
         self._api.call(f"writing item {title}",
                        lambda options: self._api.sdk.collections.items.update_item(
-                           write.collection_id, write.item_id, field_data=write.field_data, request_options=options))
+                           write.collection_id, write.item_id, field_data=write.field_data, request_options=options,
+                           # the SDK sends an argument given as None as null
+                           **({"cms_locale_id": write.cms_locale_id} if write.cms_locale_id else {})))
+
+    def _send_page(self, write: SettingsWrite | NodesWrite, title: str) -> None:
+        if isinstance(write, SettingsWrite):
+            self._send_settings(write, title)
+        else:
+            self._send_nodes(write, title)
+
+    def _send_settings(self, write: SettingsWrite, title: str) -> None:
+        # Only what is written goes in the body: the SDK sends an argument given as None as null.
+        body: dict[str, Any] = {}
+        if write.seo:
+            body["seo"] = PageMetadataWriteSeo(**write.seo)
+        if write.open_graph:
+            body["open_graph"] = PageMetadataWriteOpenGraph(**{_GRAPH_ARGS[k]: v for k, v in write.open_graph.items()})
+        self._api.call(f"writing the SEO settings of page {title or write.page_id}",
+                       lambda options: self._api.sdk.pages.update_page_settings(
+                           write.page_id, locale_id=write.locale_id or None, request_options=options, **body))
 
     def _send_nodes(self, write: NodesWrite, title: str) -> None:
         """One update-static-content request; Webflow answers 200 with `errors` for nodes it
@@ -381,6 +447,10 @@ class WebflowConnector:
         if answer.get("errors"):
             raise RemoteError(f"Webflow refused part of the update of page {title!r}: "
                               f"{'; '.join(map(str, answer['errors']))}.", source=self.source, code="node_errors")
+
+
+_GRAPH_ARGS = {"title": "title", "description": "description", "titleCopied": "title_copied",
+               "descriptionCopied": "description_copied"}
 
 
 def _paged(request: Any, key: str) -> Iterator[dict[str, Any]]:
@@ -415,14 +485,17 @@ def _load_cursor(since: Cursor | None) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in known.items()} if isinstance(known, dict) else None
 
 
-def _manual_step(current: Document, planned: Sequence[Any]) -> ManualStep:
+def _manual_step(current: Document, planned: Sequence[Any], *, written: int = 0) -> ManualStep:
+    """`written`: how many of the changeset's edits (page settings) were written before it."""
     steps = manual_steps(current, planned)
     where = steps[0]["locale"] if steps else "primary locale"
     changes = "; ".join(f"{s['section']}: {s['before']!r} → {s['after']!r}" for s in steps)
+    done = (f"the {written} page setting edit(s) were written, nothing else" if written
+            else "nothing was written")
     return ManualStep(
-        f"Webflow's API cannot write the primary locale of page {current.ref.title!r} ({where}); nothing was "
-        f"written. Open the page in the Webflow Designer and paste the new text: {changes}. The next pull reads "
-        "the page again and verifies it.",
+        f"Webflow's API cannot write the primary locale of page {current.ref.title!r} ({where}); {done}. Open the "
+        f"page in the Webflow Designer and paste the new text: {changes}. The next pull reads the page again and "
+        "verifies it.",
         steps=steps,
     )
 

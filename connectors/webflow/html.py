@@ -270,6 +270,34 @@ def _kind(node: Node) -> str:
             "div": "paragraph"}.get(tag, tag)
 
 
+EMBED_TAGS = {"iframe", "script", "embed", "object", "video", "audio"}
+
+
+def is_embed(node: Node) -> bool:
+    """Custom code in a RichText field: Webflow's embed wrapper (`<div class="w-embed">`, or
+    `data-rt-embed-type` as the rich-text editor writes it) or an element that is code or a
+    player (`<iframe>`, `<script>`, ...) at the top of the unit."""
+    if not isinstance(node, Element):
+        return False
+    classes = (node.attrs.get("class") or "").split()
+    return (node.tag in EMBED_TAGS or "w-embed" in classes or "data-rt-embed-type" in node.attrs
+            or (node.tag == "div" and any(isinstance(c, Element) and c.tag in EMBED_TAGS for c in node.children)))
+
+
+def embeds(source: str) -> list[Element]:
+    """The embed elements of a RichText field, top-level or inside a figure, in order."""
+    found: list[Element] = []
+    stack: list[Node] = [parse(source)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Element):
+            if node.tag and is_embed(node):
+                found.append(node)
+                continue
+            stack.extend(reversed(node.children))
+    return found
+
+
 def runs(unit_node: Node, *, skip_lists: bool = False) -> list[Run]:
     """The unit's runs in reading order. With `skip_lists` (a list item), nested lists are
     other blocks and are not read."""

@@ -5,9 +5,20 @@ Documents:
   (`field:name`), each PlainText field a `field:<slug>` block, and each RichText field one
   block per top-level element, `field:<slug>:<n>` (a list: one per `<li>`). Other field types
   (images, links, references, numbers) are not copy and stay in the document's `raw` only.
+  A secondary locale's variant of an item (`cmsLocaleId`) is its own document,
+  `item:<collection id>:<item id>@<cms locale id>`, under the primary one, as pages are.
+  A RichText element holding custom code (`<div class="w-embed">`, `data-rt-embed-type`, an
+  `<iframe>` or `<script>`) is a read-only `embed` block: copydesk never rewrites code.
 - a static page is one document per locale: `page:<page id>` for the primary locale,
-  `page:<page id>@<locale id>` for each secondary one (kind "page"), with one block per DOM
-  text node, `node:<node id>`. Component property overrides are shown read-only.
+  `page:<page id>@<locale id>` for each secondary one (kind "page"). Its SEO and Open Graph
+  settings come first: `seo:title`, `seo:description`, `og:title`, `og:description` (an Open
+  Graph value Webflow copies from the SEO one is read-only and says so). Then one block per
+  DOM text node, `node:<node id>`, and per text of a form or image node:
+  `node:<node id>:alt` (image alt text, read-only: the API cannot write it),
+  `node:<node id>:placeholder`, `node:<node id>:choice:<n>` (a select's n-th choice),
+  `node:<node id>:value` and `node:<node id>:waitingText` (submit and search buttons).
+  Component property overrides are shown read-only. Custom attributes of nodes and text in
+  node types copydesk does not know are listed in `Document.not_captured`.
 
 `remote_version` is Webflow's `lastUpdated` as the list endpoints report it, so a listing
 alone tells staging what changed. Bookkeeping that changes without the copy changing
@@ -19,15 +30,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from connectors.document import Block, Document, DocumentRef, Span
+from connectors.document import Block, Document, DocumentRef, NotCaptured, Span
 from connectors.storable import storable
 from connectors.webflow import html
 
 TOOL = "webflow"
 EDITABLE_KINDS = {"paragraph", "quote", "list_item", *(f"heading_{n}" for n in range(1, 7))}
 _VOLATILE = {"lastUpdated", "lastPublished", "pagination"}
+# Page settings as blocks: (block id, where in the Page object, label a reviewer reads).
+PAGE_SETTINGS = (("seo:title", "seo", "title", "SEO title"), ("seo:description", "seo", "description", "SEO description"),
+                 ("og:title", "openGraph", "title", "Open Graph title"),
+                 ("og:description", "openGraph", "description", "Open Graph description"))
+# The texts of form nodes: (node type, key in the node, block id suffix, label).
+FORM_TEXTS = {"text-input": (("placeholder", "Placeholder of a form field"),),
+              "submit-button": (("value", "Label of a submit button"),
+                                ("waitingText", "Text of a submit button while the form is sent")),
+              "search-button": (("value", "Label of a search button"),)}
+FORM_TEXTS["submit"] = FORM_TEXTS["submit-button"]  # Webflow's own example names it so
+_KNOWN_NODES = {"text", "image", "component-instance", "select", *FORM_TEXTS}
+READONLY_SLUG = "The item's slug is its URL (changing it breaks links): change it in the Webflow CMS if you must."
+READONLY_FIELD = "Webflow marks this field as not editable through the API: change it in the Webflow CMS."
+READONLY_EMBED = "Custom code embedded in a rich-text field: edit it in the Webflow CMS editor; copydesk never rewrites code."
+READONLY_UNIT = {
+    "figure": "An image or video in a rich-text field: edit it and its caption in the Webflow CMS editor.",
+    "code": "A code block: copydesk never rewrites code; edit it in the Webflow CMS editor.",
+    "divider": "A divider holds no copy.",
+}
+READONLY_ALT = "Alt text of an image: edit it in the Webflow Designer (image settings) or the Assets panel."
+READONLY_OVERRIDE = ("Text set on a component instance: edit the instance's property in the Webflow Designer "
+                     "(select the component on this page).")
 
 
 @dataclass(frozen=True)
@@ -79,8 +112,15 @@ class Collection:
 # -- ids ----------------------------------------------------------------------------------------
 
 
-def item_remote_id(collection_id: str, item_id: str) -> str:
-    return f"item:{collection_id}:{item_id}"
+def item_remote_id(collection_id: str, item_id: str, cms_locale_id: str = "") -> str:
+    """`cms_locale_id` empty (or the primary's) for the primary variant."""
+    return f"item:{collection_id}:{item_id}" + (f"@{cms_locale_id}" if cms_locale_id else "")
+
+
+def split_item_id(item_part: str) -> tuple[str, str]:
+    """(item id, cms locale id or "" for the primary variant) of `parse_remote_id`'s item part."""
+    item_id, _, cms_locale_id = item_part.partition("@")
+    return item_id, cms_locale_id
 
 
 def page_remote_id(page_id: str, locale: Locale | None) -> str:
@@ -88,7 +128,8 @@ def page_remote_id(page_id: str, locale: Locale | None) -> str:
 
 
 def parse_remote_id(remote_id: str) -> tuple[str, str, str]:
-    """("item", collection id, item id) or ("page", page id, locale id or "" for primary)."""
+    """("item", collection id, item id[@cms locale id]) or ("page", page id, locale id or "" for
+    primary); `split_item_id` splits an item's locale off."""
     kind, _, rest = remote_id.partition(":")
     if kind == "item" and ":" in rest:
         collection_id, _, item_id = rest.partition(":")
@@ -140,18 +181,32 @@ def item_ref(item: dict[str, Any], collection: Collection, site: Site | None, *,
     the config names it)."""
     data = item.get("fieldData") or {}
     base = site.base_url if site is not None else ""
-    url = f"{base}/{collection.slug}/{data['slug']}" if base and collection.slug and data.get("slug") else ""
+    locale = _secondary_cms_locale(item, site)
+    prefix = f"/{locale.subdirectory}" if locale is not None and locale.subdirectory else ""
+    url = (f"{base}{prefix}/{collection.slug}/{data['slug']}"
+           if base and collection.slug and data.get("slug") else "")
+    title = str(data.get("name") or "")
     return DocumentRef(
         source=source,
-        remote_id=item_remote_id(collection.id, item["id"]),
+        remote_id=item_remote_id(collection.id, item["id"], locale.cms_locale_id if locale else ""),
         kind="item",
-        title=str(data.get("name") or ""),
+        title=f"{title} [{locale.tag}]" if locale is not None and locale.tag else title,
         url=url,
-        parent=collection.id,
+        parent=item_remote_id(collection.id, item["id"]) if locale is not None else collection.id,
         remote_version=stamp(item.get("lastUpdated")),
         updated_at=parse_time(item.get("lastUpdated")),
         archived=bool(item.get("isArchived")),
     )
+
+
+def _secondary_cms_locale(item: dict[str, Any], site: Site | None) -> Locale | None:
+    """The site locale of a secondary-locale variant of an item; None for the primary one (or
+    when the site has no locales)."""
+    cms_locale_id = item.get("cmsLocaleId")
+    if site is None or not cms_locale_id:
+        return None
+    locale = next((loc for loc in site.locales if loc.cms_locale_id == cms_locale_id), None)
+    return locale if locale is not None and not locale.primary else None
 
 
 def item_document(item: dict[str, Any], collection: Collection, site: Site | None, *,
@@ -172,8 +227,9 @@ def item_document(item: dict[str, Any], collection: Collection, site: Site | Non
 def plain_text_block(field: Field, text: str) -> Block:
     """The name is the item's title; the slug is its URL (changing it breaks links), so read-only."""
     kind = {"name": "title", "slug": "slug"}.get(field.slug, "field")
+    reason = READONLY_SLUG if field.slug == "slug" else "" if field.editable else READONLY_FIELD
     return Block(id=f"field:{field.slug}", kind=kind, text=text, spans=(Span(text=text),) if text else (),
-                 editable=field.editable and field.slug != "slug",
+                 editable=not reason, readonly_reason=reason,
                  attrs={"field": field.slug, "type": field.type, "label": field.label},
                  raw={"field": field.slug, "value": text})
 
@@ -182,16 +238,22 @@ def rich_text_blocks(field: Field, source: str) -> list[Block]:
     blocks = []
     for index, unit in enumerate(html.field_units(html.parse(source))):
         runs = html.runs(unit.node, skip_lists=unit.kind == "list_item")
+        kind = "embed" if html.is_embed(unit.node) else unit.kind
+        reason = (READONLY_FIELD if not field.editable else READONLY_EMBED if kind == "embed"
+                  else "" if kind in EDITABLE_KINDS
+                  else READONLY_UNIT.get(kind, f"A <{kind}> element in a rich-text field: edit it in the Webflow "
+                                               "CMS editor."))
         attrs: dict[str, Any] = {"field": field.slug, "type": field.type, "label": field.label, "index": index,
                                  **dict(unit.attrs)}
         if unit.kind.startswith("heading_"):
             attrs["level"] = int(unit.kind[-1])
         blocks.append(Block(
             id=f"field:{field.slug}:{index}",
-            kind=unit.kind,
+            kind=kind,
             text=html.text_of(runs),
             spans=html.spans(runs),
-            editable=field.editable and unit.kind in EDITABLE_KINDS,
+            editable=not reason,
+            readonly_reason=reason,
             depth=unit.depth,
             attrs=attrs,
             raw={"field": field.slug, "html": unit.node.source},
@@ -234,19 +296,97 @@ def page_document(ref: DocumentRef, page: dict[str, Any], nodes: Iterable[dict[s
                   locale: Locale | None) -> Document:
     """`page` is the page's metadata (as listed), `nodes` its DOM nodes in this locale.
 
-    A primary-locale text node is still `editable`: copydesk cannot write it through the API
-    but hands the change to a person (`ManualStep`); `attrs["manual"]` says so."""
+    A primary-locale node text is still `editable`: copydesk cannot write it through the API
+    but hands the change to a person (`ManualStep`); `attrs["manual"]` says so. Page settings
+    are written through the API in every locale."""
     primary = locale is None or locale.primary
     nodes = list(nodes)
-    blocks: list[Block] = []
+    blocks: list[Block] = list(settings_blocks(page))
+    missed: list[NotCaptured] = []
     for node in nodes:
-        if node.get("type") == "text":
+        kind = node.get("type")
+        if kind == "text":
             blocks.append(text_node_block(node, manual=primary))
-        elif node.get("type") == "component-instance":
+        elif kind == "component-instance":
             blocks.extend(_override_blocks(node))
+        elif kind == "image":
+            blocks.extend(_alt_blocks(node))
+        elif kind == "select" or kind in FORM_TEXTS:
+            blocks.extend(form_blocks(node, manual=primary))
+        missed.extend(_missed(node))
     raw = {"page": {k: v for k, v in page.items() if k not in _VOLATILE}, "nodes": nodes,
            "locale": _locale_raw(locale), "writable": not primary}
-    return storable(Document(ref=ref, blocks=tuple(blocks), raw=raw))
+    return storable(Document(ref=ref, blocks=tuple(blocks), not_captured=tuple(missed), raw=raw))
+
+
+def settings_blocks(page: dict[str, Any]) -> Iterator[Block]:
+    """The page's SEO and Open Graph title and description (update-page-settings writes them
+    in every locale). An Open Graph value Webflow copies from the SEO one is read-only: the
+    SEO block is where it changes."""
+    for block_id, group, key, label in PAGE_SETTINGS:
+        settings = page.get(group) or {}
+        text = settings.get(key)
+        if not isinstance(text, str) or not text:
+            continue
+        copied = group == "openGraph" and settings.get(f"{key}Copied") is True
+        reason = (f"Copies the SEO {key}: edit the SEO {key}, or give the page an Open Graph {key} of its own "
+                  "in Webflow's Page settings." if copied else "")
+        yield Block(id=block_id, kind="setting", text=text, spans=(Span(text=text),), editable=not copied,
+                    readonly_reason=reason, attrs={"setting": group, "key": key, "label": label},
+                    raw={"setting": group, "key": key, "value": text})
+
+
+def form_blocks(node: dict[str, Any], *, manual: bool) -> list[Block]:
+    """A select's choices, an input's placeholder, a button's label and waiting text: written
+    through update-static-content in secondary locales, by hand in the primary one."""
+    kind = str(node.get("type"))
+    attrs: dict[str, Any] = {"node": node["id"], "node_type": kind, **({"manual": True} if manual else {})}
+    if kind == "select":
+        texts = [(f"choice:{n}", "choices", f"Choice {n + 1} of a form's select field",
+                  str(choice.get("text") or ""), {"index": n, "value": choice.get("value")})
+                 for n, choice in enumerate(node.get("choices") or []) if isinstance(choice, dict)]
+    else:
+        texts = [(key, key, label, str(node.get(key) or ""), {}) for key, label in FORM_TEXTS[kind]]
+    return [Block(id=f"node:{node['id']}:{suffix}", kind="form_text", text=text, spans=(Span(text=text),),
+                  attrs={**attrs, "field": key, "label": label, **extra}, raw={"node": node["id"], "field": key})
+            for suffix, key, label, text, extra in texts if text]
+
+
+def _alt_blocks(node: dict[str, Any]) -> list[Block]:
+    alt = str((node.get("image") or {}).get("alt") or "")
+    if not alt:
+        return []
+    return [Block(id=f"node:{node['id']}:alt", kind="alt_text", text=alt, spans=(Span(text=alt),), editable=False,
+                  readonly_reason=READONLY_ALT, attrs={"node": node["id"], "label": "Alt text of an image"},
+                  raw={"node": node["id"], "image": node.get("image")})]
+
+
+def _missed(node: dict[str, Any]) -> list[NotCaptured]:
+    """What a node holds that is not a block: its custom attributes (not shown as copy, set in
+    the Designer's element settings), and any text of a node type copydesk does not know."""
+    kind = str(node.get("type") or "unknown")
+    missed = [NotCaptured(element=f"custom attribute {name!r} of a {kind} node",
+                          reason="A custom attribute is not page copy; edit it in the Webflow Designer's "
+                                 "element settings.", chars=len(value))
+              for name, value in (node.get("attributes") or {}).items() if isinstance(value, str) and value]
+    if kind not in _KNOWN_NODES:
+        chars = sum(len(text) for text in _strings(node, skip={"id", "type", "attributes"}))
+        if chars:
+            missed.append(NotCaptured(element=f"{kind} node", reason="copydesk does not read this kind of Webflow "
+                                      "node yet; edit it in the Webflow Designer.", chars=chars))
+    return missed
+
+
+def _strings(value: Any, *, skip: set[str]) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(v for k, v in item.items() if k not in skip)
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def text_node_block(node: dict[str, Any], *, manual: bool) -> Block:
@@ -318,6 +458,7 @@ def _override_blocks(node: dict[str, Any]) -> list[Block]:
             text=html.text_of(runs),
             spans=html.spans(runs),
             editable=False,
+            readonly_reason=READONLY_OVERRIDE,
             attrs={"node": node["id"], "property": override.get("propertyId", ""), "label": override.get("label", "")},
             raw={"node": node["id"], "override": override},
         ))

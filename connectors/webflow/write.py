@@ -6,10 +6,20 @@
   (`html.patch_unit`): every other byte, tags and attributes of the edited element
   included, is sent back as Webflow gave it. A revert or restore (`edit.target`) puts the
   target element's exact HTML back, so apply-then-revert leaves the field byte-identical.
+  Before a RichText field is sent, the patched HTML is checked: every element but the edited
+  ones must come back byte-identical, and no custom-code embed may be empty. Webflow can
+  answer an embed empty; sending that back would blank it on the site, so such a write is
+  refused (`LossyEdit`, never overridden by `allow_lossy`) before any request.
+- A secondary locale's variant of an item: the same request with `cmsLocaleId`.
+- A page's SEO and Open Graph settings, in any locale: one `PUT /pages/{id}?localeId=` with
+  the whole `seo` object (title and description, so nothing is cleared whatever Webflow does
+  with a partial object) and the Open Graph values that are the page's own (a value copied
+  from SEO is left out, so it stays copied).
 - A static page in a secondary locale: `POST /pages/{id}/dom?localeId=` with the edited text
-  nodes' new HTML (at most 1000 nodes per request).
-- A static page in the primary locale: the Data API cannot write it, so each edit becomes a
-  `ManualStep` entry for a person to paste in the Designer.
+  nodes' new HTML, and a form node's `placeholder`, `choices` (every choice, the edited ones
+  changed) or `value`/`waitingText` (at most 1000 nodes per request).
+- A static page's nodes in the primary locale: the Data API cannot write them, so each edit
+  becomes a `ManualStep` entry for a person to paste in the Designer.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from connectors.document import Block, Document
+from connectors.errors import LossyEdit
 from connectors.preflight import PlannedEdit
 from connectors.text import Piece, rewrite
 from connectors.webflow import html
@@ -32,10 +43,32 @@ class ItemWrite:
     item_id: str
     block_ids: tuple[str, ...]
     field_data: dict[str, str]
+    cms_locale_id: str = ""  # empty: the primary locale's variant
 
     def as_request(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"fieldData": self.field_data}
+        if self.cms_locale_id:
+            body["cmsLocaleId"] = self.cms_locale_id
         return {"method": "PATCH", "path": f"/v2/collections/{self.collection_id}/items/{self.item_id}",
-                "body": {"fieldData": self.field_data}}
+                "body": body}
+
+
+@dataclass(frozen=True)
+class SettingsWrite:
+    """update-page-settings: `seo` and `openGraph` as the PUT body takes them."""
+
+    page_id: str
+    locale_id: str
+    block_ids: tuple[str, ...]
+    seo: dict[str, str]
+    open_graph: dict[str, Any]
+
+    def body(self) -> dict[str, Any]:
+        return {key: value for key, value in (("seo", self.seo), ("openGraph", self.open_graph)) if value}
+
+    def as_request(self) -> dict[str, Any]:
+        query = f"?localeId={self.locale_id}" if self.locale_id else ""
+        return {"method": "PUT", "path": f"/v2/pages/{self.page_id}{query}", "body": self.body()}
 
 
 @dataclass(frozen=True)
@@ -43,7 +76,7 @@ class NodesWrite:
     page_id: str
     locale_id: str
     block_ids: tuple[str, ...]
-    nodes: list[dict[str, str]]
+    nodes: list[dict[str, Any]]
 
     def as_request(self) -> dict[str, Any]:
         return {"method": "POST", "path": f"/v2/pages/{self.page_id}/dom?localeId={self.locale_id}",
@@ -51,18 +84,73 @@ class NodesWrite:
 
 
 def plan_item_write(collection_id: str, item_id: str, current: Document,
-                    planned: Sequence[PlannedEdit]) -> ItemWrite:
+                    planned: Sequence[PlannedEdit], cms_locale_id: str = "") -> ItemWrite:
+    """Raises `LossyEdit` when a RichText field would not come back as Webflow gave it."""
     values = dict(current.raw.get("fieldData") or {})
     field_data: dict[str, str] = {}
+    edited: dict[str, set[int]] = {}
     for item in planned:
         block = item.block
         slug = block.attrs["field"]
         if block.attrs.get("type") == "RichText":
             source = field_data.get(slug, values.get(slug) or "")
             field_data[slug] = _patched_field(source, block, item)
+            edited.setdefault(slug, set()).add(block.attrs["index"])
         else:
             field_data[slug] = item.edit.target.text if item.edit.target is not None else item.edit.after
-    return ItemWrite(collection_id, item_id, tuple(i.edit.block_id for i in planned), field_data)
+    for slug, indexes in edited.items():
+        check_round_trip(current, slug, values.get(slug) or "", field_data[slug], indexes)
+    return ItemWrite(collection_id, item_id, tuple(i.edit.block_id for i in planned), field_data, cms_locale_id)
+
+
+def check_round_trip(current: Document, slug: str, old: str, new: str, edited: set[int]) -> None:
+    """Refuse a RichText write that would change anything but the edited elements, or that
+    would send a custom-code embed back empty (Webflow answered it so: writing it would blank
+    it). `LossyEdit`, since it is the write that would lose content, not the remote that
+    moved; `allow_lossy` does not lift it: an embed is never worth losing."""
+    label = next((str(b.attrs.get("label") or slug) for b in current.blocks if b.attrs.get("field") == slug), slug)
+    title = current.ref.title or current.ref.remote_id
+    problems = []
+    empty = [e for e in html.embeds(new) if not "".join(child.source for child in e.children).strip()
+             and e.tag not in html.VOID]
+    if empty:
+        problems.append(f"Webflow returned {len(empty)} custom-code embed(s) empty")
+    old_units = [u.node.source for u in html.field_units(html.parse(old))]
+    new_units = [u.node.source for u in html.field_units(html.parse(new))]
+    changed = [n for n, (a, b) in enumerate(zip(old_units, new_units)) if a != b and n not in edited]
+    if len(old_units) != len(new_units) or changed or html.parse(new).source != new:
+        problems.append("the field would not read back as Webflow gave it outside the edited text")
+    if problems:
+        where = f"field {label!r} of {title!r}"
+        raise LossyEdit(f"Writing {where} would lose content: {'; '.join(problems)}. Nothing was written; make "
+                        "this change in the Webflow CMS editor, or pull and try again later.",
+                        losses={f"field:{slug}": problems})
+
+
+def plan_settings_write(page_id: str, locale_id: str, current: Document,
+                        planned: Sequence[PlannedEdit]) -> SettingsWrite | None:
+    """The one update-page-settings request for the edited SEO and Open Graph blocks, if any."""
+    settings = [item for item in planned if item.block.attrs.get("setting")]
+    if not settings:
+        return None
+    page = current.raw.get("page") or {}
+    seo = {k: v for k, v in (page.get("seo") or {}).items() if k in ("title", "description") and isinstance(v, str)}
+    graph = page.get("openGraph") or {}
+    open_graph: dict[str, Any] = {}
+    for key in ("title", "description"):
+        if isinstance(graph.get(key), str) and graph.get(f"{key}Copied") is not True:
+            open_graph |= {key: graph[key], f"{key}Copied": False}
+    touched_seo = False
+    for item in settings:
+        text = item.edit.target.text if item.edit.target is not None else item.edit.after
+        if item.block.attrs["setting"] == "seo":
+            seo[item.block.attrs["key"]] = text
+            touched_seo = True
+        else:
+            open_graph |= {item.block.attrs["key"]: text, f"{item.block.attrs['key']}Copied": False}
+    touched_graph = any(item.block.attrs["setting"] == "openGraph" for item in settings)
+    return SettingsWrite(page_id, locale_id, tuple(item.edit.block_id for item in settings),
+                         seo if touched_seo else {}, open_graph if touched_graph else {})
 
 
 def _patched_field(source: str, block: Block, item: PlannedEdit) -> str:
@@ -75,11 +163,30 @@ def _patched_field(source: str, block: Block, item: PlannedEdit) -> str:
     return source[:start] + _new_unit_source(unit.node, block, item, skip_lists=unit.kind == "list_item") + source[end:]
 
 
-def plan_nodes_write(page_id: str, locale_id: str, planned: Sequence[PlannedEdit]) -> list[NodesWrite]:
-    nodes = [{"nodeId": item.block.attrs["node"], "text": node_html(item)} for item in planned]
-    ids = [item.edit.block_id for item in planned]
-    return [NodesWrite(page_id, locale_id, tuple(ids[at:at + MAX_NODES]), nodes[at:at + MAX_NODES])
-            for at in range(0, len(nodes), MAX_NODES)]
+def plan_nodes_write(page_id: str, locale_id: str, planned: Sequence[PlannedEdit],
+                     current: Document) -> list[NodesWrite]:
+    """update-static-content for edited text and form nodes; a node's several edited texts (two
+    choices, a label and its waiting text) go in one entry, choices as the whole list."""
+    entries: dict[str, dict[str, Any]] = {}
+    ids: dict[str, list[str]] = {}
+    nodes = {n.get("id"): n for n in current.raw.get("nodes") or []}
+    for item in planned:
+        node = item.block.attrs["node"]
+        entry = entries.setdefault(node, {"nodeId": node})
+        ids.setdefault(node, []).append(item.edit.block_id)
+        text = item.edit.target.text if item.edit.target is not None else item.edit.after
+        field = item.block.attrs.get("field")
+        if item.block.kind != "form_text":
+            entry["text"] = node_html(item)
+        elif field == "choices":
+            choices = entry.setdefault("choices", [dict(c) for c in nodes.get(node, {}).get("choices") or []])
+            choices[item.block.attrs["index"]]["text"] = text
+        else:
+            entry[str(field)] = text
+    order = list(entries)
+    return [NodesWrite(page_id, locale_id, tuple(i for node in order[at:at + MAX_NODES] for i in ids[node]),
+                       [entries[node] for node in order[at:at + MAX_NODES]])
+            for at in range(0, len(order), MAX_NODES)]
 
 
 def node_html(item: PlannedEdit) -> str:
@@ -102,6 +209,8 @@ def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict
     sections = section_labels(current.raw.get("nodes") or [])
     steps = []
     for item in planned:
+        if not item.block.attrs.get("manual"):
+            continue  # written through the API (page settings)
         node = item.block.attrs.get("node", "")
         steps.append({
             "block_id": item.edit.block_id,
@@ -114,7 +223,8 @@ def manual_steps(current: Document, planned: Sequence[PlannedEdit]) -> list[dict
             "page": title,
             "slug": slug,
             "locale": locale_label,
-            "html": node_html(item),
+            "html": node_html(item) if item.block.kind != "form_text" else "",
+            **({"label": str(item.block.attrs["label"])} if item.block.kind == "form_text" else {}),
         })
     return steps
 

@@ -122,7 +122,8 @@ def paragraphs(content: list[dict]) -> Iterator[dict]:
 
 
 def text_of(element: dict) -> str:
-    return "".join(e["textRun"]["content"] for e in element["paragraph"]["elements"])
+    """A paragraph's text; a footnote reference or other object reads as nothing."""
+    return "".join(e["textRun"]["content"] for e in element["paragraph"]["elements"] if "textRun" in e)
 
 
 def all_text(document: dict) -> str:
@@ -143,7 +144,8 @@ def paragraph_with(document: dict, needle: str) -> dict:
 
 
 def runs(element: dict) -> list[tuple[str, dict]]:
-    return [(e["textRun"]["content"], e["textRun"]["textStyle"]) for e in element["paragraph"]["elements"]]
+    return [(e["textRun"]["content"], e["textRun"]["textStyle"]) for e in element["paragraph"]["elements"]
+            if "textRun" in e]
 
 
 def assert_indices_consistent(document: dict) -> None:
@@ -415,8 +417,8 @@ def test_changes_list_requires_a_page_token(gdocs):
 
 def test_documents_get_has_the_real_top_level_shape(gdocs):
     document = gdocs.get(ONE_PAGER)
-    assert list(document) == ["title", "body", "documentStyle", "namedStyles", "lists", "revisionId",
-                              "suggestionsViewMode", "documentId"]
+    assert list(document) == ["title", "body", "headers", "footers", "footnotes", "documentStyle", "namedStyles",
+                              "lists", "revisionId", "suggestionsViewMode", "documentId"]
     assert document["documentId"] == ONE_PAGER and document["title"] == "HelpHive one-pager"
     assert len(document["revisionId"]) == 86 and document["suggestionsViewMode"] == "SUGGESTIONS_INLINE"
     assert set(document["namedStyles"]["styles"][0]) == {"namedStyleType", "textStyle", "paragraphStyle"}
@@ -532,7 +534,7 @@ def test_replace_all_text_counts_matches_and_keeps_the_first_characters_style(gd
         {"replaceAllText": {"containsText": {"text": "Chatbot", "matchCase": True}, "replaceText": "x"}},
     ], document["revisionId"])
     assert response["replies"] == [{"replaceAllText": {"occurrencesChanged": 2}},
-                                   {"replaceAllText": {"occurrencesChanged": 2}},
+                                   {"replaceAllText": {"occurrencesChanged": 4}},  # body 2, header, footnote
                                    {"replaceAllText": {}}]
     after = gdocs.get(ONE_PAGER)
     assert runs(paragraph_with(after, "from Fernhill Labs"))[1] == ("AI support engineer", {"bold": True})
@@ -626,7 +628,7 @@ def _table_start(document: dict) -> int:
     (lambda d: {"insertTable": {"rows": 1, "columns": 1, "location": {"index": 1}}},
      "the copydesk sandbox does not implement insertTable"),
     (lambda d: {"insertText": {"location": {"index": 1, "segmentId": "kix.header"}, "text": "x"}},
-     "edits only the body"),
+     "The segment with ID 'kix.header' does not exist."),
 ])
 def test_invalid_requests_are_refused_with_googles_message(gdocs, request_of, message):
     document = gdocs.get(ONE_PAGER)

@@ -56,7 +56,7 @@ def test_a_full_listing_reads_list_endpoints_only_and_items_come_from_it(webflow
     listing = connector.list_changed(None)
     refs = list(listing)
     kinds = {kind: sum(r.kind == kind for r in refs) for kind in ("item", "page")}
-    assert kinds == {"item": 16, "page": 8}  # 4 pages × (English + French)
+    assert kinds == {"item": 17, "page": 8}  # 16 items and one French variant; 4 pages × (English + French)
     assert {r.remote_id for r in refs if r.archived} == {f"item:{BLOG}:6534660010aa05e11a0f8808"}
     assert json.loads(listing.cursor)[WHY_ID] == next(r for r in refs if r.remote_id == WHY_ID).remote_version
     before = connector.requests_made
@@ -70,7 +70,7 @@ def test_a_full_listing_reads_list_endpoints_only_and_items_come_from_it(webflow
 
 def test_an_incremental_pull_fetches_only_what_changed(webflow, connector, store):
     first = pull(store, connector)
-    assert (first.listed, first.new) == (24, 24)
+    assert (first.listed, first.new) == (25, 25)
     webflow.post("edit", {"item": WHY, "field": "summary", "find": "in seconds", "replace": "at once"})
     second = pull(store, connector)
     assert (second.listed, second.fetched, second.changed) == (1, 1, 1)
@@ -198,7 +198,7 @@ def test_rate_limit_answers_are_retried_honouring_retry_after(webflow):
     connector = webflow.connector(retry=RetryPolicy(attempts=3, backoff=0.01, sleep=sleeps.append))
     webflow.post("faults", {"status": 429, "retry_after": 2, "count": 1})
     refs = list(connector.list_changed(None))
-    assert len(refs) == 24 and sleeps == [2.0]
+    assert len(refs) == 25 and sleeps == [2.0]
     webflow.post("faults", {"status": 429, "retry_after": 1, "count": 5})
     with pytest.raises(RemoteError) as caught:
         list(connector.list_changed(None))

@@ -125,7 +125,8 @@ def test_a_page_node_with_several_elements_reads_as_lines():
     assert ref.remote_id == "page:6596da6045e56dee495bcbba" and ref.kind == "page"
     assert ref.url == "https://hitchhikersguide.galaxy/en-us/guide-to-the-galaxy"
     assert ref.remote_version == "2024-03-11T10:42:42.000Z"  # as Webflow writes it, whatever the SDK parsed
-    assert [(b.id, b.kind, b.text, b.editable) for b in doc.blocks] == [
+    assert [(b.id, b.kind, b.text, b.editable) for b in doc.blocks if b.kind not in ("setting", "form_text",
+                                                                                      "alt_text")] == [
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad623", "heading_1", "The Hitchhiker's Guide to the Galaxy", True),
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad627", "text", "Don't Panic!\nAlways know where your towel is.", True),
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad631:a245c12d-995b-55ee-5ec7-aa36a6cad633", "component_text",
@@ -133,7 +134,7 @@ def test_a_page_node_with_several_elements_reads_as_lines():
         ("node:a245c12d-995b-55ee-5ec7-aa36a6cad631:a245c12d-995b-55ee-5ec7-aa36a6cad635", "component_text",
          "Always know where your towel is.", False),
     ]
-    assert doc.blocks[0].attrs["manual"] is True  # the primary locale is written by a person
+    assert doc.block("node:a245c12d-995b-55ee-5ec7-aa36a6cad623").attrs["manual"] is True  # written by a person
     assert doc.raw["writable"] is False and "lastUpdated" not in doc.raw["page"]
 
 
@@ -152,3 +153,70 @@ def test_a_secondary_locale_is_its_own_document_under_the_primary_page():
 def test_foreign_ids_are_refused(remote_id):
     with pytest.raises(ValueError):
         parse_remote_id(remote_id)
+
+
+def test_page_settings_from_the_spec_example_are_the_first_editable_blocks():
+    meta = shape("get_page_metadata.json")
+    doc = page_document(page_ref(meta, SITE.locales[0], SITE), meta, [], SITE.locales[0])
+    assert [(b.id, b.text, b.editable, b.attrs.get("manual")) for b in doc.blocks] == [
+        ("seo:title", "The Ultimate Hitchhiker's Guide to the Galaxy", True, None),
+        ("seo:description", "Everything you need to know about the galaxy, from avoiding Vogon poetry to the "
+                            "importance of towels.", True, None),
+        ("og:title", "Explore the Cosmos with The Ultimate Guide", True, None),
+        ("og:description", "Dive deep into the mysteries of the universe with your guide to everything galactic.",
+         True, None),
+    ]
+
+
+def test_an_open_graph_value_copied_from_seo_is_read_only_and_says_where_to_edit():
+    meta = shape("get_page_metadata.json")
+    meta["openGraph"] = {"title": meta["seo"]["title"], "titleCopied": True,
+                         "description": "Own description", "descriptionCopied": False}
+    doc = page_document(page_ref(meta, FRENCH, SITE), meta, [], FRENCH)
+    copied, own = doc.block("og:title"), doc.block("og:description")
+    assert not copied.editable and copied.readonly_reason.startswith("Copies the SEO title: edit the SEO title")
+    assert own.editable and not own.readonly_reason
+
+
+def test_form_image_and_unknown_nodes_of_the_spec_example():
+    dom = shape("page_dom.json")
+    meta = shape("get_page_metadata.json")
+    doc = page_document(page_ref(meta, FRENCH, SITE), meta, dom["nodes"], FRENCH)
+    forms = [(b.id.split(":", 2)[2], b.text, b.editable) for b in doc.blocks if b.kind in ("form_text", "alt_text")]
+    assert forms == [("alt", "Marvin, the Paranoid Android", False),
+                     ("choice:0", "First choice", True), ("choice:1", "Second choice", True),
+                     ("placeholder", "Enter something here...", True),
+                     ("value", "Submit", True), ("waitingText", "Submitting...", True)]  # the example's `submit`
+    alt = doc.block("node:a245c12d-995b-55ee-5ec7-aa36a6cad629:alt")
+    assert "Webflow Designer" in alt.readonly_reason
+    assert all(b.readonly_reason for b in doc.blocks if not b.editable)
+    assert [(n.element, n.chars) for n in doc.not_captured] == [("custom attribute 'number' of a text node", 9)]
+    odd = {"id": "x1", "type": "video-caption", "caption": {"text": "Twelve chars"}}
+    doc = page_document(page_ref(meta, FRENCH, SITE), meta, [odd], FRENCH)
+    assert [(n.element, n.chars) for n in doc.not_captured] == [("video-caption node", 12)]
+
+
+def test_a_secondary_cms_locale_variant_is_its_own_document_under_the_primary_item():
+    item = {**shape("get_item_live.json"), "cmsLocaleId": FRENCH.cms_locale_id}
+    doc = item_document(item, COLLECTION, SITE)
+    primary = item_document({**item, "cmsLocaleId": SITE.locales[0].cms_locale_id}, COLLECTION, SITE)
+    assert primary.ref.remote_id == "item:c0ffee:42b720ef280c7a7a3be8cabe"
+    assert doc.ref.remote_id == f"item:c0ffee:42b720ef280c7a7a3be8cabe@{FRENCH.cms_locale_id}"
+    assert doc.ref.parent == primary.ref.remote_id and doc.ref.title.endswith("[fr-FR]")
+    assert doc.ref.url.startswith(f"https://hitchhikersguide.galaxy/{FRENCH.subdirectory}/guides/")
+    assert parse_remote_id(doc.ref.remote_id) == ("item", "c0ffee", f"42b720ef280c7a7a3be8cabe@{FRENCH.cms_locale_id}")
+    assert [b.id for b in doc.blocks] == [b.id for b in primary.blocks]
+
+
+def test_a_rich_text_embed_is_a_read_only_block_and_keeps_later_ids():
+    body = ('<p>Intro.</p><div class="w-embed w-script"><blockquote><p>Quoted tweet.</p></blockquote>'
+            '<script src="https://x.example/w.js"></script></div><figure><img src="a.png"><figcaption>Cap</figcaption>'
+            '</figure><p>After.</p>')
+    item = {"id": "i1", "fieldData": {"name": "N", "slug": "n", "rich-text": body}}
+    doc = item_document(item, COLLECTION, SITE)
+    rich = [(b.id, b.kind, b.editable) for b in doc.blocks if b.id.startswith("field:rich-text")]
+    assert rich == [("field:rich-text:0", "paragraph", True), ("field:rich-text:1", "embed", False),
+                    ("field:rich-text:2", "figure", False), ("field:rich-text:3", "paragraph", True)]
+    assert "never rewrites code" in doc.block("field:rich-text:1").readonly_reason
+    assert "caption" in doc.block("field:rich-text:2").readonly_reason
+    assert "URL" in doc.block("field:slug").readonly_reason

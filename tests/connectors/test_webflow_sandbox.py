@@ -450,12 +450,89 @@ def test_bulk_staged_updates_take_up_to_100_items(webflow):
     assert items.get_item(FEATURES, "6508e4807e1df9fd780f17a3").field_data.tagline.startswith("Resolves")
 
 
-def test_unknown_fields_and_secondary_cms_locales_are_refused(webflow):
+def test_unknown_fields_and_cms_locales_are_refused(webflow):
     response = webflow.send("PATCH", f"/collections/{BLOG}/items/{WHY_WE_BUILT}", {"fieldData": {"nope": "x"}})
     webflow_error_body(response, 400, "validation_error", "/collections/{collection_id}/items/{item_id}", "patch")
-    french = SEED.secondary_locales[0]["cmsLocaleId"]
-    response = webflow.get(f"/collections/{BLOG}/items", cmsLocaleId=french)
-    assert response.status_code == 400 and "primary locale only" in response.json()["message"]
+    response = webflow.get(f"/collections/{BLOG}/items", cmsLocaleId="0" * 24)
+    assert response.status_code == 400 and "unknown cmsLocaleId" in response.json()["message"]
+
+
+FRENCH_CMS = SEED.secondary_locales[0]["cmsLocaleId"]
+PRIMARY_CMS = SEED.primary_locale["cmsLocaleId"]
+
+
+def test_items_list_per_cms_locale_and_in_several_at_once(webflow):
+    items = webflow.sdk.collections.items
+    french = items.list_items(BLOG, cms_locale_id=FRENCH_CMS, request_options=NO_RETRY).items
+    assert [(i.id, i.cms_locale_id) for i in french] == [(WHY_WE_BUILT, FRENCH_CMS)]
+    assert french[0].field_data.name.startswith("Pourquoi")
+    both = items.list_items(BLOG, cms_locale_id=f"{PRIMARY_CMS},{FRENCH_CMS}", request_options=NO_RETRY).items
+    assert [(i.id, i.cms_locale_id) for i in both if i.id == WHY_WE_BUILT] == [(WHY_WE_BUILT, PRIMARY_CMS),
+                                                                             (WHY_WE_BUILT, FRENCH_CMS)]
+    assert len(items.list_items(BLOG, request_options=NO_RETRY).items) == len(both) - 1  # primary only
+    assert webflow.send("GET", f"/collections/{BLOG}/items/{SETUP_POST}", cmsLocaleId=FRENCH_CMS).status_code == 404
+
+
+def test_a_localized_update_and_publish_touch_that_locale_only(webflow):
+    items = webflow.sdk.collections.items
+    items.update_item(BLOG, WHY_WE_BUILT, cms_locale_id=FRENCH_CMS, field_data={"summary": "Nouveau résumé."},
+                      request_options=NO_RETRY)
+    french = webflow.get(f"/collections/{BLOG}/items/{WHY_WE_BUILT}", cmsLocaleId=FRENCH_CMS).json()
+    english = webflow.get(f"/collections/{BLOG}/items/{WHY_WE_BUILT}").json()
+    assert french["fieldData"]["summary"] == "Nouveau résumé." and english["fieldData"]["summary"] != "Nouveau résumé."
+    live = webflow.get(f"/collections/{BLOG}/items/{WHY_WE_BUILT}/live", cmsLocaleId=FRENCH_CMS).json()
+    assert live["fieldData"]["summary"] != "Nouveau résumé."  # staged until published
+    response = webflow.send("POST", f"/collections/{BLOG}/items/publish",
+                            {"items": [{"id": WHY_WE_BUILT, "cmsLocaleIds": [FRENCH_CMS]}]})
+    assert response.status_code == 202 and response.json()["publishedItemIds"] == [WHY_WE_BUILT]
+    live = webflow.get(f"/collections/{BLOG}/items/{WHY_WE_BUILT}/live", cmsLocaleId=FRENCH_CMS).json()
+    assert live["fieldData"]["summary"] == "Nouveau résumé."
+
+
+def test_page_settings_are_updated_per_locale_and_refuse_wrong_types(webflow):
+    pages = webflow.sdk.pages
+    pages.update_page_settings(HOME, seo={"title": "New SEO title"}, request_options=NO_RETRY)
+    page = webflow.get(f"/pages/{HOME}").json()
+    assert page["seo"]["title"] == "New SEO title" and page["seo"]["description"].startswith("HelpHive answers")
+    assert page["openGraph"]["titleCopied"] is False and page["openGraph"]["title"] == "Chatbot for your docs"
+    assert page["openGraph"]["descriptionCopied"] is True  # follows the SEO description
+    pages.update_page_settings(HOME, locale_id=WEBFLOW_FRENCH_LOCALE_ID, open_graph={"description": "Description OG"},
+                               request_options=NO_RETRY)
+    french = webflow.get(f"/pages/{HOME}", localeId=WEBFLOW_FRENCH_LOCALE_ID).json()
+    assert french["openGraph"]["description"] == "Description OG" and french["openGraph"]["descriptionCopied"] is False
+    assert webflow.get(f"/pages/{HOME}").json()["openGraph"]["descriptionCopied"] is True
+    response = webflow.send("PUT", f"/pages/{HOME}", {"seo": {"title": 42}})
+    assert response.status_code == 400 and response.json()["code"] == "validation_error"
+    assert webflow.send("PUT", f"/pages/{'0' * 24}", {"seo": {"title": "x"}}).status_code == 404
+
+
+def test_form_nodes_are_served_and_written_in_a_secondary_locale_only(webflow):
+    nodes = {n["type"]: n for n in webflow.get(f"/pages/{HOME}/dom").json()["nodes"]}
+    assert nodes["submit-button"]["value"] == "Try the chatbot for your docs"
+    assert nodes["text-input"]["placeholder"] == "Your work email"
+    assert [c["value"] for c in nodes["select"]["choices"]] == ["small", "medium", "large"]
+    answer = webflow.sdk.pages.update_static_content(HOME, locale_id=WEBFLOW_FRENCH_LOCALE_ID, nodes=[
+        {"nodeId": nodes["submit-button"]["id"], "value": "Essayez", "waitingText": "Un instant…"},
+        {"nodeId": nodes["text-input"]["id"], "placeholder": "E-mail"},
+        {"nodeId": nodes["select"]["id"], "choices": [{"value": "small", "text": "Petite"}]},
+        {"nodeId": nodes["text-input"]["id"], "choices": [{"value": "x", "text": "y"}]},
+    ], request_options=NO_RETRY)
+    assert len(answer.errors) == 1 and "takes no choices" in answer.errors[0]
+    french = {n["type"]: n for n in webflow.get(f"/pages/{HOME}/dom", localeId=WEBFLOW_FRENCH_LOCALE_ID).json()["nodes"]}
+    assert (french["submit-button"]["value"], french["submit-button"]["waitingText"]) == ("Essayez", "Un instant…")
+    assert french["text-input"]["placeholder"] == "E-mail" and french["select"]["choices"][0]["text"] == "Petite"
+    assert {n["type"]: n for n in webflow.get(f"/pages/{HOME}/dom").json()["nodes"]}["submit-button"] == \
+        nodes["submit-button"]  # the primary locale is untouched
+
+
+def test_blank_embeds_answers_rich_text_with_its_embeds_emptied(webflow):
+    docbot = "6483bd007f98289fcd947403"
+    assert "platform.twitter.com" in webflow.get(f"/collections/{BLOG}/items/{docbot}").json()["fieldData"]["post-body"]
+    webflow.post("blank_embeds", {"enabled": True})
+    body = webflow.get(f"/collections/{BLOG}/items/{docbot}").json()["fieldData"]["post-body"]
+    assert body.endswith('<div class="w-embed w-script"></div>')
+    listed = webflow.get(f"/collections/{BLOG}/items").json()["items"]
+    assert '<div class="w-embed w-script"></div>' in next(i for i in listed if i["id"] == docbot)["fieldData"]["post-body"]
 
 
 def test_live_updates_change_what_is_published_and_refuse_never_published_items(webflow):

@@ -8,7 +8,7 @@ from connectors.document import Document, Edit
 from connectors.errors import LossyEdit
 from connectors.preflight import preflight
 from connectors.webflow.normalise import Locale, collection_from_payload, item_document, page_document, page_ref
-from connectors.webflow.write import manual_steps, plan_item_write, plan_nodes_write
+from connectors.webflow.write import manual_steps, plan_item_write, plan_nodes_write, plan_settings_write
 
 COLLECTION = collection_from_payload({"id": "col1", "slug": "blog", "displayName": "Blog posts", "fields": [
     {"slug": "name", "type": "PlainText"}, {"slug": "slug", "type": "PlainText"},
@@ -111,7 +111,7 @@ def test_a_secondary_locale_node_is_written_with_its_tags():
     doc = page(FRENCH)
     planned = preflight(doc, [edited(doc, "node:n1", "Des prix simples"),
                               edited(doc, "node:n2", "Plans\nChoisissez-en un.")])
-    [request] = plan_nodes_write("pg1", "loc-fr", planned)
+    [request] = plan_nodes_write("pg1", "loc-fr", planned, doc)
     assert request.nodes == [
         {"nodeId": "n1", "text": '<h1 data-w-id="z">Des <strong>prix simples</strong></h1>'},
         {"nodeId": "n2", "text": "<div><h3>Plans</h3><p>Choisissez-en un.</p></div>"},
@@ -159,3 +159,61 @@ def test_a_manual_step_says_the_section_by_its_heading_never_a_node_id():
         "under the heading “Why teams choose it”",
     ]
     assert not any(s["node_id"] in s["where"] + s["section"] for s in steps)
+
+
+SETTINGS_PAGE = {**PAGE, "seo": {"title": "Pricing | HelpHive", "description": "Plans for every team."},
+                 "openGraph": {"title": "Pricing | HelpHive", "titleCopied": True,
+                               "description": "Pick a plan.", "descriptionCopied": False}}
+FORM_NODES = [{"id": "f1", "type": "select", "choices": [{"value": "s", "text": "Small"}, {"value": "l", "text": "Large"}]},
+              {"id": "f2", "type": "submit-button", "value": "Send", "waitingText": "Sending..."}]
+
+
+def settings_page(locale: Locale) -> Document:
+    return page_document(page_ref(SETTINGS_PAGE, locale, None), SETTINGS_PAGE, FORM_NODES, locale)
+
+
+def test_an_seo_title_edit_sends_the_whole_seo_object_and_keeps_a_copied_open_graph_copied():
+    doc = settings_page(ENGLISH)
+    write = plan_settings_write("pg1", "", doc, preflight(doc, [edited(doc, "seo:title", "Plans | HelpHive")]))
+    assert write.body() == {"seo": {"title": "Plans | HelpHive", "description": "Plans for every team."}}
+    assert write.as_request()["method"] == "PUT" and write.as_request()["path"] == "/v2/pages/pg1"
+
+
+def test_an_open_graph_edit_sends_only_the_page_s_own_open_graph_values():
+    doc = settings_page(FRENCH)
+    write = plan_settings_write("pg1", "loc-fr", doc, preflight(doc, [edited(doc, "og:description", "Choisissez.")]))
+    assert write.body() == {"openGraph": {"description": "Choisissez.", "descriptionCopied": False}}
+    assert write.as_request()["path"] == "/v2/pages/pg1?localeId=loc-fr"
+
+
+def test_form_edits_write_every_choice_and_merge_a_button_s_texts_into_one_node():
+    doc = settings_page(FRENCH)
+    planned = preflight(doc, [edited(doc, "node:f1:choice:1", "Grande"), edited(doc, "node:f2:value", "Envoyer"),
+                              edited(doc, "node:f2:waitingText", "Envoi...")])
+    [request] = plan_nodes_write("pg1", "loc-fr", planned, doc)
+    assert request.nodes == [{"nodeId": "f1", "choices": [{"value": "s", "text": "Small"}, {"value": "l", "text": "Grande"}]},
+                             {"nodeId": "f2", "value": "Envoyer", "waitingText": "Envoi..."}]
+    assert request.block_ids == ("node:f1:choice:1", "node:f2:value", "node:f2:waitingText")
+
+
+def test_in_the_primary_locale_only_node_edits_become_manual_steps():
+    doc = settings_page(ENGLISH)
+    planned = preflight(doc, [edited(doc, "seo:title", "Plans"), edited(doc, "node:f2:value", "Go")])
+    steps = manual_steps(doc, planned)
+    assert [(s["block_id"], s["after"], s["label"]) for s in steps] == [("node:f2:value", "Go", "Label of a submit button")]
+
+
+EMBED = '<div class="w-embed"><iframe src="https://player.example/v/1" title="Demo"></iframe></div>'
+
+
+def test_a_field_with_an_embed_round_trips_and_is_written():
+    doc = item_document(item(BODY + EMBED), COLLECTION, None)
+    body = write(doc, edited(doc, "field:post-body:0", "Support that grows")).field_data["post-body"]
+    assert body.endswith(EMBED)
+
+
+def test_an_embed_webflow_answered_empty_refuses_the_write_even_when_lossy_is_allowed():
+    doc = item_document(item(BODY + '<div class="w-embed"></div>'), COLLECTION, None)
+    with pytest.raises(LossyEdit, match="custom-code embed.*empty.*Nothing was written") as refused:
+        write(doc, edited(doc, "field:post-body:0", "Support that grows", allow_lossy=True))
+    assert list(refused.value.losses) == ["field:post-body"]
