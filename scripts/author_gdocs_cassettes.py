@@ -121,6 +121,21 @@ def _replace_run(document: dict[str, Any], old: str, new: str) -> dict[str, Any]
     return edited
 
 
+# The content fields a tab holds (schema DocumentTab): with includeTabsContent=true they move
+# from the top level into tabs[].documentTab (the includeTabsContent parameter's description).
+TAB_KEYS = ("body", "documentStyle", "namedStyles", "lists", "footnotes", "headers", "footers", "inlineObjects",
+            "positionedObjects", "namedRanges", "suggestedDocumentStyleChanges", "suggestedNamedStylesChanges")
+
+
+def _as_tabs(document: dict[str, Any]) -> dict[str, Any]:
+    """The older-shape response as `includeTabsContent=true` serves the same one-tab document:
+    its content fields in `tabs[0].documentTab`, the tab named as the editor names a first tab."""
+    tab = {key: value for key, value in document.items() if key in TAB_KEYS}  # in the response's order
+    rest = {key: value for key, value in document.items() if key not in TAB_KEYS}
+    return {"title": rest.pop("title"), "tabs": [{"tabProperties": {"tabId": "t.0", "title": "Tab 1"},
+                                                  "documentTab": tab}], **rest}
+
+
 @dataclass
 class Bodies:
     """Every response body a cassette uses, and what was changed in it (`changes`)."""
@@ -136,11 +151,17 @@ class Bodies:
         self.document_after = _replace_run(self.document, "BoldItalicsUnderlineRedCyan\n",
                                            "BoldItalicsUnderlineRedTeal\n")
         self.document_after["revisionId"] = raw["batch_response"]["writeControl"]["requiredRevisionId"]
+        self.document, self.document_after = _as_tabs(self.document), _as_tabs(self.document_after)
+        tabs_note = ("; served in the `includeTabsContent=true` shape the connector asks for: the content fields "
+                     "(body, documentStyle, namedStyles, lists, footnotes, inlineObjects) moved unchanged into "
+                     "`tabs[0].documentTab`, with `tabProperties` `{\"tabId\": \"t.0\", \"title\": \"Tab 1\"}` (a "
+                     "one-tab document's first tab; the parameter's description in discovery_docs.v1.json)")
+        self.changes["document"] += tabs_note
         self.changes["document_after"] = (
             "the REAL document (with the documentId above) after the write: the one run "
             "`BoldItalicsUnderlineRedCyan\\n` reads `BoldItalicsUnderlineRedTeal\\n` (same length, so no index "
             "moves and the run keeps its style), and `revisionId` is the batchUpdate response's "
-            "writeControl.requiredRevisionId (EXAMPLE_NEW_REVISION_ID_AFTER_UPDATE)")
+            "writeControl.requiredRevisionId (EXAMPLE_NEW_REVISION_ID_AFTER_UPDATE)" + tabs_note)
         self.batch_response = copy.deepcopy(raw["batch_response"])
         self.batch_response["replies"] = [{}, {}, {}]
         self.changes["batch_response"] = (

@@ -5,6 +5,10 @@ documents alike, because it is the only marker both report (Drive does not expos
 `revisionId`); staging can then skip documents whose version it holds. Writes never trust a
 stored version: `apply` reads the document, plans against that read's `revisionId` and
 makes Google refuse the write (`writeControl.requiredRevisionId`) if anything changed since.
+
+Reads ask for `includeTabsContent=true` (without it, only the first tab is served) and leave
+`suggestionsViewMode` at Docs' default, which is SUGGESTIONS_INLINE for an editor: the one
+view writes may be planned on. The normaliser derives the text without suggestions from it.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ class GDocsConnector:
         return Listing(self._iter_changed(since))
 
     def fetch(self, ref: DocumentRef) -> Document:
-        """The document's first tab. A ref without a version (after a write, or trashed) gets
+        """The document, every tab. A ref without a version (after a write, or trashed) gets
         its Drive metadata first, so the version stored never claims newer content than read."""
         if ref.remote_id in self._scope.gone:
             raise RemoteNotFound(f"Google Doc {ref.title or ref.remote_id} was deleted, unshared or moved out of the "
@@ -155,7 +159,7 @@ class GDocsConnector:
 
     def _read(self, ref: DocumentRef) -> dict[str, Any]:
         return self._api.call(f"reading document {ref.title or ref.remote_id}",
-                              lambda: self._api.documents.get(documentId=ref.remote_id))
+                              lambda: self._api.documents.get(documentId=ref.remote_id, includeTabsContent=True))
 
     def _write(self, batch: Batch, title: str) -> Any:
         self._write_spacing.pace()

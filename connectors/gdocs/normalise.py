@@ -6,13 +6,37 @@ body's second table (tables nest: `t1.r0.c2.t0.r1.c0.p0`). An id stays right whi
 paragraph is inserted or removed above it; the connector re-resolves ids by text at apply
 time, and staging aligns Google Docs revisions by text, not id.
 
+Tabs: the connector reads `includeTabsContent=true`, and every tab and child tab is read,
+depth-first in the order the editor lists them, each tab's `documentTab` (body, headers,
+footers, footnotes) by one function (`tab_blocks`). Ordinals count within a tab. The first
+top-level tab keeps the ids described here unchanged; every other tab's ids are prefixed with
+its tab id and a slash (`t.abc123/p0007`, `t.abc123/t0.r1.c0.p0`,
+`t.abc123/header:<headerId>/p0000`). In a document of several tabs, every block names its tab
+in `attrs` (`tab`: the id writes send as `tabId`; `tab_title`: its name, for people), and
+each tab's name is a read-only `tab_title` block (`tab`, `t.abc123/tab`) ahead of its
+content. A document of one tab keeps blocks without tab attrs (its writes name no tab, which
+Docs sends to the only tab), so it serialises as before; its tab's name, which the editor
+shows in the tab list, is listed as not captured unless it is the name Docs generated ("Tab
+1"). A payload in the older shape (the first tab at the top level) reads as that one tab.
+
+Suggestions: the document is read with suggestions inline (Docs' default for an editor), the
+one view writes may be based on (Document.suggestionsViewMode: "changes must be based on a
+document with SUGGESTIONS_INLINE"), so every index in `raw` is one a write can use and one
+read serves both; a PREVIEW_WITHOUT_SUGGESTIONS read would shift indexes and cost a second
+request. The base text is computed from it: runs that are only suggested insertions are
+dropped, runs suggested for deletion kept. A paragraph with any pending suggestion is marked
+(`attrs["suggestions"]`) and read-only until someone accepts or rejects it in Google Docs;
+the suggested insertions it holds are listed as not captured.
+
 A paragraph is one block, its text without the closing "\\n". Spans are the paragraph's text
 runs one for one (the write side relies on that: span i is text run i), and `raw` is the
 paragraph's native structural element, indexes and full text styles included, so a write
 can restore a run's fonts and colours exactly. Only paragraphs made of plain text runs are
 editable: inline images, equations, rules, breaks, footnote references, smart chips and
 pending suggestions cannot be rewritten through text ranges without being destroyed, so
-their paragraphs are kept read-only.
+their paragraphs are kept read-only, each with a `readonly_reason` saying what to do in
+Google Docs instead. Text the API returns that no block holds (an image's alt text, a
+pending suggested insertion, a lone tab's name) is listed in `Document.not_captured`.
 
 Headers, footers and footnotes are segments of their own, each indexed from 0 and written
 through its `segmentId`. Their blocks carry the segment in the id, `header:<headerId>/p0000`,
@@ -33,11 +57,12 @@ Volatile fields are left out so an unchanged document serialises to the same byt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Iterator, Sequence
 
-from connectors.document import Block, Document, DocumentRef, Mention, Span
+from connectors.document import Block, Document, DocumentRef, Mention, NotCaptured, Span
 from connectors.storable import storable
 
 TOOL = "gdocs"
@@ -60,7 +85,27 @@ _OBJECT_KINDS = {
 _MONOSPACE = {"courier new", "consolas", "roboto mono", "source code pro", "inconsolata", "ubuntu mono",
               "fira code", "jetbrains mono", "ibm plex mono", "space mono", "courier prime"}
 _VOLATILE_DOCUMENT_KEYS = {"body", "tabs", "revisionId", "suggestionsViewMode"}
-_SUGGESTION_KEYS = ("suggestedInsertionIds", "suggestedDeletionIds")
+_SUGGESTION_KEYS = ("suggestedInsertionIds", "suggestedDeletionIds", "suggestedTextStyleChanges")
+_PARAGRAPH_SUGGESTION_KEYS = ("suggestedParagraphStyleChanges", "suggestedBulletChanges")
+# What a paragraph element is, in the words of the Docs editor, for read-only reasons.
+_ELEMENT_WORDS = {
+    "inlineObjectElement": "an inline image", "footnoteReference": "a footnote reference",
+    "person": "a person chip", "richLink": "a smart chip link", "dateElement": "a date chip",
+    "equation": "an equation", "horizontalRule": "a horizontal line", "pageBreak": "a page break",
+    "columnBreak": "a column break", "autoText": "a page number", "dropdown": "a dropdown",
+}
+_OBJECT_REASONS = {
+    "image": "An image: change it in Google Docs.",
+    "divider": "A horizontal line: it holds no text to edit.",
+    "equation": "An equation: edit it in Google Docs (the API does not return its text).",
+    "page_break": "A page break: it holds no text to edit.",
+    "column_break": "A column break: it holds no text to edit.",
+}
+SUGGESTIONS_REASON = "Has suggestions pending in Google Docs: accept or reject them there, then pull again."
+TAB_TITLE_REASON = "The name of a tab: rename the tab in Google Docs."
+# The name Docs gives a tab nobody named ("Tab 1"): generated, not copy, like a section break.
+_DEFAULT_TAB_NAME = re.compile(r"Tab \d+")
+CONTENTS_REASON = "A table of contents, generated from the headings: edit the headings, then update it in Google Docs."
 
 
 def document_url(file_id: str) -> str:
@@ -92,58 +137,132 @@ def file_ref(file: dict[str, Any], *, parent: str = "", archived: bool = False, 
     )
 
 
-def document_body(payload: dict[str, Any]) -> dict[str, Any]:
-    """The body the connector reads and writes: the first tab's.
+@dataclass(frozen=True)
+class Tab:
+    """One tab as read: its id (empty in the older shape), name, block id prefix, nesting
+    level and `documentTab` (body, lists, inline objects, headers…)."""
 
-    The connector asks for the older shape (no `includeTabsContent`), where the first tab
-    fills the top-level `body`; the newer `tabs[0].documentTab.body` is read too, so a payload
-    fetched either way normalises the same. Writes carry no tabId, so they go to the first
-    tab as well."""
-    if "body" in payload:
-        return payload["body"] or {}
+    id: str
+    title: str
+    prefix: str
+    level: int
+    content: dict[str, Any]
+
+    def where(self) -> str:
+        return f" on tab {self.title!r}" if self.title else ""
+
+
+def iter_tabs(payload: dict[str, Any]) -> Iterator[Tab]:
+    """Every tab, depth-first in the editor's order; the older shape is one tab without an id."""
     tabs = payload.get("tabs") or []
-    return ((tabs[0].get("documentTab") or {}).get("body") or {}) if tabs else {}
+    if not tabs:
+        yield Tab("", "", "", 0, payload)
+        return
+    stack = [(tab, position == 0) for position, tab in reversed(list(enumerate(tabs)))]
+    while stack:
+        tab, first = stack.pop()
+        properties = tab.get("tabProperties") or {}
+        tab_id = str(properties.get("tabId", ""))
+        yield Tab(tab_id, str(properties.get("title", "")), "" if first else f"{tab_id}/",
+                  int(properties.get("nestingLevel", 0)), tab.get("documentTab") or {})
+        stack.extend((child, False) for child in reversed(tab.get("childTabs") or []))
 
 
-def document_lists(payload: dict[str, Any]) -> dict[str, Any]:
-    if "body" in payload or not payload.get("tabs"):
-        return payload.get("lists") or {}
-    return (payload["tabs"][0].get("documentTab") or {}).get("lists") or {}
-
-
-def document_tab(payload: dict[str, Any]) -> dict[str, Any]:
-    """The first tab's content: the top level of the older shape, else `tabs[0].documentTab`
-    (both hold body, headers, footers, footnotes, documentStyle and lists)."""
-    if "body" in payload or not payload.get("tabs"):
-        return payload
-    return payload["tabs"][0].get("documentTab") or {}
+def block_tab(block: Block) -> str:
+    """The `tabId` a block is written through: empty in a one-tab document (Docs writes the
+    first tab, its only one, when a request names none)."""
+    return str(block.attrs.get("tab", ""))
 
 
 def document_from_payload(payload: dict[str, Any], ref: DocumentRef) -> Document:
     """`ref` gives the Drive side (version, link, folder, trashed); the payload the content."""
-    blocks = tuple(tab_blocks(document_tab(payload)))
+    tabs = list(iter_tabs(payload))
+    blocks: list[Block] = []
+    missed: list[NotCaptured] = []
+    for tab in tabs:
+        tab_read = tab_blocks(tab, labelled=len(tabs) > 1)
+        blocks += tab_read[0]
+        missed += tab_read[1]
     title = payload.get("title") or ref.title
-    raw = _without_volatile({k: v for k, v in payload.items() if k not in _VOLATILE_DOCUMENT_KEYS})
-    return storable(Document(ref=ref.model_copy(update={"title": title}), blocks=blocks, raw=raw))
+    return storable(Document(ref=ref.model_copy(update={"title": title}), blocks=tuple(blocks),
+                             not_captured=tuple(missed), raw=_document_raw(payload, tabs)))
 
 
-def tab_blocks(tab: dict[str, Any]) -> Iterator[Block]:
-    """One tab's blocks in reading order: headers, body, footnotes, footers (module docstring)."""
+def tab_blocks(tab: Tab, *, labelled: bool) -> tuple[list[Block], list[NotCaptured]]:
+    """One tab's `documentTab` → its blocks and the text they leave out. `labelled`: the
+    document has several tabs, so the tab's name is a block and every block names its tab."""
+    content = tab.content
+    blocks = list(_reading_order(content, tab.prefix))
+    place = tab if labelled else replace(tab, title="")  # a lone tab is the document: no need to name it
+    missed = [_suggested_insertions(block, place) for block in blocks if block.attrs.get("suggestions")]
+    missed += _alt_texts(content, place)
+    if labelled:
+        name = Block(id=f"{tab.prefix}tab", kind="tab_title", text=tab.title, editable=False,
+                     readonly_reason=TAB_TITLE_REASON, depth=tab.level)
+        blocks = [b.model_copy(update={"attrs": {**b.attrs, "tab": tab.id, "tab_title": tab.title}})
+                  for b in [name, *blocks]]
+    elif tab.title and not _DEFAULT_TAB_NAME.fullmatch(tab.title):
+        missed.append(NotCaptured(element=f"name of the document's only tab ({tab.title!r})",
+                                  reason="A lone tab's name is shown only in the tab list; rename it in Google Docs.",
+                                  chars=len(tab.title)))
+    return blocks, [m for m in missed if m.chars]
+
+
+def _document_raw(payload: dict[str, Any], tabs: list[Tab]) -> dict[str, Any]:
+    """The payload without content or volatile keys, in the older shape (the first tab's
+    styles and lists at the top level, so a one-tab document stores what it always did),
+    plus, for several tabs, each tab's properties and non-body content."""
+    raw = {k: v for k, v in payload.items() if k not in _VOLATILE_DOCUMENT_KEYS}
+    raw.update({k: v for k, v in tabs[0].content.items() if k != "body"} if payload.get("tabs") else {})
+    if len(tabs) > 1:
+        raw["tabs"] = [{"tabId": tab.id, "title": tab.title, "level": tab.level,
+                        "documentTab": {k: v for k, v in tab.content.items() if k != "body"}} for tab in tabs[1:]]
+    return dict(_without_volatile(raw))
+
+
+def _suggested_insertions(block: Block, tab: Tab) -> NotCaptured:
+    elements = (block.raw.get("paragraph") or {}).get("elements") or []
+    chars = sum(len(run.get("content", "").rstrip("\n")) for e in elements
+                if (run := e.get("textRun") or {}).get("suggestedInsertionIds"))
+    return NotCaptured(element=f"pending suggested insertion{tab.where()}",
+                       reason="Not accepted yet: copydesk keeps the text without it; accept or reject it in Google "
+                              "Docs, then pull again.", chars=chars)
+
+
+def _alt_texts(content: dict[str, Any], tab: Tab) -> list[NotCaptured]:
+    """Images' alt text (title and description), inline or positioned: text, but no block's."""
+    missed = []
+    for kind, key in (("inlineObjects", "inlineObjectProperties"), ("positionedObjects", "positionedObjectProperties")):
+        for obj in (content.get(kind) or {}).values():
+            embedded = (obj.get(key) or {}).get("embeddedObject") or {}
+            chars = len(embedded.get("title", "")) + len(embedded.get("description", ""))
+            missed.append(NotCaptured(element=f"alt text of an image{tab.where()}",
+                                      reason="Alt text is not tracked: edit it in Google Docs (select the image, "
+                                             "then Alt text).", chars=chars))
+    return missed
+
+
+def _reading_order(tab: dict[str, Any], prefix: str) -> Iterator[Block]:
+    """One tab's blocks in reading order: headers, body, footnotes, footers (module docstring),
+    their ids after the tab's `prefix`."""
     lists = tab.get("lists") or {}
     body = (tab.get("body") or {}).get("content") or []
     headers, footers = _page_segments(tab, "header"), _page_segments(tab, "footer")
     for header_id, pages in headers.items():
-        yield from segment_blocks(tab["headers"][header_id].get("content") or [], lists, "header", header_id, pages)
-    yield from _blocks(body, lists, "")
+        yield from segment_blocks(tab["headers"][header_id].get("content") or [], lists, "header", header_id, pages,
+                                  prefix)
+    yield from _blocks(body, lists, prefix)
     footnotes = tab.get("footnotes") or {}
     for footnote_id in _footnote_order(body, footnotes):
-        yield from segment_blocks(footnotes[footnote_id].get("content") or [], lists, "footnote", footnote_id)
+        yield from segment_blocks(footnotes[footnote_id].get("content") or [], lists, "footnote", footnote_id,
+                                  tab_prefix=prefix)
     for footer_id, pages in footers.items():
-        yield from segment_blocks(tab["footers"][footer_id].get("content") or [], lists, "footer", footer_id, pages)
+        yield from segment_blocks(tab["footers"][footer_id].get("content") or [], lists, "footer", footer_id, pages,
+                                  prefix)
 
 
 def segment_blocks(content: list[dict[str, Any]], lists: dict[str, Any], kind: str, segment_id: str,
-                   pages: Sequence[str] = ()) -> Iterator[Block]:
+                   pages: Sequence[str] = (), tab_prefix: str = "") -> Iterator[Block]:
     """The blocks of one header, footer or footnote (`kind`) with id `segment_id`.
 
     Its blocks are the body's kinds with ids `<kind>:<segment_id>/…` and the segment in attrs;
@@ -151,9 +270,9 @@ def segment_blocks(content: list[dict[str, Any]], lists: dict[str, Any], kind: s
     where: dict[str, Any] = {"segment": kind, "segment_id": segment_id}
     if kind != "footnote":
         where["pages"] = list(pages)
-    for block in _blocks(content, lists, segment_prefix(kind, segment_id)):
+    for block in _blocks(content, lists, tab_prefix + segment_prefix(kind, segment_id)):
         update: dict[str, Any] = {"attrs": {**block.attrs, **where}}
-        if not block.editable and not block.readonly_reason:
+        if not block.editable:  # said in the segment's words: where on the page it is
             update["readonly_reason"] = _segment_readonly_reason(kind, block)
         yield block.model_copy(update=update)
 
@@ -327,7 +446,11 @@ def _paragraph_block(block_id: str, element: dict[str, Any], lists: dict[str, An
     style = paragraph.get("paragraphStyle") or {}
     named = style.get("namedStyleType", "NORMAL_TEXT")
     bullet = paragraph.get("bullet")
-    elements = paragraph.get("elements") or []
+    suggested = any(paragraph.get(key) for key in _PARAGRAPH_SUGGESTION_KEYS) or any(
+        value.get(key) for e in paragraph.get("elements") or [] for value in e.values() if isinstance(value, dict)
+        for key in _SUGGESTION_KEYS)
+    # The base text: what the paragraph reads once every pending suggestion is rejected.
+    elements = [e for e in paragraph.get("elements") or [] if not _suggested_insertion(e)]
     others = [_element_type(e) for e in elements if "textRun" not in e]
     spans = _spans(elements)
     text = "".join(s.text for s in spans)
@@ -354,12 +477,29 @@ def _paragraph_block(block_id: str, element: dict[str, Any], lists: dict[str, An
         attrs.update(_object_attrs(elements))
     if others:
         attrs["objects"] = others
-    suggested = any((e.get("textRun") or {}).get(key) for e in elements for key in _SUGGESTION_KEYS)
     if suggested:
         attrs["suggestions"] = True
-    reason = _FOOTNOTE_REFERENCE_REASON if "footnoteReference" in others else ""
     return Block(id=block_id, kind=kind, text=text, spans=spans, editable=not others and not suggested,
-                 readonly_reason=reason, depth=depth, attrs=attrs, raw=element)
+                 readonly_reason=_readonly_reason(kind, others, suggested), depth=depth, attrs=attrs, raw=element)
+
+
+def _suggested_insertion(element: dict[str, Any]) -> bool:
+    """Whether a paragraph element exists only as a pending suggestion to insert it."""
+    return any(isinstance(value, dict) and value.get("suggestedInsertionIds") for value in element.values())
+
+
+def _readonly_reason(kind: str, others: list[str], suggested: bool) -> str:
+    if suggested:
+        return SUGGESTIONS_REASON
+    if "footnoteReference" in others:
+        return _FOOTNOTE_REFERENCE_REASON
+    if not others:
+        return ""
+    if kind in _OBJECT_REASONS:
+        return _OBJECT_REASONS[kind]
+    what = ", ".join(dict.fromkeys(_ELEMENT_WORDS.get(other, "an embedded object") for other in others))
+    return (f"Holds {what}, which copydesk cannot keep while rewriting the text around it: edit this paragraph "
+            "in Google Docs.")
 
 
 _FOOTNOTE_REFERENCE_REASON = ("Holds a footnote reference, which a text edit would remove: change this paragraph in "
@@ -370,7 +510,7 @@ def _contents_block(block_id: str, element: dict[str, Any], lists: dict[str, Any
     """A table of contents is generated from the headings: shown, never written."""
     inner = list(_blocks((element.get("tableOfContents") or {}).get("content") or [], lists, ""))
     return Block(id=block_id, kind="table_of_contents", text="\n".join(b.text for b in inner), editable=False,
-                 raw={k: v for k, v in element.items() if k != "tableOfContents"})
+                 readonly_reason=CONTENTS_REASON, raw={k: v for k, v in element.items() if k != "tableOfContents"})
 
 
 def _spans(elements: list[dict[str, Any]]) -> tuple[Span, ...]:

@@ -1,9 +1,9 @@
 """Edits → one Docs `batchUpdate`: re-resolving ordinal block ids, then text ranges and styles.
 
-Docs paragraphs have no ids, so an edit's block id (`p0007`) is only where the paragraph
-was. `resolve` finds it again: the block at that id if it still reads `edit.before`, else
-the one block anywhere that does (a paragraph inserted above shifts every ordinal below it;
-that is not a conflict).
+Docs paragraphs have no ids, so an edit's block id (`p0007`, `t.abc123/p0007` on another
+tab) is only where the paragraph was. `resolve` finds it again: the block at that id if it
+still reads `edit.before`, else the one block of the same tab and segment that does (a
+paragraph inserted above shifts every ordinal below it; that is not a conflict).
 
 `plan_batch` turns each edit's word-level diff (`connectors.text.char_opcodes`, the
 alignment staging's diffs show) into deletes and inserts on UTF-16 index ranges, and every
@@ -13,7 +13,10 @@ with bold and italic. A revert or restore (`edit.target`) instead writes the tar
 back exactly, each with its own style. Paragraphs are written from the end of the document
 backwards, each paragraph's ranges from its end too, so no request moves an index that a
 later request uses; a paragraph of a header, footer or footnote is addressed through its
-`segmentId` (indexes from 0 in each segment), and re-resolved only within its segment: the whole write is one atomic request, checked against the revision
+`segmentId` (indexes from 0 in each segment), and re-resolved only within its segment; a
+paragraph of a tab through its `tabId` (from `attrs["tab"]`; none in a one-tab document,
+which Docs sends to its only tab), each tab indexed on its own: the whole write is one
+atomic request, checked against the revision
 the plan was made from (`writeControl.requiredRevisionId`).
 """
 
@@ -25,7 +28,7 @@ from typing import Any, Sequence
 
 from connectors.document import Block, Document, Edit
 from connectors.errors import ConfigError, Conflict
-from connectors.gdocs.normalise import block_segment, newline_style, text_runs, utf16_len
+from connectors.gdocs.normalise import block_segment, block_tab, newline_style, text_runs, utf16_len
 from connectors.preflight import PlannedEdit
 from connectors.text import Piece, char_opcodes, normalise, rewrite
 
@@ -103,27 +106,30 @@ def plan_batch(document_id: str, revision_id: str, planned: Sequence[PlannedEdit
         if "\n" in (item.edit.target.text if item.edit.target is not None else item.edit.after):
             raise ConfigError(f"The new text of {item.edit.block_id} has a line break; copydesk writes one "
                               "paragraph per block, so split it into separate edits.")
-        segment = block_segment(item.block)
         if item.edit.target is not None and item.edit.target.raw.get("paragraph"):
-            requests.extend(_in_segment(_restore(item.block, item.edit.target), segment))
+            requests.extend(_addressed(_restore(item.block, item.edit.target), item.block))
             continue
         # No target, or one without native runs to restore: carry the current formatting over.
         carried = item.rewrite or rewrite(item.block.spans, item.edit.after)
         new_requests, mixed = _carry(item.block, item.edit.after, carried.pieces)
-        requests.extend(_in_segment(new_requests, segment))
+        requests.extend(_addressed(new_requests, item.block))
         if mixed and not item.edit.allow_lossy:
             losses[item.edit.block_id] = mixed
     return Batch(document_id, revision_id, requests, losses)
 
 
-def _in_segment(requests: list[dict[str, Any]], segment_id: str) -> list[dict[str, Any]]:
-    """The requests with `segmentId` in every Location and Range (none for the body).
+def _addressed(requests: list[dict[str, Any]], block: Block) -> list[dict[str, Any]]:
+    """The requests with the block's `segmentId` (none for the body) and `tabId` (none in a
+    one-tab document) in every Location and Range.
 
-    Each segment indexes from 0 on its own, so paragraphs of different segments never move
-    each other's indexes and the end-first order of the plan holds within each one."""
-    if not segment_id:
+    Each segment of each tab indexes from 0 on its own, so paragraphs of different segments
+    or tabs never move each other's indexes and the end-first order of the plan holds within
+    each one."""
+    where = {key: value for key, value in (("segmentId", block_segment(block)), ("tabId", block_tab(block)))
+             if value}
+    if not where:
         return requests
-    return [{kind: {key: {**value, "segmentId": segment_id} if key in ("range", "location") else value
+    return [{kind: {key: {**value, **where} if key in ("range", "location") else value
                     for key, value in body.items()}}
             for request in requests for kind, body in request.items()]
 

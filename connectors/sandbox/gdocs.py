@@ -9,7 +9,7 @@ API (`Authorization: Bearer GDOCS_SANDBOX_TOKEN`; `fields` partial responses eve
     GET  /drive/v3/files/{fileId}
     GET  /drive/v3/changes/startPageToken
     GET  /drive/v3/changes                        pageToken (required), pageSize, includeRemoved
-    GET  /v1/documents/{documentId}               includeTabsContent, suggestionsViewMode
+    GET  /v1/documents/{documentId}               includeTabsContent (tabs and child tabs), suggestionsViewMode
     POST /v1/documents/{documentId}:batchUpdate   insertText, deleteContentRange, replaceAllText,
                                                   updateTextStyle; writeControl.requiredRevisionId;
                                                   segmentId (a header, footer or footnote) in every
@@ -280,10 +280,15 @@ class GdocsSandbox:
         workspace = self.workspace
         with workspace.lock:
             document = copy.deepcopy(_document(workspace, document_id))
-        document["suggestionsViewMode"] = _SUGGESTIONS_VIEW_MODES[mode]
-        if request.args.get("includeTabsContent", "false").lower() == "true":
-            document = _with_tabs(document)
-        return _json(document, request.args.get("fields"))
+        applied = _SUGGESTIONS_VIEW_MODES[mode]
+        if applied != "SUGGESTIONS_INLINE":
+            model.preview(document, accept=applied == "PREVIEW_SUGGESTIONS_ACCEPTED")
+        document["suggestionsViewMode"] = applied
+        fields = request.args.get("fields")
+        # A field mask naming `tabs` implies includeTabsContent (the parameter's description).
+        tabbed = request.args.get("includeTabsContent", "false").lower() == "true" or "tabs" in re.split(
+            r"[^A-Za-z]+", fields or "")
+        return _json(document if tabbed else model.legacy_view(document), fields)
 
     def _api_documents_batch_update(self, request: Request, document_id: str) -> Response:
         payload = _body(request)
@@ -613,15 +618,6 @@ def _check_write_control(control: dict[str, Any], current: str) -> None:
     if target and target != current:
         raise ApiError(400, "failedPrecondition", "The copydesk sandbox does not merge collaborator changes: "
                        "targetRevisionId must be the document's current revision.", rpc_status="FAILED_PRECONDITION")
-
-
-def _with_tabs(document: dict[str, Any]) -> dict[str, Any]:
-    """The `includeTabsContent=true` shape: the content moves into the single tab."""
-    tab_keys = ("body", "documentStyle", "namedStyles", "lists", "footnotes", "headers", "footers", "inlineObjects")
-    tab = {key: document[key] for key in tab_keys if key in document}
-    rest = {key: value for key, value in document.items() if key not in tab_keys}
-    tabs = [{"tabProperties": {"tabId": model.BODY_TAB_ID, "title": "Tab 1"}, "documentTab": tab}]
-    return {"title": rest.pop("title"), "tabs": tabs, **rest}
 
 
 # -- responses -------------------------------------------------------------------------------------

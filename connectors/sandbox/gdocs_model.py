@@ -15,9 +15,22 @@ indices of that response and compare):
   start before its content, and the table one more at its end;
 - a `startIndex` of 0 is omitted, as proto3 JSON omits default values.
 
+Tabs (https://developers.google.com/workspace/docs/api/how-tos/tabs; schemas Tab,
+TabProperties, DocumentTab of the discovery document): a stored document holds its content
+the way `includeTabsContent=true` serves it, `tabs[]` of `{tabProperties, childTabs,
+documentTab}`, each `documentTab` with its own body, headers, footers, footnotes, lists and
+styles (`legacy_view` gives the older shape, the first tab's content at the top level).
+Every index is relative to its tab and segment.
+
+Suggestions (TextRun.suggestedInsertionIds / suggestedDeletionIds): runs suggested by a
+collaborator are kept inline, as SUGGESTIONS_INLINE serves them and as writes must be based
+on; `preview` gives the PREVIEW_WITHOUT_SUGGESTIONS and PREVIEW_SUGGESTIONS_ACCEPTED views.
+
 Edits (`apply_batch`) follow the documented batchUpdate semantics that copydesk relies on:
-requests apply in order on a copy, and the first invalid one refuses the whole batch with
-Google's "Invalid requests[i].<kind>: …" message. Every Location and Range names its segment
+requests apply in order on a copy, each in the tab its Location/Range names (`tabId`; the
+first tab when it names none; an unknown tab id refuses the batch; replaceAllText's
+`tabsCriteria` picks tabs, all of them without it), and the first invalid one refuses the
+whole batch with Google's "Invalid requests[i].<kind>: …" message. Every Location and Range names its segment
 (`segmentId`: a header, footer or footnote id; empty for the body), whose indexes start at 0
 (Location/Range and Header/Footer/Footnote `content` in the discovery document); an id the
 document does not have is refused. replaceAllText searches every segment.
@@ -125,7 +138,10 @@ def _py_offset(text: str, units: int) -> int:
 
 
 def reindex(document: dict[str, Any]) -> dict[str, Any]:
-    """Recompute every index of the body and of the footnote/header/footer segments, in place."""
+    """Recompute every index of the body and of the footnote/header/footer segments, in place
+    (of every tab: each tab's indices start at 0)."""
+    for tab in iter_tabs(document):
+        reindex(tab["documentTab"])
     _index_content(document.get("body", {}).get("content", []), 0)
     for kind in ("footnotes", "headers", "footers"):
         for segment in document.get(kind, {}).values():
@@ -250,9 +266,8 @@ SEGMENT_KINDS = ("headers", "footers", "footnotes")
 
 def _segment(document: dict[str, Any], location: dict[str, Any]) -> list[dict[str, Any]]:
     """The content a Location or Range addresses: the body, or the header, footer or footnote
-    its `segmentId` names (refused when the document has none by that id)."""
-    if location.get("tabId") not in (None, "", BODY_TAB_ID):
-        raise _Refused(f"The tab with ID {location['tabId']!r} does not exist.")
+    its `segmentId` names (refused when the document has none by that id); `document` is the
+    tab's content `_located` found."""
     segment_id = location.get("segmentId") or ""
     if not segment_id:
         return _body(document)
@@ -296,6 +311,101 @@ def _paragraph_at(content: list[dict[str, Any]], index: int) -> _Paragraph | Non
         if candidate.start <= index < candidate.end:
             return candidate
     return None
+
+
+# -- tabs --------------------------------------------------------------------------------------
+
+
+def iter_tabs(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every tab, depth-first in the order the editor lists them (a tab, then its child tabs)."""
+    stack = list(reversed(document.get("tabs") or []))
+    while stack:
+        tab = stack.pop()
+        yield tab
+        stack.extend(reversed(tab.get("childTabs") or []))
+
+
+def tab_contents(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each tab's `documentTab` (body, lists, styles…), or the document itself in the older shape."""
+    if "tabs" not in document:
+        return [document]
+    return [tab["documentTab"] for tab in iter_tabs(document)]
+
+
+def tab_content(document: dict[str, Any], tab_id: Any) -> dict[str, Any]:
+    """The content a Location/Range with `tab_id` addresses: the first tab when it names none
+    (the Location.tabId description); an unknown id is refused as Docs refuses it."""
+    if "tabs" not in document:
+        if tab_id in (None, "", BODY_TAB_ID):
+            return document
+        raise _Refused(f"The tab with ID {tab_id!r} does not exist.")
+    tabs = list(iter_tabs(document))
+    if tab_id in (None, ""):
+        return cast(dict[str, Any], tabs[0]["documentTab"])
+    for tab in tabs:
+        if tab["tabProperties"]["tabId"] == tab_id:
+            return cast(dict[str, Any], tab["documentTab"])
+    raise _Refused(f"The tab with ID {tab_id!r} does not exist.")
+
+
+def legacy_view(document: dict[str, Any]) -> dict[str, Any]:
+    """The `includeTabsContent=false` shape: the first tab's content at the top level, no `tabs`."""
+    if "tabs" not in document:
+        return document
+    first = document["tabs"][0]["documentTab"]
+    rest = {key: value for key, value in document.items() if key not in ("title", "tabs")}
+    return {"title": document["title"], **first, **rest}
+
+
+def tab_properties(tab_id: str, title: str, index: int, parent: dict[str, Any] | None) -> dict[str, Any]:
+    """TabProperties as proto3 JSON serves them: a zero index or nesting level is left out."""
+    properties: dict[str, Any] = {"tabId": tab_id, "title": title}
+    if parent is not None:
+        properties["parentTabId"] = parent["tabId"]
+    if index:
+        properties["index"] = index
+    level = 0 if parent is None else int(parent.get("nestingLevel", 0)) + 1
+    if level:
+        properties["nestingLevel"] = level
+    return properties
+
+
+# -- suggestions -------------------------------------------------------------------------------
+
+
+_SUGGESTION_KEYS = ("suggestedInsertionIds", "suggestedDeletionIds", "suggestedTextStyleChanges")
+
+
+def preview(document: dict[str, Any], accept: bool) -> dict[str, Any]:
+    """The document as PREVIEW_SUGGESTIONS_ACCEPTED (`accept`) or PREVIEW_WITHOUT_SUGGESTIONS
+    serves it, in place: the suggested text dropped (or kept), no suggestion ids, reindexed."""
+    dropped = "suggestedDeletionIds" if accept else "suggestedInsertionIds"
+    for tab in tab_contents(document):
+        for content in _all_segments(tab):
+            _preview_content(content, dropped)
+    return reindex(document)
+
+
+def _preview_content(content: list[dict[str, Any]], dropped: str) -> None:
+    for position in reversed(range(len(content))):
+        element = content[position]
+        if "table" in element:
+            for row in element["table"]["tableRows"]:
+                for cell in row["tableCells"]:
+                    _preview_content(cell["content"], dropped)
+        if "paragraph" not in element:
+            continue
+        kept = []
+        for item in element["paragraph"]["elements"]:
+            payload = _payload(item)
+            if payload.get(dropped):
+                continue
+            kept.append({key: ({k: v for k, v in value.items() if k not in _SUGGESTION_KEYS}
+                               if isinstance(value, dict) else value) for key, value in item.items()})
+        if kept:
+            element["paragraph"]["elements"] = merge_runs(kept)
+        else:
+            del content[position]  # a paragraph that is wholly a suggestion, its newline included
 
 
 # -- paragraph-level edits (offsets are UTF-16 units from the paragraph's start) ----------------
@@ -444,7 +554,7 @@ def apply_batch(document: dict[str, Any], requests: Any) -> tuple[dict[str, Any]
             replies.append(handler(edited, body))
         except _Refused as refusal:
             raise InvalidRequest(f"Invalid requests[{index}].{kind}: {refusal}") from None
-        for content in _all_segments(edited):
+        for content in (c for tab in tab_contents(edited) for c in _all_segments(tab)):
             _normalise(content, heading_ids)
         reindex(edited)
     return edited, replies
@@ -459,7 +569,8 @@ def replace_first(document: dict[str, Any], find: str, replace: str) -> dict[str
     if not find:
         return None
     edited = copy.deepcopy(document)
-    for candidate in (p for content in _all_segments(edited) for p in _paragraphs(content)):
+    contents = [c for tab in tab_contents(edited) for c in _all_segments(tab)]
+    for candidate in (p for content in contents for p in _paragraphs(content)):
         elements = candidate.elements
         position = "".join(_item_text(item) for item in elements)[:-1].find(find)
         if position < 0:
@@ -476,8 +587,9 @@ def replace_first(document: dict[str, Any], find: str, replace: str) -> dict[str
             _delete(elements, start, end)
             if j2 > j1:
                 _insert(elements, start, "".join(new[j1:j2]), style)
-        for content in _all_segments(edited):
-            _normalise(content, _heading_id_factory(edited))
+        heading_ids = _heading_id_factory(edited)
+        for content in contents:
+            _normalise(content, heading_ids)
         return reindex(edited)
     return None
 
@@ -490,9 +602,11 @@ def _insert_text(document: dict[str, Any], body: dict[str, Any]) -> dict[str, An
     if not text:
         raise _Refused("Insert text requests must specify text to insert.")
     if "endOfSegmentLocation" in body:
+        document = _located(document, body["endOfSegmentLocation"] or {})
         content = _segment(document, body["endOfSegmentLocation"] or {})
         index = _segment_end(content) - 1
     elif isinstance(body.get("location"), dict):
+        document = _located(document, body["location"])
         content = _segment(document, body["location"])
         index = _int(body["location"].get("index", 0), "location.index")
     else:
@@ -510,6 +624,7 @@ def _insert_text(document: dict[str, Any], body: dict[str, Any]) -> dict[str, An
 
 
 def _delete_content_range(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    document = _located(document, body.get("range"))
     content, start, end = _range(document, body.get("range"))
     target = _paragraph_at(content, start)
     if target is None:
@@ -531,10 +646,12 @@ def _replace_all_text(document: dict[str, Any], body: dict[str, Any]) -> dict[st
         raise _Refused("The text to search for cannot be empty.")
     if criteria.get("searchByRegex"):
         raise _Refused("the copydesk sandbox does not implement searchByRegex.")
-    _check_tabs(body.get("tabsCriteria"))
+    tab_ids = (body.get("tabsCriteria") or {}).get("tabIds") or []
+    # Without tabsCriteria the replacement runs in every tab (the ReplaceAllTextRequest description).
+    tabs = [tab_content(document, tab_id) for tab_id in tab_ids] if tab_ids else tab_contents(document)
     replacement = _STRIPPED.sub("", body.get("replaceText") or "")
     pattern = re.compile(re.escape(needle), 0 if criteria.get("matchCase") else re.IGNORECASE)
-    paragraphs = [p for content in _all_segments(document) for p in _paragraphs(content)]
+    paragraphs = [p for tab in tabs for content in _all_segments(tab) for p in _paragraphs(content)]
     changed = sum(_replace_in_paragraph(p.elements, pattern, replacement) for p in paragraphs)
     # proto3 JSON leaves out a zero count: Docs answers {"replaceAllText": {}} when nothing matched.
     return {"replaceAllText": {"occurrencesChanged": changed} if changed else {}}
@@ -577,6 +694,7 @@ def _update_text_style(document: dict[str, Any], body: dict[str, Any]) -> dict[s
     unknown = sorted(set(style) - TEXT_STYLE_FIELDS)
     if unknown:
         raise _Refused(f'Unknown name "{unknown[0]}" in textStyle: Cannot find field.')
+    document = _located(document, body.get("range"))
     content, start, end = _range(document, body.get("range"))
     named = _named_text_styles(document)
     for target in list(_paragraphs(content)):
@@ -657,6 +775,13 @@ def _style_fields(raw: Any) -> set[str]:
     return names
 
 
+def _located(document: dict[str, Any], location: Any) -> dict[str, Any]:
+    """The tab content a Location, EndOfSegmentLocation or Range addresses (its `tabId`)."""
+    if not isinstance(location, dict):
+        raise _Refused("The range must be specified.")
+    return tab_content(document, location.get("tabId"))
+
+
 def _range(document: dict[str, Any], raw: Any) -> tuple[list[dict[str, Any]], int, int]:
     """The segment content a Range addresses, and its start and end (checked)."""
     if not isinstance(raw, dict):
@@ -674,12 +799,6 @@ def _range(document: dict[str, Any], raw: Any) -> tuple[list[dict[str, Any]], in
     if end > limit:
         raise _Refused(f"Index {end - 1} must be less than the end index of the referenced segment, {limit}.")
     return content, start, end
-
-
-def _check_tabs(criteria: Any) -> None:
-    for tab in (criteria or {}).get("tabIds", []):
-        if tab != BODY_TAB_ID:
-            raise _Refused(f"The tab with ID {tab!r} does not exist.")
 
 
 def _int(value: Any, name: str) -> int:

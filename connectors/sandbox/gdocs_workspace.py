@@ -43,13 +43,19 @@ def now() -> str:
     return rfc3339(datetime.now(UTC))
 
 
+def _content_key(content: dict[str, Any]) -> str:
+    """A tab's body and, when it has any, its headers, footers and footnotes, as hashed."""
+    body = json.dumps(content.get("body"), sort_keys=True)
+    segments = {kind: content[kind] for kind in model.SEGMENT_KINDS if content.get(kind)}
+    if segments:  # a header-only edit is a new state too (documents without segments keep their ids)
+        body += json.dumps(segments, sort_keys=True)
+    return body
+
+
 def revision_id(document_id: str, number: int, document: dict[str, Any]) -> str:
     """An opaque revision id shaped like Docs' (86 URL-safe characters). It hashes the content
     too, so two different states never share an id, even across a sandbox reset."""
-    body = json.dumps(document.get("body"), sort_keys=True)
-    segments = {kind: document[kind] for kind in model.SEGMENT_KINDS if document.get(kind)}
-    if segments:  # a header-only edit is a new state too (documents without segments keep their ids)
-        body += json.dumps(segments, sort_keys=True)
+    body = "\n".join(_content_key(content) for content in model.tab_contents(document))
     digest = hashlib.sha512(f"{document_id}:{number}:{body}".encode()).digest()
     return "AC" + base64.urlsafe_b64encode(digest).decode().rstrip("=")[:84]
 
@@ -144,8 +150,8 @@ class DriveWorkspace:
                                     entry["modified"], entry["version"], owner, owner))
         for path in seed_files(folder / "docs", ".md"):
             meta, lines = parse_seed(path.read_text(encoding="utf-8"), path.name)
-            document = builder.build(meta["id"], meta["title"], lines, header=meta.get("header", ""),
-                                     footer=meta.get("footer", ""))
+            document = builder.build(meta["id"], meta["title"], lines, meta.get("tab", "Tab 1"),
+                                     header=meta.get("header", ""), footer=meta.get("footer", ""))
             editor = users[meta.get("modified_by", drive["owner"])]
             workspace.add(DriveFile(meta["id"], meta["title"], DOCUMENT_MIME, folders[meta["folder"]]["id"],
                                     meta["created"], meta["modified"], int(meta.get("version", 1)), owner, editor),
@@ -288,13 +294,35 @@ class DocumentBuilder:
         self._document_styles = json.dumps({key: styles[key] for key in ("documentStyle", "namedStyles")})
         self._nesting_levels = {kind: json.dumps(levels) for kind, levels in styles["lists"].items()}
 
-    def build(self, document_id: str, title: str, lines: list[str], *, header: str = "",
+    def build(self, document_id: str, title: str, lines: list[str], first_tab: str = "Tab 1", *, header: str = "",
               footer: str = "") -> dict[str, Any]:
-        """`header` and `footer`: the text of the default header and footer (none when empty);
-        `[^text]` in a line is a footnote reference, and the footnote holds `text`."""
+        """The document as stored: its tabs (`@tab` lines start a new one, see the seed README),
+        each with its own body, lists and styles. `header` and `footer`: the text of the first
+        tab's default header and footer (none when empty); `[^text]` in a line is a footnote
+        reference, and the footnote holds `text`."""
         self._ids = _IdMaker(document_id)
         # Segment ids come from their own counter, so a seed's heading and list ids stay as they were.
         self._segment_ids = _IdMaker(f"{document_id}:segments")
+        tabs: list[dict[str, Any]] = []
+        parents: list[dict[str, Any]] = []  # the open tab at each nesting level
+        for depth, tab_title, section in _tab_sections(lines, first_tab):
+            if depth > len(parents):
+                raise ValueError(f"tab {tab_title!r} of {document_id} is nested under no tab")
+            del parents[depth:]
+            parent = parents[-1]["tabProperties"] if parents else None
+            siblings = parents[-1].setdefault("childTabs", []) if parents else tabs
+            tab_id = model.BODY_TAB_ID if not tabs else _tab_id(document_id, tab_title)
+            content = self._document_tab(section, header, footer) if not tabs else self._document_tab(section)
+            tab = {"tabProperties": model.tab_properties(tab_id, tab_title, len(siblings), parent),
+                   "documentTab": content}
+            siblings.append(tab)
+            parents.append(tab)
+        document: dict[str, Any] = {"title": title, "tabs": tabs, "revisionId": "",
+                                    "suggestionsViewMode": "SUGGESTIONS_INLINE", "documentId": document_id}
+        return model.reindex(document)
+
+    def _document_tab(self, lines: list[str], header: str = "", footer: str = "") -> dict[str, Any]:
+        """One tab's content: body, header and footer, footnotes, the shared styles, its lists."""
         self._lists: dict[str, Any] = {}
         self._footnotes: dict[str, Any] = {}
         content = [model.section_break()]
@@ -332,22 +360,21 @@ class DocumentBuilder:
             self._append(content, self._table(rows))
         if "paragraph" not in content[-1]:
             content.append(self._paragraph("", "NORMAL_TEXT"))
-        document: dict[str, Any] = {"title": title, "body": {"content": content}}
+        tab: dict[str, Any] = {"body": {"content": content}}
         for kind, text in (("header", header), ("footer", footer)):
             if text:
                 segment_id = self._segment_ids.make("kix.")
-                document[f"{kind}s"] = {segment_id: {f"{kind}Id": segment_id, "content": [
+                tab[f"{kind}s"] = {segment_id: {f"{kind}Id": segment_id, "content": [
                     model.paragraph(_runs(text), _plain_style())]}}
         if self._footnotes:
-            document["footnotes"] = self._footnotes
-        document.update(json.loads(self._document_styles))
+            tab["footnotes"] = self._footnotes
+        tab.update(json.loads(self._document_styles))
         for kind in ("header", "footer"):
-            if f"{kind}s" in document:
-                document["documentStyle"][f"default{kind.capitalize()}Id"] = next(iter(document[f"{kind}s"]))
+            if f"{kind}s" in tab:
+                tab["documentStyle"][f"default{kind.capitalize()}Id"] = next(iter(tab[f"{kind}s"]))
         if self._lists:
-            document["lists"] = self._lists
-        document.update({"revisionId": "", "suggestionsViewMode": "SUGGESTIONS_INLINE", "documentId": document_id})
-        return model.reindex(document)
+            tab["lists"] = self._lists
+        return tab
 
     @staticmethod
     def _append(content: list[dict[str, Any]], element: dict[str, Any]) -> None:
@@ -404,6 +431,32 @@ class DocumentBuilder:
         return model.table(cells, self.styles["tableCellStyle"], self.styles["tableRowStyle"])
 
 
+_TAB_LINE = re.compile(r"^(@+)tab (.+)$")
+
+
+def _tab_sections(lines: list[str], first_tab: str) -> Iterator[tuple[int, str, list[str]]]:
+    """(nesting level, title, lines) per tab: `@tab Title` starts a top-level tab, `@@tab Title`
+    a child of the tab before it; lines before the first `@tab` are the first tab."""
+    depth, title, section = 0, first_tab, []
+    started = False
+    for line in lines:
+        marker = _TAB_LINE.match(line.rstrip())
+        if marker is None:
+            section.append(line)
+            continue
+        if started or any(part.strip() for part in section):
+            yield depth, title, section
+        started = True
+        depth, title, section = len(marker.group(1)) - 1, marker.group(2).strip(), []
+    yield depth, title, section
+
+
+def _tab_id(document_id: str, title: str) -> str:
+    """A tab id shaped like Docs' (`t.` and 12 lower-case letters and digits), stable per title."""
+    digest = hashlib.sha256(f"{document_id}:tab:{title}".encode()).digest()
+    return "t." + "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:12])
+
+
 def _plain_style() -> dict[str, Any]:
     return {"namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT"}
 
@@ -418,9 +471,25 @@ def _cells(line: str) -> list[str]:
     return [part.strip().replace("\\|", "|") for part in parts]
 
 
+_SUGGESTION = re.compile(r"\{([+-])(.*?)[+-]\}")
+
+
 def _runs(text: str) -> list[dict[str, Any]]:
-    """Inline marks → text runs; the paragraph's newline is a plain run, as Docs saves it."""
-    runs = [model.text_run(content, style) for content, style in parse_inline(text)]
+    """Inline marks → text runs; the paragraph's newline is a plain run, as Docs saves it.
+    `{+text+}` is a pending suggested insertion and `{-text-}` a pending suggested deletion:
+    runs carrying `suggestedInsertionIds` / `suggestedDeletionIds` (TextRun in the discovery
+    document), as SUGGESTIONS_INLINE serves them."""
+    runs = []
+    position = 0
+    for match in _SUGGESTION.finditer(text):
+        runs += [model.text_run(content, style) for content, style in parse_inline(text[position:match.start()])]
+        key = "suggestedInsertionIds" if match.group(1) == "+" else "suggestedDeletionIds"
+        digest = hashlib.sha256(f"{key}:{match.group(2)}".encode()).digest()
+        suggestion = "suggest." + "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:12])
+        runs += [{"textRun": {"content": content, key: [suggestion], "textStyle": style}}
+                 for content, style in parse_inline(match.group(2))]
+        position = match.end()
+    runs += [model.text_run(content, style) for content, style in parse_inline(text[position:])]
     runs.append(model.text_run("\n"))
     return model.merge_runs(runs)
 

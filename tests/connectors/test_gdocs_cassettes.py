@@ -485,18 +485,22 @@ def test_the_sandbox_answers_the_cassette_requests_with_the_same_key_structure(s
     document_request = _interactions("fetch_document")[1]
     ours = replayer.send(document_request["request"]).json()
     google = json.loads(document_request["response"]["body"]["string"])
+    assert list(ours) == list(google)  # includeTabsContent=true: title, tabs, revisionId…
+    tab = "$.tabs[].documentTab"  # every tab's content in its documentTab
+    ours_tab, google_tab = ours["tabs"][0]["documentTab"], google["tabs"][0]["documentTab"]
     # Headers and footers are present when used, and the REAL document has none: their shape is held
     # against the discovery schema in test_gdocs_sandbox.py.
-    assert [k for k in ours if k not in ("headers", "footers")] == [k for k in google if k != "inlineObjects"]
-    ours_paths = {p for p in key_paths(ours) if not p.startswith(("$.headers.", "$.footers.",
-                                                                  "$.documentStyle.defaultHeaderId",
-                                                                  "$.documentStyle.defaultFooterId"))}
+    assert [k for k in ours_tab if k not in ("headers", "footers")] == [k for k in google_tab if k != "inlineObjects"]
+    ours_paths = {p for p in key_paths(ours) if not p.startswith((f"{tab}.headers.", f"{tab}.footers.",
+                                                                  f"{tab}.documentStyle.defaultHeaderId",
+                                                                  f"{tab}.documentStyle.defaultFooterId"))}
     assert ours_paths <= key_paths(google), sorted(ours_paths - key_paths(google))
-    read = {"$.body.content[].startIndex:number", "$.body.content[].paragraph.elements[].textRun.content:str",
-            "$.body.content[].paragraph.paragraphStyle.namedStyleType:str",
-            "$.body.content[].paragraph.bullet.listId:str",
-            "$.lists.*.listProperties.nestingLevels[].glyphType:str", "$.revisionId:str",
-            "$.body.content[].table.tableRows[].tableCells[].content[].paragraph.elements[].textRun.content:str"}
+    read = {f"{tab}.body.content[].startIndex:number", f"{tab}.body.content[].paragraph.elements[].textRun.content:str",
+            f"{tab}.body.content[].paragraph.paragraphStyle.namedStyleType:str",
+            f"{tab}.body.content[].paragraph.bullet.listId:str",
+            f"{tab}.lists.*.listProperties.nestingLevels[].glyphType:str", "$.revisionId:str",
+            "$.tabs[].tabProperties.tabId:str", "$.tabs[].tabProperties.title:str",
+            f"{tab}.body.content[].table.tableRows[].tableCells[].content[].paragraph.elements[].textRun.content:str"}
     assert read <= key_paths(ours) & key_paths(google)  # what the connector reads, both sides
 
     # changes.getStartPageToken and files.list (the folder's first page, pageSize 2 as in the example)

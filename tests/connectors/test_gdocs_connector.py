@@ -228,7 +228,7 @@ def test_full_listing_walks_the_seed_folder_recursively(gdocs):
     connector = gdocs.connector()
     listing = connector.list_changed(None)
     refs = {r.remote_id: r for r in listing}
-    assert len(refs) == 8 and ONE_PAGER in refs and DECK_2023 in refs
+    assert len(refs) == 9 and ONE_PAGER in refs and DECK_2023 in refs
     assert refs[DECK_2023].parent != GDOCS_ROOT_FOLDER_ID  # found in the Archive subfolder
     one_pager = refs[ONE_PAGER]
     assert (one_pager.title, one_pager.kind, one_pager.parent) == ("HelpHive one-pager", "document", GDOCS_ROOT_FOLDER_ID)
@@ -444,7 +444,7 @@ def test_rate_limits_and_server_errors_are_retried(gdocs, status):
 def test_drive_rate_limit_403_is_retried(gdocs):
     connector = gdocs.connector()
     gdocs.post("faults", {"status": 403, "code": "userRateLimitExceeded", "count": 1, "match": "GET /drive/v3/files"})
-    assert len(list(connector.list_changed(None))) == 8
+    assert len(list(connector.list_changed(None))) == 9
 
 
 def test_a_bad_token_is_one_line_that_says_what_to_fix(gdocs):

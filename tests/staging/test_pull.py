@@ -94,7 +94,7 @@ def test_a_failed_pull_keeps_what_was_stored_and_the_old_cursor(store, sandbox):
 def test_a_google_doc_trashed_or_edited_shows_in_status_and_pulls(store, gdocs):
     connector = gdocs.connector()
     first = pull(store, connector)
-    assert (first.new, first.full) == (8, True)
+    assert (first.new, first.full) == (9, True)
     one_pager = store.find_documents(title="HelpHive one-pager")[0]
     pitch = store.find_documents(title="Pitch narrative: first call")[0]
     gdocs.post("edit", {"id": one_pager.remote_id, "find": "Fernhill Labs", "replace": "Fernhill"})
