@@ -4,7 +4,8 @@ A block id (`p0001`, `t0.r3.c2.p0`, `field:post-body:2`, a Notion UUID) means no
 content lead. What locates a block for a person is what the page shows around it: the
 headings above it ("Pricing › Plans"), a table cell's row and column headers (row “Setup
 time”, column “HelpHive”), a Webflow CMS field's display name ("Post body"), and the
-paragraphs just before and after it. The review app and `copydesk changeset show` both say
+paragraphs just before and after it, and the part of the document outside its main text that
+holds the block (a Google Docs tab, a header or footnote, a Webflow component). The review app and `copydesk changeset show` both say
 where an edit is from here, reading the changeset's base revision.
 """
 
@@ -28,6 +29,7 @@ class Place:
     row and column or Webflow field, and its neighbours (None at either end)."""
 
     kind: str  # a reader's word for the block: "paragraph", "table cell", "heading"
+    section: str = ""  # where outside the main text: "tab “Meeting transcript” › header", "“Nav” component"
     field: str = ""  # a Webflow CMS field's display name ("Post body")
     headings: tuple[str, ...] = ()  # the headings above the block, outermost first
     row: str = ""  # a table cell's row: “its header” (the first cell of the row), "top" or a number
@@ -38,7 +40,7 @@ class Place:
     @property
     def label(self) -> str:
         """What the block is: "Post body, paragraph", "Tagline", "Table cell"."""
-        if self.field and self.kind not in ("field", "title"):
+        if self.field and self.kind not in ("field", "title", "component text"):
             return f"{self.field}, {self.kind}"
         text = self.field or self.kind
         return text[:1].upper() + text[1:]
@@ -54,10 +56,11 @@ class Place:
 
     def line(self) -> str:
         """The label, heading path and cell headers on one line, for a caption or the terminal."""
-        return " · ".join(p for p in (self.label, self.path, self.cell) if p)
+        return " · ".join(p for p in (self.section, self.label, self.path, self.cell) if p)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "kind": self.kind, "field": self.field or None, "headings": list(self.headings),
+        return {"label": self.label, "kind": self.kind, "section": self.section or None, "field": self.field or None,
+                "headings": list(self.headings),
                 "cell": self.cell or None,
                 "previous": self.previous.text if self.previous else None,
                 "next": self.next.text if self.next else None}
@@ -72,10 +75,24 @@ def place(document: Document, block_id: str, kind: str = "") -> Place:
         return Place(kind=kind_word(kind))
     block = blocks[index]
     row, column = _headers(blocks, index) if block.kind == "cell" else ("", "")
-    return Place(kind=kind_word(block.kind), field=str(block.attrs.get("label") or ""),
+    return Place(kind=kind_word(block.kind), section=section(block.attrs), field=str(block.attrs.get("label") or ""),
                  headings=_headings(blocks, index), row=row, column=column,
                  previous=_neighbour(blocks, range(index - 1, -1, -1)),
                  next=_neighbour(blocks, range(index + 1, len(blocks))))
+
+
+def section(attrs: dict[str, Any]) -> str:
+    """The part of the document a block sits in outside its main text, outermost first, from
+    the attributes connectors set: a tab's title, a segment (header, footer, footnote), a
+    component's name."""
+    parts = []
+    if attrs.get("tab_title"):
+        parts.append(f"tab “{attrs['tab_title']}”")
+    if attrs.get("segment"):
+        parts.append(str(attrs["segment"]))
+    if attrs.get("component"):
+        parts.append(f"“{attrs['component']}” component")
+    return " › ".join(parts)
 
 
 def _named(what: str, label: str) -> str:
@@ -105,13 +122,14 @@ def heading_level(kind: str, attrs: dict[str, Any]) -> int | None:
 def _headings(blocks: Sequence[Block], index: int) -> tuple[str, ...]:
     """The headings a reader passes on the way down to the block, each one closing the
     headings at its level and below. A Webflow rich-text field starts its own outline: a
-    heading in another field is not above this one."""
+    heading in another field is not above this one, nor is a heading in another Google Docs tab
+    or in the body above a header or footnote."""
     target = blocks[index]
-    field = target.attrs.get("field")
+    outline = _outline(target)
     stack: list[tuple[int, str]] = []
     for block in blocks[:index]:
         level = heading_level(block.kind, block.attrs)
-        if level is None or not block.text.strip() or block.attrs.get("field") != field:
+        if level is None or not block.text.strip() or _outline(block) != outline:
             continue
         while stack and stack[-1][0] >= level:
             stack.pop()
@@ -120,6 +138,11 @@ def _headings(blocks: Sequence[Block], index: int) -> tuple[str, ...]:
     if own is not None:
         stack = [(level, text) for level, text in stack if level < own]
     return tuple(text for _, text in stack)
+
+
+def _outline(block: Block) -> tuple[Any, ...]:
+    """What starts an outline of its own: a Webflow field, a tab, a header, footer or footnote."""
+    return tuple(block.attrs.get(key) for key in ("field", "tab", "segment_id", "component"))
 
 
 def _headers(blocks: Sequence[Block], index: int) -> tuple[str, str]:

@@ -128,3 +128,23 @@ def test_will_read_marks_only_the_edited_blocks_and_writes_a_revert_target_run_f
     assert [s.block.id for s in changed] == ["b1"]
     assert changed[0].block.spans == target.spans and changed[0].block.text == "Setup in an afternoon."
     assert {r.kind for r in changed[0].runs} == {"equal", "delete", "insert"}
+
+
+def test_a_block_outside_the_main_text_names_its_tab_segment_or_component_and_keeps_its_own_outline():
+    tab = {"tab": "t.2", "tab_title": "Meeting transcript"}
+    doc = make_document().model_copy(update={"blocks": (
+        make_block("p0000", "Pricing", kind="heading_1"),
+        make_block("p0001", "Plans start at 10 seats."),
+        make_block("header:h1/p0000", "HelpHive — the chatbot for your docs", attrs={"segment": "header", "segment_id": "h1"}),
+        make_block("t.2/p0000", "Call notes", kind="heading_1", attrs=tab),
+        make_block("t.2/p0001", "They asked about the chatbot.", attrs=tab),
+        make_block("t.2/header:h2/p0000", "Internal", attrs={**tab, "segment": "header", "segment_id": "h2"}),
+        make_block("node:n1:p1", "Try it", kind="component_text", attrs={"component": "Nav", "label": "CTA label"}),
+    )})
+    header = context.place(doc, "header:h1/p0000")
+    assert (header.section, header.path) == ("header", "")  # the body's heading is not above the header
+    transcript = context.place(doc, "t.2/p0001")
+    assert (transcript.section, transcript.path) == ("tab “Meeting transcript”", "Call notes")
+    assert context.place(doc, "t.2/header:h2/p0000").line() == "tab “Meeting transcript” › header · Paragraph"
+    assert context.place(doc, "node:n1:p1").line() == "“Nav” component · CTA label"
+    assert context.place(doc, "p0001").line() == "Paragraph · Pricing"

@@ -106,7 +106,7 @@ def _edit(changeset: Changeset, row: ChangesetEdit, mode: str, base: Document,
     before = marked.spans_of(block, row.before)
     after = marked.new_spans(block, row.after, Block.model_validate(row.target) if row.target else None)
     meta = [f"**{literal.markdown(where.label)}**"]
-    meta.extend(literal.markdown(part) for part in (where.path, where.cell) if part)
+    meta.extend(literal.markdown(part) for part in (where.section, where.path, where.cell) if part)
     if row.reason:
         meta.append(literal.markdown(row.reason))
     if row.confidence is not None:
