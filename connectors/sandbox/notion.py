@@ -1,9 +1,13 @@
 """A local Notion API: the subset copydesk uses, with Notion's paths, shapes and errors.
 
 API (bearer auth, `Notion-Version` required, cursor pagination with `page_size` ≤ 100):
-    POST  /v1/search                     pages, sorted by last_edited_time
-    GET   /v1/pages/{id}                 PATCH: title, in_trash
-    GET   /v1/blocks/{id}                PATCH: rich text (and table row cells, to-do checked)
+    POST  /v1/search                     pages and data sources, sorted by last_edited_time
+    GET   /v1/pages/{id}                 PATCH: properties (by name or id, each replaced whole), in_trash
+    GET   /v1/databases/{id}             a database with its `data_sources` (2025-09-03)
+    GET   /v1/data_sources/{id}          a data source with its property schema
+    POST  /v1/data_sources/{id}/query    its rows (no filter or sorts: refused, the sandbox has none)
+    GET   /v1/blocks/{id}                PATCH: rich text (and table row cells, to-do checked, a caption,
+                                         an equation's expression)
     GET   /v1/blocks/{id}/children
     GET   /v1/users/{id}                 a person or bot, as users.retrieve returns them ("me": the
                                          integration's bot)
@@ -61,9 +65,12 @@ _DEFAULT_CODES = {
     529: "service_overload",
 }
 _WRITABLE_TEXT_TYPES = {
-    "paragraph", "heading_1", "heading_2", "heading_3", "bulleted_list_item", "numbered_list_item",
+    "paragraph", "heading_1", "heading_2", "heading_3", "heading_4", "bulleted_list_item", "numbered_list_item",
     "to_do", "toggle", "quote", "callout", "code",
 }
+# Blocks whose `caption` update-a-block replaces (https://developers.notion.com/reference/update-a-block).
+_CAPTIONED_TYPES = {"image", "video", "audio", "file", "pdf", "bookmark", "embed", "code"}
+_SEARCH_FILTERS = {"page", "data_source"}
 
 
 def notion_error(status: int, code: str, message: str) -> Response:
@@ -120,6 +127,9 @@ class NotionSandbox:
                 Rule("/v1/blocks/<block_id>", methods=["PATCH"], endpoint="update_block"),
                 Rule("/v1/blocks/<block_id>/children", methods=["GET"], endpoint="list_children"),
                 Rule("/v1/users/<user_id>", methods=["GET"], endpoint="retrieve_user"),
+                Rule("/v1/databases/<database_id>", methods=["GET"], endpoint="retrieve_database"),
+                Rule("/v1/data_sources/<data_source_id>", methods=["GET"], endpoint="retrieve_data_source"),
+                Rule("/v1/data_sources/<data_source_id>/query", methods=["POST"], endpoint="query_data_source"),
             ]
         )
         self._admin = Map(
@@ -177,6 +187,10 @@ class NotionSandbox:
         body = _body(request)
         page_size = _page_size(body.get("page_size"))
         only = (body.get("filter") or {}).get("value")
+        if only is not None and only not in _SEARCH_FILTERS:
+            raise SandboxValidationError(
+                f'body failed validation: body.filter.value should be `"page"` or `"data_source"`, instead was `"{only}"`.'
+            )
         sort = body.get("sort") or {}
         ascending = sort.get("direction") == "ascending"
         results = self.workspace.search(body.get("query", ""), only=only, ascending=ascending)
@@ -192,12 +206,11 @@ class NotionSandbox:
         page = self._page(page_id)
         body = _body(request)
         with self.workspace.lock:
-            title = (body.get("properties") or {}).get("title")
-            if title is not None:
-                items = title.get("title") if isinstance(title, dict) else None
-                if not isinstance(items, list):
-                    raise SandboxValidationError("body failed validation: body.properties.title.title should be an array.")
-                self.workspace.rename(page["id"], items)
+            properties = body.get("properties")
+            if properties is not None:
+                if not isinstance(properties, dict):
+                    raise SandboxValidationError("body failed validation: body.properties should be an object.")
+                self.workspace.update_properties(page["id"], properties)
             if "in_trash" in body or "archived" in body:
                 trashed = bool(body.get("in_trash", body.get("archived")))
                 page["in_trash"] = page["archived"] = page["is_archived"] = trashed
@@ -226,6 +239,12 @@ class NotionSandbox:
                                    for cell in update["cells"]]
             if "checked" in update and kind == "to_do":
                 target["checked"] = bool(update["checked"])
+            if "caption" in update:
+                if kind not in _CAPTIONED_TYPES or not isinstance(update["caption"], list):
+                    raise SandboxValidationError(f"body failed validation: body.{kind}.caption is not writable.")
+                target["caption"] = [complete_rich_text(i, titles, self.workspace.users) for i in update["caption"]]
+            if "expression" in update and kind == "equation":
+                target["expression"] = str(update["expression"])
             self.workspace.touch_block(block_id, BOT_USER_ID)
         return _json(block)
 
@@ -248,6 +267,37 @@ class NotionSandbox:
         if user is None:
             raise ApiError(404, "object_not_found", f"Could not find user with ID: {found}.")
         return _json({"avatar_url": None, **user})
+
+    def _api_retrieve_database(self, request: Request, database_id: str) -> Response:
+        found = normalise_id(database_id)
+        if found is None:
+            raise _invalid_id("database_id", database_id)
+        if found not in self.workspace.databases:
+            raise _not_found("database", found)
+        return _json(self.workspace.databases[found])
+
+    def _api_retrieve_data_source(self, request: Request, data_source_id: str) -> Response:
+        return _json(self._data_source(data_source_id))
+
+    def _api_query_data_source(self, request: Request, data_source_id: str) -> Response:
+        source = self._data_source(data_source_id)
+        body = _body(request)
+        for unsupported in ("filter", "sorts"):
+            if body.get(unsupported):
+                raise SandboxValidationError(f"The copydesk sandbox does not support `{unsupported}` in a data source "
+                                             "query: query without it.")
+        rows = self.workspace.rows(source["id"])
+        return _json({**_paginate(rows, body.get("start_cursor"), _page_size(body.get("page_size"))),
+                      "type": "page_or_data_source", "page_or_data_source": {}})
+
+    def _data_source(self, raw_id: str) -> dict[str, Any]:
+        found = normalise_id(raw_id)
+        if found is None:
+            raise _invalid_id("data_source_id", raw_id)
+        source = self.workspace.data_sources.get(found)
+        if source is None:
+            raise _not_found("data source", found)
+        return source
 
     def _page(self, raw_id: str) -> dict[str, Any]:
         page_id = normalise_id(raw_id)
