@@ -44,6 +44,7 @@ def plan_writes(current: Document, planned: Sequence[PlannedEdit]) -> list[Write
     row_edits: dict[str, list[str]] = {}
     for item in planned:
         block, items = item.block, _new_items(item)
+        body: dict[str, Any]
         if block.kind == "title":
             body = {"properties": {block.raw.get("property", "title"): {"title": items}}}
             writes.append(Write((block.id,), "pages", current.ref.remote_id, body))

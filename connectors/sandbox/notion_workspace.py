@@ -537,7 +537,7 @@ def title_items(properties: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def plain_text_of_title(seed: dict[str, Any]) -> str:
-    items = next((v["title"] for v in seed["properties"].values() if "title" in v), [])
+    items: list[dict[str, Any]] = next((v["title"] for v in seed["properties"].values() if "title" in v), [])
     return "".join(i.get("text", {}).get("content", "") for i in items)
 
 

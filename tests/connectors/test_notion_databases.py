@@ -16,7 +16,7 @@ import pytest
 from notion_client import APIResponseError, Client
 
 from connectors.document import DocumentRef, Edit
-from connectors.errors import Conflict, ConfigError
+from connectors.errors import ConfigError, Conflict
 from connectors.notion import NotionConnector
 from connectors.sandbox import seeds
 from tests.connectors.journals import RecordingJournal
