@@ -296,6 +296,16 @@ def test_fetch_all_block_types_in_reading_order_with_kinds_texts_depths_and_edit
     assert all_types.ref.edited_by == "notion-sdk-py"
 
 
+def test_every_read_only_block_says_why_in_a_readers_words(all_types):
+    reasons = {b.kind: b.readonly_reason for b in all_types.blocks if not b.editable}
+    assert reasons == {
+        "code": "A code block: copydesk never rewrites code; edit it in Notion.",
+        "child_page": "The title of the sub-page 'A child page': it is tracked and edited as that page's title.",
+        "table": "A table: its cells are tracked one by one.",
+    }
+    assert all(b.readonly_reason == "" for b in all_types.blocks if b.editable)
+
+
 def test_fetch_keeps_every_rich_text_mark_link_and_mention(all_types):
     assert all_types.block(D + "02").spans == (
         Span(text="Plain, "),
