@@ -22,6 +22,16 @@ Admin (uncounted, no auth) under `/_sandbox/`:
     POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one
     POST pages        a page in the seed files' shape (connectors/sandbox/seeds/notion/pages/*.json),
                       added to the workspace as if someone had just created it: {"id", "blocks"}
+
+Sources of the shapes added for databases and captions:
+- database, data source and query envelopes: ../shared/api-examples/notion/2025-09-03/database_retrieve.json,
+  data_source_retrieve.json, data_source_query.response.json (recorded); search's `data_source` results
+  and its `filter.value` of "page" or "data_source": https://developers.notion.com/reference/post-search
+- page property updates (by name or id, each value replaced whole): https://developers.notion.com/reference/patch-page
+- `caption` of image, video, audio, file, pdf, bookmark, embed and code blocks, written alone (a field left
+  out of an update is not changed): https://developers.notion.com/reference/update-a-block
+- `heading_4`: Heading4BlockObjectResponse in Notion's current SDK types, the same body as heading_3
+  (rich_text, color, is_toggleable)
 """
 
 from __future__ import annotations
