@@ -15,8 +15,9 @@ API (bearer auth, `Notion-Version` required, cursor pagination with `page_size` 
 Admin (uncounted, no auth) under `/_sandbox/`:
     GET  stats        {"total": N, "routes": {"POST /v1/search": n, ...}, ...}
     POST reset        reload the seed workspace, clear stats, faults and rate-limit changes
-    POST edit         {"id", "find", "replace", "editor"?}: edit the first block under id containing
-                      find, as the user `editor` (an id; default: the colleague Jordan Lee)
+    POST edit         {"id", "find", "replace", "editor"?}: edit the first text under id containing
+                      find (a row's rich-text property, a block's rich text, caption or table cell),
+                      as the user `editor` (an id; default: the colleague Jordan Lee)
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST rate_limit   {"enabled", "rate", "window_seconds", "retry_after"}
     POST generate     {"pages": 1000, "seed": 7}: replace the workspace with a synthetic one

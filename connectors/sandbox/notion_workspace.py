@@ -493,8 +493,9 @@ class NotionWorkspace:
 
     def edit_text(self, root_id: str, find: str, replace: str,
                   editor: str = OUTSIDE_EDITOR_ID) -> dict[str, Any] | None:
-        """Change the first block under `root_id` whose text contains `find`, as the user
-        `editor` would (the admin API's `edit`). Returns the changed block or None."""
+        """Change the first text under `root_id` containing `find`, as the user `editor` would (the
+        admin API's `edit`): a row's rich-text property, then a block's rich text, caption or table
+        cell. Returns the changed block (the page, for a property) or None."""
         with self.lock:
             candidates = [self.blocks[root_id]] if root_id in self.blocks else []
             candidates += list(self.iter_descendants(root_id))
@@ -502,10 +503,10 @@ class NotionWorkspace:
                 return self.pages[root_id]
             for block in candidates:
                 body = block[block["type"]]
-                if "rich_text" in body:
-                    updated = replace_in_rich_text(body["rich_text"], find, replace)
+                for field in ("rich_text", "caption"):
+                    updated = replace_in_rich_text(body.get(field) or [], find, replace)
                     if updated is not None:
-                        body["rich_text"] = updated
+                        body[field] = updated
                         self.touch_block(block["id"], editor)
                         return block
                 for index, cell in enumerate(body.get("cells", [])):
