@@ -158,6 +158,8 @@ def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:
         text = body.get("title", "")
     elif kind == "equation":
         text = body.get("expression", "")
+    elif kind == "file":
+        text = body.get("name", "")  # the file's name, which Notion shows in place of the file
     editable = kind in _EDITABLE
     blocks = [
         Block(

@@ -180,6 +180,14 @@ def test_captions_equations_and_heading_4_are_tracked(row):
     assert row.block(f"{CODE['id']}/caption") is None, "an empty caption is no block"
 
 
+def test_a_file_block_shows_its_name():
+    file = block("file", {"caption": [], "type": "external", "external": {"url": "https://example.org/brief.pdf"},
+                          "name": "Launch brief.pdf"}, "b0000000-0000-4000-8000-000000000005")
+    shown = document_from_payload(ROW, [(0, file)]).block(file["id"])
+    assert (shown.text, shown.editable) == ("Launch brief.pdf", False)
+    assert shown.readonly_reason.startswith("A file: replace it in Notion")
+
+
 def _plan(document: Document, *edits: Edit):
     return [w.as_request() for w in plan_writes(document, preflight(document, list(edits)))]
 
