@@ -6,6 +6,8 @@ order (depth kept). A table row becomes one `cell` block per cell (`<row id>/<co
 cell is what a copy edit touches. The caption of an image, video, audio, file, PDF, bookmark,
 embed or code block is a `caption` block of its own (`<block id>/caption`, written back as that
 block's `caption`), so the media block keeps its id and its caption is edited like a paragraph.
+Read-only blocks keep the text Notion shows for them: an equation its expression, a file its
+name, a sub-page or database its title.
 Title, property, cell and caption blocks keep their native rich text in `raw["rich_text"]`, the
 others their whole native block, so a write can reuse untouched runs as they were. Volatile
 bookkeeping (edit times and editors, request ids) is dropped from `raw`, so an unchanged page
