@@ -1,10 +1,19 @@
 """Notion payloads → the document model.
 
-A page becomes a `title` block followed by its block tree in reading order (depth kept);
-a table row becomes one `cell` block per cell (`<row id>/<column>`), since a cell is what a
-copy edit touches. Title and cell blocks keep their native rich text in `raw["rich_text"]`,
-the others their whole native block, so a write can reuse untouched runs as they were. Volatile bookkeeping (edit times and editors, request ids) is dropped
-from `raw`, so an unchanged page always serialises to the same bytes.
+A page becomes a `title` block, then one block per other property when it is a database row
+(`property:<property id>`, see `connectors.notion.properties`), then its block tree in reading
+order (depth kept). A table row becomes one `cell` block per cell (`<row id>/<column>`), since a
+cell is what a copy edit touches. The caption of an image, video, audio, file, PDF, bookmark,
+embed or code block is a `caption` block of its own (`<block id>/caption`, written back as that
+block's `caption`), so the media block keeps its id and its caption is edited like a paragraph.
+Read-only blocks keep the text Notion shows for them: an equation its expression, a file its
+name, a sub-page or database its title.
+Title, property, cell and caption blocks keep their native rich text in `raw["rich_text"]`, the
+others their whole native block, so a write can reuse untouched runs as they were. Volatile
+bookkeeping (edit times and editors, request ids) is dropped from `raw`, so an unchanged page
+always serialises to the same bytes.
+
+Every read-only block says why in `readonly_reason`, in words a content lead can act on.
 
 Synced blocks: the original's children are ordinary blocks of the page holding it, editable
 there and only there, with `attrs["synced_original"]` naming the original (Notion does not
@@ -23,6 +32,7 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from connectors.document import Block, Document, DocumentRef, Mention, Span
+from connectors.notion.properties import property_blocks
 from connectors.storable import storable
 
 TOOL = "notion"
@@ -32,6 +42,7 @@ _KINDS = {
     "heading_1": "heading",
     "heading_2": "heading",
     "heading_3": "heading",
+    "heading_4": "heading",
     "bulleted_list_item": "list_item",
     "numbered_list_item": "list_item",
     "to_do": "to_do",
@@ -46,9 +57,16 @@ _KINDS = {
 }
 # Text Notion's API can rewrite and that is copy, not code or embedded content.
 _EDITABLE = {
-    "paragraph", "heading_1", "heading_2", "heading_3", "bulleted_list_item", "numbered_list_item",
+    "paragraph", "heading_1", "heading_2", "heading_3", "heading_4", "bulleted_list_item", "numbered_list_item",
     "to_do", "toggle", "quote", "callout", "table_row",
 }
+# Blocks whose `caption` rich text is copy that update-a-block writes on its own
+# (https://developers.notion.com/reference/update-a-block: "the update replaces the entire value
+# for a given field"; a field left out is not changed, so the file or link stays as it is).
+CAPTIONED = {"image", "video", "audio", "file", "pdf", "bookmark", "embed", "code"}
+CAPTION_SUFFIX = "/caption"
+_MEDIA = {"image": "An image", "video": "A video", "audio": "An audio file", "file": "A file", "pdf": "A PDF"}
+_LINKS = {"bookmark": "A bookmark", "embed": "An embed", "link_preview": "A link preview"}
 
 
 def page_title(page: dict[str, Any]) -> str:
@@ -134,10 +152,13 @@ def document_from_payload(page: dict[str, Any], tree: list[tuple[int, dict[str, 
         Block(id="title", kind="title", text=page_title(page), spans=spans_from_rich_text(title_items),
               raw={"property": name, "rich_text": title_items})
     ]
+    properties, not_captured = property_blocks(page, spans_from_rich_text)
+    blocks.extend(properties)
     synced = _Synced(synced_pages or {})
     for depth, native in tree:
         blocks.extend(synced.mark(native, depth, _blocks_from_native(native, depth)))
-    return storable(Document(ref=page_ref(page, edited_by, source=source), blocks=tuple(blocks), raw=_stable(page)))
+    return storable(Document(ref=page_ref(page, edited_by, source=source), blocks=tuple(blocks),
+                             not_captured=tuple(not_captured), raw=_stable(page)))
 
 
 def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:
@@ -159,20 +180,56 @@ def _blocks_from_native(native: dict[str, Any], depth: int) -> list[Block]:
         ]
     rich_text = body.get("rich_text", [])
     text = "".join(item.get("plain_text", "") for item in rich_text)
-    if kind == "child_page":
+    if kind in ("child_page", "child_database"):
         text = body.get("title", "")
-    return [
+    elif kind == "equation":
+        text = body.get("expression", "")
+    elif kind == "file":
+        text = body.get("name", "")  # the file's name, which Notion shows in place of the file
+    editable = kind in _EDITABLE
+    blocks = [
         Block(
             id=native["id"],
             kind=_KINDS.get(kind, kind),
             text=text,
             spans=spans_from_rich_text(rich_text),
-            editable=kind in _EDITABLE,
+            editable=editable,
+            readonly_reason="" if editable else readonly_reason(kind, text),
             depth=depth,
             attrs=_attrs(kind, body),
             raw=raw,
         )
     ]
+    caption = (body.get("caption") or []) if kind in CAPTIONED else []
+    if caption:
+        blocks.append(Block(id=f"{native['id']}{CAPTION_SUFFIX}", kind="caption",
+                            text="".join(item.get("plain_text", "") for item in caption),
+                            spans=spans_from_rich_text(caption), depth=depth,
+                            attrs={"block": native["id"], "of": kind}, raw={"rich_text": caption}))
+    return blocks
+
+
+def readonly_reason(kind: str, text: str) -> str:
+    """Why a block of `kind` is not written by copydesk, and where a person changes it."""
+    if kind == "code":
+        return "A code block: copydesk never rewrites code; edit it in Notion."
+    if kind == "equation":
+        return "An equation: edit it in Notion."
+    if kind == "child_page":
+        return f"The title of the sub-page '{text}': it is tracked and edited as that page's title."
+    if kind == "child_database":
+        return f"The title of the database '{text}': rename the database in Notion."
+    if kind == "table":
+        return "A table: its cells are tracked one by one."
+    if kind == "divider":
+        return "A divider: it holds no text."
+    if kind in _MEDIA:
+        return f"{_MEDIA[kind]}: replace it in Notion; its caption, if any, is tracked on its own."
+    if kind in _LINKS:
+        return f"{_LINKS[kind]}: change its link in Notion; its caption, if any, is tracked on its own."
+    if kind == "unsupported":
+        return "A block the Notion API does not return: edit it in Notion."
+    return f"A Notion {kind.replace('_', ' ')} block: edit it in Notion."
 
 
 class _Synced:

@@ -1,9 +1,11 @@
 """Planned edits → Notion's own update requests.
 
 Blocks are updated in place (`PATCH /v1/blocks/{id}`), never deleted and recreated, which
-would lose their position, children and comments. A page title is a page property
-(`PATCH /v1/pages/{id}`), and a table cell is written as its whole row, so edits to several
-cells of one row become one request.
+would lose their position, children and comments. A page title, and a database row's rich-text
+property, is a page property (`PATCH /v1/pages/{id}` with only that property: Notion replaces
+the property's whole rich text and leaves the others alone). A table cell is written as its
+whole row, so edits to several cells of one row become one request; a caption as its block's
+`caption` alone, so the file or link it captions is not touched.
 
 Untouched runs are sent back as Notion gave them (request-shaped), so their annotations,
 links and mentions survive; new text is a text run with the marks `rewrite` chose.
@@ -54,9 +56,16 @@ def plan_writes(current: Document, planned: Sequence[PlannedEdit]) -> list[Write
     row_edits: dict[str, list[str]] = {}
     for item in planned:
         block, items = item.block, _new_items(item)
+        body: dict[str, Any]
         if block.kind == "title":
             body = {"properties": {block.raw.get("property", "title"): {"title": items}}}
             writes.append(Write((block.id,), "pages", current.ref.remote_id, body))
+        elif block.kind == "property":
+            body = {"properties": {block.raw["property"]: {"rich_text": items}}}
+            writes.append(Write((block.id,), "pages", current.ref.remote_id, body))
+        elif block.kind == "caption":
+            body = {block.attrs["of"]: {"caption": items}}
+            writes.append(Write((block.id,), "blocks", block.attrs["block"], body))
         elif block.kind == "cell":
             row = block.attrs["row"]
             rows.setdefault(row, {})[block.attrs["column"]] = items

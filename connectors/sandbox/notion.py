@@ -1,9 +1,13 @@
 """A local Notion API: the subset copydesk uses, with Notion's paths, shapes and errors.
 
 API (bearer auth, `Notion-Version` required, cursor pagination with `page_size` ≤ 100):
-    POST  /v1/search                     pages, sorted by last_edited_time
-    GET   /v1/pages/{id}                 PATCH: title, in_trash
-    GET   /v1/blocks/{id}                PATCH: rich text (and table row cells, to-do checked)
+    POST  /v1/search                     pages and data sources, sorted by last_edited_time
+    GET   /v1/pages/{id}                 PATCH: properties (by name or id, each replaced whole), in_trash
+    GET   /v1/databases/{id}             a database with its `data_sources` (2025-09-03)
+    GET   /v1/data_sources/{id}          a data source with its property schema
+    POST  /v1/data_sources/{id}/query    its rows (no filter or sorts: refused, the sandbox has none)
+    GET   /v1/blocks/{id}                PATCH: rich text (and table row cells, to-do checked, a caption,
+                                         an equation's expression)
     GET   /v1/blocks/{id}/children
     GET   /v1/users/{id}                 a person or bot, as users.retrieve returns them ("me": the
                                          integration's bot)
@@ -11,8 +15,9 @@ API (bearer auth, `Notion-Version` required, cursor pagination with `page_size` 
 Admin (uncounted, no auth) under `/_sandbox/`:
     GET  stats        {"total": N, "routes": {"POST /v1/search": n, ...}, ...}
     POST reset        reload the seed workspace, clear stats, faults and rate-limit changes
-    POST edit         {"id", "find", "replace", "editor"?}: edit the first block under id containing
-                      find, as the user `editor` (an id; default: the colleague Jordan Lee)
+    POST edit         {"id", "find", "replace", "editor"?}: edit the first text under id containing
+                      find (a row's rich-text property, a block's rich text, caption or table cell),
+                      as the user `editor` (an id; default: the colleague Jordan Lee)
     POST faults       {"status", "count", "hang", "retry_after", "code", "match", "skip"} or {"clear": true}
     POST gaps         {"search_omits": 0.05, "omit_ids": [...], "children_fail": 0.1, "fail_ids": [...],
                       "children_status": 404, "seed": 1} or {"clear": true}: search leaves pages out
@@ -34,6 +39,14 @@ Shapes beyond the seed's plain blocks, and where they come from:
 - search is not guaranteed complete ("results can lag or be left out"), modelled by `gaps`:
   https://developers.notion.com/reference/post-search
 - the 400 validation_error body: ../shared/api-examples/notion/errors/400_validation_error.derived.json
+- database, data source and query envelopes: ../shared/api-examples/notion/2025-09-03/database_retrieve.json,
+  data_source_retrieve.json, data_source_query.response.json (recorded); search's `data_source` results
+  and its `filter.value` of "page" or "data_source": https://developers.notion.com/reference/post-search
+- page property updates (by name or id, each value replaced whole): https://developers.notion.com/reference/patch-page
+- `caption` of image, video, audio, file, pdf, bookmark, embed and code blocks, written alone (a field left
+  out of an update is not changed): https://developers.notion.com/reference/update-a-block
+- `heading_4`: Heading4BlockObjectResponse in Notion's current SDK types, the same body as heading_3
+  (rich_text, color, is_toggleable)
 """
 
 from __future__ import annotations
@@ -81,9 +94,12 @@ _DEFAULT_CODES = {
 # Mentions Notion returns but refuses in a request: a PATCH holding one fails whole.
 _RESPONSE_ONLY_MENTIONS = {"link_mention", "link_preview"}
 _WRITABLE_TEXT_TYPES = {
-    "paragraph", "heading_1", "heading_2", "heading_3", "bulleted_list_item", "numbered_list_item",
+    "paragraph", "heading_1", "heading_2", "heading_3", "heading_4", "bulleted_list_item", "numbered_list_item",
     "to_do", "toggle", "quote", "callout", "code",
 }
+# Blocks whose `caption` update-a-block replaces (https://developers.notion.com/reference/update-a-block).
+_CAPTIONED_TYPES = {"image", "video", "audio", "file", "pdf", "bookmark", "embed", "code"}
+_SEARCH_FILTERS = {"page", "data_source"}
 
 
 def notion_error(status: int, code: str, message: str) -> Response:
@@ -168,6 +184,9 @@ class NotionSandbox:
                 Rule("/v1/blocks/<block_id>", methods=["PATCH"], endpoint="update_block"),
                 Rule("/v1/blocks/<block_id>/children", methods=["GET"], endpoint="list_children"),
                 Rule("/v1/users/<user_id>", methods=["GET"], endpoint="retrieve_user"),
+                Rule("/v1/databases/<database_id>", methods=["GET"], endpoint="retrieve_database"),
+                Rule("/v1/data_sources/<data_source_id>", methods=["GET"], endpoint="retrieve_data_source"),
+                Rule("/v1/data_sources/<data_source_id>/query", methods=["POST"], endpoint="query_data_source"),
             ]
         )
         self._admin = Map(
@@ -227,6 +246,10 @@ class NotionSandbox:
         body = _body(request)
         page_size = _page_size(body.get("page_size"))
         only = (body.get("filter") or {}).get("value")
+        if only is not None and only not in _SEARCH_FILTERS:
+            raise SandboxValidationError(
+                f'body failed validation: body.filter.value should be `"page"` or `"data_source"`, instead was `"{only}"`.'
+            )
         sort = body.get("sort") or {}
         ascending = sort.get("direction") == "ascending"
         results = self.gaps.visible(self.workspace.search(body.get("query", ""), only=only, ascending=ascending),
@@ -243,13 +266,16 @@ class NotionSandbox:
         page = self._page(page_id)
         body = _body(request)
         with self.workspace.lock:
-            title = (body.get("properties") or {}).get("title")
-            if title is not None:
-                items = title.get("title") if isinstance(title, dict) else None
-                if not isinstance(items, list):
-                    raise SandboxValidationError("body failed validation: body.properties.title.title should be an array.")
-                _refuse_response_only(items, "body.properties.title.title")
-                self.workspace.rename(page["id"], items)
+            properties = body.get("properties")
+            if properties is not None:
+                if not isinstance(properties, dict):
+                    raise SandboxValidationError("body failed validation: body.properties should be an object.")
+                for name, value in properties.items():
+                    for kind in ("title", "rich_text"):
+                        items = value.get(kind) if isinstance(value, dict) else None
+                        if isinstance(items, list):
+                            _refuse_response_only(items, f"body.properties.{name}.{kind}")
+                self.workspace.update_properties(page["id"], properties)
             if "in_trash" in body or "archived" in body:
                 trashed = bool(body.get("in_trash", body.get("archived")))
                 page["in_trash"] = page["archived"] = page["is_archived"] = trashed
@@ -283,6 +309,12 @@ class NotionSandbox:
                                    for cell in update["cells"]]
             if "checked" in update and kind == "to_do":
                 target["checked"] = bool(update["checked"])
+            if "caption" in update:
+                if kind not in _CAPTIONED_TYPES or not isinstance(update["caption"], list):
+                    raise SandboxValidationError(f"body failed validation: body.{kind}.caption is not writable.")
+                target["caption"] = [complete_rich_text(i, titles, self.workspace.users) for i in update["caption"]]
+            if "expression" in update and kind == "equation":
+                target["expression"] = str(update["expression"])
             self.workspace.touch_block(block_id, BOT_USER_ID)
         return _json(block)
 
@@ -309,6 +341,37 @@ class NotionSandbox:
         if user is None:
             raise ApiError(404, "object_not_found", f"Could not find user with ID: {found}.")
         return _json({"avatar_url": None, **user})
+
+    def _api_retrieve_database(self, request: Request, database_id: str) -> Response:
+        found = normalise_id(database_id)
+        if found is None:
+            raise _invalid_id("database_id", database_id)
+        if found not in self.workspace.databases:
+            raise _not_found("database", found)
+        return _json(self.workspace.databases[found])
+
+    def _api_retrieve_data_source(self, request: Request, data_source_id: str) -> Response:
+        return _json(self._data_source(data_source_id))
+
+    def _api_query_data_source(self, request: Request, data_source_id: str) -> Response:
+        source = self._data_source(data_source_id)
+        body = _body(request)
+        for unsupported in ("filter", "sorts"):
+            if body.get(unsupported):
+                raise SandboxValidationError(f"The copydesk sandbox does not support `{unsupported}` in a data source "
+                                             "query: query without it.")
+        rows = self.workspace.rows(source["id"])
+        return _json({**_paginate(rows, body.get("start_cursor"), _page_size(body.get("page_size"))),
+                      "type": "page_or_data_source", "page_or_data_source": {}})
+
+    def _data_source(self, raw_id: str) -> dict[str, Any]:
+        found = normalise_id(raw_id)
+        if found is None:
+            raise _invalid_id("data_source_id", raw_id)
+        source = self.workspace.data_sources.get(found)
+        if source is None:
+            raise _not_found("data source", found)
+        return source
 
     def _page(self, raw_id: str) -> dict[str, Any]:
         page_id = normalise_id(raw_id)

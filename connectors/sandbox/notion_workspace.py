@@ -1,9 +1,21 @@
 """The state behind the Notion sandbox: pages, blocks and users, as the real API returns them.
 
 Seeds are written in Notion's own request shapes (a create-page body whose `children` are
-append-block-children bodies); `NotionWorkspace` completes them into full API objects the way
-Notion does (ids, timestamps, `plain_text`, default annotations, `has_children`, child_page
-blocks), so fixtures stay short and the served JSON stays real.
+append-block-children bodies; a create-database body with its `initial_data_source`);
+`NotionWorkspace` completes them into full API objects the way Notion does (ids, timestamps,
+`plain_text`, default annotations, `has_children`, child_page and child_database blocks, a
+row's every property with its id and type), so fixtures stay short and the served JSON stays
+real.
+
+Shapes, each from its reference:
+- database (2025-09-03, `data_sources` list): ../shared/api-examples/notion/2025-09-03/database_retrieve.json
+- data source (`parent` database_id, `database_parent`, `properties` schema): 2025-09-03/data_source_retrieve.json
+- a row's parent `{"type": "data_source_id", "data_source_id", "database_id"}` and property values
+  (select/multi_select/status options with id and color, date with end and time_zone, people as
+  user objects, url/email/phone_number strings or null, number, checkbox):
+  https://developers.notion.com/reference/property-value-object
+- refusals of a property update ("Could not find property with name or id: …", "… is expected to
+  be rich_text."): Notion's validation_error body, ../shared/api-examples/notion/errors/400_validation_error.derived.json
 """
 
 from __future__ import annotations
@@ -164,6 +176,8 @@ class NotionWorkspace:
         self.blocks: dict[str, dict[str, Any]] = {}
         self.children: dict[str, list[str]] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.databases: dict[str, dict[str, Any]] = {}
+        self.data_sources: dict[str, dict[str, Any]] = {}
 
     # -- building -------------------------------------------------------------------------
 
@@ -171,16 +185,22 @@ class NotionWorkspace:
     def from_seed_dir(cls, folder: Traversable) -> NotionWorkspace:
         users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
         seeds = [json.loads(p.read_text(encoding="utf-8")) for p in seed_files(folder / "pages", ".json")]
-        return cls.from_seeds(seeds, users)
+        databases = folder / "databases"
+        database_seeds = ([json.loads(p.read_text(encoding="utf-8")) for p in seed_files(databases, ".json")]
+                          if databases.is_dir() else [])
+        return cls.from_seeds(seeds, users, database_seeds)
 
     @classmethod
-    def from_seeds(cls, seeds: list[dict[str, Any]], users: list[dict[str, Any]]) -> NotionWorkspace:
+    def from_seeds(cls, seeds: list[dict[str, Any]], users: list[dict[str, Any]],
+                   databases: list[dict[str, Any]] | None = None) -> NotionWorkspace:
         workspace = cls()
         workspace.users = {u["id"]: {"object": "user", **u} for u in users}
         workspace.users.setdefault(
             BOT_USER_ID, {"object": "user", "id": BOT_USER_ID, "name": "copydesk", "type": "bot",
                           "bot": {"owner": {"type": "workspace", "workspace": True}, "workspace_name": "Fernhill"}}
         )
+        for database in databases or []:
+            workspace._add_database(database)
         titles = {s["id"]: plain_text_of_title(s) for s in seeds}
         for seed in seeds:
             workspace._add_page(seed, titles)
@@ -188,6 +208,8 @@ class NotionWorkspace:
             parent = seed.get("parent", {})
             if parent.get("type") == "page_id" and not seed.get("in_trash"):
                 workspace._add_child_page_block(seed["id"], parent["page_id"])
+        for database in databases or []:
+            workspace._add_child_database_block(database["id"])
         return workspace
 
     @classmethod
@@ -204,11 +226,97 @@ class NotionWorkspace:
                 self._add_child_page_block(seed["id"], parent["page_id"])
             return self.pages[seed["id"]]
 
+    def _add_database(self, seed: dict[str, Any]) -> None:
+        """A database and its one data source, from a create-database body (2025-09-03:
+        `initial_data_source.properties` is the schema, keyed by property name)."""
+        database_id, source_id = seed["id"], seed["data_source_id"]
+        title = [complete_rich_text(i, {}) for i in seed["title"]]
+        stamps = {"created_time": seed["created_time"], "last_edited_time": seed["last_edited_time"]}
+        url = f"https://www.notion.so/{database_id.replace('-', '')}"
+        self.databases[database_id] = {
+            "object": "database", "id": database_id, "title": title, "description": [], "parent": seed["parent"],
+            "is_inline": bool(seed.get("is_inline")), "in_trash": False, "is_locked": False, **stamps,
+            "data_sources": [{"id": source_id, "name": plain_text(title)}], "icon": seed.get("icon"),
+            "cover": None, "url": url, "public_url": None, "archived": False,
+        }
+        schema = {name: _schema_property(database_id, name, config)
+                  for name, config in seed["initial_data_source"]["properties"].items()}
+        who = {"object": "user", "id": seed.get("created_by", BOT_USER_ID)}
+        self.data_sources[source_id] = {
+            "object": "data_source", "id": source_id, "cover": None, "icon": seed.get("icon"),
+            "created_time": seed["created_time"], "created_by": who, "last_edited_by": who,
+            "last_edited_time": seed["last_edited_time"], "title": title, "description": [],
+            "is_inline": bool(seed.get("is_inline")), "properties": schema,
+            "parent": {"type": "database_id", "database_id": database_id}, "database_parent": seed["parent"],
+            "url": url, "public_url": None, "in_trash": False, "archived": False,
+        }
+
+    def _add_child_database_block(self, database_id: str) -> None:
+        database = self.databases[database_id]
+        parent_id = database["parent"]["page_id"]
+        self.blocks[database_id] = {
+            "object": "block", "id": database_id, "parent": {"type": "page_id", "page_id": parent_id},
+            "created_time": database["created_time"], "last_edited_time": database["created_time"],
+            "created_by": self.data_sources[database["data_sources"][0]["id"]]["created_by"],
+            "last_edited_by": self.data_sources[database["data_sources"][0]["id"]]["created_by"],
+            "has_children": False, "in_trash": False, "type": "child_database",
+            "child_database": {"title": plain_text(database["title"])}, "archived": False,
+        }
+        self.children.setdefault(parent_id, []).append(database_id)
+
+    def rows(self, data_source_id: str) -> list[dict[str, Any]]:
+        """The live pages of a data source, newest edit first (a query's default order)."""
+        with self.lock:
+            found = [p for p in self.pages.values()
+                     if p["parent"].get("data_source_id") == data_source_id and not p["in_trash"]]
+        return sorted(found, key=lambda p: (p["created_time"], p["id"]), reverse=True)
+
+    def _row_properties(self, seed: dict[str, Any], titles: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A row's parent and its properties as Notion returns them: every column of the data
+        source, in the schema's order, empty where the seed gives no value."""
+        source = self.data_sources[seed["parent"]["data_source_id"]]
+        parent = {"type": "data_source_id", "data_source_id": source["id"],
+                  "database_id": source["parent"]["database_id"]}
+        given = seed["properties"]
+        properties = {}
+        for name, schema in source["properties"].items():
+            kind = schema["type"]
+            value = given.get(name, {}).get(kind, _EMPTY_VALUES.get(kind))
+            properties[name] = {"id": schema["id"], "type": kind,
+                                kind: self.property_value(schema, value, titles)}
+        unknown = set(given) - set(source["properties"])
+        if unknown:
+            raise SandboxValidationError(f"Could not find property with name or id: {sorted(unknown)[0]}")
+        return parent, properties
+
+    def property_value(self, schema: dict[str, Any], value: Any, titles: dict[str, str]) -> Any:
+        """A request-shaped property value (`{"name": "Blog"}`, `[{"id": user}]`) as Notion
+        returns it (the option's id and color, the user object)."""
+        kind = schema["type"]
+        if kind in ("title", "rich_text"):
+            return [complete_rich_text(i, titles, self.users) for i in value or []]
+        if kind in ("select", "status"):
+            return None if value is None else _option(schema, kind, value)
+        if kind == "multi_select":
+            return [_option(schema, kind, v) for v in value or []]
+        if kind == "people":
+            return [{"object": "user", **self.users.get(u["id"], {"id": u["id"]})} for u in value or []]
+        if kind == "date":
+            return None if value is None else {"start": value["start"], "end": value.get("end"),
+                                                "time_zone": value.get("time_zone")}
+        if kind == "relation":
+            return [{"id": r["id"]} for r in value or []]
+        return value
+
     def _add_page(self, seed: dict[str, Any], titles: dict[str, str]) -> None:
         page_id = seed["id"]
-        title_items = [complete_rich_text(i, titles) for i in seed["properties"]["title"]["title"]]
-        title = plain_text(title_items)
         parent = seed.get("parent") or {"type": "workspace", "workspace": True}
+        if parent.get("type") == "data_source_id":
+            parent, properties = self._row_properties(seed, titles)
+        else:
+            items = [complete_rich_text(i, titles) for i in seed["properties"]["title"]["title"]]
+            properties = {"title": {"id": "title", "type": "title", "title": items}}
+        title = plain_text(title_items(properties))
         trashed = bool(seed.get("in_trash"))
         self.pages[page_id] = {
             "object": "page",
@@ -223,7 +331,7 @@ class NotionWorkspace:
             "in_trash": trashed,
             "is_archived": trashed,
             "is_locked": False,
-            "properties": {"title": {"id": "title", "type": "title", "title": title_items}},
+            "properties": properties,
             "url": f"https://www.notion.so/{_slug(title)}-{page_id.replace('-', '')}",
             "public_url": None,
             "archived": trashed,
@@ -295,7 +403,7 @@ class NotionWorkspace:
             "has_children": True,
             "in_trash": False,
             "type": "child_page",
-            "child_page": {"title": plain_text(page["properties"]["title"]["title"])},
+            "child_page": {"title": plain_text(title_items(page["properties"]))},
             "archived": False,
         }
         self.children.setdefault(parent_id, []).append(page_id)
@@ -303,7 +411,7 @@ class NotionWorkspace:
     # -- reading --------------------------------------------------------------------------
 
     def titles(self) -> dict[str, str]:
-        return {pid: plain_text(p["properties"]["title"]["title"]) for pid, p in self.pages.items()}
+        return {pid: plain_text(title_items(p["properties"])) for pid, p in self.pages.items()}
 
     def search(self, query: str = "", only: str | None = "page", ascending: bool = False) -> list[dict[str, Any]]:
         with self.lock:
@@ -312,8 +420,11 @@ class NotionWorkspace:
                 for p in self.pages.values()
                 if not p["in_trash"]
                 and (only in (None, "page"))
-                and query.lower() in plain_text(p["properties"]["title"]["title"]).lower()
+                and query.lower() in plain_text(title_items(p["properties"])).lower()
             ]
+            if only in (None, "data_source"):
+                found += [s for s in self.data_sources.values()
+                          if not s["in_trash"] and query.lower() in plain_text(s["title"]).lower()]
         found.sort(key=lambda p: (p["last_edited_time"], p["id"]), reverse=not ascending)
         return found
 
@@ -378,23 +489,57 @@ class NotionWorkspace:
     def rename(self, page_id: str, title: list[dict[str, Any]]) -> None:
         """Set a page's title; its child_page block in the parent shows the same title, as in Notion."""
         page = self.pages[page_id]
-        page["properties"]["title"]["title"] = [complete_rich_text(i, self.titles(), self.users) for i in title]
-        if page_id in self.blocks:
-            self.blocks[page_id]["child_page"]["title"] = plain_text(page["properties"]["title"]["title"])
+        name = next(n for n, p in page["properties"].items() if p["type"] == "title")
+        self.update_properties(page_id, {name: {"title": title}})
+
+    def update_properties(self, page_id: str, update: dict[str, Any]) -> None:
+        """`PATCH /v1/pages/{id}`'s `properties`: each key names a property by name or id, and
+        its value holds the new value under the property's type, which replaces the old one
+        whole. Refused like Notion, before anything changes: an unknown property, a value of
+        another type, or a property Notion computes."""
+        page = self.pages[page_id]
+        changes = []
+        for key, value in update.items():
+            name = key if key in page["properties"] else next(
+                (n for n, p in page["properties"].items() if p["id"] == key), None)
+            if name is None:
+                raise SandboxValidationError(f"Could not find property with name or id: {key}")
+            kind = page["properties"][name]["type"]
+            if not isinstance(value, dict) or kind not in value:
+                raise SandboxValidationError(f"{name} is expected to be {kind}.")
+            if kind in _COMPUTED:
+                raise SandboxValidationError(f"body failed validation: {name} is a {kind} property and cannot be updated.")
+            if kind in ("title", "rich_text") and not isinstance(value[kind], list):
+                raise SandboxValidationError(f"body failed validation: body.properties.{name}.{kind} should be an array.")
+            changes.append((name, kind, value[kind]))
+        schemas = self._schemas(page)
+        titles = self.titles()
+        for name, kind, value in changes:
+            schema = schemas.get(name, {"type": kind})
+            page["properties"][name][kind] = self.property_value(schema, value, titles)
+        if page_id in self.blocks and self.blocks[page_id]["type"] == "child_page":
+            self.blocks[page_id]["child_page"]["title"] = plain_text(title_items(page["properties"]))
+
+    def _schemas(self, page: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        source = self.data_sources.get(page["parent"].get("data_source_id", ""))
+        return source["properties"] if source else {}
 
     def edit_text(self, root_id: str, find: str, replace: str,
                   editor: str = OUTSIDE_EDITOR_ID) -> dict[str, Any] | None:
-        """Change the first block under `root_id` whose text contains `find`, as the user
-        `editor` would (the admin API's `edit`). Returns the changed block or None."""
+        """Change the first text under `root_id` containing `find`, as the user `editor` would (the
+        admin API's `edit`): a row's rich-text property, then a block's rich text, caption or table
+        cell. Returns the changed block (the page, for a property) or None."""
         with self.lock:
             candidates = [self.blocks[root_id]] if root_id in self.blocks else []
             candidates += list(self.iter_descendants(root_id))
+            if root_id in self.pages and self._edit_property(root_id, find, replace, editor):
+                return self.pages[root_id]
             for block in candidates:
                 body = block[block["type"]]
-                if "rich_text" in body:
-                    updated = replace_in_rich_text(body["rich_text"], find, replace)
+                for field in ("rich_text", "caption"):
+                    updated = replace_in_rich_text(body.get(field) or [], find, replace)
                     if updated is not None:
-                        body["rich_text"] = updated
+                        body[field] = updated
                         self.touch_block(block["id"], editor)
                         return block
                 for index, cell in enumerate(body.get("cells", [])):
@@ -406,8 +551,60 @@ class NotionWorkspace:
         return None
 
 
+    def _edit_property(self, page_id: str, find: str, replace: str, editor: str) -> bool:
+        """Replace `find` in the first rich-text property of a row holding it (a colleague editing
+        a "Tagline" cell of the database in Notion)."""
+        for value in self.pages[page_id]["properties"].values():
+            if value["type"] != "rich_text":
+                continue
+            updated = replace_in_rich_text(value["rich_text"], find, replace)
+            if updated is not None:
+                value["rich_text"] = updated
+                self.touch(None, page_id, editor)
+                return True
+        return False
+
+
+def title_items(properties: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rich text of a page's title property, whatever the property is named ("Name" in a row)."""
+    return next((p["title"] for p in properties.values() if p.get("type") == "title"), [])
+
+
 def plain_text_of_title(seed: dict[str, Any]) -> str:
-    return "".join(i.get("text", {}).get("content", "") for i in seed["properties"]["title"]["title"])
+    items: list[dict[str, Any]] = next((v["title"] for v in seed["properties"].values() if "title" in v), [])
+    return "".join(i.get("text", {}).get("content", "") for i in items)
+
+
+# Property types whose value Notion sets itself: an update naming one is refused.
+_COMPUTED = {"formula", "rollup", "created_time", "created_by", "last_edited_time", "last_edited_by", "unique_id"}
+_EMPTY_VALUES: dict[str, Any] = {"title": [], "rich_text": [], "multi_select": [], "people": [], "relation": [],
+                                 "files": [], "checkbox": False}
+
+
+def _schema_property(database_id: str, name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """A data source's property from a create-database property (`{"select": {"options": [...]}}`):
+    its id ("title" for the title, otherwise a short stable id as Notion gives), name and type."""
+    kind = next(iter(config))
+    body = copy.deepcopy(config[kind])
+    if kind in ("select", "multi_select", "status"):
+        body["options"] = [{"id": str(uuid.uuid5(_ID_NAMESPACE, f"{database_id}/{name}/{o['name']}")),
+                           "name": o["name"], "color": o.get("color", "default"), "description": None}
+                          for o in body.get("options", [])]
+    property_id = "title" if kind == "title" else uuid.uuid5(_ID_NAMESPACE, f"{database_id}/{name}").hex[:4]
+    return {"id": property_id, "name": name, "description": None, "type": kind, kind: body}
+
+
+def _option(schema: dict[str, Any], kind: str, value: dict[str, Any]) -> dict[str, Any]:
+    """A select, status or multi-select choice by name or id, as the schema's option; a new
+    name becomes a new option, as Notion adds it (a status, whose options are fixed, refuses it)."""
+    options = schema.setdefault(kind, {}).setdefault("options", [])
+    found = next((o for o in options if o["name"] == value.get("name") or o["id"] == value.get("id")), None)
+    if found is None:
+        if kind == "status" or not value.get("name"):
+            raise SandboxValidationError(f"body failed validation: {value!r} is not an option of {schema.get('name')}.")
+        found = {"id": str(uuid.uuid4()), "name": value["name"], "color": "default", "description": None}
+        options.append(found)
+    return {"id": found["id"], "name": found["name"], "color": found["color"]}
 
 
 _SYNTHETIC_SENTENCES = [

@@ -296,6 +296,35 @@ def test_fetch_all_block_types_in_reading_order_with_kinds_texts_depths_and_edit
     assert all_types.ref.edited_by == "notion-sdk-py"
 
 
+ROW = "393abc1e-edcd-81f5-ae94-ec2d55fe98ed"
+
+
+def test_fetch_a_database_row_makes_each_column_a_block_after_its_title(connect):
+    connector = connect()
+    with replay("fetch_database_row") as cassette:
+        document = connector.fetch(page(ROW))
+        assert cassette.all_played
+    assert document.ref.parent == "393abc1e-edcd-8179-9372-000bd163e729", "a row's parent is its data source"
+    assert [(b.id, b.attrs.get("label"), b.text, b.editable) for b in document.blocks[:4]] == [
+        ("title", None, "Launch post", True),
+        ("property:fy%3A%7B", "Tagline", "HelpHive is the chatbot for your docs.", True),
+        ("property:%40Q%5BM", "Channel", "Blog", False),
+        ("property:flsb", "Topics", "Launch, AI", False),
+    ]
+    assert all(b.readonly_reason for b in document.blocks if not b.editable)
+    assert [n.element for n in document.not_captured] == ["property 'Related'", "property 'Edited'"]
+
+
+def test_every_read_only_block_says_why_in_a_readers_words(all_types):
+    reasons = {b.kind: b.readonly_reason for b in all_types.blocks if not b.editable}
+    assert reasons == {
+        "code": "A code block: copydesk never rewrites code; edit it in Notion.",
+        "child_page": "The title of the sub-page 'A child page': it is tracked and edited as that page's title.",
+        "table": "A table: its cells are tracked one by one.",
+    }
+    assert all(b.readonly_reason == "" for b in all_types.blocks if b.editable)
+
+
 def test_fetch_keeps_every_rich_text_mark_link_and_mention(all_types):
     assert all_types.block(D + "02").spans == (
         Span(text="Plain, "),
@@ -436,6 +465,7 @@ def test_every_scenario_has_a_cassette():
     assert {p.stem for p in CASSETTE_FILES} == {
         "search_paginated", "search_workspace_page", "fetch_page_paginated_children", "fetch_page_all_block_types",
         "error_401_unauthorized", "error_404_object_not_found", "error_429_then_200", "error_400_validation_error",
+        "fetch_database_row",
     }
 
 

@@ -29,12 +29,18 @@ from connectors.sandbox.notion_workspace import NotionWorkspace
 VERSION = "2025-09-03"
 SEED_DIR = seeds.SEEDS / "notion"
 SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in seeds.seed_files(SEED_DIR / "pages", ".json")]
+DATABASES = [json.loads(p.read_text(encoding="utf-8")) for p in seeds.seed_files(SEED_DIR / "databases", ".json")]
 LIVE = [s for s in SEEDS if not s.get("in_trash")]
 MARGIN = timedelta(minutes=2)
 
 
+def title_items_of(seed: dict) -> list[dict]:
+    """The seed's title property, "title" on a page, named by its database's schema on a row."""
+    return next(v["title"] for v in seed["properties"].values() if "title" in v)
+
+
 def title_of(seed: dict) -> str:
-    return "".join(i["text"]["content"] for i in seed["properties"]["title"]["title"])
+    return "".join(i["text"]["content"] for i in title_items_of(seed))
 
 
 def seed_titled(title: str) -> dict:
@@ -98,7 +104,7 @@ def http_children(sandbox, block_id: str) -> list[dict]:
 
 KIND = {
     "paragraph": "paragraph", "heading_1": "heading", "heading_2": "heading", "heading_3": "heading",
-    "bulleted_list_item": "list_item", "numbered_list_item": "list_item", "to_do": "to_do", "toggle": "toggle",
+    "heading_4": "heading", "equation": "equation", "bulleted_list_item": "list_item", "numbered_list_item": "list_item", "to_do": "to_do", "toggle": "toggle",
     "quote": "quote", "callout": "callout", "code": "code", "table": "table", "divider": "divider",
     "image": "image", "bookmark": "bookmark", "child_page": "child_page", "table_row": "cell",
     "synced_block": "synced_block", "link_preview": "link_preview",
@@ -133,9 +139,9 @@ def expected_spans(items: list[dict]) -> tuple[Span, ...]:
 
 
 def expected_blocks(seed: dict) -> list[tuple[str, int, str, tuple[Span, ...]]]:
-    """(kind, depth, text, spans) in reading order, title first, child pages last."""
-    title_items = seed["properties"]["title"]["title"]
-    out = [("title", 0, title_of(seed), expected_spans(title_items))]
+    """(kind, depth, text, spans) in reading order, title first, child pages and databases last;
+    a row's other properties are left to test_a_database_row_reads_every_column_of_its_seed."""
+    out = [("title", 0, title_of(seed), expected_spans(title_items_of(seed)))]
 
     def walk(children: list[dict], depth: int) -> None:
         for child in children:
@@ -147,23 +153,30 @@ def expected_blocks(seed: dict) -> list[tuple[str, int, str, tuple[Span, ...]]]:
                     out.append(("cell", depth, "".join(s.text for s in spans), spans))
             elif native == "link_preview":
                 out.append(("link_preview", depth, body["url"], (Span(text=body["url"], href=body["url"]),)))
+            elif native == "equation":
+                out.append(("equation", depth, body["expression"], ()))
             else:
                 spans = expected_spans(body.get("rich_text", []))
                 out.append((KIND[native], depth, "".join(s.text for s in spans), spans))
+            if body.get("caption"):
+                spans = expected_spans(body["caption"])
+                out.append(("caption", depth, "".join(s.text for s in spans), spans))
             synced = (body.get("synced_from") or {}).get("block_id") if native == "synced_block" else None
             walk(SYNCED_ORIGINALS[synced] if synced else body.get("children", []) + child.get("children", []), depth + 1)
 
-    walk(seed["children"], 0)
+    walk(seed.get("children", []), 0)
     out += [("child_page", 0, title_of(page), ()) for page in child_pages_of(seed)]
+    out += [("child_database", 0, "".join(i["text"]["content"] for i in database["title"]), ())
+            for database in DATABASES if database["parent"].get("page_id") == seed["id"]]
     return out
 
 
-SYNCED_ORIGINALS = {c["id"]: c["synced_block"]["children"] for s in SEEDS for c in s["children"]
+SYNCED_ORIGINALS = {c["id"]: c["synced_block"]["children"] for s in SEEDS for c in s.get("children", [])
                     if c["type"] == "synced_block" and "id" in c}
 
 
 def summary(document: Document) -> list[tuple[str, int, str, tuple[Span, ...]]]:
-    return [(b.kind, b.depth, b.text, b.spans) for b in document.blocks]
+    return [(b.kind, b.depth, b.text, b.spans) for b in document.blocks if b.kind != "property"]
 
 
 # -- listing ------------------------------------------------------------------------------------------
@@ -184,7 +197,7 @@ def test_a_full_listing_yields_every_live_page_once_and_the_newest_time_as_curso
         assert (ref.source, ref.kind, ref.title, ref.archived) == ("notion", "page", title_of(seed), False)
         assert ref.remote_version == seed["last_edited_time"]
         assert ref.updated_at == parse(seed["last_edited_time"])
-        assert ref.parent == seed["parent"].get("page_id", "")
+        assert ref.parent == seed["parent"].get("page_id", seed["parent"].get("data_source_id", ""))
         assert ref.url.endswith(seed["id"].replace("-", ""))
 
     stats = sandbox.stats()

@@ -24,7 +24,10 @@ VERSION = "2025-09-03"
 SEED_DIR = seeds.SEEDS / "notion"
 EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "api-shapes" / "notion"
 SEEDS = [json.loads(p.read_text(encoding="utf-8")) for p in seeds.seed_files(SEED_DIR / "pages", ".json")]
+DATABASES = [json.loads(p.read_text(encoding="utf-8")) for p in seeds.seed_files(SEED_DIR / "databases", ".json")]
 LIVE = [s for s in SEEDS if not s.get("in_trash")]
+# What search returns with no filter: the live pages and each database's data source.
+SEARCHED = len(LIVE) + len(DATABASES)
 TRASHED = [s for s in SEEDS if s.get("in_trash")]
 ERROR_KEYS = {"object", "status", "code", "message", "request_id"}
 # One client for the process: a new httpx client per request costs ~30 ms (its SSL context).
@@ -33,8 +36,13 @@ HTTP = httpx.Client(timeout=10)
 atexit.register(HTTP.close)
 
 
+def seed_title_items(seed: dict) -> list[dict]:
+    """The seed's title property: "title" on a page, named by the database's schema on a row."""
+    return next(v["title"] for v in seed["properties"].values() if "title" in v)
+
+
 def seed_titled(title: str) -> dict:
-    return next(s for s in SEEDS if "".join(i["text"]["content"] for i in s["properties"]["title"]["title"]) == title)
+    return next(s for s in SEEDS if "".join(i["text"]["content"] for i in seed_title_items(s)) == title)
 
 
 PRODUCT = seed_titled("Product overview")
@@ -128,7 +136,7 @@ def test_children_page_size_101_is_400_validation_error(sandbox):
 
 
 def test_page_size_100_is_accepted(sandbox):
-    assert len(ok(call(sandbox, "POST", "/v1/search", body={"page_size": 100}))["results"]) == len(LIVE)
+    assert len(ok(call(sandbox, "POST", "/v1/search", body={"page_size": 100}))["results"]) == SEARCHED
 
 
 @pytest.mark.parametrize(
@@ -171,7 +179,8 @@ def test_search_returns_every_live_page_and_no_trashed_one(sandbox):
 def test_search_is_sorted_by_last_edited_time_descending(sandbox):
     body = {"sort": {"direction": "descending", "timestamp": "last_edited_time"}}
     times = [page["last_edited_time"] for page in ok(call(sandbox, "POST", "/v1/search", body=body))["results"]]
-    assert times == sorted((s["last_edited_time"] for s in LIVE), reverse=True)
+    seeded = [s["last_edited_time"] for s in LIVE + DATABASES]
+    assert times == sorted(seeded, reverse=True)
     assert len(set(times)) > 1
 
 
@@ -191,7 +200,7 @@ def test_search_paginates_with_has_more_and_next_cursor(sandbox):
         assert page["next_cursor"] == everything[len(collected)], "the cursor is the next page's first id"
         cursor = page["next_cursor"]
     assert collected == everything
-    assert calls == math.ceil(len(LIVE) / 7)
+    assert calls == math.ceil(SEARCHED / 7)
 
 
 def test_search_with_an_unknown_start_cursor_is_400(sandbox):
@@ -201,7 +210,7 @@ def test_search_with_an_unknown_start_cursor_is_400(sandbox):
 
 def test_search_query_matches_titles_case_insensitively(sandbox):
     results = ok(call(sandbox, "POST", "/v1/search", body={"query": "PRICING"}))["results"]
-    expected = {s["id"] for s in LIVE if "pricing" in seed_plain(s["properties"]["title"]["title"]).lower()}
+    expected = {s["id"] for s in LIVE if "pricing" in seed_plain(seed_title_items(s)).lower()}
     assert len(expected) >= 2
     assert {p["id"] for p in results} == expected
 
@@ -370,7 +379,7 @@ def test_renaming_a_page_renames_its_child_page_block(sandbox):
 def test_patch_page_in_trash_removes_it_from_search(sandbox):
     ok(call(sandbox, "PATCH", f"/v1/pages/{FAQ['id']}", body={"in_trash": True}))
     ids = [p["id"] for p in ok(call(sandbox, "POST", "/v1/search", body={}))["results"]]
-    assert FAQ["id"] not in ids and len(ids) == len(LIVE) - 1
+    assert FAQ["id"] not in ids and len(ids) == SEARCHED - 1
 
 
 # -- admin: stats ---------------------------------------------------------------------------------
@@ -571,7 +580,7 @@ def test_reset_restores_the_seed_text_and_clears_stats_and_faults(sandbox):
     restored = ok(call(sandbox, "GET", f"/v1/blocks/{block['id']}"))
     assert plain(restored["paragraph"]["rich_text"]) == seeded
     assert restored["last_edited_time"] == PRODUCT["last_edited_time"]
-    assert len(ok(call(sandbox, "POST", "/v1/search", body={}))["results"]) == len(LIVE)
+    assert len(ok(call(sandbox, "POST", "/v1/search", body={}))["results"]) == SEARCHED
     assert sandbox.stats()["faults_served"] == 0
 
 

@@ -21,8 +21,8 @@ from tests.connectors.journals import RecordingJournal
 from tests.connectors.test_notion_sandbox import assert_notion_error, call, children, ok
 
 SEED_DIR = seeds.SEEDS / "notion" / "pages"
-BOILERPLATE = json.loads((SEED_DIR / "33-brand-boilerplate.json").read_text(encoding="utf-8"))
-PRESS = json.loads((SEED_DIR / "34-press-kit.json").read_text(encoding="utf-8"))
+BOILERPLATE = json.loads((SEED_DIR / "36-brand-boilerplate.json").read_text(encoding="utf-8"))
+PRESS = json.loads((SEED_DIR / "37-press-kit.json").read_text(encoding="utf-8"))
 ORIGINAL = next(c for c in BOILERPLATE["children"] if c["type"] == "synced_block")["id"]
 TAGLINE = "HelpHive is the chatbot for your docs."
 

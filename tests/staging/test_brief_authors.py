@@ -58,7 +58,10 @@ def test_a_reproposed_changeset_still_belongs_to_the_brief_s_writer(store, sandb
                                                                    if changesets.unresolved(r)])
     block = rows[0]
     last = block.before.rstrip(".").split()[-1]
-    sandbox.post("edit", {"id": block.block_id.split("/")[0], "find": last, "replace": last + " today"})
+    # a cell or caption is edited on its block, a database row's property on its page
+    target = (store.document(changeset.document_id).remote_id if block.block_id.startswith("property:")
+              else block.block_id.split("/")[0])
+    sandbox.post("edit", {"id": target, "find": last, "replace": last + " today"})
     with pytest.raises(Conflict):
         apply(store, connector, changeset.id, actor="sam")
 

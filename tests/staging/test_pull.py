@@ -12,13 +12,15 @@ from staging.pull import pull, remote_status
 
 
 def _live_pages(sandbox) -> list[dict]:
-    response = httpx.post(f"{sandbox.base_url}/v1/search", json={"page_size": 100},
+    response = httpx.post(f"{sandbox.base_url}/v1/search",
+                          json={"page_size": 100, "filter": {"property": "object", "value": "page"}},
                           headers={"Authorization": f"Bearer {sandbox.token}", "Notion-Version": "2025-09-03"})
     return response.json()["results"]
 
 
 def _page_titled(sandbox, title: str) -> dict:
-    return next(p for p in _live_pages(sandbox) if p["properties"]["title"]["title"][0]["plain_text"] == title)
+    return next(p for p in _live_pages(sandbox) if "".join(
+        i["plain_text"] for prop in p["properties"].values() if prop["type"] == "title" for i in prop["title"]) == title)
 
 
 def test_first_pull_snapshots_every_live_page(store, sandbox):

@@ -115,7 +115,12 @@ class NotionTool(ToolSandbox):
         return blocks
 
     def _edit(self, document: Document, block_id: str, text: str, find: str, replace: str) -> None:
-        self.post("edit", {"id": block_id, "find": find, "replace": replace})
+        """A row's property is edited on its page, a caption on the block it captions."""
+        if block_id.startswith("property:"):
+            target = document.ref.remote_id
+        else:
+            target = block_id.removesuffix("/caption")
+        self.post("edit", {"id": target, "find": find, "replace": replace})
 
 
 class GdocsTool(ToolSandbox):
