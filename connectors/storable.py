@@ -4,7 +4,7 @@ A Notion block (or a Webflow field, or a Google Doc) can hand over a lone surrog
 (`"\\ud800"` in its JSON) or a NUL. Neither can be encoded as UTF-8 nor kept in a PostgreSQL
 text column, so storing the page failed, and failed again on every later pull. Such
 characters are replaced with U+FFFD at the normaliser boundary, and the block that held
-them becomes read-only with the reason in `attrs["unstorable"]`: its stored text is no
+them becomes read-only, its `readonly_reason` (and `attrs["unstorable"]`) saying why: its stored text is no
 longer the remote's exact text, so copydesk must never write it back (an edit would
 overwrite the original characters with U+FFFD). Storing with `surrogatepass` instead would
 keep bytes that are not UTF-8 in the store, the search index and every screen; a person
@@ -23,7 +23,8 @@ from connectors.document import Block, Document
 REPLACEMENT = "\ufffd"
 _UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 _ESCAPED_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")  # JSON writes NUL as \u0000 (after an even run of backslashes)
-REASON = "held characters that cannot be stored (a lone surrogate or NUL), shown as \ufffd; read-only"
+REASON = ("Held characters that cannot be stored (a lone surrogate or NUL), shown as \ufffd: "
+          "copydesk will not write it back; edit it in the tool")
 
 
 def is_storable(text: str) -> bool:
@@ -48,7 +49,8 @@ def _block(block: Block) -> Block:
     if _is_storable_json(_dumped(block.model_dump(mode="json"))):
         return block
     return Block.model_validate(_cleaned_json(block.model_dump(mode="json"))
-                                | {"editable": False, "attrs": {**_cleaned_json(block.attrs), "unstorable": REASON}})
+                                | {"editable": False, "readonly_reason": REASON,
+                                   "attrs": {**_cleaned_json(block.attrs), "unstorable": REASON}})
 
 
 def _dumped(value: Any) -> str:

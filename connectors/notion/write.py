@@ -101,7 +101,7 @@ def _chips_resent(current: Document, item: PlannedEdit) -> list[str]:
     cell, the other cells of its row too: the row is written whole)."""
     if item.rewrite is None:
         assert item.edit.target is not None
-        natives = native_items(item.edit.target)
+        natives = list(native_items(item.edit.target))  # a copy: the row's other cells are added below
     else:
         originals = native_items(item.block)
         natives = [originals[p.origin] for p in item.rewrite.pieces if p.origin is not None and p.span.mention]

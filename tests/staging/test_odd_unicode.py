@@ -39,7 +39,7 @@ def test_a_lone_surrogate_and_a_nul_in_a_block_do_not_break_pulls(store, sandbox
     doc = store.load(store.revision(tracked.head_revision_id))
     [block] = [b for b in doc.blocks if "\ufffd" in b.text]
     assert block.text.startswith(word + "\ufffd\ufffd\uffff" + "x" * 20_000)
-    assert not block.editable and block.attrs["unstorable"] == REASON
+    assert not block.editable and block.attrs["unstorable"] == block.readonly_reason == REASON
     assert "\ufffd\ufffd\uffff" in to_markdown(doc)
     untouched = [b for b in doc.blocks if b.kind == "paragraph" and b.id != block.id]
     assert all(b.editable for b in untouched)
