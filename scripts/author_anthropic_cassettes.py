@@ -179,8 +179,12 @@ answer is a careful editor's (terms replaced, retired claims rewritten, quotes a
 prompt-injection paragraph of "Partner FAQ (imported)" left alone). Written by
 scripts/author_anthropic_cassettes.py; see SOURCES.md.""")
 
-        for changeset_id in careful_run.staged:  # an open changeset keeps its page from being sent again
-            changesets.reject(store, changeset_id, actor="author", reason="authoring the next cassette")
+        assert careful_run.staged, "the careful run staged nothing"
+        # The next runs start from a fresh pull: the careful run's open changesets would keep their
+        # pages from being sent again, and rejecting them would remember each edit as won't fix.
+        store = Store(f"sqlite:///{tmp}/author-again.db")
+        pull(store, NotionConnector(endpoint.token, base_url=endpoint.base_url, rate=None), full=True)
+        brief, _ = briefs.add(store, read_brief_file(BRIEFS / "ai-support-engineer.md"), source="sample", actor="author")
         dropped_link: list[str] = []
 
         def misbehaving(body: dict[str, Any], call: int) -> tuple[int, dict[str, Any]]:
@@ -220,7 +224,7 @@ scripts/author_anthropic_cassettes.py; see SOURCES.md.""")
             return 200, message(body, {"edits": edits}, first=call == 0)
 
         recorder = Recorder(misbehaving)
-        run = propose(store, brief, actor="author", engine=engine(recorder, concurrency=1), again=True)
+        run = propose(store, brief, actor="author", engine=engine(recorder, concurrency=1))
         assert not [s for s in run.skipped if "failed" in s["reason"]], run.skipped
         write("propose_misbehaving_model.yaml", recorder, """
 The sample brief again, answered by a model that misbehaves: on "Partner FAQ (imported)" it
