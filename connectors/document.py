@@ -55,7 +55,9 @@ class Block(BaseModel):
     never land (code, synced blocks, images, embeds). Such blocks are still kept, shown, diffed
     and swept, and `readonly_reason` says why in words a reviewer can act on ("a synced copy:
     edit the original on 'Company home'"), so stale text copydesk cannot write becomes a manual
-    step instead of a silent gap.
+    step instead of a silent gap. A read-only block whose text follows another block of the same
+    document (an Open Graph title Webflow copies from the SEO title) names it in
+    `attrs["copy_of"]`: it changes when that block does, so it is never a step of its own.
     """
 
     model_config = ConfigDict(frozen=True)

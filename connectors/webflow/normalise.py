@@ -361,7 +361,8 @@ def settings_blocks(page: dict[str, Any]) -> Iterator[Block]:
         reason = (f"Copies the SEO {key}: edit the SEO {key}, or give the page an Open Graph {key} of its own "
                   "in Webflow's Page settings." if copied else "")
         yield Block(id=block_id, kind="setting", text=text, spans=(Span(text=text),), editable=not copied,
-                    readonly_reason=reason, attrs={"setting": group, "key": key, "label": label},
+                    readonly_reason=reason,
+                    attrs={"setting": group, "key": key, "label": label} | ({"copy_of": f"seo:{key}"} if copied else {}),
                     raw={"setting": group, "key": key, "value": text})
 
 

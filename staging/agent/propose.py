@@ -51,7 +51,8 @@ class Work:
 @dataclass(frozen=True)
 class ReadOnlyStale:
     """A stale block copydesk cannot write (its `readonly_reason` says why and where to fix
-    it): never sent to an engine, reported for a person to fix by hand."""
+    it): never sent to an engine, reported for a person to fix by hand. A copy of another block
+    of its document (`attrs["copy_of"]`) is left out: fixing that block fixes it."""
 
     tracked: TrackedDocument
     block: Block
@@ -95,7 +96,7 @@ def candidates(store: Store, compiled: CompiledBrief, *, source: str | None = No
         sent = [p for p in passages(doc, hits[document_id], checks.stale)
                 if not (compiled.scope.skip_quotes and p.kind == "quote")]
         found.readonly.extend(ReadOnlyStale(tracked, b, why) for b in doc.blocks
-                              if b.id in hits[document_id] and not b.editable
+                              if b.id in hits[document_id] and not b.editable and not b.attrs.get("copy_of")
                               and not (compiled.scope.skip_quotes and b.kind == "quote")
                               and (why := checks.reasons(b.text)))
         if sent:

@@ -44,6 +44,8 @@ def marketing() -> list[Document]:
         Document(ref=_ref("nav", "Navigation"), blocks=(
             Block(id="t", kind="title", text="Navigation"),
             Block(id="alt", kind="image", text=NAV_TEXT, editable=False, readonly_reason=ALT),
+            Block(id="og", kind="setting", text=NAV_TEXT, editable=False, readonly_reason="Copies the alt text",
+                  attrs={"copy_of": "alt"}),
         ), not_captured=(COMMENT,)),
     ]
 
@@ -73,13 +75,14 @@ def test_the_report_counts_tracked_read_only_and_not_captured_text_per_source(st
         {"source": "blog", "documents": 1, "chars_total": _chars(blog()), "chars_tracked": _chars(blog()),
          "chars_readonly": 0, "not_captured": [], "readonly_reasons": []},
         {"source": "marketing", "documents": 3, "chars_total": _chars(marketing()) + 40 + 12,
-         "chars_tracked": _chars(marketing()), "chars_readonly": len(SYNCED_TEXT) + len(NAV_TEXT),
+         "chars_tracked": _chars(marketing()), "chars_readonly": len(SYNCED_TEXT) + 2 * len(NAV_TEXT),
          "not_captured": [
              {"document": "Navigation", "element": "comment thread", "reason": "comments are not content", "chars": 12},
              {"document": "Company home / Pricing", "element": "drawing 'Setup flow'",
               "reason": "drawings hold no text copydesk can read", "chars": 40}],
          "readonly_reasons": [{"reason": SYNCED, "blocks": 1, "chars": len(SYNCED_TEXT)},
-                              {"reason": ALT, "blocks": 1, "chars": len(NAV_TEXT)}]},
+                              {"reason": ALT, "blocks": 1, "chars": len(NAV_TEXT)},
+                              {"reason": "Copies the alt text", "blocks": 1, "chars": len(NAV_TEXT)}]},
     ]
 
 

@@ -170,7 +170,7 @@ def test_a_brief_on_a_google_doc_from_the_command_line(workdir, sandbox):
     assert cli("pull", "--source", "gdocs").exit_code == 0
     assert cli("brief", "add", str(BRIEF)).exit_code == 0
     run = json.loads(cli("propose", "--source", "gdocs", "--json").stdout)
-    assert len(run["staged"]) == 8
+    assert len(run["staged"]) == 9  # one per Google Doc of the seed with stale copy
     settings = load_settings(workdir / "copydesk.toml")
     store = Store(settings.store_url)
     changeset = json.loads(cli("changeset", "show", str(run["staged"][0]), "--json").stdout)

@@ -53,7 +53,7 @@ def test_pull_log_show_diff_after_an_outside_edit(workdir, sandbox):
     assert first.exit_code == 0, first.stderr
     reports = {r["source"]: r for r in json.loads(first.stdout)}
     report = reports["notion"]
-    assert report["new"] > 20 and report["requests"] >= report["new"] and reports["gdocs"]["new"] == 8
+    assert report["new"] > 20 and report["requests"] >= report["new"] and reports["gdocs"]["new"] == 9
     assert reports["webflow"]["new"] > 10
 
     log = json.loads(cli("log", "--json", "--limit", "500").stdout)
