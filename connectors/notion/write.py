@@ -87,7 +87,7 @@ def _refuse_lost_chips(current: Document, planned: Sequence[PlannedEdit]) -> Non
     if not losses:
         return
     title = current.ref.title or current.ref.remote_id
-    details = "; ".join(f"{block_id}: {', '.join(reasons)}" for block_id, reasons in losses.items())
+    details = "; ".join(reason for reasons in losses.values() for reason in reasons)
     said = (f"Notion cannot write a link preview back, and an edit rewrites the whole block, so applying would "
             f"turn link previews in {title!r} into plain links ({details}). Nothing was written; ")
     raise LossyEdit(said + "apply with --allow-lossy to accept plain links, or make the edit in Notion.",

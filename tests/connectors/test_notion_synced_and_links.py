@@ -209,6 +209,7 @@ def test_an_edit_of_a_paragraph_with_a_link_mention_is_refused_as_lossy_before_a
     with pytest.raises(LossyEdit, match="link preview") as refused:
         connector.apply(ref(PRESS), [edit], journal)
     assert "--allow-lossy" in str(refused.value) and list(refused.value.losses) == [block.id]
+    assert block.id not in str(refused.value) and block.id not in refused.value.in_app, "no internal id in what a person reads"
     assert sandbox.stats()["routes"].get("PATCH /v1/blocks/{id}", 0) == writes and not journal.intents
 
 

@@ -161,7 +161,8 @@ def test_a_failing_apply_is_one_readable_error_and_the_changeset_says_failed(pro
 
 def test_bulk_approve_then_apply_the_selected(proposed):
     chosen = [row.id for row in queue.page(proposed.store, queue.Filters(source="notion")).rows
-              if not any(r.flag for r in changesets.edits(proposed.store, row.id))][:3]
+              if not any(r.flag for r in changesets.edits(proposed.store, row.id))
+              and row.document_title != "Press kit"][:2]  # its link preview makes an apply lossy: tests/staging/test_notion_synced_propose.py
     app = page("queue_page")
     app.selectbox(key="queue.source").set_value("notion").run()
     for changeset_id in chosen:
