@@ -56,7 +56,7 @@ def test_conflicts_settled_by_edit_and_by_reject_after_a_confirmed_apply(browser
         screenshot(page, "journey-settle-1-confirm-apply.png")
         dialog.get_by_role("button", name="Apply", exact=True).click()
         expect(page.get_by_role("heading", name="Edit against the tool's current text")).to_be_visible()
-        expect(page.get_by_role("button", name="Reject")).to_be_visible()
+        expect(page.get_by_role("button", name="Reject", exact=True)).to_be_visible()
         screenshot(page, "journey-settle-2-conflict.png")
 
         box = page.get_by_role("textbox", name="Your text")
@@ -85,7 +85,7 @@ def test_conflicts_settled_by_edit_and_by_reject_after_a_confirmed_apply(browser
         page.get_by_role("textbox", name="Reason for rejecting (optional)").fill("Notion's wording is better")
         page.get_by_role("textbox", name="Reason for rejecting (optional)").press("Enter")
         wait_until_idle(page)
-        page.get_by_role("button", name="Reject").click()
+        page.get_by_role("button", name="Reject", exact=True).click()
         expect(page.get_by_text("Notion's wording is better").first).to_be_visible()  # also in the audit trail
         screenshot(page, "journey-settle-5-rejected.png")
     assert changesets.get(store, second.id).status == "rejected"
