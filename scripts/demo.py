@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -117,6 +118,30 @@ def proposed_on(source: str, title: str) -> str:
     return str(next(c["id"] for c in json.loads(listed.stdout) if c["document_title"] == title))
 
 
+def rewrite_flags(changeset: str) -> None:
+    """The writer rewrites each retired claim the rules engine flagged (rules never rewrite a
+    claim, and a flag left open blocks approval) along the brief's key messages."""
+    shown = subprocess.run([COPYDESK, "changeset", "show", changeset, "--json"], cwd=DEMO, check=True,
+                           capture_output=True, text=True)
+    flagged = [edit for edit in json.loads(shown.stdout)["edits"] if edit["flag"]]
+    if not flagged:
+        return
+    rewritten = {r"setup in 5 minutes": "live in an afternoon, with our team",
+                 r"cut(s?) support tickets by 40%": r"resolve\1 tickets end to end",
+                 r"the chatbot for your docs": "HelpHive"}  # flagged where the old tagline is a modifier
+    args = []
+    for edit in flagged:
+        text = edit["after"]
+        for said, meant in rewritten.items():
+            text = re.sub(said, lambda m, meant=meant: _same_case(m.group(0), m.expand(meant)), text, flags=re.I)
+        args += ["--edit", f"{edit['block']}={text}"]
+    run("rewrite", changeset, *args)
+
+
+def _same_case(said: str, meant: str) -> str:
+    return meant[:1].upper() + meant[1:] if said[:1].isupper() else meant
+
+
 def review_app(port: int) -> None:
     """Serve the review app on the demo's store until Ctrl-C, opening the browser if there is one."""
     print(f"The review app opens at http://127.0.0.1:{port} with the proposed changesets in its queue: open one, "
@@ -183,18 +208,21 @@ def main() -> None:
         step("12. On a Google Doc: approve, apply (one batchUpdate, styles kept), revert")
         doc_changeset = proposed_on("gdocs", DOC)
         run("changeset", "show", doc_changeset)
+        rewrite_flags(doc_changeset)
         run("approve", doc_changeset, actor=REVIEWER)
         run("apply", doc_changeset)
         run("diff", DOC)
         run("revert", doc_changeset)
         step("13. On Webflow: a CMS item is written staged, published on purpose, then reverted")
         item_changeset = proposed_on("webflow", ITEM)
+        rewrite_flags(item_changeset)
         run("approve", item_changeset, actor=REVIEWER)
         run("apply", item_changeset)
         run("publish", item_changeset)
         run("revert", item_changeset)
         step("14. A primary-locale Webflow page: its API cannot write it, so copydesk says exactly what to paste")
         page_changeset = proposed_on("webflow", STATIC_PAGE)
+        rewrite_flags(page_changeset)
         run("approve", page_changeset, actor=REVIEWER)
         run("apply", page_changeset)
         print("The next `copydesk pull` checks the page: once it reads the new text, the changeset is applied.")
