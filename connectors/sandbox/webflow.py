@@ -352,14 +352,12 @@ class WebflowSandbox:
     # -- pages ------------------------------------------------------------------------------------
 
     def _api_list_pages(self, request: Request, site_id: str) -> Response:
-        limit, offset = _paging(request)
         workspace = self.workspace
         with workspace.lock:
             _site(workspace, site_id)
             locale_id = _locale_param(workspace, request.args.get("localeId"))
             pages = [_page(workspace, page, locale_id) for page in workspace.pages.values()]
-        return _json({"pages": pages[offset:offset + limit],
-                      "pagination": {"limit": limit, "offset": offset, "total": len(pages)}})
+        return _json(_paged(request, "pages", pages))
 
     def _api_get_page(self, request: Request, page_id: str) -> Response:
         workspace = self.workspace
@@ -429,31 +427,25 @@ class WebflowSandbox:
     # -- components ---------------------------------------------------------------------------------
 
     def _api_list_components(self, request: Request, site_id: str) -> Response:
-        limit, offset = _paging(request)
         workspace = self.workspace
         with workspace.lock:
             _site(workspace, site_id)
             components = [c.summary() for c in workspace.components.values()]
-        return _json({"components": components[offset:offset + limit],
-                      "pagination": {"limit": limit, "offset": offset, "total": len(components)}})
+        return _json(_paged(request, "components", components))
 
     def _api_get_component_content(self, request: Request, site_id: str, component_id: str) -> Response:
-        limit, offset = _paging(request)
         workspace = self.workspace
         with workspace.lock:
             component = _component(workspace, site_id, component_id)
             nodes = component.nodes_for(_locale_param(workspace, request.args.get("localeId")))
-        return _json({"componentId": component.id, "nodes": nodes[offset:offset + limit],
-                      "pagination": {"limit": limit, "offset": offset, "total": len(nodes)}})
+        return _json({"componentId": component.id, **_paged(request, "nodes", nodes)})
 
     def _api_get_component_properties(self, request: Request, site_id: str, component_id: str) -> Response:
-        limit, offset = _paging(request)
         workspace = self.workspace
         with workspace.lock:
             component = _component(workspace, site_id, component_id)
             properties = component.properties_for(_locale_param(workspace, request.args.get("localeId")))
-        return _json({"componentId": component.id, "properties": properties[offset:offset + limit],
-                      "pagination": {"limit": limit, "offset": offset, "total": len(properties)}})
+        return _json({"componentId": component.id, **_paged(request, "properties", properties)})
 
     def _api_update_component_content(self, request: Request, site_id: str, component_id: str) -> Response:
         body = _body(request)
@@ -1122,6 +1114,12 @@ def _sorted_items(items: list[Item], sort_by: str | None, order: str | None, liv
 
 
 # -- requests and responses ------------------------------------------------------------------------
+
+
+def _paged(request: Request, name: str, listed: list[Any]) -> dict[str, Any]:
+    """One page of `listed` under `name`, with the `pagination` object every list endpoint returns."""
+    limit, offset = _paging(request)
+    return {name: listed[offset:offset + limit], "pagination": {"limit": limit, "offset": offset, "total": len(listed)}}
 
 
 def _paging(request: Request) -> tuple[int, int]:
