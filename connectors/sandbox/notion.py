@@ -343,12 +343,7 @@ class NotionSandbox:
         return _json({"avatar_url": None, **user})
 
     def _api_retrieve_database(self, request: Request, database_id: str) -> Response:
-        found = normalise_id(database_id)
-        if found is None:
-            raise _invalid_id("database_id", database_id)
-        if found not in self.workspace.databases:
-            raise _not_found("database", found)
-        return _json(self.workspace.databases[found])
+        return _json(_held(self.workspace.databases, "database", database_id))
 
     def _api_retrieve_data_source(self, request: Request, data_source_id: str) -> Response:
         return _json(self._data_source(data_source_id))
@@ -365,31 +360,13 @@ class NotionSandbox:
                       "type": "page_or_data_source", "page_or_data_source": {}})
 
     def _data_source(self, raw_id: str) -> dict[str, Any]:
-        found = normalise_id(raw_id)
-        if found is None:
-            raise _invalid_id("data_source_id", raw_id)
-        source = self.workspace.data_sources.get(found)
-        if source is None:
-            raise _not_found("data source", found)
-        return source
+        return _held(self.workspace.data_sources, "data source", raw_id)
 
     def _page(self, raw_id: str) -> dict[str, Any]:
-        page_id = normalise_id(raw_id)
-        if page_id is None:
-            raise _invalid_id("page_id", raw_id)
-        page = self.workspace.pages.get(page_id)
-        if page is None:
-            raise _not_found("page", page_id)
-        return page
+        return _held(self.workspace.pages, "page", raw_id)
 
     def _block(self, raw_id: str) -> dict[str, Any]:
-        block_id = normalise_id(raw_id)
-        if block_id is None:
-            raise _invalid_id("block_id", raw_id)
-        block = self.workspace.blocks.get(block_id)
-        if block is None:
-            raise _not_found("block", block_id)
-        return block
+        return _held(self.workspace.blocks, "block", raw_id)
 
     # -- admin ----------------------------------------------------------------------------
 
@@ -539,6 +516,17 @@ def _paginate(items: list[dict[str, Any]], start_cursor: str | None, page_size: 
         "next_cursor": items[start + page_size]["id"] if more else None,
         "has_more": more,
     }
+
+
+def _held(objects: dict[str, dict[str, Any]], kind: str, raw_id: str) -> dict[str, Any]:
+    """The object of `kind` ("data source") a path names, with Notion's 400 for an id that is
+    not a UUID (its field `data_source_id`) and 404 for one the workspace does not hold."""
+    found = normalise_id(raw_id)
+    if found is None:
+        raise _invalid_id(f"{kind.replace(' ', '_')}_id", raw_id)
+    if found not in objects:
+        raise _not_found(kind, found)
+    return objects[found]
 
 
 def _invalid_id(field: str, value: str) -> ApiError:
