@@ -414,10 +414,7 @@ class WebflowConnector:
     def _component(self, component_id: str, locale_id: str, version: str) -> Document:
         """From the listing when `version` is the one listed, else read (DOM and properties)."""
         site = self._site_info()
-        locale = site.locale(locale_id) if locale_id else site.primary
-        if locale_id and locale is None:
-            raise RemoteNotFound(f"Webflow locale {locale_id} is no longer one of the site's locales.",
-                                 source=self.source, status=404, code="locale_gone")
+        locale = self._locale(site, locale_id)
         listed = self._listed.get(component_remote_id(component_id, locale))
         component = self._component_list().get(component_id)
         if component is None:
@@ -459,12 +456,18 @@ class WebflowConnector:
                                             request_options=options)))
         return item_document(item, self._schema(collection_id), self._site_info(), source=self.source)
 
-    def _page(self, page_id: str, locale_id: str, version: str) -> Document:
-        site = self._site_info()
+    def _locale(self, site: Site, locale_id: str) -> Locale | None:
+        """The locale a remote id names (the primary one when it names none); `RemoteNotFound`
+        when the site no longer has it, so staging marks that document deleted."""
         locale = site.locale(locale_id) if locale_id else site.primary
         if locale_id and locale is None:
             raise RemoteNotFound(f"Webflow locale {locale_id} is no longer one of the site's locales.",
                                  source=self.source, status=404, code="locale_gone")
+        return locale
+
+    def _page(self, page_id: str, locale_id: str, version: str) -> Document:
+        site = self._site_info()
+        locale = self._locale(site, locale_id)
         listed = self._listed.get(page_remote_id(page_id, locale))
         if version and listed is not None and listed[0] == version:
             meta = listed[1]
