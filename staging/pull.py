@@ -138,10 +138,7 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         doc = connector.fetch(ref)
     except RemoteError as error:
         if isinstance(error, RemoteNotFound):
-            stored = store.document_by_remote(ref.source, ref.remote_id)
-            if stored is not None:
-                store.set_status([stored.id], "deleted")
-                report.deleted += 1
+            _mark_deleted(store, ref, report)
             return
         if not _only_this_document(error):
             raise
@@ -154,10 +151,7 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         return
     report.fetched += 1
     if confirming and doc.ref.archived:
-        stored = store.document_by_remote(ref.source, ref.remote_id)
-        if stored is not None:
-            store.set_status([stored.id], "deleted")
-            report.deleted += 1
+        _mark_deleted(store, ref, report)
         return
     _measure(report, doc)
     recorded = store.record(doc, tool=connector.tool, origin="pull", pull_id=pull_id)
@@ -167,6 +161,13 @@ def _fetch_and_record(store: Store, connector: Connector, ref: DocumentRef, pull
         report.changed += not recorded.is_new
         if not recorded.is_new:
             report.changed_titles.append(doc.ref.title)
+
+
+def _mark_deleted(store: Store, ref: DocumentRef, report: PullReport) -> None:
+    stored = store.document_by_remote(ref.source, ref.remote_id)
+    if stored is not None:
+        store.set_status([stored.id], "deleted")
+        report.deleted += 1
 
 
 def _measure(report: PullReport, doc: Document) -> None:
